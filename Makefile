@@ -1,0 +1,95 @@
+# qxl-ng top-level Makefile.
+#
+#   make            build the host parts into build/
+#   make check      run every test (what CI runs)
+#   make run        the main job: a demo guest on our QEMU, served over SPICE
+#   make help       all targets
+#
+# Each part adds its own rules in a fragment, <dir>/<dir>.mk, included below;
+# fragments append to ALL (host outputs), CHECKS (test targets, each one a
+# make target that fails when its test fails), FUZZ and BENCH.
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+TOP := $(CURDIR)
+BUILD ?= $(TOP)/build
+export QXLNG_CACHE ?= $(HOME)/.cache/qxl-ng
+KCONFIG_CONFIG ?= $(TOP)/.config
+export KCONFIG_CONFIG
+
+# The guest kernel: newest installed Debian linux-headers-*-amd64.
+KDIR ?= $(shell $(TOP)/scripts/kdir 2>/dev/null)
+KVER ?= $(notdir $(patsubst %/build,%,$(KDIR)))
+
+# Debian's python3 with its modules (kconfiglib, gi, PIL), not a pyenv one.
+PYTHON := /usr/bin/python3
+DEPS := $(TOP)/scripts/install-deps
+
+CC ?= cc
+CLANG ?= clang
+WARN := -Wall -Wextra -Werror
+CFLAGS ?= -O2 -g
+QXL_CFLAGS := -std=gnu11 $(WARN) -I$(TOP)/include -I$(BUILD)/include
+
+ALL :=
+CHECKS :=
+FUZZ :=
+BENCH :=
+
+# Configuration (Kconfig): .config and build/include/generated/qxlng_config.h.
+-include $(KCONFIG_CONFIG)
+include scripts/kconfig/kconfig.mk
+
+# Parts, in dependency order.
+include tests/abi/abi.mk
+-include hw-qxl/hw-qxl.mk
+-include spice-core/spice-core.mk
+-include guest-drm-qxl/guest-drm-qxl.mk
+-include tests/tests.mk
+
+.PHONY: all check fuzz bench run deps clean distclean help
+
+all: $(CONFIG_HEADER) $(ALL)
+
+deps:
+	@$(DEPS)
+
+# Every test, one after another; a summary line at the end.
+check: deps all
+	@$(TOP)/scripts/run-checks $(CHECKS)
+
+fuzz: $(FUZZ)
+
+bench: $(BENCH)
+
+ifeq ($(filter run,$(MAKECMDGOALS)),run)
+ifeq ($(RUN_TARGET),)
+run:
+	@echo "make run: the demo guest on our QEMU (issue 'Build into QEMU') is"
+	@echo "not built yet. When it is, this target will install what is missing,"
+	@echo "build QEMU with qxlng-vga and spice-core, boot a Debian guest with"
+	@echo "qxlng.ko and serve it on spice://127.0.0.1:$${PORT:-5900}."
+	@false
+else
+run: $(RUN_TARGET)
+endif
+endif
+
+clean:
+	rm -rf $(BUILD)
+
+distclean: clean
+	rm -f $(KCONFIG_CONFIG) $(KCONFIG_CONFIG).old
+
+help:
+	@echo "Targets:"
+	@echo "  all (default)  build host parts into build/"
+	@echo "  check          run every test: $(CHECKS)"
+	@echo "  fuzz           build fuzz targets into build/fuzz/: $(FUZZ)"
+	@echo "  bench          run benchmarks (not tests): $(BENCH)"
+	@echo "  run            the main job (see README.md)"
+	@echo "  defconfig      write .config with every option at its default"
+	@echo "  menuconfig     edit .config in a terminal menu"
+	@echo "  deps           install the Debian packages (scripts/install-deps)"
+	@echo "  clean          remove build/"

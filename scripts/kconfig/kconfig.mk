@@ -1,0 +1,45 @@
+# Kconfig through Debian's python3-kconfiglib (no parser of our own).
+#
+# .config is the user's choice; build/include/generated/qxlng_config.h and
+# build/include/generated/qxlng_config.mk follow it.  Without a .config,
+# the defaults apply.
+
+KCONFIGLIB := /usr/lib/python3/dist-packages
+CONFIG_HEADER := $(BUILD)/include/generated/qxlng_config.h
+KCONFIG_SRCS := $(TOP)/Kconfig $(wildcard $(TOP)/*/Kconfig) \
+	$(wildcard $(TOP)/scripts/kconfig/*.Kconfig)
+
+.PHONY: defconfig menuconfig oldconfig savedefconfig
+
+$(KCONFIG_CONFIG): $(KCONFIG_SRCS)
+	@$(DEPS) build
+	@if [ -f $@ ]; then \
+		cd $(TOP) && $(PYTHON) $(KCONFIGLIB)/olddefconfig.py Kconfig; \
+	else \
+		cd $(TOP) && $(PYTHON) $(KCONFIGLIB)/alldefconfig.py Kconfig; \
+	fi
+	@touch $@
+
+$(CONFIG_HEADER): $(KCONFIG_CONFIG)
+	@mkdir -p $(dir $@)
+	@cd $(TOP) && $(PYTHON) $(KCONFIGLIB)/genconfig.py Kconfig \
+		--header-path $@ --config-out $(basename $@).mk
+	@echo "  GEN     $(patsubst $(TOP)/%,%,$@)"
+
+defconfig:
+	@$(DEPS) build
+	@cd $(TOP) && $(PYTHON) $(KCONFIGLIB)/alldefconfig.py Kconfig
+	@$(MAKE) --no-print-directory $(CONFIG_HEADER)
+
+menuconfig:
+	@$(DEPS) build
+	@cd $(TOP) && $(PYTHON) $(KCONFIGLIB)/menuconfig.py Kconfig
+	@$(MAKE) --no-print-directory $(CONFIG_HEADER)
+
+oldconfig:
+	@cd $(TOP) && $(PYTHON) $(KCONFIGLIB)/oldconfig.py Kconfig
+	@$(MAKE) --no-print-directory $(CONFIG_HEADER)
+
+savedefconfig:
+	@cd $(TOP) && $(PYTHON) $(KCONFIGLIB)/savedefconfig.py --kconfig Kconfig \
+		--out defconfig
