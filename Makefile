@@ -41,12 +41,14 @@ BENCH :=
 -include $(KCONFIG_CONFIG)
 include scripts/kconfig/kconfig.mk
 
-# Parts, in dependency order.
+# Parts, in dependency order.  Each fragment belongs to one part.
 include tests/abi/abi.mk
 -include hw-qxl/hw-qxl.mk
 -include spice-core/spice-core.mk
 -include guest-drm-qxl/guest-drm-qxl.mk
--include tests/tests.mk
+-include guest-drm-qxl/tests/kunit.mk
+-include hw-qxl/qemu/qemu.mk
+-include tests/interop/interop.mk
 
 .PHONY: all check fuzz bench run deps clean distclean help
 
