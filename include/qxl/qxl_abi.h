@@ -34,7 +34,10 @@ typedef __s16 qxl_s16;
 typedef __s32 qxl_s32;
 #define QXL_PACKED __packed
 #define QXL_ALIGNED4 __aligned(4)
-/* Ordering between the guest and the emulated device: virt_*() barriers. */
+/*
+ * Ordering between the guest and the emulated device: virt_*() barriers,
+ * since the other side is a device model on another CPU.
+ */
 #define qxl_ring_mb() virt_mb()
 #define qxl_ring_rmb() virt_rmb()
 #define qxl_ring_wmb() virt_wmb()
@@ -53,8 +56,9 @@ typedef int32_t qxl_s32;
 #define qxl_ring_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define qxl_ring_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
 #define qxl_ring_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
-#define QXL_RING_READ(x) (*(const volatile qxl_u32 *)&(x))
-#define QXL_RING_WRITE(x, v) (*(volatile qxl_u32 *)&(x) = (v))
+/* Each ring index is read and written exactly once per access. */
+#define QXL_RING_READ(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define QXL_RING_WRITE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 #endif
 
 /* ------------------------------------------------------------------ */
@@ -95,15 +99,13 @@ typedef int32_t qxl_s32;
 
 #define QXL_IO_NOTIFY_CMD		0  /* command ring has new items */
 #define QXL_IO_NOTIFY_CURSOR		1  /* cursor ring has new items */
-#define QXL_IO_UPDATE_AREA		2  /* render ram.update_area of
-					    * ram.update_surface, sync */
+#define QXL_IO_UPDATE_AREA		2  /* render ram.update_area, sync */
 #define QXL_IO_UPDATE_IRQ		3  /* re-evaluate the IRQ line */
 #define QXL_IO_NOTIFY_OOM		4  /* guest is out of memory: release */
 #define QXL_IO_RESET			5  /* reset; legal in guest-bug state */
 #define QXL_IO_SET_MODE			6  /* qxl-1 compat mode = argument */
 #define QXL_IO_LOG			7  /* print ram.log_buf */
-#define QXL_IO_MEMSLOT_ADD		8  /* slot = argument, range in
-					    * ram.mem_slot */
+#define QXL_IO_MEMSLOT_ADD		8  /* slot = argument; ram.mem_slot */
 #define QXL_IO_MEMSLOT_DEL		9  /* slot = argument */
 #define QXL_IO_DETACH_PRIMARY		10 /* unused: a guest bug */
 #define QXL_IO_ATTACH_PRIMARY		11 /* unused: a guest bug */
@@ -1003,8 +1005,7 @@ struct qxl_bitmap {		/* 30 bytes */
 	qxl_u32 y;			/* height, lines */
 	qxl_u32 stride;			/* bytes per line */
 	qxl_phys palette;		/* struct qxl_palette, or 0 */
-	qxl_phys data;			/* struct qxl_data_chunk, or pixels
-					 * if QXL_BITMAP_DIRECT */
+	qxl_phys data;			/* chunk, or pixels if DIRECT */
 } QXL_PACKED;
 
 struct qxl_surface_id {		/* 4 bytes */

@@ -55,3 +55,14 @@ check-abi-kmod:
 	@cp $(ABI_DIR)/kmod/Kbuild $(ABI_DIR)/kmod/*.c $(ABI_OUT)/kmod/
 	$(MAKE) -C $(KDIR) M=$(ABI_OUT)/kmod QXL_ABI_INCLUDE=$(TOP)/include modules
 	@test -f $(ABI_OUT)/kmod/qxl_abi_kmod.ko
+
+# The header is kernel code too: checkpatch --strict from linux-source-6.1
+# must report no errors (userspace-branch warnings are expected).
+CHECKS += check-abi-checkpatch
+.PHONY: check-abi-checkpatch
+check-abi-checkpatch:
+	@tree=$$($(TOP)/scripts/linux-source) && \
+	$$tree/scripts/checkpatch.pl --no-tree --strict --quiet -f $(ABI_HDR) \
+		> $(BUILD)/abi-checkpatch.txt 2>&1; \
+	cat $(BUILD)/abi-checkpatch.txt; \
+	! grep -q '^ERROR' $(BUILD)/abi-checkpatch.txt
