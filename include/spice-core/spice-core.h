@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * spice-core: a compact SPICE server library.
+ *
+ * It serves framebuffers held in the caller's memory ("display sources")
+ * to SPICE clients (spice-gtk, spice-html5) and hands the clients' keys,
+ * mouse and monitor-layout requests back through callbacks.  It knows
+ * nothing about QXL commands; the surface format numbers happen to equal
+ * QXL_SURFACE_FMT_* / SPICE_SURFACE_FMT_* so a QXL device can pass its
+ * formats through unchanged.
+ *
+ * Threads.  A server runs on one GMainContext: the caller's (config.context)
+ * or, when that is NULL, a context on a thread of its own.  Every callback
+ * is invoked on that context's thread.  The display-source functions
+ * (spice_core_display_*) may be called from any thread; they take the
+ * source's lock and wake the server.  spice_core_set_ticket(),
+ * spice_core_expire_ticket(), spice_core_set_* and spice_core_get_stats()
+ * may be called from any thread too.  spice_core_free() must not race with
+ * any other call on the same server.
+ *
+ * Pixels.  The server reads the primary surface lazily, when a client is
+ * ready for more: damage only records *where* to read.  After
+ * spice_core_display_set_primary() or _clear_primary() returns, the old
+ * pointer is never read again, so the caller may free or remap it.
+ *
+ * Errors.  Functions returning int give 0 on success and a negative errno
+ * value on bad arguments; a client that misbehaves is dropped with a log
+ * message (GLib log domain "spice-core") and never affects the caller.
+ */
+#ifndef SPICE_CORE_SPICE_CORE_H
+#define SPICE_CORE_SPICE_CORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <glib.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Surface formats (numerically equal to QXL_SURFACE_FMT_*). */
+#define SPICE_CORE_FMT_16_555	16	/* x1r5g5b5, little-endian u16 */
+#define SPICE_CORE_FMT_32_xRGB	32	/* b, g, r, x bytes (u32 0xXXRRGGBB) */
+#define SPICE_CORE_FMT_16_565	80	/* r5g6b5, little-endian u16 */
+#define SPICE_CORE_FMT_32_ARGB	96	/* b, g, r, a bytes; alpha is ignored */
+
+/* Mouse button state bits (equal to SPICE_MOUSE_BUTTON_MASK_*). */
+#define SPICE_CORE_BUTTON_LEFT		(1u << 0)
+#define SPICE_CORE_BUTTON_MIDDLE	(1u << 1)
+#define SPICE_CORE_BUTTON_RIGHT		(1u << 2)
+#define SPICE_CORE_BUTTON_WHEEL_UP	(1u << 3)
+#define SPICE_CORE_BUTTON_WHEEL_DOWN	(1u << 4)
+#define SPICE_CORE_BUTTON_SIDE		(1u << 5)
+#define SPICE_CORE_BUTTON_EXTRA		(1u << 6)
+
+/* Keyboard LED bits (equal to SPICE_KEYBOARD_MODIFIER_FLAGS_*). */
+#define SPICE_CORE_LED_SCROLL_LOCK	(1u << 0)
+#define SPICE_CORE_LED_NUM_LOCK		(1u << 1)
+#define SPICE_CORE_LED_CAPS_LOCK	(1u << 2)
+
+/* Extended (0xE0-prefixed) key flag in a scancode passed to ops.key. */
+#define SPICE_CORE_KEY_EXTENDED		0x100u
+
+/* Channels that config.secure_channels can require to be on TLS. */
+#define SPICE_CORE_SECURE_MAIN		(1u << 1)	/* SPICE_CHANNEL_MAIN */
+#define SPICE_CORE_SECURE_DISPLAY	(1u << 2)
+#define SPICE_CORE_SECURE_INPUTS	(1u << 3)
+#define SPICE_CORE_SECURE_CURSOR	(1u << 4)
+#define SPICE_CORE_SECURE_ALL		0x1eu
+
+/* Image encodings (config.image_compression). */
+enum spice_core_compression {
+	SPICE_CORE_COMPRESSION_AUTO = 0,	/* LZ4 if the client has it */
+	SPICE_CORE_COMPRESSION_OFF,		/* raw bitmaps only */
+	SPICE_CORE_COMPRESSION_LZ4,		/* same as AUTO today */
+};
+
+/* One monitor (head): a rectangle in the surface of its display. */
+struct spice_core_head {
+	int32_t x, y;
+	uint32_t width, height;
+};
+
+/*
+ * Input and layout callbacks.  Any member may be NULL.  `opaque` is the
+ * pointer given with the ops.  All are called on the server's context.
+ */
+struct spice_core_ops {
+	/* A key pressed or released: PC/XT set-1 make code (0x01..0x7f),
+	 * with SPICE_CORE_KEY_EXTENDED set for 0xE0-prefixed keys. */
+	void (*key)(void *opaque, uint32_t scancode, bool down);
+	/* The client's keyboard LEDs (SPICE_CORE_LED_*) changed. */
+	void (*key_leds)(void *opaque, uint32_t leds);
+	/* Server mouse mode: relative motion; dz < 0 is wheel up. */
+	void (*mouse_rel)(void *opaque, int32_t dx, int32_t dy, int32_t dz,
+			  uint32_t buttons);
+	/* Client mouse mode: absolute position in display `display_id`'s
+	 * surface coordinates; dz as above. */
+	void (*mouse_abs)(void *opaque, uint32_t display_id, int32_t x,
+			  int32_t y, int32_t dz, uint32_t buttons);
+	/* The mouse mode in use changed (true: absolute / client mode). */
+	void (*mouse_mode)(void *opaque, bool absolute);
+	/* A client asked for a new monitor layout on display `display_id`
+	 * (e.g. its window was resized).  heads[0..n) are in that display's
+	 * coordinates; n >= 1.  The arrays are only valid during the call. */
+	void (*monitors_request)(void *opaque, uint32_t display_id,
+				 const struct spice_core_head *heads,
+				 unsigned int n);
+	/* Number of connected (authenticated main channel) clients changed. */
+	void (*clients_changed)(void *opaque, unsigned int n_clients);
+};
+
+struct spice_core_config {
+	GMainContext *context;	/* NULL: run on a thread of our own */
+	const char *addr;	/* listen address; NULL: "127.0.0.1" */
+	int port;		/* plain port; 0: none; -1: pick a free one */
+	int tls_port;		/* TLS port; 0: none; -1: pick a free one */
+	/* TLS files.  x509_dir holds ca-cert.pem, server-cert.pem,
+	 * server-key.pem (QEMU's names); the *_file members override. */
+	const char *x509_dir;
+	const char *x509_ca_file;
+	const char *x509_cert_file;
+	const char *x509_key_file;
+	const char *x509_key_password;	/* NULL: key not encrypted */
+	const char *tls_ciphers;	/* NULL: OpenSSL's defaults */
+	uint32_t secure_channels;	/* SPICE_CORE_SECURE_* */
+	bool disable_ticketing;	/* accept any ticket (no password) */
+	bool sasl;		/* offer SASL (needs CONFIG_SPICE_SASL) */
+	const char *sasl_appname;	/* NULL: "spice" */
+	enum spice_core_compression image_compression;
+	unsigned int max_clients;	/* 0: 16; more are refused at link */
+	const char *name;	/* VM name sent to clients; NULL: none */
+	const uint8_t *uuid;	/* 16 bytes or NULL */
+	const struct spice_core_ops *ops;
+	void *opaque;
+};
+
+typedef struct SpiceCore SpiceCore;
+typedef struct SpiceCoreDisplay SpiceCoreDisplay;
+
+/* Server ------------------------------------------------------------------ */
+
+/* Create a server and start listening.  NULL on error (*err says why, e.g.
+ * "port 5900 in use", "cannot read x509-dir/server-key.pem"). */
+SpiceCore *spice_core_new(const struct spice_core_config *config,
+			  GError **err);
+/* Disconnect every client, stop listening and free the server.  Display
+ * sources still attached are removed. */
+void spice_core_free(SpiceCore *core);
+
+/* The ports actually bound (useful with port = -1), or 0. */
+int spice_core_get_port(SpiceCore *core);
+int spice_core_get_tls_port(SpiceCore *core);
+
+/* Set the ticket: password of at most 60 bytes; expires_at is a UNIX time
+ * in seconds (g_get_real_time() / G_USEC_PER_SEC), 0 for never.  An empty
+ * password with ticketing enabled refuses every ticket.  -EINVAL if the
+ * password is too long.  Connected clients stay connected. */
+int spice_core_set_ticket(SpiceCore *core, const char *password,
+			  int64_t expires_at);
+/* Make the current ticket invalid now. */
+void spice_core_expire_ticket(SpiceCore *core);
+
+/* Whether absolute (client-mode) pointing is available; when true, clients
+ * may switch to client mouse mode and ops.mouse_abs gets positions. */
+void spice_core_set_mouse_absolute(SpiceCore *core, bool available);
+/* Keyboard LEDs (SPICE_CORE_LED_*) to show on the clients. */
+void spice_core_set_key_leds(SpiceCore *core, uint32_t leds);
+/* Drop every client (e.g. on password change with disconnect policy). */
+void spice_core_disconnect_clients(SpiceCore *core);
+
+struct spice_core_stats {
+	unsigned int clients;		/* authenticated main channels */
+	unsigned int connections;	/* open sockets, any state */
+	uint64_t bytes_sent;
+	uint64_t bytes_received;
+	uint64_t images_raw;		/* DRAW_COPY with raw bitmaps */
+	uint64_t images_lz4;		/* DRAW_COPY with LZ4 images */
+	uint64_t fills;			/* DRAW_FILL sent */
+	uint64_t frames;		/* MARK-terminated updates sent */
+	uint64_t clients_dropped;	/* for a protocol or auth error */
+	size_t queued_bytes;		/* output buffered over all clients */
+};
+void spice_core_get_stats(SpiceCore *core, struct spice_core_stats *out);
+
+/* Display sources ----------------------------------------------------------- */
+
+/* Attach a display source as display channel `channel_id` (0..15), once
+ * per id.  NULL if the id is taken or out of range. */
+SpiceCoreDisplay *spice_core_display_add(SpiceCore *core,
+					 unsigned int channel_id);
+/* Detach and free; clients see the surface destroyed. */
+void spice_core_display_remove(SpiceCoreDisplay *display);
+
+/* The primary surface: `top_line` points at the first byte of the top row,
+ * `stride` is the distance in bytes between rows (negative for a bottom-up
+ * buffer), format is SPICE_CORE_FMT_*.  width and height 1..16384;
+ * |stride| >= width * bytes per pixel.  The whole surface counts as
+ * damaged.  Clients see SURFACE_DESTROY + SURFACE_CREATE when the size or
+ * format changes.  -EINVAL on bad arguments (nothing changes). */
+int spice_core_display_set_primary(SpiceCoreDisplay *display,
+				   const void *top_line, uint32_t width,
+				   uint32_t height, int32_t stride,
+				   uint32_t format);
+/* No primary any more (clients see SURFACE_DESTROY). */
+void spice_core_display_clear_primary(SpiceCoreDisplay *display);
+/* Pixels in this rectangle changed; clipped to the surface. */
+void spice_core_display_damage(SpiceCoreDisplay *display, int32_t x,
+			       int32_t y, uint32_t w, uint32_t h);
+
+/* Cursor: ARGB32 (premultiplied or straight, as u32 0xAARRGGBB in host
+ * order), width and height 1..512, hotspot inside.  The data is copied. */
+int spice_core_display_cursor_set(SpiceCoreDisplay *display,
+				  const uint32_t *argb, uint16_t width,
+				  uint16_t height, uint16_t hot_x,
+				  uint16_t hot_y);
+void spice_core_display_cursor_move(SpiceCoreDisplay *display, int32_t x,
+				    int32_t y);
+void spice_core_display_cursor_hide(SpiceCoreDisplay *display);
+
+/* The guest's monitor layout on this display, n in 0..16 (0: one head
+ * covering the primary).  Sent to clients with the MONITORS_CONFIG cap. */
+int spice_core_display_set_monitors(SpiceCoreDisplay *display,
+				    const struct spice_core_head *heads,
+				    unsigned int n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SPICE_CORE_SPICE_CORE_H */
