@@ -66,3 +66,13 @@ check-abi-checkpatch:
 		> $(BUILD)/abi-checkpatch.txt 2>&1; \
 	cat $(BUILD)/abi-checkpatch.txt; \
 	grep -q '^total: 0 errors' $(BUILD)/abi-checkpatch.txt
+
+# Documentation/qxl-device.rst's port and interrupt tables must match the
+# header, and every document must be valid reStructuredText.
+CHECKS += check-abi-doc
+.PHONY: check-abi-doc
+check-abi-doc:
+	$(PYTHON) $(ABI_DIR)/doc_check.py $(ABI_HDR) $(TOP)/Documentation/qxl-device.rst
+	@for f in $(TOP)/Documentation/*.rst; do \
+		rst2html --halt=warning $$f > /dev/null || exit 1; \
+	done; echo "all Documentation/*.rst parse cleanly"
