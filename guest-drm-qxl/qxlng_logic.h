@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * qxlng_logic.h - the parts of qxlng that need no hardware.
+ *
+ * Everything declared here works on plain copies of device data (ROM
+ * bytes, a client monitors config) and on plain rectangles, so it can be
+ * unit-tested (KUnit, CONFIG_DRM_QXLNG_KUNIT_TEST) without a device.  The
+ * implementations depend only on core kernel headers and qxl_abi.h.
+ *
+ * The interface is stable: the KUnit suites in tests/ are written
+ * against it.
+ */
+#ifndef QXLNG_LOGIC_H
+#define QXLNG_LOGIC_H
+
+#include <linux/types.h>
+#include <qxl/qxl_abi.h>
+
+/* ------------------------------------------------------------------ */
+/* ROM: layout validation and the mode list (qxlng_modes.c)            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * What the driver needs from a validated ROM.  All offsets are from the
+ * start of BAR0 (the RAM BAR).
+ */
+struct qxlng_rom_layout {
+	u32 surface0_size;	/* primary surface area at BAR0 offset 0 */
+	u32 pages_offset;	/* first byte of the command/bitmap pages */
+	u32 pages_size;		/* bytes of pages, up to the RAM header */
+	u32 ram_header_offset;	/* struct qxl_ram_header */
+	u32 n_surfaces;
+	u8 slots_start;		/* first memslot id the guest may use */
+	u8 slots_end;		/* last memslot id the guest may use */
+	u8 slot_id_bits;
+	u8 slot_gen_bits;
+};
+
+/*
+ * Check a copy of the ROM (rom_size bytes, at least sizeof(struct
+ * qxl_rom)) against the size of BAR0 and fill *layout.
+ *
+ * Checks: magic; RAM header page-aligned, inside BAR0 with room for a
+ * whole struct qxl_ram_header; surface0 area non-empty and below the RAM
+ * header; memslot id/generation bit split usable; slot range within
+ * QXL_NUM_MEMSLOTS.
+ *
+ * Returns 0, or -EINVAL (and *why set to a short static reason).
+ */
+int qxlng_rom_check(const void *rom, size_t rom_size, u64 ram_bar_size,
+		    struct qxlng_rom_layout *layout, const char **why);
+
+/* One usable mode from the ROM's list. */
+struct qxlng_mode {
+	u32 id;			/* qxl_mode.id */
+	u32 width;
+	u32 height;
+	u32 bits;		/* always 32 in the output */
+	u32 stride;		/* bytes per line, >= width * 4 */
+};
+
+/*
+ * Parse the ROM mode list from a copy of the ROM bytes.
+ *
+ * The list header (struct qxl_modes at rom.modes_offset) and all n_modes
+ * entries must lie within rom_size, else -EINVAL (with *why set).  Of
+ * the entries, only usable ones are returned, in ROM order: 32 bits per
+ * pixel, orientation 0, non-zero size, stride >= width * 4 and a
+ * multiple of 4, width and height <= 16384, not a duplicate of an
+ * earlier width x height.  At most max_modes are stored (the rest are
+ * dropped, not an error).
+ *
+ * Returns the number of modes stored (maybe 0) or -EINVAL.
+ */
+int qxlng_rom_parse_modes(const void *rom, size_t rom_size,
+			  struct qxlng_mode *modes, unsigned int max_modes,
+			  const char **why);
+
+/* ------------------------------------------------------------------ */
+/* Client monitors config (qxlng_monitors.c)                           */
+/* ------------------------------------------------------------------ */
+
+/* One head the client asks for; w == 0 or h == 0 means "off". */
+struct qxlng_head_rect {
+	u32 x;
+	u32 y;
+	u32 w;
+	u32 h;
+};
+
+/* Largest width/height accepted from a client request. */
+#define QXLNG_MONITOR_MAX_DIM	16384
+
+/*
+ * Validate a copy of rom.client_monitors_config against the CRC the ROM
+ * gives for it (qxl_client_monitors_config_crc over the whole struct).
+ *
+ * On a CRC mismatch returns -EBADMSG.  Otherwise the count is clamped to
+ * QXL_CLIENT_MONITORS_MAX and then to max_heads, each head's rectangle is
+ * converted to (x, y, w, h) in heads[0..n-1]; a head whose rectangle is
+ * empty, inverted or larger than QXLNG_MONITOR_MAX_DIM gets w = h = 0.
+ * Returns n (0..max_heads).
+ */
+int qxlng_monitors_parse(const struct qxl_client_monitors_config *cfg,
+			 u32 crc, unsigned int max_heads,
+			 struct qxlng_head_rect *heads);
+
+/*
+ * Reads one snapshot of the ROM's client monitors config and its CRC
+ * (the device may be updating it concurrently).
+ */
+typedef void (*qxlng_monitors_read_fn)(void *ctx,
+				       struct qxl_client_monitors_config *cfg,
+				       u32 *crc);
+
+/* How often qxlng_monitors_read() re-reads a config whose CRC is wrong. */
+#define QXLNG_MONITORS_READ_TRIES	10
+
+/*
+ * Read the config through read() into *scratch and parse it; on a CRC
+ * mismatch read again, at most max_tries times in all.  Returns what
+ * qxlng_monitors_parse() returned for the first good snapshot, or
+ * -EBADMSG if none was good (or max_tries is 0).
+ */
+int qxlng_monitors_read(qxlng_monitors_read_fn read, void *ctx,
+			unsigned int max_tries,
+			struct qxl_client_monitors_config *scratch,
+			unsigned int max_heads, struct qxlng_head_rect *heads);
+
+/* ------------------------------------------------------------------ */
+/* Damage rectangles -> QXL rectangles (qxlng_damage.c)                */
+/* ------------------------------------------------------------------ */
+
+/* A damage rectangle as DRM gives it: x2/y2 exclusive, may be outside. */
+struct qxlng_damage_rect {
+	s32 x1;
+	s32 y1;
+	s32 x2;
+	s32 y2;
+};
+
+/* Most QXL_DRAW_COPY rectangles sent for one update. */
+#define QXLNG_DAMAGE_MAX_RECTS	16
+
+/*
+ * Clip n_in damage rectangles to the fb_width x fb_height framebuffer and
+ * store them as struct qxl_rect (top, left, bottom, right; exclusive) in
+ * out[].  Empty results are dropped, a rectangle contained in one already
+ * stored is dropped.  If more than max_out remain, all of them are
+ * replaced by their bounding box (one rectangle).  max_out == 0 stores
+ * nothing.  Returns the number stored.
+ */
+unsigned int qxlng_damage_to_rects(const struct qxlng_damage_rect *in,
+				   unsigned int n_in, u32 fb_width,
+				   u32 fb_height, struct qxl_rect *out,
+				   unsigned int max_out);
+
+/*
+ * How many lines of a rectangle 'width' pixels wide (32 bpp) fit in
+ * max_bytes of bitmap data; 0 if not even one line fits or width is 0.
+ * Used to split big damage into bands that fit the device's pages.
+ */
+u32 qxlng_damage_band_lines(u32 width, u32 max_bytes);
+
+/*
+ * Bytes of a 32 bpp bitmap of width x height: stores width * 4 in
+ * *stride and the total in *size; returns false if it overflows u32.
+ */
+bool qxlng_bitmap_size(u32 width, u32 height, u32 *stride, u32 *size);
+
+#endif /* QXLNG_LOGIC_H */
