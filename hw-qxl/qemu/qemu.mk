@@ -1,0 +1,49 @@
+# hw-qxl/qemu: Debian's QEMU 7.2 with the qxlng-vga / qxlng devices and the
+# spice-core object (scripts/qemu/build-qemu; source and build tree cached in
+# $(QXLNG_CACHE)/qemu-<version>/, the binary copied to build/qemu/).
+#
+#   make qemu       build/qemu/qemu-system-x86_64
+#   make run        a demo guest on it, served on spice://127.0.0.1:$(PORT)
+#
+# The first build takes several minutes; later ones rebuild only our files.
+
+QEMU_DIR := $(BUILD)/qemu
+QEMU_BIN := $(QEMU_DIR)/qemu-system-x86_64
+HWQXL_LIB ?= $(BUILD)/lib/libhwqxl.a
+SPICECORE_LIB ?= $(BUILD)/lib/libspicecore.a
+
+# What the glue links: both cores and the libraries they use (QEMU itself
+# already links glib and pixman).
+QEMU_GLUE_LIBS := $(HWQXL_LIB) $(SPICECORE_LIB) \
+	$(if $(CONFIG_SPICE_TLS),-lssl -lcrypto) \
+	$(if $(CONFIG_SPICE_LZ4),-llz4) \
+	$(if $(CONFIG_SPICE_SASL),-lsasl2) -lm
+
+.PHONY: qemu qemu-stock FORCE
+qemu: $(QEMU_BIN)
+
+# Always ask build-qemu: ninja knows which of our sources and headers
+# changed (a no-op run takes a few seconds); the copy keeps its time stamp
+# when the binary did not change.
+$(QEMU_BIN): $(HWQXL_LIB) $(SPICECORE_LIB) $(CONFIG_HEADER) FORCE
+	@$(DEPS) build qemu guest
+	@QXLNG_CACHE=$(QXLNG_CACHE) $(TOP)/scripts/qemu/build-qemu \
+		--libs "$(strip $(QEMU_GLUE_LIBS))" --out $@
+
+# The same QEMU without our glue (proves the recipe; not used by tests).
+qemu-stock:
+	@$(DEPS) build qemu guest
+	@QXLNG_CACHE=$(QXLNG_CACHE) $(TOP)/scripts/qemu/build-qemu --stock \
+		--out $(QEMU_DIR)/qemu-system-x86_64-stock
+
+# make run: the main job.
+PORT ?= 5900
+PASSWORD ?=
+RUN_TARGET := qemu-run
+
+.PHONY: qemu-run
+qemu-run: $(QEMU_BIN) guest
+	@$(DEPS)
+	@$(TOP)/scripts/qemu/run-demo --qemu $(QEMU_BIN) --port $(PORT) \
+		$(if $(PASSWORD),--password "$(PASSWORD)") \
+		--module $(GUEST_KO) --work $(BUILD)/run

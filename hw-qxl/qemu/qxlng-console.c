@@ -1,0 +1,281 @@
+/*
+ * qxl-ng QEMU glue: the device's display sink, shown on a QemuConsole.
+ *
+ * In native mode the console's surface wraps the QXL primary in BAR0 (no
+ * copy) and the core's damage becomes dpy_gfx_update(); otherwise the
+ * qxlng-vga device shows legacy VGA through VGACommonState.  Whatever the
+ * console shows is what screendump, VNC and a spice-core server see.
+ *
+ * This work is licensed under the terms of the GNU GPL, version 2 or later.
+ * See the COPYING file in the top-level directory.
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/log.h"
+#include "qapi/error.h"
+#include "ui/console.h"
+
+#include "qxlng-dev.h"
+
+static bool qxlng_pixman_format(uint32_t format, pixman_format_code_t *out)
+{
+    switch (format) {
+    case QXL_SURFACE_FMT_32_xRGB:
+    case QXL_SURFACE_FMT_32_ARGB:   /* a scanout has no alpha */
+        *out = PIXMAN_x8r8g8b8;
+        return true;
+    case QXL_SURFACE_FMT_16_565:
+        *out = PIXMAN_r5g6b5;
+        return true;
+    case QXL_SURFACE_FMT_16_555:
+        *out = PIXMAN_x1r5g5b5;
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool qxlng_vga_active(QxlngState *s)
+{
+    return s->is_vga && !s->native;
+}
+
+/*
+ * Put on the console what the device shows now.  The console frees the
+ * surface it replaces, so the primary gets a fresh wrapper each time.
+ */
+static void qxlng_console_show(QxlngState *s)
+{
+    pixman_format_code_t format;
+
+    if (s->native && s->have_primary &&
+        qxlng_pixman_format(s->primary.format, &format)) {
+        dpy_gfx_replace_surface(s->con,
+            qemu_create_displaysurface_from(s->primary.width,
+                                            s->primary.height, format,
+                                            s->primary.stride,
+                                            s->primary.data));
+    } else if (qxlng_vga_active(s)) {
+        /* VGA recreates its surface on the next update. */
+        s->vga.hw_ops->invalidate(&s->vga);
+        graphic_hw_update(s->con);
+    } else {
+        dpy_gfx_replace_surface(s->con, NULL);
+    }
+}
+
+void qxlng_console_mode_changed(QxlngState *s, bool native)
+{
+    if (s->native == native) {
+        return;
+    }
+    s->native = native;
+    qxlng_console_show(s);
+}
+
+void qxlng_console_reset(QxlngState *s)
+{
+    s->native = qxl_device_in_native_mode(s->core);
+    s->have_primary = qxl_device_get_primary(s->core, &s->primary);
+    qxlng_console_show(s);
+}
+
+/* GraphicHwOps ----------------------------------------------------------- */
+
+static void qxlng_gfx_update(void *opaque)
+{
+    QxlngState *s = opaque;
+
+    /* Native mode pushes its damage as it happens. */
+    if (qxlng_vga_active(s)) {
+        s->vga.hw_ops->gfx_update(&s->vga);
+    }
+}
+
+static void qxlng_gfx_invalidate(void *opaque)
+{
+    QxlngState *s = opaque;
+
+    if (qxlng_vga_active(s)) {
+        s->vga.hw_ops->invalidate(&s->vga);
+    } else {
+        dpy_gfx_update_full(s->con);
+    }
+}
+
+static void qxlng_text_update(void *opaque, console_ch_t *chardata)
+{
+    QxlngState *s = opaque;
+
+    if (qxlng_vga_active(s) && s->vga.hw_ops->text_update) {
+        s->vga.hw_ops->text_update(&s->vga, chardata);
+    }
+}
+
+static void qxlng_request_heads(QxlngState *s, const QxlngHead *heads,
+                                unsigned int n)
+{
+    struct qxl_client_head ch[QXL_CLIENT_MONITORS_MAX];
+    unsigned int i;
+
+    n = MIN(n, QXL_CLIENT_MONITORS_MAX);
+    for (i = 0; i < n; i++) {
+        ch[i].x = heads[i].x;
+        ch[i].y = heads[i].y;
+        ch[i].width = heads[i].width;
+        ch[i].height = heads[i].height;
+    }
+    if (n && !qxl_device_client_monitors_config(s->core, n, ch) &&
+        s->debug) {
+        qemu_log("%s: guest not ready for a monitors config\n",
+                 object_get_typename(OBJECT(s)));
+    }
+}
+
+/* A QEMU UI (e.g. a resized GTK window) asks for a new size. */
+static void qxlng_ui_info(void *opaque, uint32_t head, QemuUIInfo *info)
+{
+    QxlngState *s = opaque;
+    QxlngHead h = {
+        .x = info->xoff, .y = info->yoff,
+        .width = info->width, .height = info->height,
+    };
+
+    if (head == 0 && h.width && h.height) {
+        qxlng_request_heads(s, &h, 1);
+    }
+}
+
+const GraphicHwOps qxlng_gfx_ops = {
+    .invalidate = qxlng_gfx_invalidate,
+    .gfx_update = qxlng_gfx_update,
+    .text_update = qxlng_text_update,
+    .ui_info = qxlng_ui_info,
+};
+
+/* Display sink ------------------------------------------------------------ */
+
+static void qxlng_primary_create(void *opaque,
+                                 const struct qxl_primary_info *info)
+{
+    QxlngState *s = opaque;
+    pixman_format_code_t format;
+
+    if (!qxlng_pixman_format(info->format, &format)) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: primary format %u not shown\n",
+                      object_get_typename(OBJECT(s)), info->format);
+    }
+    s->primary = *info;
+    s->have_primary = true;
+    qxlng_console_show(s);
+}
+
+static void qxlng_primary_destroy(void *opaque)
+{
+    QxlngState *s = opaque;
+
+    s->have_primary = false;
+    qxlng_console_show(s);
+}
+
+static void qxlng_damage(void *opaque, int x, int y, int w, int h)
+{
+    QxlngState *s = opaque;
+
+    if (s->native && s->have_primary) {
+        dpy_gfx_update(s->con, x, y, w, h);
+    }
+}
+
+static void qxlng_cursor_set(void *opaque,
+                             const struct qxl_cursor_shape *shape,
+                             int x, int y, bool visible)
+{
+    QxlngState *s = opaque;
+    QEMUCursor *c;
+
+    if (shape->width && shape->height && shape->argb) {
+        c = cursor_alloc(shape->width, shape->height);
+        c->hot_x = shape->hot_x;
+        c->hot_y = shape->hot_y;
+        memcpy(c->data, shape->argb,
+               (size_t)shape->width * shape->height * sizeof(uint32_t));
+        dpy_cursor_define(s->con, c);
+        cursor_put(c);
+    }
+    dpy_mouse_set(s->con, x, y, visible);
+}
+
+static void qxlng_cursor_move(void *opaque, int x, int y)
+{
+    QxlngState *s = opaque;
+
+    dpy_mouse_set(s->con, x, y, 1);
+}
+
+static void qxlng_cursor_hide(void *opaque)
+{
+    QxlngState *s = opaque;
+
+    dpy_mouse_set(s->con, 0, 0, 0);
+}
+
+static void qxlng_monitors_config(void *opaque, unsigned int n,
+                                  const struct qxl_monitor_head *heads)
+{
+    QxlngState *s = opaque;
+    QxlngHead h[QXL_MAX_MONITOR_HEADS];
+    unsigned int i;
+
+    if (!s->spice_display) {
+        return;
+    }
+    n = MIN(n, QXL_MAX_MONITOR_HEADS);
+    for (i = 0; i < n; i++) {
+        h[i].x = heads[i].x;
+        h[i].y = heads[i].y;
+        h[i].width = heads[i].width;
+        h[i].height = heads[i].height;
+    }
+    qxlng_spice_monitors(s->spice_display, h, n);
+}
+
+const struct qxl_display_sink qxlng_display_sink = {
+    .primary_create = qxlng_primary_create,
+    .primary_destroy = qxlng_primary_destroy,
+    .damage = qxlng_damage,
+    .cursor_set = qxlng_cursor_set,
+    .cursor_move = qxlng_cursor_move,
+    .cursor_hide = qxlng_cursor_hide,
+    .monitors_config = qxlng_monitors_config,
+};
+
+/* spice-core ---------------------------------------------------------------- */
+
+static void qxlng_spice_monitors_request(void *opaque, const QxlngHead *heads,
+                                         unsigned int n)
+{
+    qxlng_request_heads(opaque, heads, n);
+}
+
+static const QxlngSpiceDisplayOps qxlng_spice_ops = {
+    .monitors_request = qxlng_spice_monitors_request,
+};
+
+bool qxlng_console_realize(QxlngState *s, Error **errp)
+{
+    if (!s->spice) {
+        return true;
+    }
+    s->spice_display = qxlng_spice_attach(s->spice, s->con, &qxlng_spice_ops,
+                                          s, errp);
+    return s->spice_display != NULL;
+}
+
+void qxlng_console_unrealize(QxlngState *s)
+{
+    if (s->spice_display) {
+        qxlng_spice_detach(s->spice_display);
+        s->spice_display = NULL;
+    }
+}

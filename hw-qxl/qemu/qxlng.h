@@ -1,0 +1,56 @@
+/*
+ * qxl-ng QEMU glue: declarations shared by the device and the spice-core
+ * object.
+ *
+ * The device (qxlng-pci.c) wraps the emulator-agnostic hw-qxl core; the
+ * spice-core object (spice-core-object.c) serves QEMU consoles to SPICE
+ * clients through libspicecore and feeds their input into QEMU's input
+ * layer.  They meet only through QemuConsole and the small display-source
+ * interface below.
+ *
+ * This work is licensed under the terms of the GNU GPL, version 2 or later.
+ * See the COPYING file in the top-level directory.
+ */
+
+#ifndef HW_DISPLAY_QXLNG_H
+#define HW_DISPLAY_QXLNG_H
+
+#include "qom/object.h"
+#include "ui/console.h"
+
+#define TYPE_QXLNG_COMMON "qxlng-common"
+#define TYPE_QXLNG_VGA    "qxlng-vga"
+#define TYPE_QXLNG        "qxlng"
+#define TYPE_SPICE_CORE_OBJECT "spice-core"
+
+OBJECT_DECLARE_SIMPLE_TYPE(SpiceCoreObject, SPICE_CORE_OBJECT)
+
+/* One display source of a spice-core server: a QEMU console it serves. */
+typedef struct QxlngSpiceDisplay QxlngSpiceDisplay;
+
+/* One monitor of a layout, in the console's surface coordinates. */
+typedef struct QxlngHead {
+    int32_t x, y;
+    uint32_t width, height;
+} QxlngHead;
+
+typedef struct QxlngSpiceDisplayOps {
+    /* A client asked for this monitor layout (n >= 1); may be NULL. */
+    void (*monitors_request)(void *opaque, const QxlngHead *heads,
+                             unsigned int n);
+} QxlngSpiceDisplayOps;
+
+/*
+ * Serve @con on @core as the next free display channel.  The server follows
+ * the console: its surface, damage and cursor.  @ops may be NULL.
+ */
+QxlngSpiceDisplay *qxlng_spice_attach(SpiceCoreObject *core,
+                                             QemuConsole *con,
+                                             const QxlngSpiceDisplayOps *ops,
+                                             void *opaque, Error **errp);
+void qxlng_spice_detach(QxlngSpiceDisplay *d);
+/* The guest's own monitor layout (n == 0: one head over the surface). */
+void qxlng_spice_monitors(QxlngSpiceDisplay *d, const QxlngHead *heads,
+                                 unsigned int n);
+
+#endif
