@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * qxlng_cmd.c - one function per device command.
+ *
+ * Each command is built on the stack, copied once into an allocation in
+ * BAR0's pages, registered for release and pushed on its ring.
+ */
+#include <linux/minmax.h>
+#include <linux/overflow.h>
+#include <linux/string.h>
+
+#include <drm/drm_print.h>
+
+#include "qxlng_drv.h"
+
+#define QXLNG_RING_TRIES	50
+#define QXLNG_RING_WAIT		(HZ / 10)
+
+/* Put one command on the command (or cursor) ring and kick if asked. */
+static int qxlng_push(struct qxlng_device *qdev, bool cursor, u32 offset,
+		      u32 type)
+{
+	struct qxl_ram_header *ram = qdev->ram_header;
+	struct qxl_ring_header *hdr;
+	struct qxl_command *items, cmd = {
+		.data = qxlng_phys(qdev, offset),
+		.type = type,
+	};
+	wait_queue_head_t *wq;
+	struct mutex *lock;
+	unsigned int size, port, tries = 0;
+	int ret = 0;
+
+	if (cursor) {
+		hdr = &ram->cursor_ring.hdr;
+		items = ram->cursor_ring.items;
+		size = QXL_CURSOR_RING_SIZE;
+		port = QXL_IO_NOTIFY_CURSOR;
+		wq = &qdev->cursor_wq;
+		lock = &qdev->cursor_lock;
+	} else {
+		hdr = &ram->cmd_ring.hdr;
+		items = ram->cmd_ring.items;
+		size = QXL_COMMAND_RING_SIZE;
+		port = QXL_IO_NOTIFY_CMD;
+		wq = &qdev->display_wq;
+		lock = &qdev->cmd_lock;
+	}
+
+	mutex_lock(lock);
+	while (qxl_ring_prod_wait(hdr, size)) {
+		if (++tries > QXLNG_RING_TRIES || READ_ONCE(qdev->guest_bug)) {
+			drm_err_ratelimited(&qdev->drm, "%s ring stuck full\n",
+					    cursor ? "cursor" : "command");
+			ret = -EBUSY;
+			goto out;
+		}
+		wait_event_timeout(*wq, !qxl_ring_prod_full(hdr, size),
+				   QXLNG_RING_WAIT);
+	}
+	memcpy(&items[qxl_ring_prod_slot(hdr, size)], &cmd, sizeof(cmd));
+	if (qxl_ring_push(hdr))
+		qxlng_io_write(qdev, port, 0);
+out:
+	mutex_unlock(lock);
+	return ret;
+}
+
+/* Allocate size bytes for a command and give it a release id. */
+static int qxlng_cmd_alloc(struct qxlng_device *qdev, u32 size, u32 *offset,
+			   u64 *id)
+{
+	int ret = qxlng_mem_alloc(qdev, size, offset);
+
+	if (ret)
+		return ret;
+	ret = qxlng_release_add(qdev, *offset, size, id);
+	if (ret)
+		qxlng_mem_free(qdev, *offset, size);
+	return ret;
+}
+
+static int qxlng_push_or_cancel(struct qxlng_device *qdev, bool cursor,
+				u32 offset, u32 type, u64 id)
+{
+	int ret = qxlng_push(qdev, cursor, offset, type);
+
+	if (ret)
+		qxlng_release_cancel(qdev, id);
+	return ret;
+}
+
+int qxlng_cmd_create_primary(struct qxlng_device *qdev, u32 width,
+			     u32 height)
+{
+	struct qxl_surface_create cs = { 0 };
+	u32 stride, size;
+
+	if (!qxlng_bitmap_size(width, height, &stride, &size) ||
+	    size > qdev->layout.surface0_size || !size)
+		return -EINVAL;
+	cs.width = width;
+	cs.height = height;
+	cs.stride = stride;
+	cs.format = QXL_SURFACE_FMT_32_xRGB;
+	cs.type = QXL_SURF_TYPE_PRIMARY;
+	cs.mem = qxlng_phys(qdev, 0);
+	memcpy(&qdev->ram_header->create_surface, &cs, sizeof(cs));
+	return qxlng_io_async(qdev, QXL_IO_CREATE_PRIMARY_ASYNC, 0);
+}
+
+int qxlng_cmd_destroy_primary(struct qxlng_device *qdev)
+{
+	return qxlng_io_async(qdev, QXL_IO_DESTROY_PRIMARY_ASYNC, 0);
+}
+
+/* Layout of one DRAW_COPY allocation. */
+#define QXLNG_DRAW_IMAGE_OFF	ALIGN(sizeof(struct qxl_drawable), 8)
+#define QXLNG_DRAW_CHUNK_OFF	ALIGN(QXLNG_DRAW_IMAGE_OFF + \
+				      sizeof(struct qxl_image), 8)
+#define QXLNG_DRAW_PIXELS_OFF	(QXLNG_DRAW_CHUNK_OFF + \
+				 sizeof(struct qxl_data_chunk))
+
+/* Copy lines [y, y + h) of columns [x, x + w) of src to the primary. */
+static int qxlng_draw_band(struct qxlng_device *qdev, const u8 *src,
+			   u32 src_pitch, u32 x, u32 y, u32 w, u32 h,
+			   s32 dst_x, s32 dst_y)
+{
+	struct qxl_drawable d = { 0 };
+	struct qxl_image img = { 0 };
+	struct qxl_data_chunk chunk = { 0 };
+	u32 stride, bytes, total, offset, line;
+	const struct qxl_rom *rom = (const struct qxl_rom *)qdev->rom_live;
+	u8 *base, *pixels;
+	u64 id;
+	int ret;
+
+	if (!qxlng_bitmap_size(w, h, &stride, &bytes) ||
+	    check_add_overflow(bytes, (u32)QXLNG_DRAW_PIXELS_OFF, &total))
+		return -EINVAL;
+	ret = qxlng_cmd_alloc(qdev, total, &offset, &id);
+	if (ret)
+		return ret;
+	base = qdev->ram + offset;
+
+	d.release_info.id = id;
+	d.surface_id = 0;
+	d.effect = QXL_EFFECT_OPAQUE;
+	d.type = QXL_DRAW_COPY;
+	d.bbox.left = dst_x;
+	d.bbox.top = dst_y;
+	d.bbox.right = dst_x + w;
+	d.bbox.bottom = dst_y + h;
+	d.clip.type = QXL_CLIP_TYPE_NONE;
+	d.mm_time = READ_ONCE(rom->mm_clock);
+	d.surfaces_dest[0] = -1;
+	d.surfaces_dest[1] = -1;
+	d.surfaces_dest[2] = -1;
+	d.u.copy.src_bitmap = qxlng_phys(qdev, offset + QXLNG_DRAW_IMAGE_OFF);
+	d.u.copy.src_area.right = w;
+	d.u.copy.src_area.bottom = h;
+	d.u.copy.rop_descriptor = QXL_ROPD_OP_PUT;
+	d.u.copy.scale_mode = QXL_SCALE_MODE_NEAREST;
+
+	img.descriptor.type = QXL_IMAGE_TYPE_BITMAP;
+	img.descriptor.width = w;
+	img.descriptor.height = h;
+	img.bitmap.format = QXL_BITMAP_FMT_32BIT;
+	img.bitmap.flags = QXL_BITMAP_TOP_DOWN;
+	img.bitmap.x = w;
+	img.bitmap.y = h;
+	img.bitmap.stride = stride;
+	img.bitmap.data = qxlng_phys(qdev, offset + QXLNG_DRAW_CHUNK_OFF);
+
+	chunk.data_size = bytes;
+
+	memcpy(base, &d, sizeof(d));
+	memcpy(base + QXLNG_DRAW_IMAGE_OFF, &img, sizeof(img));
+	memcpy(base + QXLNG_DRAW_CHUNK_OFF, &chunk, sizeof(chunk));
+	pixels = base + QXLNG_DRAW_PIXELS_OFF;
+	for (line = 0; line < h; line++)
+		memcpy(pixels + (size_t)line * stride,
+		       src + (size_t)(y + line) * src_pitch + (size_t)x * 4,
+		       stride);
+
+	ret = qxlng_push_or_cancel(qdev, false, offset, QXL_CMD_DRAW, id);
+	if (!ret)
+		atomic_inc(&qdev->stats.draws);
+	return ret;
+}
+
+/*
+ * Copy rectangle r of an XRGB8888 buffer (src, src_pitch) to the primary
+ * surface at (dst_x, dst_y), in bands that fit QXLNG_DRAW_MAX_BYTES.
+ */
+int qxlng_cmd_draw_copy(struct qxlng_device *qdev, const u8 *src,
+			u32 src_pitch, const struct qxl_rect *r, s32 dst_x,
+			s32 dst_y)
+{
+	u32 w, h, lines, y;
+	int ret;
+
+	if (r->right <= r->left || r->bottom <= r->top || r->left < 0 ||
+	    r->top < 0)
+		return -EINVAL;
+	w = r->right - r->left;
+	h = r->bottom - r->top;
+	lines = qxlng_damage_band_lines(w, QXLNG_DRAW_MAX_BYTES);
+	if (!lines)
+		return -EINVAL;
+	for (y = 0; y < h; y += lines) {
+		u32 band = min(lines, h - y);
+
+		ret = qxlng_draw_band(qdev, src, src_pitch, r->left,
+				      r->top + y, w, band, dst_x, dst_y + y);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Layout of one cursor SET allocation. */
+#define QXLNG_CURSOR_SHAPE_OFF	ALIGN(sizeof(struct qxl_cursor_cmd), 8)
+#define QXLNG_CURSOR_BYTES	(QXLNG_CURSOR_SIZE * QXLNG_CURSOR_SIZE * 4)
+
+int qxlng_cmd_cursor_set(struct qxlng_device *qdev, const u8 *argb,
+			 u32 pitch, u16 hot_x, u16 hot_y, s16 x, s16 y)
+{
+	struct qxl_cursor_cmd cmd = { 0 };
+	struct qxl_cursor cur = { 0 };
+	const u32 total = QXLNG_CURSOR_SHAPE_OFF + sizeof(cur) +
+			  QXLNG_CURSOR_BYTES;
+	const u32 line_bytes = QXLNG_CURSOR_SIZE * 4;
+	u32 offset, line;
+	u8 *base, *pixels;
+	u64 id;
+	int ret;
+
+	ret = qxlng_cmd_alloc(qdev, total, &offset, &id);
+	if (ret)
+		return ret;
+	base = qdev->ram + offset;
+
+	cmd.release_info.id = id;
+	cmd.type = QXL_CURSOR_SET;
+	cmd.u.set.position.x = x;
+	cmd.u.set.position.y = y;
+	cmd.u.set.visible = 1;
+	cmd.u.set.shape = qxlng_phys(qdev, offset + QXLNG_CURSOR_SHAPE_OFF);
+
+	cur.header.type = QXL_CURSOR_TYPE_ALPHA;
+	cur.header.width = QXLNG_CURSOR_SIZE;
+	cur.header.height = QXLNG_CURSOR_SIZE;
+	cur.header.hot_spot_x = hot_x;
+	cur.header.hot_spot_y = hot_y;
+	cur.data_size = QXLNG_CURSOR_BYTES;
+	cur.chunk.data_size = QXLNG_CURSOR_BYTES;
+
+	memcpy(base, &cmd, sizeof(cmd));
+	memcpy(base + QXLNG_CURSOR_SHAPE_OFF, &cur, sizeof(cur));
+	pixels = base + QXLNG_CURSOR_SHAPE_OFF + sizeof(cur);
+	for (line = 0; line < QXLNG_CURSOR_SIZE; line++)
+		memcpy(pixels + line * line_bytes, argb + (size_t)line * pitch,
+		       line_bytes);
+
+	ret = qxlng_push_or_cancel(qdev, true, offset, QXL_CMD_CURSOR, id);
+	if (!ret)
+		atomic_inc(&qdev->stats.cursor_cmds);
+	return ret;
+}
+
+/* MOVE and HIDE: a bare struct qxl_cursor_cmd. */
+static int qxlng_cursor_simple(struct qxlng_device *qdev, u8 type, s16 x,
+			       s16 y)
+{
+	struct qxl_cursor_cmd cmd = { 0 };
+	u32 offset;
+	u64 id;
+	int ret;
+
+	ret = qxlng_cmd_alloc(qdev, sizeof(cmd), &offset, &id);
+	if (ret)
+		return ret;
+	cmd.release_info.id = id;
+	cmd.type = type;
+	if (type == QXL_CURSOR_MOVE) {
+		cmd.u.position.x = x;
+		cmd.u.position.y = y;
+	}
+	memcpy(qdev->ram + offset, &cmd, sizeof(cmd));
+	ret = qxlng_push_or_cancel(qdev, true, offset, QXL_CMD_CURSOR, id);
+	if (!ret)
+		atomic_inc(&qdev->stats.cursor_cmds);
+	return ret;
+}
+
+int qxlng_cmd_cursor_move(struct qxlng_device *qdev, s16 x, s16 y)
+{
+	return qxlng_cursor_simple(qdev, QXL_CURSOR_MOVE, x, y);
+}
+
+int qxlng_cmd_cursor_hide(struct qxlng_device *qdev)
+{
+	return qxlng_cursor_simple(qdev, QXL_CURSOR_HIDE, 0, 0);
+}
+
+/* Tell the device (and through it, SPICE clients) the head layout. */
+int qxlng_cmd_monitors_config(struct qxlng_device *qdev,
+			      const struct qxl_head *heads,
+			      unsigned int count)
+{
+	struct qxl_monitors_config mc = { 0 };
+	size_t size = struct_size(&mc, heads, qdev->num_heads);
+	u8 *base;
+	int ret;
+
+	if (count > qdev->num_heads)
+		return -EINVAL;
+	if (!qdev->monitors_allocated) {
+		ret = qxlng_mem_alloc(qdev, size, &qdev->monitors_offset);
+		if (ret)
+			return ret;
+		qdev->monitors_allocated = true;
+	}
+	base = qdev->ram + qdev->monitors_offset;
+	mc.count = count;
+	mc.max_allowed = qdev->num_heads;
+	memcpy(base, &mc, sizeof(mc));
+	memcpy(base + sizeof(mc), heads, count * sizeof(*heads));
+	WRITE_ONCE(qdev->ram_header->monitors_config,
+		   qxlng_phys(qdev, qdev->monitors_offset));
+	return qxlng_io_async(qdev, QXL_IO_MONITORS_CONFIG_ASYNC, 0);
+}

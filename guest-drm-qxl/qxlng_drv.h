@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * qxlng_drv.h - the qxlng device state and the functions the driver's
+ * files share.  One file per concern:
+ *   qxlng_drv.c      PCI probe/remove, drm_driver, module parameters
+ *   qxlng_hw.c       BARs, ROM/RAM validation, reset, IRQ, async I/O,
+ *                    memslot
+ *   qxlng_mem.c      allocator over the BAR0 pages, release ring
+ *   qxlng_cmd.c      one function per device command
+ *   qxlng_kms.c      CRTCs, planes, connectors, mode config
+ *   qxlng_debugfs.c  debugfs state file
+ *   qxlng_modes.c, qxlng_monitors.c, qxlng_damage.c: hardware-free logic
+ */
+#ifndef QXLNG_DRV_H
+#define QXLNG_DRV_H
+
+#include <linux/atomic.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+
+#include <drm/drm_connector.h>
+#include <drm/drm_crtc.h>
+#include <drm/drm_device.h>
+#include <drm/drm_encoder.h>
+#include <drm/drm_plane.h>
+
+#include "qxlng_logic.h"
+
+#define QXLNG_DRIVER_NAME	"qxlng"
+#define QXLNG_DRIVER_DESC	"QXL paravirtual display (qxl-ng)"
+
+#define QXLNG_MAX_HEADS		8
+#define QXLNG_MAX_MODES		64
+#define QXLNG_CURSOR_SIZE	64
+/* Bitmap bytes per DRAW_COPY; larger damage goes out in bands. */
+#define QXLNG_DRAW_MAX_BYTES	(1024 * 1024)
+/* Interrupts the driver handles. */
+#define QXLNG_IRQ_MASK		(QXL_INTERRUPT_DISPLAY | \
+				 QXL_INTERRUPT_CURSOR | \
+				 QXL_INTERRUPT_IO_CMD | \
+				 QXL_INTERRUPT_ERROR | \
+				 QXL_INTERRUPT_CLIENT_MONITORS_CONFIG)
+
+extern unsigned int qxlng_num_heads;
+
+struct qxlng_output {
+	struct drm_crtc crtc;
+	struct drm_plane primary;
+	struct drm_plane cursor;
+	struct drm_encoder encoder;
+	struct drm_connector connector;
+	unsigned int index;
+	/* Set by the layout update, read by the plane update (commit). */
+	u32 x;			/* head position in the primary surface */
+	bool full_redraw;	/* primary recreated: redraw everything */
+};
+
+struct qxlng_stats {
+	atomic_t irqs;
+	atomic_t irq_display;
+	atomic_t irq_cursor;
+	atomic_t irq_io_cmd;
+	atomic_t irq_error;
+	atomic_t irq_client_monitors;
+	atomic_t draws;
+	atomic_t cursor_cmds;
+	atomic_t releases;
+	atomic_t bad_releases;
+	atomic_t alloc_failures;
+	atomic_t oom_notifies;
+	atomic_t io_timeouts;
+};
+
+struct qxlng_device {
+	struct drm_device drm;
+	struct pci_dev *pdev;
+
+	/* BAR0 (RAM): surface0 area, pages, RAM header. */
+	u8 *ram;
+	resource_size_t ram_bus;
+	resource_size_t ram_size;
+	struct qxl_ram_header *ram_header;
+	/* BAR2 (ROM): the live mapping and a validated copy. */
+	const u8 *rom_live;
+	size_t rom_size;
+	void *rom_copy;
+	struct qxlng_rom_layout layout;
+	/* BAR3 (I/O ports). */
+	void __iomem *io;
+
+	/* Memslot over BAR0 [0, ram_header_offset). */
+	unsigned int slot_id;
+	u64 slot_high;
+
+	/* Allocator over the pages, freed by release ids. */
+	struct gen_pool *pool;
+	struct xarray releases;		/* id -> struct qxlng_release */
+	struct mutex release_lock;
+	wait_queue_head_t release_wq;
+	struct work_struct release_work;
+
+	/* Rings. */
+	struct mutex cmd_lock;
+	struct mutex cursor_lock;
+	wait_queue_head_t display_wq;
+	wait_queue_head_t cursor_wq;
+
+	/* One async I/O at a time. */
+	struct mutex io_lock;
+	wait_queue_head_t io_wq;
+	atomic_t io_done;
+	bool stopping;
+	bool guest_bug;
+
+	/* Modes from the ROM. */
+	struct qxlng_mode modes[QXLNG_MAX_MODES];
+	unsigned int n_modes;
+
+	/* KMS. */
+	unsigned int num_heads;
+	struct qxlng_output outputs[QXLNG_MAX_HEADS];
+	bool primary_created;
+	u32 primary_width;
+	u32 primary_height;
+	struct mutex layout_lock;
+	/* struct qxl_monitors_config + heads, allocated once in the pages. */
+	u32 monitors_offset;
+	bool monitors_allocated;
+
+	/* Client monitors config. */
+	struct work_struct client_monitors_work;
+	struct mutex client_lock;
+	struct qxlng_head_rect client_heads[QXLNG_MAX_HEADS];
+	int n_client_heads;		/* < 0: none valid yet */
+	struct qxl_client_monitors_config client_scratch;
+
+	struct qxlng_stats stats;
+};
+
+static inline struct qxlng_device *to_qxlng(struct drm_device *dev)
+{
+	return container_of(dev, struct qxlng_device, drm);
+}
+
+/* qxlng_hw.c */
+int qxlng_hw_init(struct qxlng_device *qdev);
+void qxlng_io_write(struct qxlng_device *qdev, unsigned int port, u8 val);
+int qxlng_io_async(struct qxlng_device *qdev, unsigned int port, u8 val);
+static inline u64 qxlng_phys(struct qxlng_device *qdev, u32 ram_offset)
+{
+	return qdev->slot_high | ram_offset;
+}
+
+/* qxlng_mem.c */
+int qxlng_mem_init(struct qxlng_device *qdev);
+void qxlng_mem_fini(struct qxlng_device *qdev);
+int qxlng_mem_alloc(struct qxlng_device *qdev, u32 size, u32 *offset);
+void qxlng_mem_free(struct qxlng_device *qdev, u32 offset, u32 size);
+int qxlng_release_add(struct qxlng_device *qdev, u32 offset, u32 size,
+		      u64 *id);
+void qxlng_release_cancel(struct qxlng_device *qdev, u64 id);
+int qxlng_release_collect(struct qxlng_device *qdev);
+void qxlng_release_work(struct work_struct *work);
+
+/* qxlng_cmd.c */
+int qxlng_cmd_create_primary(struct qxlng_device *qdev, u32 width,
+			     u32 height);
+int qxlng_cmd_destroy_primary(struct qxlng_device *qdev);
+int qxlng_cmd_draw_copy(struct qxlng_device *qdev, const u8 *src,
+			u32 src_pitch, const struct qxl_rect *r, s32 dst_x,
+			s32 dst_y);
+int qxlng_cmd_cursor_set(struct qxlng_device *qdev, const u8 *argb,
+			 u32 pitch, u16 hot_x, u16 hot_y, s16 x, s16 y);
+int qxlng_cmd_cursor_move(struct qxlng_device *qdev, s16 x, s16 y);
+int qxlng_cmd_cursor_hide(struct qxlng_device *qdev);
+int qxlng_cmd_monitors_config(struct qxlng_device *qdev,
+			      const struct qxl_head *heads,
+			      unsigned int count);
+
+/* qxlng_kms.c */
+int qxlng_kms_init(struct qxlng_device *qdev);
+void qxlng_client_monitors_work(struct work_struct *work);
+
+/* qxlng_debugfs.c */
+void qxlng_debugfs_init(struct drm_minor *minor);
+
+#endif /* QXLNG_DRV_H */

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * qxlng_hw.c - the device: BARs, ROM and RAM header validation, reset,
+ * interrupts, I/O ports (sync and async) and the memslot.
+ */
+#include <linux/interrupt.h>
+#include <linux/io.h>
+#include <linux/pci.h>
+
+#include <drm/drm_managed.h>
+#include <drm/drm_print.h>
+
+#include "qxlng_drv.h"
+
+/* Largest ROM BAR we copy (QEMU's is 8 KiB). */
+#define QXLNG_ROM_MAX_COPY	(64 * 1024)
+/* How long an async I/O may take before we give up on it. */
+#define QXLNG_IO_TIMEOUT	(5 * HZ)
+
+void qxlng_io_write(struct qxlng_device *qdev, unsigned int port, u8 val)
+{
+	iowrite8(val, qdev->io + port);
+}
+
+/*
+ * Start an async I/O and wait for its QXL_INTERRUPT_IO_CMD.  The device
+ * accepts one at a time, hence io_lock.
+ */
+int qxlng_io_async(struct qxlng_device *qdev, unsigned int port, u8 val)
+{
+	int start;
+	long left;
+
+	if (READ_ONCE(qdev->guest_bug))
+		return -EIO;
+	mutex_lock(&qdev->io_lock);
+	start = atomic_read(&qdev->io_done);
+	qxlng_io_write(qdev, port, val);
+	left = wait_event_timeout(qdev->io_wq,
+				  atomic_read(&qdev->io_done) != start,
+				  QXLNG_IO_TIMEOUT);
+	mutex_unlock(&qdev->io_lock);
+	if (!left) {
+		atomic_inc(&qdev->stats.io_timeouts);
+		drm_err(&qdev->drm, "async I/O port %u timed out\n", port);
+		return -ETIMEDOUT;
+	}
+	return 0;
+}
+
+static irqreturn_t qxlng_irq(int irq, void *arg)
+{
+	struct qxlng_device *qdev = arg;
+	u32 pending;
+
+	pending = xchg(&qdev->ram_header->int_pending, 0);
+	if (!pending)
+		return IRQ_NONE;
+
+	atomic_inc(&qdev->stats.irqs);
+	if (pending & QXL_INTERRUPT_DISPLAY) {
+		atomic_inc(&qdev->stats.irq_display);
+		wake_up_all(&qdev->display_wq);
+	}
+	if (pending & QXL_INTERRUPT_CURSOR) {
+		atomic_inc(&qdev->stats.irq_cursor);
+		wake_up_all(&qdev->cursor_wq);
+	}
+	if ((pending & (QXL_INTERRUPT_DISPLAY | QXL_INTERRUPT_CURSOR)) &&
+	    !READ_ONCE(qdev->stopping))
+		schedule_work(&qdev->release_work);
+	if (pending & QXL_INTERRUPT_IO_CMD) {
+		atomic_inc(&qdev->stats.irq_io_cmd);
+		atomic_inc(&qdev->io_done);
+		wake_up_all(&qdev->io_wq);
+	}
+	if (pending & QXL_INTERRUPT_ERROR) {
+		atomic_inc(&qdev->stats.irq_error);
+		WRITE_ONCE(qdev->guest_bug, true);
+		drm_err_ratelimited(&qdev->drm,
+				    "device reports a guest bug; commands stop until reset\n");
+	}
+	if ((pending & QXL_INTERRUPT_CLIENT_MONITORS_CONFIG) &&
+	    !READ_ONCE(qdev->stopping)) {
+		atomic_inc(&qdev->stats.irq_client_monitors);
+		schedule_work(&qdev->client_monitors_work);
+	}
+	WRITE_ONCE(qdev->ram_header->int_mask, QXLNG_IRQ_MASK);
+	qxlng_io_write(qdev, QXL_IO_UPDATE_IRQ, 0);
+	return IRQ_HANDLED;
+}
+
+static int qxlng_map_bars(struct qxlng_device *qdev)
+{
+	struct pci_dev *pdev = qdev->pdev;
+	struct device *dev = &pdev->dev;
+	resource_size_t rom_bus, rom_len;
+
+	if (!(pci_resource_flags(pdev, QXL_RAM_RANGE_INDEX) & IORESOURCE_MEM) ||
+	    !(pci_resource_flags(pdev, QXL_ROM_RANGE_INDEX) & IORESOURCE_MEM) ||
+	    !(pci_resource_flags(pdev, QXL_IO_RANGE_INDEX) & IORESOURCE_IO)) {
+		drm_err(&qdev->drm, "unexpected BAR types\n");
+		return -ENODEV;
+	}
+	if (pci_resource_len(pdev, QXL_IO_RANGE_INDEX) < QXL_IO_RANGE_SIZE) {
+		drm_err(&qdev->drm, "I/O BAR too small\n");
+		return -ENODEV;
+	}
+
+	qdev->ram_bus = pci_resource_start(pdev, QXL_RAM_RANGE_INDEX);
+	qdev->ram_size = pci_resource_len(pdev, QXL_RAM_RANGE_INDEX);
+	qdev->ram = devm_memremap(dev, qdev->ram_bus, qdev->ram_size,
+				  MEMREMAP_WB);
+	if (IS_ERR(qdev->ram))
+		return PTR_ERR(qdev->ram);
+
+	rom_bus = pci_resource_start(pdev, QXL_ROM_RANGE_INDEX);
+	rom_len = pci_resource_len(pdev, QXL_ROM_RANGE_INDEX);
+	if (rom_len < sizeof(struct qxl_rom)) {
+		drm_err(&qdev->drm, "ROM BAR smaller than struct qxl_rom\n");
+		return -ENODEV;
+	}
+	qdev->rom_size = min_t(resource_size_t, rom_len, QXLNG_ROM_MAX_COPY);
+	qdev->rom_live = devm_memremap(dev, rom_bus, qdev->rom_size,
+				       MEMREMAP_WB);
+	if (IS_ERR(qdev->rom_live))
+		return PTR_ERR(qdev->rom_live);
+
+	qdev->io = pcim_iomap(pdev, QXL_IO_RANGE_INDEX, 0);
+	if (!qdev->io)
+		return -ENOMEM;
+	return 0;
+}
+
+/* Copy the ROM once and validate the copy; only the copy is trusted. */
+static int qxlng_check_rom(struct qxlng_device *qdev)
+{
+	const char *why = NULL;
+	int n, ret;
+
+	qdev->rom_copy = drmm_kmalloc(&qdev->drm, qdev->rom_size, GFP_KERNEL);
+	if (!qdev->rom_copy)
+		return -ENOMEM;
+	memcpy(qdev->rom_copy, qdev->rom_live, qdev->rom_size);
+
+	ret = qxlng_rom_check(qdev->rom_copy, qdev->rom_size, qdev->ram_size,
+			      &qdev->layout, &why);
+	if (ret) {
+		drm_err(&qdev->drm, "invalid ROM: %s\n", why);
+		return ret;
+	}
+	n = qxlng_rom_parse_modes(qdev->rom_copy, qdev->rom_size, qdev->modes,
+				  QXLNG_MAX_MODES, &why);
+	if (n < 0) {
+		drm_err(&qdev->drm, "invalid ROM mode list: %s\n", why);
+		return n;
+	}
+	qdev->n_modes = n;
+	qdev->ram_header = (struct qxl_ram_header *)(qdev->ram +
+					qdev->layout.ram_header_offset);
+	drm_dbg_driver(&qdev->drm,
+		       "surface0 %u KiB, pages %u KiB, %u modes, slots %u-%u\n",
+		       qdev->layout.surface0_size >> 10,
+		       qdev->layout.pages_size >> 10, qdev->n_modes,
+		       qdev->layout.slots_start, qdev->layout.slots_end);
+	return 0;
+}
+
+static int qxlng_add_memslot(struct qxlng_device *qdev)
+{
+	struct qxl_ram_header *ram = qdev->ram_header;
+	const struct qxl_rom *rom = (const struct qxl_rom *)qdev->rom_live;
+	struct qxlng_rom_layout *l = &qdev->layout;
+	int ret;
+
+	qdev->slot_id = l->slots_start;
+	WRITE_ONCE(ram->mem_slot.mem_start, qdev->ram_bus);
+	WRITE_ONCE(ram->mem_slot.mem_end,
+		   qdev->ram_bus + l->ram_header_offset);
+	ret = qxlng_io_async(qdev, QXL_IO_MEMSLOT_ADD_ASYNC, qdev->slot_id);
+	if (ret)
+		return ret;
+	/* The generation is only valid after the add. */
+	qdev->slot_high = qxl_memslot_high_bits(qdev->slot_id,
+						READ_ONCE(rom->slot_generation),
+						l->slot_id_bits,
+						l->slot_gen_bits);
+	return 0;
+}
+
+static void qxlng_hw_quiesce(void *data)
+{
+	struct qxlng_device *qdev = data;
+
+	WRITE_ONCE(qdev->stopping, true);
+	WRITE_ONCE(qdev->ram_header->int_mask, 0);
+	/* Reset drops every command, surface and memslot on the device. */
+	qxlng_io_write(qdev, QXL_IO_RESET, 0);
+	cancel_work_sync(&qdev->release_work);
+	cancel_work_sync(&qdev->client_monitors_work);
+}
+
+static void qxlng_mem_fini_action(void *data)
+{
+	qxlng_mem_fini(data);
+}
+
+int qxlng_hw_init(struct qxlng_device *qdev)
+{
+	struct pci_dev *pdev = qdev->pdev;
+	struct qxl_ram_header *ram;
+	int ret;
+
+	ret = qxlng_map_bars(qdev);
+	if (ret)
+		return ret;
+	ret = qxlng_check_rom(qdev);
+	if (ret)
+		return ret;
+	ram = qdev->ram_header;
+
+	/* Start from a known state: rings empty, no memslots, no primary. */
+	qxlng_io_write(qdev, QXL_IO_RESET, 0);
+	if (READ_ONCE(ram->magic) != QXL_RAM_MAGIC) {
+		drm_err(&qdev->drm, "bad RAM header magic %#x\n",
+			READ_ONCE(ram->magic));
+		return -ENODEV;
+	}
+
+	ret = qxlng_mem_init(qdev);
+	if (ret)
+		return ret;
+	ret = devm_add_action_or_reset(&pdev->dev, qxlng_mem_fini_action,
+				       qdev);
+	if (ret)
+		return ret;
+
+	WRITE_ONCE(ram->int_pending, 0);
+	WRITE_ONCE(ram->int_mask, QXLNG_IRQ_MASK);
+	ret = devm_request_irq(&pdev->dev, pdev->irq, qxlng_irq, IRQF_SHARED,
+			       QXLNG_DRIVER_NAME, qdev);
+	if (ret) {
+		drm_err(&qdev->drm, "cannot get IRQ %d: %d\n", pdev->irq, ret);
+		return ret;
+	}
+	ret = devm_add_action_or_reset(&pdev->dev, qxlng_hw_quiesce, qdev);
+	if (ret)
+		return ret;
+	qxlng_io_write(qdev, QXL_IO_UPDATE_IRQ, 0);
+
+	return qxlng_add_memslot(qdev);
+}

@@ -1,0 +1,661 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * qxlng_kms.c - atomic modesetting.
+ *
+ * Per head: a CRTC, a primary plane (XRGB8888), a cursor plane (64x64
+ * ARGB8888), a virtual encoder and connector.  All heads share the one
+ * primary surface of the device, side by side: head i sits at x = the sum
+ * of the widths of the enabled heads before it.  The commit tail
+ * recreates the primary surface when that layout changes and tells the
+ * device the layout (MONITORS_CONFIG); plane updates copy damaged
+ * rectangles of the (shmem) framebuffer into the surface with DRAW_COPY.
+ */
+#include <linux/minmax.h>
+
+#include <drm/drm_atomic.h>
+#include <drm/drm_atomic_helper.h>
+#include <drm/drm_damage_helper.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_edid.h>
+#include <drm/drm_fourcc.h>
+#include <drm/drm_framebuffer.h>
+#include <drm/drm_gem_atomic_helper.h>
+#include <drm/drm_gem_framebuffer_helper.h>
+#include <drm/drm_modes.h>
+#include <drm/drm_print.h>
+#include <drm/drm_probe_helper.h>
+
+#include "qxlng_drv.h"
+
+/* Damage rectangles taken from one plane update before merging. */
+#define QXLNG_DAMAGE_IN_MAX	64
+
+static const u32 qxlng_primary_formats[] = { DRM_FORMAT_XRGB8888 };
+static const u32 qxlng_cursor_formats[] = { DRM_FORMAT_ARGB8888 };
+
+static struct qxlng_output *qxlng_output_of_crtc(struct drm_crtc *crtc)
+{
+	return container_of(crtc, struct qxlng_output, crtc);
+}
+
+/* ---------------------------------------------------------------- */
+/* Layout of the heads in the primary surface                        */
+/* ---------------------------------------------------------------- */
+
+struct qxlng_layout {
+	u32 width;
+	u32 height;
+	unsigned int count;			/* enabled heads */
+	struct qxl_head heads[QXLNG_MAX_HEADS];	/* enabled heads only */
+	u32 x[QXLNG_MAX_HEADS];			/* per output index */
+};
+
+static void qxlng_layout_add(struct qxlng_layout *lay, unsigned int index,
+			     const struct drm_crtc_state *cs)
+{
+	struct qxl_head *h;
+
+	lay->x[index] = lay->width;
+	if (!cs || !cs->enable)
+		return;
+	h = &lay->heads[lay->count++];
+	h->id = index;
+	h->surface_id = 0;
+	h->width = cs->mode.hdisplay;
+	h->height = cs->mode.vdisplay;
+	h->x = lay->width;
+	h->y = 0;
+	h->flags = 0;
+	lay->width += cs->mode.hdisplay;
+	lay->height = max_t(u32, lay->height, cs->mode.vdisplay);
+}
+
+/* Layout from the states in @state, else from the current ones. */
+static void qxlng_layout_compute(struct qxlng_device *qdev,
+				 struct drm_atomic_state *state,
+				 struct qxlng_layout *lay)
+{
+	unsigned int i;
+
+	memset(lay, 0, sizeof(*lay));
+	for (i = 0; i < qdev->num_heads; i++) {
+		struct drm_crtc *crtc = &qdev->outputs[i].crtc;
+		struct drm_crtc_state *cs = NULL;
+
+		if (state)
+			cs = drm_atomic_get_new_crtc_state(state, crtc);
+		if (!cs)
+			cs = crtc->state;
+		qxlng_layout_add(lay, i, cs);
+	}
+}
+
+static bool qxlng_layout_fits(struct qxlng_device *qdev,
+			      const struct qxlng_layout *lay)
+{
+	u32 stride, size;
+
+	return qxlng_bitmap_size(lay->width, lay->height, &stride, &size) &&
+	       size <= qdev->layout.surface0_size;
+}
+
+/* In the commit tail, after the new states are in place. */
+static void qxlng_layout_update(struct qxlng_device *qdev)
+{
+	struct qxlng_layout lay;
+	bool recreate;
+	unsigned int i;
+	int ret;
+
+	qxlng_layout_compute(qdev, NULL, &lay);
+	mutex_lock(&qdev->layout_lock);
+	recreate = !lay.count || !qdev->primary_created ||
+		   lay.width != qdev->primary_width ||
+		   lay.height != qdev->primary_height;
+	if (recreate && qdev->primary_created) {
+		qxlng_cmd_destroy_primary(qdev);
+		qdev->primary_created = false;
+	}
+	if (recreate && lay.count) {
+		ret = qxlng_cmd_create_primary(qdev, lay.width, lay.height);
+		if (ret) {
+			drm_err(&qdev->drm, "creating the %ux%u primary failed: %d\n",
+				lay.width, lay.height, ret);
+		} else {
+			qdev->primary_created = true;
+			qdev->primary_width = lay.width;
+			qdev->primary_height = lay.height;
+		}
+	}
+	for (i = 0; i < qdev->num_heads; i++) {
+		struct qxlng_output *out = &qdev->outputs[i];
+
+		if (recreate || out->x != lay.x[i])
+			out->full_redraw = true;
+		out->x = lay.x[i];
+	}
+	if (recreate && qdev->primary_created)
+		qxlng_cmd_monitors_config(qdev, lay.heads, lay.count);
+	mutex_unlock(&qdev->layout_lock);
+}
+
+static int qxlng_atomic_check(struct drm_device *dev,
+			      struct drm_atomic_state *state)
+{
+	struct qxlng_device *qdev = to_qxlng(dev);
+	struct qxlng_layout lay;
+	int ret;
+
+	ret = drm_atomic_helper_check(dev, state);
+	if (ret)
+		return ret;
+	qxlng_layout_compute(qdev, state, &lay);
+	if (!qxlng_layout_fits(qdev, &lay)) {
+		drm_dbg_kms(dev, "layout %ux%u does not fit surface0 (%u bytes)\n",
+			    lay.width, lay.height, qdev->layout.surface0_size);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void qxlng_commit_tail(struct drm_atomic_state *state)
+{
+	struct drm_device *dev = state->dev;
+	struct qxlng_device *qdev = to_qxlng(dev);
+	int idx;
+
+	drm_atomic_helper_commit_modeset_disables(dev, state);
+	if (drm_dev_enter(dev, &idx)) {
+		qxlng_layout_update(qdev);
+		drm_dev_exit(idx);
+	}
+	drm_atomic_helper_commit_modeset_enables(dev, state);
+	drm_atomic_helper_commit_planes(dev, state,
+					DRM_PLANE_COMMIT_ACTIVE_ONLY);
+	drm_atomic_helper_fake_vblank(state);
+	drm_atomic_helper_commit_hw_done(state);
+	drm_atomic_helper_wait_for_vblanks(dev, state);
+	drm_atomic_helper_cleanup_planes(dev, state);
+}
+
+static const struct drm_mode_config_helper_funcs qxlng_mode_config_helpers = {
+	.atomic_commit_tail = qxlng_commit_tail,
+};
+
+static const struct drm_mode_config_funcs qxlng_mode_config_funcs = {
+	.fb_create = drm_gem_fb_create_with_dirty,
+	.atomic_check = qxlng_atomic_check,
+	.atomic_commit = drm_atomic_helper_commit,
+};
+
+/* ---------------------------------------------------------------- */
+/* Primary plane                                                     */
+/* ---------------------------------------------------------------- */
+
+static int qxlng_primary_atomic_check(struct drm_plane *plane,
+				      struct drm_atomic_state *state)
+{
+	struct drm_plane_state *ps = drm_atomic_get_new_plane_state(state,
+								    plane);
+	struct drm_crtc_state *cs = NULL;
+
+	if (ps->crtc)
+		cs = drm_atomic_get_new_crtc_state(state, ps->crtc);
+	return drm_atomic_helper_check_plane_state(ps, cs,
+						   DRM_PLANE_NO_SCALING,
+						   DRM_PLANE_NO_SCALING,
+						   false, false);
+}
+
+/* Damage of this update in fb coordinates; 0 rects means none. */
+static unsigned int qxlng_primary_damage(struct drm_plane_state *old,
+					 struct drm_plane_state *ps,
+					 bool full, struct qxl_rect *rects)
+{
+	struct qxlng_damage_rect in[QXLNG_DAMAGE_IN_MAX];
+	struct drm_atomic_helper_damage_iter iter;
+	struct drm_rect clip;
+	unsigned int n = 0;
+	bool overflow = false;
+
+	if (!full) {
+		drm_atomic_helper_damage_iter_init(&iter, old, ps);
+		drm_atomic_for_each_plane_damage(&iter, &clip) {
+			if (n == QXLNG_DAMAGE_IN_MAX) {
+				overflow = true;
+				break;
+			}
+			in[n].x1 = clip.x1;
+			in[n].y1 = clip.y1;
+			in[n].x2 = clip.x2;
+			in[n].y2 = clip.y2;
+			n++;
+		}
+	}
+	if (full || overflow) {
+		in[0].x1 = ps->src.x1 >> 16;
+		in[0].y1 = ps->src.y1 >> 16;
+		in[0].x2 = ps->src.x2 >> 16;
+		in[0].y2 = ps->src.y2 >> 16;
+		n = 1;
+	}
+	return qxlng_damage_to_rects(in, n, ps->fb->width, ps->fb->height,
+				     rects, QXLNG_DAMAGE_MAX_RECTS);
+}
+
+static void qxlng_primary_atomic_update(struct drm_plane *plane,
+					struct drm_atomic_state *state)
+{
+	struct qxlng_device *qdev = to_qxlng(plane->dev);
+	struct drm_plane_state *ps = drm_atomic_get_new_plane_state(state,
+								    plane);
+	struct drm_plane_state *old = drm_atomic_get_old_plane_state(state,
+								     plane);
+	struct drm_shadow_plane_state *shadow = to_drm_shadow_plane_state(ps);
+	struct qxl_rect rects[QXLNG_DAMAGE_MAX_RECTS];
+	struct qxlng_output *out;
+	struct drm_framebuffer *fb = ps->fb;
+	unsigned int n, i;
+	s32 src_x, src_y;
+	const u8 *vaddr;
+	bool full;
+	int idx;
+
+	if (!fb || !ps->visible || !ps->crtc)
+		return;
+	out = qxlng_output_of_crtc(ps->crtc);
+	if (!qdev->primary_created || shadow->data[0].is_iomem)
+		return;
+	if (!drm_dev_enter(plane->dev, &idx))
+		return;
+
+	full = out->full_redraw;
+	out->full_redraw = false;
+	n = qxlng_primary_damage(old, ps, full, rects);
+	vaddr = (const u8 *)shadow->data[0].vaddr + fb->offsets[0];
+	src_x = ps->src.x1 >> 16;
+	src_y = ps->src.y1 >> 16;
+	for (i = 0; i < n; i++) {
+		if (qxlng_cmd_draw_copy(qdev, vaddr, fb->pitches[0], &rects[i],
+					out->x + rects[i].left - src_x,
+					rects[i].top - src_y))
+			break;
+	}
+	drm_dev_exit(idx);
+}
+
+static const struct drm_plane_helper_funcs qxlng_primary_helper_funcs = {
+	DRM_GEM_SHADOW_PLANE_HELPER_FUNCS,
+	.atomic_check = qxlng_primary_atomic_check,
+	.atomic_update = qxlng_primary_atomic_update,
+};
+
+static const struct drm_plane_funcs qxlng_plane_funcs = {
+	.update_plane = drm_atomic_helper_update_plane,
+	.disable_plane = drm_atomic_helper_disable_plane,
+	.destroy = drm_plane_cleanup,
+	DRM_GEM_SHADOW_PLANE_FUNCS,
+};
+
+/* ---------------------------------------------------------------- */
+/* Cursor plane                                                      */
+/* ---------------------------------------------------------------- */
+
+static int qxlng_cursor_atomic_check(struct drm_plane *plane,
+				     struct drm_atomic_state *state)
+{
+	struct drm_plane_state *ps = drm_atomic_get_new_plane_state(state,
+								    plane);
+	struct drm_crtc_state *cs = NULL;
+	int ret;
+
+	if (ps->crtc)
+		cs = drm_atomic_get_new_crtc_state(state, ps->crtc);
+	ret = drm_atomic_helper_check_plane_state(ps, cs,
+						  DRM_PLANE_NO_SCALING,
+						  DRM_PLANE_NO_SCALING,
+						  true, true);
+	if (ret)
+		return ret;
+	if (ps->fb && (ps->fb->width != QXLNG_CURSOR_SIZE ||
+		       ps->fb->height != QXLNG_CURSOR_SIZE)) {
+		drm_dbg_kms(plane->dev, "cursor must be %ux%u\n",
+			    QXLNG_CURSOR_SIZE, QXLNG_CURSOR_SIZE);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static s16 qxlng_clamp_s16(s64 v)
+{
+	return clamp_t(s64, v, S16_MIN, S16_MAX);
+}
+
+static void qxlng_cursor_atomic_update(struct drm_plane *plane,
+				       struct drm_atomic_state *state)
+{
+	struct qxlng_device *qdev = to_qxlng(plane->dev);
+	struct drm_plane_state *ps = drm_atomic_get_new_plane_state(state,
+								    plane);
+	struct drm_plane_state *old = drm_atomic_get_old_plane_state(state,
+								     plane);
+	struct drm_shadow_plane_state *shadow = to_drm_shadow_plane_state(ps);
+	struct drm_framebuffer *fb = ps->fb;
+	struct qxlng_output *out;
+	bool was_shown = old->fb && old->visible;
+	s16 x, y;
+	int idx;
+
+	if (!drm_dev_enter(plane->dev, &idx))
+		return;
+	if (!fb || !ps->visible || !ps->crtc) {
+		if (was_shown)
+			qxlng_cmd_cursor_hide(qdev);
+		goto out;
+	}
+	out = qxlng_output_of_crtc(ps->crtc);
+	x = qxlng_clamp_s16((s64)out->x + ps->crtc_x + fb->hot_x);
+	y = qxlng_clamp_s16((s64)ps->crtc_y + fb->hot_y);
+	if (!was_shown || fb != old->fb) {
+		if (!shadow->data[0].is_iomem)
+			qxlng_cmd_cursor_set(qdev,
+					     (const u8 *)shadow->data[0].vaddr +
+					     fb->offsets[0], fb->pitches[0],
+					     fb->hot_x, fb->hot_y, x, y);
+	} else if (ps->crtc_x != old->crtc_x || ps->crtc_y != old->crtc_y) {
+		qxlng_cmd_cursor_move(qdev, x, y);
+	}
+out:
+	drm_dev_exit(idx);
+}
+
+static void qxlng_cursor_atomic_disable(struct drm_plane *plane,
+					struct drm_atomic_state *state)
+{
+	struct drm_plane_state *old = drm_atomic_get_old_plane_state(state,
+								     plane);
+	int idx;
+
+	if (!old->fb || !old->visible)
+		return;
+	if (!drm_dev_enter(plane->dev, &idx))
+		return;
+	qxlng_cmd_cursor_hide(to_qxlng(plane->dev));
+	drm_dev_exit(idx);
+}
+
+static const struct drm_plane_helper_funcs qxlng_cursor_helper_funcs = {
+	DRM_GEM_SHADOW_PLANE_HELPER_FUNCS,
+	.atomic_check = qxlng_cursor_atomic_check,
+	.atomic_update = qxlng_cursor_atomic_update,
+	.atomic_disable = qxlng_cursor_atomic_disable,
+};
+
+/* ---------------------------------------------------------------- */
+/* CRTC                                                              */
+/* ---------------------------------------------------------------- */
+
+static enum drm_mode_status qxlng_crtc_mode_valid(struct drm_crtc *crtc,
+						  const struct drm_display_mode *mode)
+{
+	struct qxlng_device *qdev = to_qxlng(crtc->dev);
+	u32 stride, size;
+
+	if (!qxlng_bitmap_size(mode->hdisplay, mode->vdisplay, &stride, &size) ||
+	    size > qdev->layout.surface0_size)
+		return MODE_MEM;
+	return MODE_OK;
+}
+
+static void qxlng_crtc_atomic_enable(struct drm_crtc *crtc,
+				     struct drm_atomic_state *state)
+{
+	/* The commit tail created the primary surface already. */
+}
+
+static void qxlng_crtc_atomic_disable(struct drm_crtc *crtc,
+				      struct drm_atomic_state *state)
+{
+}
+
+static const struct drm_crtc_helper_funcs qxlng_crtc_helper_funcs = {
+	.mode_valid = qxlng_crtc_mode_valid,
+	.atomic_enable = qxlng_crtc_atomic_enable,
+	.atomic_disable = qxlng_crtc_atomic_disable,
+};
+
+static const struct drm_crtc_funcs qxlng_crtc_funcs = {
+	.reset = drm_atomic_helper_crtc_reset,
+	.set_config = drm_atomic_helper_set_config,
+	.page_flip = drm_atomic_helper_page_flip,
+	.atomic_duplicate_state = drm_atomic_helper_crtc_duplicate_state,
+	.atomic_destroy_state = drm_atomic_helper_crtc_destroy_state,
+};
+
+/* ---------------------------------------------------------------- */
+/* Connector                                                         */
+/* ---------------------------------------------------------------- */
+
+static struct qxlng_output *qxlng_output_of_connector(struct drm_connector *c)
+{
+	return container_of(c, struct qxlng_output, connector);
+}
+
+/* A CVT mode with exactly width x height (CVT rounds to 8 pixels). */
+static struct drm_display_mode *qxlng_mode(struct drm_device *dev, u32 w,
+					   u32 h)
+{
+	struct drm_display_mode *mode = drm_cvt_mode(dev, w, h, 60, false,
+						     false, false);
+
+	if (!mode)
+		return NULL;
+	mode->hdisplay = w;
+	mode->vdisplay = h;
+	drm_mode_set_name(mode);
+	return mode;
+}
+
+static int qxlng_conn_get_modes(struct drm_connector *connector)
+{
+	struct qxlng_device *qdev = to_qxlng(connector->dev);
+	struct qxlng_output *out = qxlng_output_of_connector(connector);
+	struct drm_display_mode *mode;
+	struct qxlng_head_rect head = { 0 };
+	unsigned int i, count = 0;
+	u32 stride, size;
+
+	mutex_lock(&qdev->client_lock);
+	if ((int)out->index < qdev->n_client_heads)
+		head = qdev->client_heads[out->index];
+	mutex_unlock(&qdev->client_lock);
+
+	if (head.w && head.h &&
+	    qxlng_bitmap_size(head.w, head.h, &stride, &size) &&
+	    size <= qdev->layout.surface0_size) {
+		mode = qxlng_mode(connector->dev, head.w, head.h);
+		if (mode) {
+			mode->type |= DRM_MODE_TYPE_PREFERRED;
+			drm_mode_probed_add(connector, mode);
+			count++;
+		}
+	}
+	for (i = 0; i < qdev->n_modes; i++) {
+		const struct qxlng_mode *m = &qdev->modes[i];
+
+		if (!qxlng_bitmap_size(m->width, m->height, &stride, &size) ||
+		    size > qdev->layout.surface0_size)
+			continue;
+		mode = qxlng_mode(connector->dev, m->width, m->height);
+		if (!mode)
+			continue;
+		drm_mode_probed_add(connector, mode);
+		count++;
+	}
+	if (!(head.w && head.h))
+		drm_set_preferred_mode(connector, 1024, 768);
+	return count;
+}
+
+static const struct drm_connector_helper_funcs qxlng_conn_helper_funcs = {
+	.get_modes = qxlng_conn_get_modes,
+};
+
+static enum drm_connector_status
+qxlng_conn_detect(struct drm_connector *connector, bool force)
+{
+	struct qxlng_device *qdev = to_qxlng(connector->dev);
+	struct qxlng_output *out = qxlng_output_of_connector(connector);
+	bool on;
+
+	if (out->index == 0)
+		return connector_status_connected;
+	mutex_lock(&qdev->client_lock);
+	on = (int)out->index < qdev->n_client_heads &&
+	     qdev->client_heads[out->index].w;
+	mutex_unlock(&qdev->client_lock);
+	return on ? connector_status_connected :
+		    connector_status_disconnected;
+}
+
+static const struct drm_connector_funcs qxlng_conn_funcs = {
+	.reset = drm_atomic_helper_connector_reset,
+	.detect = qxlng_conn_detect,
+	.fill_modes = drm_helper_probe_single_connector_modes,
+	.atomic_duplicate_state = drm_atomic_helper_connector_duplicate_state,
+	.atomic_destroy_state = drm_atomic_helper_connector_destroy_state,
+};
+
+/* ---------------------------------------------------------------- */
+/* Client monitors config                                            */
+/* ---------------------------------------------------------------- */
+
+static void qxlng_read_client_config(void *ctx,
+				     struct qxl_client_monitors_config *cfg,
+				     u32 *crc)
+{
+	struct qxlng_device *qdev = ctx;
+	const struct qxl_rom *rom = (const struct qxl_rom *)qdev->rom_live;
+
+	*crc = READ_ONCE(rom->client_monitors_config_crc);
+	virt_rmb();
+	memcpy(cfg, &rom->client_monitors_config, sizeof(*cfg));
+}
+
+/* Returns true if the config was read and differs from the last one. */
+static bool qxlng_client_monitors_update(struct qxlng_device *qdev)
+{
+	struct qxlng_head_rect heads[QXLNG_MAX_HEADS] = { 0 };
+	bool changed;
+	int n;
+
+	mutex_lock(&qdev->client_lock);
+	n = qxlng_monitors_read(qxlng_read_client_config, qdev,
+				QXLNG_MONITORS_READ_TRIES,
+				&qdev->client_scratch, qdev->num_heads, heads);
+	if (n < 0) {
+		mutex_unlock(&qdev->client_lock);
+		drm_err_ratelimited(&qdev->drm,
+				     "client monitors config CRC wrong after %u reads\n",
+				     QXLNG_MONITORS_READ_TRIES);
+		return false;
+	}
+	changed = n != qdev->n_client_heads ||
+		  memcmp(heads, qdev->client_heads, sizeof(heads));
+	memcpy(qdev->client_heads, heads, sizeof(heads));
+	qdev->n_client_heads = n;
+	mutex_unlock(&qdev->client_lock);
+	return changed;
+}
+
+void qxlng_client_monitors_work(struct work_struct *work)
+{
+	struct qxlng_device *qdev = container_of(work, struct qxlng_device,
+						 client_monitors_work);
+
+	if (qxlng_client_monitors_update(qdev))
+		drm_kms_helper_hotplug_event(&qdev->drm);
+}
+
+/* ---------------------------------------------------------------- */
+/* Setup                                                             */
+/* ---------------------------------------------------------------- */
+
+static int qxlng_output_init(struct qxlng_device *qdev, unsigned int i)
+{
+	struct drm_device *dev = &qdev->drm;
+	struct qxlng_output *out = &qdev->outputs[i];
+	int ret;
+
+	out->index = i;
+	ret = drm_universal_plane_init(dev, &out->primary, BIT(i),
+				       &qxlng_plane_funcs,
+				       qxlng_primary_formats,
+				       ARRAY_SIZE(qxlng_primary_formats),
+				       NULL, DRM_PLANE_TYPE_PRIMARY, NULL);
+	if (ret)
+		return ret;
+	drm_plane_helper_add(&out->primary, &qxlng_primary_helper_funcs);
+	drm_plane_enable_fb_damage_clips(&out->primary);
+
+	ret = drm_universal_plane_init(dev, &out->cursor, BIT(i),
+				       &qxlng_plane_funcs,
+				       qxlng_cursor_formats,
+				       ARRAY_SIZE(qxlng_cursor_formats),
+				       NULL, DRM_PLANE_TYPE_CURSOR, NULL);
+	if (ret)
+		return ret;
+	drm_plane_helper_add(&out->cursor, &qxlng_cursor_helper_funcs);
+
+	ret = drmm_crtc_init_with_planes(dev, &out->crtc, &out->primary,
+					 &out->cursor, &qxlng_crtc_funcs,
+					 NULL);
+	if (ret)
+		return ret;
+	drm_crtc_helper_add(&out->crtc, &qxlng_crtc_helper_funcs);
+
+	ret = drmm_encoder_init(dev, &out->encoder, NULL,
+				DRM_MODE_ENCODER_VIRTUAL, NULL);
+	if (ret)
+		return ret;
+	out->encoder.possible_crtcs = BIT(i);
+
+	ret = drmm_connector_init(dev, &out->connector, &qxlng_conn_funcs,
+				  DRM_MODE_CONNECTOR_VIRTUAL, NULL);
+	if (ret)
+		return ret;
+	drm_connector_helper_add(&out->connector, &qxlng_conn_helper_funcs);
+	out->connector.polled = DRM_CONNECTOR_POLL_HPD;
+	return drm_connector_attach_encoder(&out->connector, &out->encoder);
+}
+
+int qxlng_kms_init(struct qxlng_device *qdev)
+{
+	struct drm_device *dev = &qdev->drm;
+	unsigned int i;
+	int ret;
+
+	ret = drmm_mode_config_init(dev);
+	if (ret)
+		return ret;
+	dev->mode_config.min_width = 64;
+	dev->mode_config.min_height = 64;
+	dev->mode_config.max_width = QXLNG_MONITOR_MAX_DIM;
+	dev->mode_config.max_height = QXLNG_MONITOR_MAX_DIM;
+	dev->mode_config.preferred_depth = 24;
+	dev->mode_config.cursor_width = QXLNG_CURSOR_SIZE;
+	dev->mode_config.cursor_height = QXLNG_CURSOR_SIZE;
+	dev->mode_config.funcs = &qxlng_mode_config_funcs;
+	dev->mode_config.helper_private = &qxlng_mode_config_helpers;
+
+	qdev->n_client_heads = -1;
+	qxlng_client_monitors_update(qdev);
+
+	for (i = 0; i < qdev->num_heads; i++) {
+		ret = qxlng_output_init(qdev, i);
+		if (ret)
+			return ret;
+	}
+	drm_mode_config_reset(dev);
+	return 0;
+}

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * qxlng_mem.c - allocator over BAR0's pages and the release ring.
+ *
+ * Every command the driver sends lives in one contiguous allocation in
+ * the pages area between surface0 and the RAM header.  Its release id is
+ * an index into an xarray holding (offset, size), so ids the device
+ * hands back are looked up, never trusted as addresses.  The device
+ * returns ids on the release ring as chains linked through the
+ * release_info.next field of each released command.
+ */
+#include <linux/genalloc.h>
+#include <linux/slab.h>
+
+#include <drm/drm_print.h>
+
+#include "qxlng_drv.h"
+
+/* Allocation granule: 64 bytes. */
+#define QXLNG_POOL_ORDER	6
+/* gen_pool returns 0 for failure, so pool addresses are offset + bias. */
+#define QXLNG_POOL_BIAS		((unsigned long)QXL_PAGE_SIZE)
+/* Bounds on waiting for the device to release memory. */
+#define QXLNG_ALLOC_TRIES	50
+#define QXLNG_ALLOC_WAIT	(HZ / 10)
+/* Longest release chain walked for one ring entry. */
+#define QXLNG_RELEASE_CHAIN_MAX	4096
+
+struct qxlng_release {
+	u32 offset;
+	u32 size;
+};
+
+int qxlng_mem_init(struct qxlng_device *qdev)
+{
+	const struct qxlng_rom_layout *l = &qdev->layout;
+	int ret;
+
+	xa_init_flags(&qdev->releases, XA_FLAGS_ALLOC1);
+	qdev->pool = gen_pool_create(QXLNG_POOL_ORDER, -1);
+	if (!qdev->pool)
+		return -ENOMEM;
+	ret = gen_pool_add(qdev->pool, QXLNG_POOL_BIAS + l->pages_offset,
+			   l->pages_size, -1);
+	if (ret) {
+		gen_pool_destroy(qdev->pool);
+		qdev->pool = NULL;
+	}
+	return ret;
+}
+
+/* After the device was reset: everything outstanding is ours again. */
+void qxlng_mem_fini(struct qxlng_device *qdev)
+{
+	struct qxlng_release *rel;
+	unsigned long id;
+
+	xa_for_each(&qdev->releases, id, rel) {
+		xa_erase(&qdev->releases, id);
+		qxlng_mem_free(qdev, rel->offset, rel->size);
+		kfree(rel);
+	}
+	xa_destroy(&qdev->releases);
+	if (qdev->monitors_allocated) {
+		qxlng_mem_free(qdev, qdev->monitors_offset,
+			       struct_size((struct qxl_monitors_config *)NULL,
+					   heads, qdev->num_heads));
+		qdev->monitors_allocated = false;
+	}
+	if (qdev->pool)
+		gen_pool_destroy(qdev->pool);
+	qdev->pool = NULL;
+}
+
+void qxlng_mem_free(struct qxlng_device *qdev, u32 offset, u32 size)
+{
+	gen_pool_free(qdev->pool, QXLNG_POOL_BIAS + offset, size);
+}
+
+/*
+ * Allocate size bytes in the pages.  When full, collect releases, then
+ * ask the device to release more (NOTIFY_OOM) and wait, a bounded
+ * number of times.
+ */
+int qxlng_mem_alloc(struct qxlng_device *qdev, u32 size, u32 *offset)
+{
+	unsigned int tries;
+
+	if (!size || size > qdev->layout.pages_size)
+		return -EINVAL;
+	for (tries = 0; tries < QXLNG_ALLOC_TRIES; tries++) {
+		unsigned long addr = gen_pool_alloc(qdev->pool, size);
+
+		if (addr) {
+			*offset = addr - QXLNG_POOL_BIAS;
+			return 0;
+		}
+		if (qxlng_release_collect(qdev) > 0)
+			continue;
+		if (READ_ONCE(qdev->guest_bug))
+			break;
+		atomic_inc(&qdev->stats.oom_notifies);
+		qxlng_io_write(qdev, QXL_IO_NOTIFY_OOM, 0);
+		wait_event_timeout(qdev->release_wq,
+				   !qxl_ring_cons_empty(&qdev->ram_header->release_ring.hdr),
+				   QXLNG_ALLOC_WAIT);
+	}
+	atomic_inc(&qdev->stats.alloc_failures);
+	drm_err_ratelimited(&qdev->drm, "device memory full (%u bytes)\n",
+			    size);
+	return -ENOMEM;
+}
+
+/* Register an allocation holding a command; *id goes in release_info. */
+int qxlng_release_add(struct qxlng_device *qdev, u32 offset, u32 size,
+		      u64 *id)
+{
+	struct qxlng_release *rel;
+	u32 index;
+	int ret;
+
+	rel = kmalloc(sizeof(*rel), GFP_KERNEL);
+	if (!rel)
+		return -ENOMEM;
+	rel->offset = offset;
+	rel->size = size;
+	ret = xa_alloc(&qdev->releases, &index, rel, xa_limit_31b, GFP_KERNEL);
+	if (ret) {
+		kfree(rel);
+		return ret;
+	}
+	*id = index;
+	return 0;
+}
+
+/* The command was never pushed: free it now. */
+void qxlng_release_cancel(struct qxlng_device *qdev, u64 id)
+{
+	struct qxlng_release *rel = xa_erase(&qdev->releases, id);
+
+	if (!rel)
+		return;
+	qxlng_mem_free(qdev, rel->offset, rel->size);
+	kfree(rel);
+}
+
+/* Free one chain; returns the number of commands freed. */
+static int qxlng_release_chain(struct qxlng_device *qdev, u64 id)
+{
+	int n = 0;
+
+	while (id && n < QXLNG_RELEASE_CHAIN_MAX) {
+		struct qxlng_release *rel = NULL;
+		union qxl_release_info *info;
+		u64 next;
+
+		if (id <= U32_MAX)
+			rel = xa_erase(&qdev->releases, id);
+		if (!rel) {
+			atomic_inc(&qdev->stats.bad_releases);
+			drm_err_ratelimited(&qdev->drm,
+					    "device released unknown id %llu\n",
+					    id);
+			break;
+		}
+		info = (union qxl_release_info *)(qdev->ram + rel->offset);
+		next = READ_ONCE(info->next);
+		qxlng_mem_free(qdev, rel->offset, rel->size);
+		kfree(rel);
+		atomic_inc(&qdev->stats.releases);
+		n++;
+		id = next;
+	}
+	return n;
+}
+
+/* Drain the release ring; returns commands freed or -EIO if corrupt. */
+int qxlng_release_collect(struct qxlng_device *qdev)
+{
+	struct qxl_release_ring *ring = &qdev->ram_header->release_ring;
+	int freed = 0;
+	u32 slot;
+	int ret;
+
+	mutex_lock(&qdev->release_lock);
+	while ((ret = qxl_ring_cons_slot(&ring->hdr, QXL_RELEASE_RING_SIZE,
+					 &slot)) == 1) {
+		u64 id = READ_ONCE(ring->items[slot]);
+
+		freed += qxlng_release_chain(qdev, id);
+		qxl_ring_pop(&ring->hdr);
+	}
+	mutex_unlock(&qdev->release_lock);
+	if (ret < 0) {
+		drm_err_ratelimited(&qdev->drm, "release ring indexes corrupt\n");
+		return -EIO;
+	}
+	if (freed)
+		wake_up_all(&qdev->release_wq);
+	return freed;
+}
+
+void qxlng_release_work(struct work_struct *work)
+{
+	struct qxlng_device *qdev = container_of(work, struct qxlng_device,
+						 release_work);
+
+	qxlng_release_collect(qdev);
+}
