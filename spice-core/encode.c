@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+/* Image encoders.  The LZ4 layout is what spice-gtk's canvas decodes:
+ * u8 top_down, u8 bitmap format, then blocks of (u32 big-endian size,
+ * LZ4 block) decoded as one stream into rows of width * 4 bytes. */
+#include <string.h>
+#include <spice/enums.h>
+#include <glib.h>
+#ifdef CONFIG_SPICE_LZ4
+#include <lz4.h>
+#endif
+
+#include "encode.h"
+
+static uint32_t from_565(uint16_t v)
+{
+	uint32_t r = (v >> 11) & 0x1f, g = (v >> 5) & 0x3f, b = v & 0x1f;
+
+	r = (r << 3) | (r >> 2);
+	g = (g << 2) | (g >> 4);
+	b = (b << 3) | (b >> 2);
+	return r << 16 | g << 8 | b;
+}
+
+static uint32_t from_555(uint16_t v)
+{
+	uint32_t r = (v >> 10) & 0x1f, g = (v >> 5) & 0x1f, b = v & 0x1f;
+
+	r = (r << 3) | (r >> 2);
+	g = (g << 3) | (g >> 2);
+	b = (b << 3) | (b >> 2);
+	return r << 16 | g << 8 | b;
+}
+
+void sc_fetch_rect(const uint8_t *top, int32_t stride, uint32_t format,
+		   uint32_t x, uint32_t y, uint32_t w, uint32_t h,
+		   uint32_t *dst)
+{
+	uint32_t row, i;
+
+	for (row = 0; row < h; row++) {
+		const uint8_t *src = top + (ptrdiff_t)(y + row) * stride;
+
+		switch (format) {
+		case SPICE_SURFACE_FMT_16_565:
+		case SPICE_SURFACE_FMT_16_555:
+			for (i = 0; i < w; i++) {
+				uint16_t v;
+
+				memcpy(&v, src + 2 * (x + i), 2);
+				v = GUINT16_FROM_LE(v);
+				dst[i] = format == SPICE_SURFACE_FMT_16_565 ?
+					 from_565(v) : from_555(v);
+			}
+			break;
+		default:
+			memcpy(dst, src + 4 * (size_t)x, 4 * (size_t)w);
+			break;
+		}
+		dst += w;
+	}
+}
+
+bool sc_pixels_solid(const uint32_t *px, size_t n, uint32_t *color)
+{
+	uint32_t c = px[0] & 0xffffff;
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if ((px[i] & 0xffffff) != c)
+			return false;
+	*color = c;
+	return true;
+}
+
+static void put_descriptor(struct sc_buf *b, uint64_t id, uint8_t type,
+			   uint32_t w, uint32_t h)
+{
+	sc_buf_u64(b, id);
+	sc_buf_u8(b, type);
+	sc_buf_u8(b, 0);		/* flags: no caching */
+	sc_buf_u32(b, w);
+	sc_buf_u32(b, h);
+}
+
+void sc_encode_raw(struct sc_buf *b, uint64_t id, const uint32_t *px,
+		   uint32_t w, uint32_t h)
+{
+	put_descriptor(b, id, SPICE_IMAGE_TYPE_BITMAP, w, h);
+	sc_buf_u8(b, SPICE_BITMAP_FMT_32BIT);
+	sc_buf_u8(b, SPICE_BITMAP_FLAGS_TOP_DOWN);
+	sc_buf_u32(b, w);
+	sc_buf_u32(b, h);
+	sc_buf_u32(b, w * 4);		/* stride */
+	sc_buf_u32(b, 0);		/* no palette */
+	sc_buf_put(b, px, (size_t)w * h * 4);
+}
+
+#ifdef CONFIG_SPICE_LZ4
+bool sc_lz4_available(void)
+{
+	return true;
+}
+
+bool sc_encode_lz4(struct sc_buf *b, uint64_t id, const uint32_t *px,
+		   uint32_t w, uint32_t h)
+{
+	size_t total = (size_t)w * h * 4, start = b->len, size_at, off = 0;
+	/* Blocks of whole rows, at most 1 MiB each, one LZ4 stream. */
+	size_t rows_per = MAX((size_t)1, (1u << 20) / ((size_t)w * 4));
+	LZ4_stream_t *st;
+
+	if (total > (size_t)LZ4_MAX_INPUT_SIZE)
+		return false;
+	st = LZ4_createStream();
+	if (!st)
+		return false;
+	put_descriptor(b, id, SPICE_IMAGE_TYPE_LZ4, w, h);
+	size_at = b->len;
+	sc_buf_u32(b, 0);		/* data_size, patched below */
+	sc_buf_u8(b, 1);		/* top_down */
+	sc_buf_u8(b, SPICE_BITMAP_FMT_32BIT);
+	while (off < total) {
+		size_t n = MIN(total - off, rows_per * w * 4);
+		int bound = LZ4_compressBound((int)n), got;
+		uint8_t *p;
+
+		sc_buf_reserve(b, 4 + (size_t)bound);
+		p = b->data + b->len;
+		got = LZ4_compress_fast_continue(st, (const char *)px + off,
+						 (char *)p + 4, (int)n, bound,
+						 1);
+		if (got <= 0) {
+			LZ4_freeStream(st);
+			b->len = start;
+			return false;
+		}
+		p[0] = (uint8_t)(got >> 24);
+		p[1] = (uint8_t)(got >> 16);
+		p[2] = (uint8_t)(got >> 8);
+		p[3] = (uint8_t)got;
+		b->len += 4 + (size_t)got;
+		off += n;
+	}
+	LZ4_freeStream(st);
+	sc_put_u32(b->data + size_at, (uint32_t)(b->len - size_at - 4));
+	return true;
+}
+#else
+bool sc_lz4_available(void)
+{
+	return false;
+}
+
+bool sc_encode_lz4(struct sc_buf *b, uint64_t id, const uint32_t *px,
+		   uint32_t w, uint32_t h)
+{
+	(void)b; (void)id; (void)px; (void)w; (void)h;
+	return false;
+}
+#endif

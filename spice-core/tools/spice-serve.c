@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: MIT
+/*
+ * spice-serve: serve a picture or an animated pattern over SPICE with
+ * spice-core.  See --help.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib.h>
+#include <glib-unix.h>
+#include <spice-core/spice-core.h>
+
+#include "ppm.h"
+
+static const char usage[] =
+"Usage: spice-serve [OPTION]... (--image FILE.ppm | --pattern NAME)\n"
+"Serve a picture or an animation to SPICE clients.\n"
+"\n"
+"  --addr A             listen address (default 127.0.0.1)\n"
+"  --port N             plain port; 0 picks a free one\n"
+"  --tls-port N         TLS port; 0 picks a free one (needs --x509-dir)\n"
+"  --x509-dir D         holds ca-cert.pem, server-cert.pem, server-key.pem\n"
+"  --secure-channels L  channels that must use TLS: all, or a comma list\n"
+"                       of main,display,inputs,cursor\n"
+"  --password-file F    ticket: the first line of F (at most 60 bytes)\n"
+"  --disable-ticketing  no password (one of these two is required)\n"
+"  --sasl               offer SASL authentication (service 'spice')\n"
+"  --image FILE.ppm     serve this binary PPM (P6) picture\n"
+"  --pattern NAME       serve a pattern: bars, gradient, noise, checker,\n"
+"                       solid, anim (moving; see --fps)\n"
+"  --size WxH           pattern size (default 640x480)\n"
+"  --fps N              frames per second of 'anim' (default 30)\n"
+"  --compression M      auto (LZ4 for clients that have it) or off\n"
+"  --cursor             set a 16x16 arrow cursor\n"
+"  --mouse-absolute     offer client (absolute) mouse mode\n"
+"  --log-input          print input events and resize requests on stdout\n"
+"  --name NAME          VM name sent to clients\n"
+"  -h, --help           this help\n"
+"\n"
+"Once listening, prints 'port P' and/or 'tls-port P' lines on stdout.\n";
+
+struct serve {
+	SpiceCore *core;
+	SpiceCoreDisplay *display;
+	uint32_t *px;
+	uint32_t w, h;
+	unsigned int frame;
+	bool log_input;
+	GMainLoop *loop;
+};
+
+static void die(const char *fmt, ...) G_GNUC_PRINTF(1, 2) G_GNUC_NORETURN;
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("spice-serve: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+static void pattern_fill(struct serve *s, const char *name, unsigned int t)
+{
+	static const uint32_t bars[] = { 0xc0c0c0, 0xc0c000, 0x00c0c0,
+					 0x00c000, 0xc000c0, 0xc00000,
+					 0x0000c0, 0x000000 };
+	uint32_t x, y;
+	GRand *r = NULL;
+
+	if (!strcmp(name, "noise"))
+		r = g_rand_new_with_seed(1234 + t);
+	for (y = 0; y < s->h; y++) {
+		for (x = 0; x < s->w; x++) {
+			uint32_t v;
+
+			if (!strcmp(name, "bars"))
+				v = bars[(uint64_t)x * 8 / s->w];
+			else if (!strcmp(name, "gradient"))
+				v = (x * 255 / s->w) << 16 |
+				    (y * 255 / s->h) << 8 | 0x80;
+			else if (!strcmp(name, "noise"))
+				v = g_rand_int(r) & 0xffffff;
+			else if (!strcmp(name, "checker"))
+				v = ((x / 16 + y / 16) & 1) ? 0xffffff : 0;
+			else if (!strcmp(name, "solid"))
+				v = 0x336699;
+			else	/* anim: bars sliding right, a gradient below */
+				v = y < s->h / 2 ?
+				    bars[((x + t * 8) / 32) % 8] :
+				    (((x + t * 4) & 255) << 16) |
+				    ((y & 255) << 8) | (t & 255);
+			s->px[(size_t)y * s->w + x] = v;
+		}
+	}
+	if (r)
+		g_rand_free(r);
+}
+
+static const char *anim_name;
+
+static gboolean anim_tick(gpointer data)
+{
+	struct serve *s = data;
+
+	s->frame++;
+	pattern_fill(s, anim_name, s->frame);
+	spice_core_display_damage(s->display, 0, 0, s->w, s->h);
+	return G_SOURCE_CONTINUE;
+}
+
+static void on_key(void *o, uint32_t sc, bool down)
+{
+	struct serve *s = o;
+
+	if (s->log_input)
+		printf("key 0x%03x %s\n", sc, down ? "down" : "up");
+	fflush(stdout);
+}
+
+static void on_leds(void *o, uint32_t leds)
+{
+	struct serve *s = o;
+
+	if (s->log_input)
+		printf("leds %u\n", leds);
+	fflush(stdout);
+}
+
+static void on_rel(void *o, int32_t dx, int32_t dy, int32_t dz,
+		   uint32_t buttons)
+{
+	struct serve *s = o;
+
+	if (s->log_input)
+		printf("mouse-rel %d %d %d buttons %u\n", dx, dy, dz, buttons);
+	fflush(stdout);
+}
+
+static void on_abs(void *o, uint32_t id, int32_t x, int32_t y, int32_t dz,
+		   uint32_t buttons)
+{
+	struct serve *s = o;
+
+	if (s->log_input)
+		printf("mouse-abs %u %d %d %d buttons %u\n", id, x, y, dz,
+		       buttons);
+	fflush(stdout);
+}
+
+static void on_mode(void *o, bool absolute)
+{
+	struct serve *s = o;
+
+	if (s->log_input)
+		printf("mouse-mode %s\n", absolute ? "client" : "server");
+	fflush(stdout);
+}
+
+static void on_monitors(void *o, uint32_t id,
+			const struct spice_core_head *heads, unsigned int n)
+{
+	struct serve *s = o;
+	unsigned int i;
+
+	if (!s->log_input)
+		return;
+	printf("monitors %u %u", id, n);
+	for (i = 0; i < n; i++)
+		printf(" %ux%u+%d+%d", heads[i].width, heads[i].height,
+		       heads[i].x, heads[i].y);
+	printf("\n");
+	fflush(stdout);
+}
+
+static void on_clients(void *o, unsigned int n)
+{
+	struct serve *s = o;
+
+	if (s->log_input)
+		printf("clients %u\n", n);
+	fflush(stdout);
+}
+
+static const struct spice_core_ops serve_ops = {
+	.key = on_key,
+	.key_leds = on_leds,
+	.mouse_rel = on_rel,
+	.mouse_abs = on_abs,
+	.mouse_mode = on_mode,
+	.monitors_request = on_monitors,
+	.clients_changed = on_clients,
+};
+
+static gboolean on_signal(gpointer data)
+{
+	g_main_loop_quit(((struct serve *)data)->loop);
+	return G_SOURCE_REMOVE;
+}
+
+static int parse_port(const char *opt, const char *v)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end || end == v || n < 0 || n > 65535)
+		die("%s: '%s' is not a port number (0..65535)", opt, v);
+	return n == 0 ? -1 : (int)n;
+}
+
+static uint32_t parse_secure(const char *v)
+{
+	gchar **parts = g_strsplit(v, ",", -1);
+	uint32_t mask = 0;
+	int i;
+
+	for (i = 0; parts[i]; i++) {
+		if (!strcmp(parts[i], "all"))
+			mask |= SPICE_CORE_SECURE_ALL;
+		else if (!strcmp(parts[i], "main"))
+			mask |= SPICE_CORE_SECURE_MAIN;
+		else if (!strcmp(parts[i], "display"))
+			mask |= SPICE_CORE_SECURE_DISPLAY;
+		else if (!strcmp(parts[i], "inputs"))
+			mask |= SPICE_CORE_SECURE_INPUTS;
+		else if (!strcmp(parts[i], "cursor"))
+			mask |= SPICE_CORE_SECURE_CURSOR;
+		else
+			die("--secure-channels: unknown channel '%s'",
+			    parts[i]);
+	}
+	g_strfreev(parts);
+	return mask;
+}
+
+static char *read_password(const char *file)
+{
+	gchar *text = NULL, *nl;
+	GError *err = NULL;
+
+	if (!g_file_get_contents(file, &text, NULL, &err))
+		die("--password-file: %s", err->message);
+	nl = strpbrk(text, "\r\n");
+	if (nl)
+		*nl = '\0';
+	if (strlen(text) > 60)
+		die("--password-file: password longer than 60 bytes");
+	if (!*text)
+		die("--password-file: %s holds an empty password", file);
+	return text;
+}
+
+enum { O_ADDR = 256, O_PORT, O_TLS_PORT, O_X509, O_SECURE, O_PWFILE,
+       O_NOTICKET, O_SASL, O_IMAGE, O_PATTERN, O_SIZE, O_FPS, O_COMPRESS,
+       O_CURSOR, O_MABS, O_LOG, O_NAME };
+
+static const struct option long_opts[] = {
+	{ "addr", required_argument, NULL, O_ADDR },
+	{ "port", required_argument, NULL, O_PORT },
+	{ "tls-port", required_argument, NULL, O_TLS_PORT },
+	{ "x509-dir", required_argument, NULL, O_X509 },
+	{ "secure-channels", required_argument, NULL, O_SECURE },
+	{ "password-file", required_argument, NULL, O_PWFILE },
+	{ "disable-ticketing", no_argument, NULL, O_NOTICKET },
+	{ "sasl", no_argument, NULL, O_SASL },
+	{ "image", required_argument, NULL, O_IMAGE },
+	{ "pattern", required_argument, NULL, O_PATTERN },
+	{ "size", required_argument, NULL, O_SIZE },
+	{ "fps", required_argument, NULL, O_FPS },
+	{ "compression", required_argument, NULL, O_COMPRESS },
+	{ "cursor", no_argument, NULL, O_CURSOR },
+	{ "mouse-absolute", no_argument, NULL, O_MABS },
+	{ "log-input", no_argument, NULL, O_LOG },
+	{ "name", required_argument, NULL, O_NAME },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void set_arrow_cursor(SpiceCoreDisplay *d)
+{
+	uint32_t argb[16 * 16];
+	int x, y;
+
+	for (y = 0; y < 16; y++)
+		for (x = 0; x < 16; x++)
+			argb[y * 16 + x] = x <= y && x + y < 24 ?
+				(x == 0 || x == y ? 0xff000000 : 0xffffffff) :
+				0;
+	spice_core_display_cursor_set(d, argb, 16, 16, 0, 0);
+}
+
+int main(int argc, char **argv)
+{
+	struct spice_core_config cfg = { 0 };
+	const char *image = NULL, *pattern = NULL, *pwfile = NULL;
+	bool noticket = false, cursor = false, mabs = false;
+	unsigned int fps = 30;
+	struct serve s = { 0 };
+	char *password = NULL;
+	GError *err = NULL;
+	int opt;
+
+	s.w = 640;
+	s.h = 480;
+	cfg.addr = "127.0.0.1";
+	while ((opt = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+		switch (opt) {
+		case O_ADDR: cfg.addr = optarg; break;
+		case O_PORT: cfg.port = parse_port("--port", optarg); break;
+		case O_TLS_PORT:
+			cfg.tls_port = parse_port("--tls-port", optarg);
+			break;
+		case O_X509: cfg.x509_dir = optarg; break;
+		case O_SECURE: cfg.secure_channels = parse_secure(optarg);
+			break;
+		case O_PWFILE: pwfile = optarg; break;
+		case O_NOTICKET: noticket = true; break;
+		case O_SASL: cfg.sasl = true; break;
+		case O_IMAGE: image = optarg; break;
+		case O_PATTERN: pattern = optarg; break;
+		case O_SIZE:
+			if (sscanf(optarg, "%ux%u", &s.w, &s.h) != 2 ||
+			    !s.w || !s.h || s.w > 16384 || s.h > 16384)
+				die("--size: '%s' is not WxH within 16384",
+				    optarg);
+			break;
+		case O_FPS:
+			fps = (unsigned int)atoi(optarg);
+			if (fps < 1 || fps > 1000)
+				die("--fps: '%s' is not 1..1000", optarg);
+			break;
+		case O_COMPRESS:
+			if (!strcmp(optarg, "off"))
+				cfg.image_compression =
+					SPICE_CORE_COMPRESSION_OFF;
+			else if (strcmp(optarg, "auto") && strcmp(optarg, "lz4"))
+				die("--compression: '%s' is not auto or off",
+				    optarg);
+			break;
+		case O_CURSOR: cursor = true; break;
+		case O_MABS: mabs = true; break;
+		case O_LOG: s.log_input = true; break;
+		case O_NAME: cfg.name = optarg; break;
+		case 'h': fputs(usage, stdout); return 0;
+		default:
+			fprintf(stderr, "Try 'spice-serve --help'.\n");
+			return 2;
+		}
+	}
+	if (optind < argc)
+		die("unexpected argument '%s' (see --help)", argv[optind]);
+	if (!cfg.port && !cfg.tls_port)
+		die("give --port and/or --tls-port (see --help)");
+	if (cfg.tls_port && !cfg.x509_dir)
+		die("--tls-port needs --x509-dir");
+	if (!pwfile && !noticket && !cfg.sasl)
+		die("no ticket policy: give --password-file F or "
+		    "--disable-ticketing");
+	if (pwfile && noticket)
+		die("--password-file and --disable-ticketing exclude each "
+		    "other");
+	if (!image == !pattern)
+		die("give exactly one of --image FILE.ppm or --pattern NAME");
+	if (pattern && strcmp(pattern, "bars") && strcmp(pattern, "gradient") &&
+	    strcmp(pattern, "noise") && strcmp(pattern, "checker") &&
+	    strcmp(pattern, "solid") && strcmp(pattern, "anim"))
+		die("--pattern: unknown pattern '%s' (see --help)", pattern);
+	if (pwfile)
+		password = read_password(pwfile);
+	if (image) {
+		gchar *data;
+		gsize len;
+		const char *why;
+
+		if (!g_file_get_contents(image, &data, &len, &err))
+			die("--image: %s", err->message);
+		s.px = sc_ppm_parse((const uint8_t *)data, len, &s.w, &s.h,
+				    &why);
+		g_free(data);
+		if (!s.px)
+			die("--image: %s: %s", image, why);
+	} else {
+		s.px = g_new(uint32_t, (size_t)s.w * s.h);
+		pattern_fill(&s, pattern, 0);
+	}
+
+	cfg.context = g_main_context_default();
+	cfg.disable_ticketing = noticket;
+	cfg.ops = &serve_ops;
+	cfg.opaque = &s;
+	s.core = spice_core_new(&cfg, &err);
+	if (!s.core)
+		die("%s", err->message);
+	if (password) {
+		spice_core_set_ticket(s.core, password, 0);
+		memset(password, 0, strlen(password));
+		g_free(password);
+	}
+	spice_core_set_mouse_absolute(s.core, mabs);
+	s.display = spice_core_display_add(s.core, 0);
+	if (spice_core_display_set_primary(s.display, s.px, s.w, s.h,
+					   (int32_t)(s.w * 4),
+					   SPICE_CORE_FMT_32_xRGB))
+		die("cannot set the primary surface");
+	if (cursor)
+		set_arrow_cursor(s.display);
+	if (pattern && !strcmp(pattern, "anim")) {
+		anim_name = pattern;
+		g_timeout_add(1000 / fps, anim_tick, &s);
+	}
+	if (spice_core_get_port(s.core))
+		printf("port %d\n", spice_core_get_port(s.core));
+	if (spice_core_get_tls_port(s.core))
+		printf("tls-port %d\n", spice_core_get_tls_port(s.core));
+	fflush(stdout);
+
+	s.loop = g_main_loop_new(NULL, FALSE);
+	g_unix_signal_add(SIGINT, on_signal, &s);
+	g_unix_signal_add(SIGTERM, on_signal, &s);
+	g_main_loop_run(s.loop);
+	{
+		struct spice_core_stats st;
+
+		spice_core_get_stats(s.core, &st);
+		printf("stats clients=%u connections=%u bytes_sent=%" PRIu64
+		       " images_raw=%" PRIu64 " images_lz4=%" PRIu64
+		       " fills=%" PRIu64 " frames=%" PRIu64 "\n", st.clients,
+		       st.connections, st.bytes_sent, st.images_raw,
+		       st.images_lz4, st.fills, st.frames);
+	}
+	spice_core_free(s.core);
+	g_main_loop_unref(s.loop);
+	g_free(s.px);
+	return 0;
+}
