@@ -1,0 +1,146 @@
+# SPDX-License-Identifier: MIT
+"""Helpers for the spice-core tests: run spice-serve on a free port, run
+real spice-gtk clients against it, write and compare PPM pictures.
+Runs under Debian's /usr/bin/python3."""
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.environ.get("BUILD", os.path.join(TOP, "build"))
+SERVE = os.path.join(BUILD, "bin", "spice-serve")
+OUT = os.path.join(BUILD, "tests", "spice-core")
+
+_n = 0
+_failed = 0
+
+
+def ok(cond, name, detail=""):
+    """One TAP line."""
+    global _n, _failed
+    _n += 1
+    if cond:
+        print("ok %d %s" % (_n, name))
+    else:
+        _failed += 1
+        print("not ok %d %s%s" % (_n, name, (" # " + detail) if detail else ""))
+    sys.stdout.flush()
+    return cond
+
+
+def done():
+    print("1..%d" % _n)
+    sys.exit(1 if _failed else 0)
+
+
+def workdir(name):
+    d = os.path.join(OUT, name)
+    os.makedirs(d, exist_ok=True)
+    return d
+
+
+class Server:
+    """spice-serve in the background; ports read from its stdout."""
+
+    def __init__(self, *args, env=None):
+        self.log = open(os.path.join(OUT, "serve-%d.log" % os.getpid()), "a")
+        e = dict(os.environ)
+        if env:
+            e.update(env)
+        self.proc = subprocess.Popen([SERVE] + list(args), stdout=subprocess.PIPE,
+                                     stderr=self.log, text=True, env=e)
+        self.port = self.tls_port = None
+        self.lines = []
+        deadline = time.time() + 20
+        want = ("--port" in args) + ("--tls-port" in args)
+        got = 0
+        while got < want and time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            w = line.split()
+            if w[0] == "port":
+                self.port = int(w[1])
+                got += 1
+            elif w[0] == "tls-port":
+                self.tls_port = int(w[1])
+                got += 1
+        if got < want:
+            raise RuntimeError("spice-serve did not start: %s" % (args,))
+
+    def read_lines_until(self, pred, timeout=10):
+        """Read stdout lines until pred(line) is true; returns the line."""
+        import select
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            r, _, _ = select.select([self.proc.stdout], [], [], 0.2)
+            if r:
+                line = self.proc.stdout.readline()
+                if not line:
+                    return None
+                self.lines.append(line.rstrip("\n"))
+                if pred(line):
+                    return line
+        return None
+
+    def stop(self):
+        """SIGTERM; returns the stats dict printed at exit."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        rest, _ = self.proc.communicate(timeout=20)
+        self.lines += rest.splitlines()
+        self.log.close()
+        stats = {}
+        for line in self.lines:
+            if line.startswith("stats "):
+                for kv in line.split()[1:]:
+                    k, v = kv.split("=")
+                    stats[k] = int(v)
+        return stats
+
+
+def write_ppm(path, w, h, rgb):
+    with open(path, "wb") as f:
+        f.write(b"P6\n%d %d\n255\n" % (w, h))
+        f.write(rgb)
+
+
+def read_ppm(path):
+    """(w, h, rgb bytes) of a P6 maxval-255 file, or None."""
+    try:
+        data = open(path, "rb").read()
+    except OSError:
+        return None
+    parts = []
+    pos = 2
+    while len(parts) < 3:
+        while data[pos:pos + 1].isspace():
+            pos += 1
+        start = pos
+        while data[pos:pos + 1].isdigit():
+            pos += 1
+        parts.append(int(data[start:pos]))
+    pos += 1
+    return parts[0], parts[1], data[pos:]
+
+
+def noise(w, h, seed):
+    return random.Random(seed).randbytes(w * h * 3)
+
+
+def screenshot(port, out, password=None, timeout=30):
+    """Run spicy-screenshot; returns its exit code (None on timeout)."""
+    if os.path.exists(out):
+        os.unlink(out)
+    cmd = ["spicy-screenshot", "-h", "127.0.0.1", "-p", str(port), "-o", out]
+    if password is not None:
+        cmd += ["-w", password]
+    try:
+        r = subprocess.run(cmd, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=timeout)
+        return r.returncode
+    except subprocess.TimeoutExpired:
+        return None

@@ -1,0 +1,56 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""spicy-screenshot of a picture served by spice-serve is pixel-exact, for
+odd sizes, 1x1, large and random-noise pictures, on the raw path
+(--compression off) and the LZ4 path (spice-gtk advertises LZ4)."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from sclib import Server, done, noise, ok, read_ppm, screenshot, workdir, write_ppm
+
+d = workdir("screenshot")
+
+cases = [
+    ("1x1", 1, 1, bytes([12, 34, 56])),
+    ("odd_3x5_noise", 3, 5, noise(3, 5, 1)),
+    ("odd_641x479_noise", 641, 479, noise(641, 479, 2)),
+    ("solid_100x50", 100, 50, bytes([200, 100, 50]) * 5000),
+    ("gradient_257x131", 257, 131,
+     bytes(v for y in range(131) for x in range(257)
+           for v in (x & 255, y * 255 // 130, (x ^ y) & 255))),
+    ("large_1920x1080_noise", 1920, 1080, noise(1920, 1080, 3)),
+]
+
+for mode in ("raw", "lz4"):
+    for name, w, h, rgb in cases:
+        src = os.path.join(d, name + ".ppm")
+        out = os.path.join(d, "%s-%s-out.ppm" % (name, mode))
+        write_ppm(src, w, h, rgb)
+        args = ["--port", "0", "--image", src, "--disable-ticketing"]
+        if mode == "raw":
+            args += ["--compression", "off"]
+        srv = Server(*args)
+        rc = screenshot(srv.port, out)
+        stats = srv.stop()
+        got = read_ppm(out)
+        exact = got is not None and got == (w, h, rgb)
+        detail = "rc=%s" % rc
+        if got is not None and not exact:
+            if got[:2] != (w, h):
+                detail += " size %dx%d" % got[:2]
+            else:
+                bad = sum(1 for i in range(0, len(rgb), 3)
+                          if got[2][i:i + 3] != rgb[i:i + 3])
+                detail += " %d pixels differ" % bad
+        ok(rc == 0 and exact, "screenshot_pixel_exact_%s_%s" % (mode, name),
+           detail)
+        if name.startswith("solid"):
+            ok(stats.get("fills", 0) >= 1,
+               "solid_picture_sent_as_draw_fill_%s" % mode, str(stats))
+        elif w * h >= 64:
+            key = "images_raw" if mode == "raw" else "images_lz4"
+            ok(stats.get(key, 0) >= 1 and
+               stats.get("images_lz4" if mode == "raw" else "images_raw", 0) == 0,
+               "%s_path_used_%s" % (mode, name), str(stats))
+done()
