@@ -40,8 +40,12 @@ def compare(img, expected, what):
 
 
 def check_console(img):
-    """Console text is on screen: light pixels in the top-left text area."""
+    """Console text is on screen: the screen is in the fbdev mode the driver
+    prefers (1024x768, not VGA text mode) and the top-left text area has
+    light pixels."""
     w, h = img.size
+    if (w, h) != (1024, 768):
+        return False, f"screen is {w}x{h}, not the driver's 1024x768 console"
     area = img.crop((0, 0, min(w, 640), min(h, 400)))
     lit = sum(1 for p in area.getdata() if max(p) > 96)
     if lit < 500:
