@@ -1,0 +1,38 @@
+# hw-qxl: the QXL PCI device model core (emulator-agnostic), its tests,
+# fuzz targets and benchmark.  Included from the top-level Makefile.
+
+HWQXL_DIR := $(TOP)/hw-qxl
+HWQXL_SRCS := $(addprefix $(HWQXL_DIR)/,device.c guest_bug.c pci.c memslot.c \
+	io.c ring.c release.c surface.c chunks.c image.c draw.c render.c \
+	stroke_text.c cursor.c monitors.c)
+HWQXL_HDRS := $(wildcard $(HWQXL_DIR)/*.h) $(TOP)/include/qxl/qxl_abi.h
+HWQXL_PIXMAN_CFLAGS := $(shell pkg-config --cflags pixman-1 2>/dev/null)
+HWQXL_PIXMAN_LIBS := $(shell pkg-config --libs pixman-1 2>/dev/null || echo -lpixman-1)
+HWQXL_CFLAGS := $(QXL_CFLAGS) -I$(HWQXL_DIR) $(HWQXL_PIXMAN_CFLAGS)
+HWQXL_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+
+HWQXL_LIB := $(BUILD)/lib/libhwqxl.a
+HWQXL_LIB_SAN := $(BUILD)/hw-qxl/san/libhwqxl-san.a
+HWQXL_OBJS := $(patsubst $(HWQXL_DIR)/%.c,$(BUILD)/hw-qxl/obj/%.o,$(HWQXL_SRCS))
+HWQXL_OBJS_SAN := $(patsubst $(HWQXL_DIR)/%.c,$(BUILD)/hw-qxl/san/%.o,$(HWQXL_SRCS))
+
+$(BUILD)/hw-qxl/obj/%.o: $(HWQXL_DIR)/%.c $(HWQXL_HDRS) $(CONFIG_HEADER)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fPIC $(HWQXL_CFLAGS) -c $< -o $@
+
+$(BUILD)/hw-qxl/san/%.o: $(HWQXL_DIR)/%.c $(HWQXL_HDRS) $(CONFIG_HEADER)
+	@mkdir -p $(dir $@)
+	$(CLANG) -O1 -g $(HWQXL_SAN) -fsanitize=fuzzer-no-link $(HWQXL_CFLAGS) -c $< -o $@
+
+$(HWQXL_LIB): $(HWQXL_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(HWQXL_LIB_SAN): $(HWQXL_OBJS_SAN)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+ALL += $(HWQXL_LIB)
+
+-include $(TOP)/tests/hw-qxl/tests.mk

@@ -1,0 +1,837 @@
+// SPDX-License-Identifier: MIT
+/*
+ * render.c - drawing validated commands onto surfaces with pixman.
+ *
+ * Plain copies, fills, alpha blends and composites go through pixman.
+ * Raster ops (ROP2 descriptors, ROP3 codes), masks and colour keys run
+ * a per-pixel loop over the clip region on 32- and 16-bit surfaces, with
+ * sources first rendered (and scaled) by pixman into the destination's
+ * format.  Semantics follow spice-common's software canvas.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "qxl_render.h"
+
+/* ---- raster ops ----------------------------------------------------- */
+
+unsigned int qxl_rop2_from_descriptor(uint16_t desc, enum qxl_rop_input s,
+				      enum qxl_rop_input d)
+{
+	static const uint16_t inv_bit[] = {
+		[QXL_ROP_IN_SRC] = QXL_ROPD_INVERS_SRC,
+		[QXL_ROP_IN_BRUSH] = QXL_ROPD_INVERS_BRUSH,
+		[QXL_ROP_IN_DEST] = QXL_ROPD_INVERS_DEST,
+	};
+	int is = !!(desc & inv_bit[s]), id = !!(desc & inv_bit[d]);
+	int ir = !!(desc & QXL_ROPD_INVERS_RES);
+	unsigned int table = 0, sb, db;
+
+	if (!(desc & (QXL_ROPD_OP_PUT | QXL_ROPD_OP_OR | QXL_ROPD_OP_AND |
+		      QXL_ROPD_OP_XOR))) {
+		if (desc & QXL_ROPD_OP_BLACKNESS)
+			return QXL_ROP2_CLEAR;
+		if (desc & QXL_ROPD_OP_WHITENESS)
+			return QXL_ROP2_SET;
+		if (desc & QXL_ROPD_OP_INVERS)
+			return QXL_ROP2_INVERT;
+		return QXL_ROP2_COPY;
+	}
+	for (sb = 0; sb < 2; sb++) {
+		for (db = 0; db < 2; db++) {
+			unsigned int a = sb ^ is, b = db ^ id, r;
+
+			if (desc & QXL_ROPD_OP_PUT)
+				r = a;
+			else if (desc & QXL_ROPD_OP_OR)
+				r = a | b;
+			else if (desc & QXL_ROPD_OP_AND)
+				r = a & b;
+			else
+				r = a ^ b;
+			table |= (r ^ ir) << ((sb << 1) | db);
+		}
+	}
+	return table;
+}
+
+static uint32_t rop2(unsigned int t, uint32_t s, uint32_t d)
+{
+	uint32_t r = 0;
+
+	if (t & 1)
+		r |= ~s & ~d;
+	if (t & 2)
+		r |= ~s & d;
+	if (t & 4)
+		r |= s & ~d;
+	if (t & 8)
+		r |= s & d;
+	return r;
+}
+
+/* Windows ROP3: bit ((p << 2) | (s << 1) | d) of code is the result. */
+static uint32_t rop3(uint8_t code, uint32_t p, uint32_t s, uint32_t d)
+{
+	uint32_t r = 0;
+	unsigned int i;
+
+	for (i = 0; i < 8; i++) {
+		if (!(code & (1u << i)))
+			continue;
+		r |= ((i & 4) ? p : ~p) & ((i & 2) ? s : ~s) &
+		     ((i & 1) ? d : ~d);
+	}
+	return r;
+}
+
+/* ---- pixels ---------------------------------------------------------- */
+
+static uint8_t *img_row(pixman_image_t *im, int y)
+{
+	return (uint8_t *)pixman_image_get_data(im) +
+	       (ptrdiff_t)y * pixman_image_get_stride(im);
+}
+
+static uint32_t get_px(const uint8_t *row, int x, int bpp)
+{
+	uint32_t v32;
+	uint16_t v16;
+
+	if (bpp == 32) {
+		memcpy(&v32, row + 4 * x, 4);
+		return v32;
+	}
+	memcpy(&v16, row + 2 * x, 2);
+	return v16;
+}
+
+static void put_px(uint8_t *row, int x, int bpp, uint32_t v)
+{
+	uint16_t v16 = (uint16_t)v;
+
+	if (bpp == 32)
+		memcpy(row + 4 * x, &v, 4);
+	else
+		memcpy(row + 2 * x, &v16, 2);
+}
+
+static uint32_t color_to_dest(uint32_t c, uint32_t format)
+{
+	uint32_t r = (c >> 16) & 0xff, g = (c >> 8) & 0xff, b = c & 0xff;
+
+	switch (format) {
+	case QXL_SURFACE_FMT_16_555:
+		return ((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3);
+	case QXL_SURFACE_FMT_16_565:
+		return ((r >> 3) << 11) | ((g >> 2) << 5) | (b >> 3);
+	default:
+		return c;
+	}
+}
+
+/* A source in the destination's format: solid, or an image placed so
+ * that destination (x, y) reads image pixel (x - ox, y - oy). */
+struct plane {
+	bool solid;
+	uint32_t color;
+	pixman_image_t *img;
+	int ox, oy;
+};
+
+static uint32_t plane_get(const struct plane *pl, int x, int y, int bpp)
+{
+	if (pl->solid)
+		return pl->color;
+	return get_px(img_row(pl->img, y - pl->oy), x - pl->ox, bpp);
+}
+
+static void plane_fini(struct plane *pl)
+{
+	if (pl->img)
+		pixman_image_unref(pl->img);
+	memset(pl, 0, sizeof(*pl));
+}
+
+static bool fits_int(int64_t v)
+{
+	return v >= -(1 << 30) && v <= (1 << 30);
+}
+
+/*
+ * Render img's src_area, scaled onto bbox, into a plane covering the
+ * region's extents in format fmt.  Out-of-range geometry leaves zeros.
+ */
+static int image_plane(const struct qxl_img *img, const struct qxl_rect *src,
+		       const struct qxl_rect *bbox, int scale_mode,
+		       const pixman_box32_t *ext, pixman_format_code_t fmt,
+		       struct plane *pl)
+{
+	int w = ext->x2 - ext->x1, h = ext->y2 - ext->y1;
+	int64_t sw = (int64_t)src->right - src->left;
+	int64_t sh = (int64_t)src->bottom - src->top;
+	int64_t dw = (int64_t)bbox->right - bbox->left;
+	int64_t dh = (int64_t)bbox->bottom - bbox->top;
+
+	memset(pl, 0, sizeof(*pl));
+	pl->img = pixman_image_create_bits(fmt, w, h, NULL, 0);
+	if (!pl->img)
+		return -1;
+	pl->ox = ext->x1;
+	pl->oy = ext->y1;
+	if (sw == dw && sh == dh) {
+		int64_t sx = (int64_t)src->left + ext->x1 - bbox->left;
+		int64_t sy = (int64_t)src->top + ext->y1 - bbox->top;
+
+		if (fits_int(sx) && fits_int(sy))
+			pixman_image_composite32(PIXMAN_OP_SRC, img->image,
+						 NULL, pl->img, (int)sx,
+						 (int)sy, 0, 0, 0, 0, w, h);
+	} else {
+		double fx = (double)sw / (double)dw, fy = (double)sh / (double)dh;
+		double tx = src->left + (double)(ext->x1 - bbox->left) * fx;
+		double ty = src->top + (double)(ext->y1 - bbox->top) * fy;
+		struct pixman_transform t;
+
+		if (fx > 30000 || fy > 30000 || fx < 1.0 / 30000 ||
+		    fy < 1.0 / 30000 || !fits_int((int64_t)tx) ||
+		    !fits_int((int64_t)ty))
+			return 0;
+		pixman_transform_init_scale(&t, pixman_double_to_fixed(fx),
+					    pixman_double_to_fixed(fy));
+		pixman_transform_translate(&t, NULL,
+					   pixman_double_to_fixed(tx),
+					   pixman_double_to_fixed(ty));
+		pixman_image_set_transform(img->image, &t);
+		pixman_image_set_filter(img->image,
+					scale_mode == QXL_SCALE_MODE_NEAREST ?
+					PIXMAN_FILTER_NEAREST :
+					PIXMAN_FILTER_BILINEAR, NULL, 0);
+		pixman_image_composite32(PIXMAN_OP_SRC, img->image, NULL,
+					 pl->img, 0, 0, 0, 0, 0, 0, w, h);
+		pixman_image_set_transform(img->image, NULL);
+		pixman_image_set_filter(img->image, PIXMAN_FILTER_NEAREST,
+					NULL, 0);
+	}
+	return 0;
+}
+
+/* Brush to plane: solid colour, or a pattern tiled from pos. */
+static int brush_plane(struct qxl_device *dev, const struct qxl_brush *br,
+		       const struct qxl_surface_state *dst,
+		       const pixman_box32_t *ext, struct plane *pl)
+{
+	struct qxl_img pat;
+	int64_t sx, sy;
+	int r, w = ext->x2 - ext->x1, h = ext->y2 - ext->y1;
+
+	memset(pl, 0, sizeof(*pl));
+	if (br->type == QXL_BRUSH_TYPE_SOLID) {
+		pl->solid = true;
+		pl->color = color_to_dest(br->u.color, dst->format);
+		return 0;
+	}
+	if (br->type != QXL_BRUSH_TYPE_PATTERN) {
+		qxl_guest_bug(dev, "brush: unknown type %u", br->type);
+		return -1;
+	}
+	r = qxl_image_get(dev, br->u.pattern.pat, &pat);
+	if (r)
+		return r;
+	pl->img = pixman_image_create_bits(qxl_surface_pixman_format(
+						   dst->format), w, h, NULL, 0);
+	if (!pl->img) {
+		qxl_img_free(&pat);
+		return -1;
+	}
+	pl->ox = ext->x1;
+	pl->oy = ext->y1;
+	sx = ((int64_t)ext->x1 - br->u.pattern.pos.x) % pat.width;
+	sy = ((int64_t)ext->y1 - br->u.pattern.pos.y) % pat.height;
+	if (sx < 0)
+		sx += pat.width;
+	if (sy < 0)
+		sy += pat.height;
+	pixman_image_set_repeat(pat.image, PIXMAN_REPEAT_NORMAL);
+	pixman_image_composite32(PIXMAN_OP_SRC, pat.image, NULL, pl->img,
+				 (int)sx, (int)sy, 0, 0, 0, 0, w, h);
+	pixman_image_set_repeat(pat.image, PIXMAN_REPEAT_NONE);
+	qxl_img_free(&pat);
+	return 0;
+}
+
+/* ---- the per-pixel engine -------------------------------------------- */
+
+enum gen_kind { GEN_ROP2, GEN_ROP3, GEN_KEY };
+
+struct gen_op {
+	enum gen_kind kind;
+	unsigned int table;	/* GEN_ROP2 */
+	uint8_t rop3;		/* GEN_ROP3 */
+	uint32_t key;		/* GEN_KEY: source colour not drawn */
+	struct plane s, p;
+	const struct qxl_img *mask;	/* a8 bytes in mask->owned */
+	int64_t mox, moy;	/* mask pixel = (x - mox, y - moy) */
+	bool mask_invert;
+};
+
+static bool mask_pass(const struct gen_op *op, int x, int y)
+{
+	int64_t mx = x - op->mox, my = y - op->moy;
+	bool set;
+
+	if (!op->mask)
+		return true;
+	if (mx < 0 || my < 0 || mx >= op->mask->width ||
+	    my >= op->mask->height)
+		return false;
+	set = op->mask->owned[my * op->mask->width + mx] != 0;
+	return set != op->mask_invert;
+}
+
+static int gen_apply(struct qxl_device *dev, struct qxl_draw *dr,
+		     const struct gen_op *op)
+{
+	int bpp = qxl_surface_bpp(dr->dst->format);
+	uint32_t keymask = bpp == 32 ? 0xffffff : 0x7fff;
+	pixman_box32_t *b;
+	int n, i, x, y;
+
+	if (bpp != 32 && bpp != 16) {
+		dev->stats.unsupported++;
+		return 0;
+	}
+	if (dr->dst->format == QXL_SURFACE_FMT_16_565)
+		keymask = 0xffff;
+	b = pixman_region32_rectangles(&dr->region, &n);
+	for (i = 0; i < n; i++) {
+		for (y = b[i].y1; y < b[i].y2; y++) {
+			uint8_t *row = img_row(dr->dst->image, y);
+
+			for (x = b[i].x1; x < b[i].x2; x++) {
+				uint32_t d, s, v;
+
+				if (!mask_pass(op, x, y))
+					continue;
+				d = get_px(row, x, bpp);
+				switch (op->kind) {
+				case GEN_ROP2:
+					s = op->table == QXL_ROP2_CLEAR ||
+					    op->table == QXL_ROP2_SET ||
+					    op->table == QXL_ROP2_INVERT ? 0 :
+					    plane_get(&op->s, x, y, bpp);
+					v = rop2(op->table, s, d);
+					break;
+				case GEN_ROP3:
+					v = rop3(op->rop3,
+						 plane_get(&op->p, x, y, bpp),
+						 plane_get(&op->s, x, y, bpp),
+						 d);
+					break;
+				default:
+					s = plane_get(&op->s, x, y, bpp);
+					if ((s & keymask) == (op->key & keymask))
+						continue;
+					v = s;
+					break;
+				}
+				put_px(row, x, bpp, v);
+			}
+		}
+	}
+	return 0;
+}
+
+static int get_mask(struct qxl_device *dev, struct qxl_draw *dr,
+		    const struct qxl_q_mask *m, struct qxl_img *img,
+		    struct gen_op *op)
+{
+	memset(img, 0, sizeof(*img));
+	if (!m->bitmap)
+		return 0;
+	if (qxl_mask_get(dev, m->bitmap, img))
+		return -1;
+	op->mask = img;
+	op->mask_invert = m->flags & QXL_MASK_FLAGS_INVERS;
+	op->mox = (int64_t)dr->d.bbox.left - m->pos.x;
+	op->moy = (int64_t)dr->d.bbox.top - m->pos.y;
+	return 0;
+}
+
+/* A dropped draw: nothing changed, so nothing to report as damage. */
+static int nothing(struct qxl_draw *dr)
+{
+	pixman_region32_clear(&dr->region);
+	return 0;
+}
+
+static int unsupported(struct qxl_device *dev, struct qxl_draw *dr)
+{
+	dev->stats.unsupported++;
+	return nothing(dr);
+}
+
+static void fill_solid(struct qxl_draw *dr, uint32_t v)
+{
+	int bpp = qxl_surface_bpp(dr->dst->format);
+	pixman_box32_t *b;
+	int n, i, x, y;
+
+	b = pixman_region32_rectangles(&dr->region, &n);
+	for (i = 0; i < n; i++) {
+		for (y = b[i].y1; y < b[i].y2; y++) {
+			uint8_t *row = img_row(dr->dst->image, y);
+
+			if (bpp == 32) {
+				uint32_t *p = (uint32_t *)(void *)row;
+
+				for (x = b[i].x1; x < b[i].x2; x++)
+					p[x] = v;
+			} else {
+				for (x = b[i].x1; x < b[i].x2; x++)
+					put_px(row, x, bpp, v);
+			}
+		}
+	}
+}
+
+static bool src_area_ok(struct qxl_device *dev, const struct qxl_rect *r)
+{
+	if (r->left < r->right && r->top < r->bottom)
+		return true;
+	qxl_log(dev, QXL_LOG_GUEST_ERROR,
+		"qxl-%u: source area (%d,%d)-(%d,%d) is empty or reversed",
+		dev->cfg.id, r->left, r->top, r->right, r->bottom);
+	return false;
+}
+
+/* ---- draw types ------------------------------------------------------ */
+
+int qxl_render_fill(struct qxl_device *dev, struct qxl_draw *dr)
+{
+	const struct qxl_fill *f = &dr->d.u.fill;
+	pixman_box32_t *ext = pixman_region32_extents(&dr->region);
+	struct gen_op op;
+	struct qxl_img mask;
+	int r;
+
+	memset(&op, 0, sizeof(op));
+	op.table = qxl_rop2_from_descriptor(f->rop_descriptor,
+					    QXL_ROP_IN_BRUSH, QXL_ROP_IN_DEST);
+	if (f->brush.type == QXL_BRUSH_TYPE_NONE ||
+	    op.table == QXL_ROP2_NOOP || !pixman_region32_not_empty(&dr->region))
+		return nothing(dr);
+	if (qxl_surface_bpp(dr->dst->format) < 16)
+		return unsupported(dev, dr);
+	r = brush_plane(dev, &f->brush, dr->dst, ext, &op.s);
+	if (r)
+		return r < 0 ? -1 : unsupported(dev, dr);
+	if (get_mask(dev, dr, &f->mask, &mask, &op)) {
+		plane_fini(&op.s);
+		return -1;
+	}
+	if (op.table == QXL_ROP2_COPY && op.s.solid && !op.mask)
+		fill_solid(dr, op.s.color);
+	else
+		gen_apply(dev, dr, &op);
+	plane_fini(&op.s);
+	qxl_img_free(&mask);
+	return 0;
+}
+
+/* Image onto the destination with a ROP2 table and optional mask. */
+static int blit(struct qxl_device *dev, struct qxl_draw *dr,
+		const struct qxl_img *img, const struct qxl_rect *src,
+		int scale_mode, unsigned int table, struct gen_op *op)
+{
+	pixman_box32_t *ext = pixman_region32_extents(&dr->region);
+	bool same_surface = img->is_surface &&
+			    img->surface_id == dr->surface_id;
+	int64_t sx = (int64_t)src->left + ext->x1 - dr->d.bbox.left;
+	int64_t sy = (int64_t)src->top + ext->y1 - dr->d.bbox.top;
+	bool same_size = (int64_t)src->right - src->left ==
+			 (int64_t)dr->d.bbox.right - dr->d.bbox.left &&
+			 (int64_t)src->bottom - src->top ==
+			 (int64_t)dr->d.bbox.bottom - dr->d.bbox.top;
+
+	if (table == QXL_ROP2_COPY && !op->mask && !same_surface &&
+	    same_size && fits_int(sx) && fits_int(sy)) {
+		/* The fast path: one pixman blit clipped to the region. */
+		pixman_image_set_clip_region32(dr->dst->image, &dr->region);
+		pixman_image_composite32(PIXMAN_OP_SRC, img->image, NULL,
+					 dr->dst->image, (int)sx, (int)sy, 0,
+					 0, ext->x1, ext->y1,
+					 ext->x2 - ext->x1, ext->y2 - ext->y1);
+		pixman_image_set_clip_region32(dr->dst->image, NULL);
+		return 0;
+	}
+	if (qxl_surface_bpp(dr->dst->format) < 16)
+		return unsupported(dev, dr);
+	if (image_plane(img, src, &dr->d.bbox, scale_mode, ext,
+			qxl_surface_pixman_format(dr->dst->format), &op->s))
+		return -1;
+	op->kind = GEN_ROP2;
+	op->table = table;
+	gen_apply(dev, dr, op);
+	plane_fini(&op->s);
+	return 0;
+}
+
+int qxl_render_copy(struct qxl_device *dev, struct qxl_draw *dr,
+		    const struct qxl_copy *c)
+{
+	struct qxl_img img, mask;
+	struct gen_op op;
+	unsigned int table;
+	int r;
+
+	table = qxl_rop2_from_descriptor(c->rop_descriptor, QXL_ROP_IN_SRC,
+					 QXL_ROP_IN_DEST);
+	if (table == QXL_ROP2_NOOP || !pixman_region32_not_empty(&dr->region))
+		return nothing(dr);
+	if (!src_area_ok(dev, &c->src_area))
+		return nothing(dr);
+	r = qxl_image_get(dev, c->src_bitmap, &img);
+	if (r)
+		return r < 0 ? -1 : unsupported(dev, dr);
+	memset(&op, 0, sizeof(op));
+	if (get_mask(dev, dr, &c->mask, &mask, &op)) {
+		qxl_img_free(&img);
+		return -1;
+	}
+	r = blit(dev, dr, &img, &c->src_area, c->scale_mode, table, &op);
+	qxl_img_free(&mask);
+	qxl_img_free(&img);
+	return r;
+}
+
+int qxl_render_opaque(struct qxl_device *dev, struct qxl_draw *dr)
+{
+	const struct qxl_opaque *o = &dr->d.u.opaque;
+	pixman_box32_t *ext;
+	struct qxl_img img, mask;
+	struct gen_op op;
+	unsigned int table;
+	int r;
+
+	/* spice: the brush is the source, the copied image the dest. */
+	table = qxl_rop2_from_descriptor(o->rop_descriptor, QXL_ROP_IN_BRUSH,
+					 QXL_ROP_IN_SRC);
+	if (table == QXL_ROP2_NOOP || !pixman_region32_not_empty(&dr->region))
+		return nothing(dr);
+	if (!src_area_ok(dev, &o->src_area))
+		return nothing(dr);
+	r = qxl_image_get(dev, o->src_bitmap, &img);
+	if (r)
+		return r < 0 ? -1 : unsupported(dev, dr);
+	memset(&op, 0, sizeof(op));
+	if (get_mask(dev, dr, &o->mask, &mask, &op)) {
+		qxl_img_free(&img);
+		return -1;
+	}
+	r = blit(dev, dr, &img, &o->src_area, o->scale_mode, QXL_ROP2_COPY,
+		 &op);
+	qxl_img_free(&img);
+	if (!r && o->brush.type != QXL_BRUSH_TYPE_NONE &&
+	    pixman_region32_not_empty(&dr->region)) {
+		ext = pixman_region32_extents(&dr->region);
+		r = brush_plane(dev, &o->brush, dr->dst, ext, &op.s);
+		if (r > 0)
+			r = 0;
+		else if (!r) {
+			op.kind = GEN_ROP2;
+			op.table = table;
+			gen_apply(dev, dr, &op);
+			plane_fini(&op.s);
+		}
+	}
+	qxl_img_free(&mask);
+	return r;
+}
+
+int qxl_render_copy_bits(struct qxl_device *dev, struct qxl_draw *dr)
+{
+	struct qxl_surface_state *s = dr->dst;
+	int bpp = qxl_surface_bpp(s->format);
+	int64_t dx = (int64_t)dr->d.u.copy_bits.src_pos.x - dr->d.bbox.left;
+	int64_t dy = (int64_t)dr->d.u.copy_bits.src_pos.y - dr->d.bbox.top;
+	pixman_region32_t src_ok;
+	pixman_box32_t *b, ext;
+	uint8_t *tmp;
+	size_t bpl;
+	int n, i, y;
+
+	if (bpp < 8)
+		return unsupported(dev, dr);
+	/* Only destination pixels whose source lies on the surface. */
+	if (!fits_int(dx) || !fits_int(dy))
+		return nothing(dr);
+	pixman_region32_init_rect(&src_ok, (int)-dx, (int)-dy, s->width,
+				  s->height);
+	pixman_region32_intersect(&dr->region, &dr->region, &src_ok);
+	pixman_region32_fini(&src_ok);
+	if (!pixman_region32_not_empty(&dr->region))
+		return 0;
+	/* Copy the source out first: boxes may overlap each other's source. */
+	ext = *pixman_region32_extents(&dr->region);
+	bpl = (size_t)(ext.x2 - ext.x1) * (bpp / 8);
+	tmp = malloc(bpl * (size_t)(ext.y2 - ext.y1));
+	if (!tmp)
+		return nothing(dr);
+	for (y = ext.y1; y < ext.y2; y++)
+		memcpy(tmp + (size_t)(y - ext.y1) * bpl,
+		       img_row(s->image, (int)(y + dy)) +
+		       (ptrdiff_t)(ext.x1 + dx) * (bpp / 8), bpl);
+	b = pixman_region32_rectangles(&dr->region, &n);
+	for (i = 0; i < n; i++)
+		for (y = b[i].y1; y < b[i].y2; y++)
+			memcpy(img_row(s->image, y) + (size_t)b[i].x1 * (bpp / 8),
+			       tmp + (size_t)(y - ext.y1) * bpl +
+			       (size_t)(b[i].x1 - ext.x1) * (bpp / 8),
+			       (size_t)(b[i].x2 - b[i].x1) * (bpp / 8));
+	free(tmp);
+	return 0;
+}
+
+int qxl_render_solid_mask(struct qxl_device *dev, struct qxl_draw *dr,
+			  const struct qxl_q_mask *m, unsigned int table)
+{
+	struct qxl_img mask;
+	struct gen_op op;
+
+	if (qxl_surface_bpp(dr->dst->format) < 16)
+		return unsupported(dev, dr);
+	memset(&op, 0, sizeof(op));
+	if (get_mask(dev, dr, m, &mask, &op))
+		return -1;
+	op.kind = GEN_ROP2;
+	op.table = table;
+	if (!op.mask && table != QXL_ROP2_INVERT)
+		fill_solid(dr, table == QXL_ROP2_SET ?
+			   (qxl_surface_bpp(dr->dst->format) == 32 ?
+			    0xffffffffu : 0xffffu) : 0);
+	else
+		gen_apply(dev, dr, &op);
+	qxl_img_free(&mask);
+	return 0;
+}
+
+int qxl_render_rop3(struct qxl_device *dev, struct qxl_draw *dr)
+{
+	const struct qxl_rop3 *o = &dr->d.u.rop3;
+	pixman_box32_t *ext = pixman_region32_extents(&dr->region);
+	struct qxl_img img, mask;
+	struct gen_op op;
+	int r;
+
+	if (!pixman_region32_not_empty(&dr->region))
+		return nothing(dr);
+	if (qxl_surface_bpp(dr->dst->format) < 16)
+		return unsupported(dev, dr);
+	if (!src_area_ok(dev, &o->src_area))
+		return nothing(dr);
+	memset(&op, 0, sizeof(op));
+	r = qxl_image_get(dev, o->src_bitmap, &img);
+	if (r)
+		return r < 0 ? -1 : unsupported(dev, dr);
+	r = image_plane(&img, &o->src_area, &dr->d.bbox, o->scale_mode, ext,
+			qxl_surface_pixman_format(dr->dst->format), &op.s);
+	qxl_img_free(&img);
+	if (r)
+		return -1;
+	r = brush_plane(dev, &o->brush, dr->dst, ext, &op.p);
+	if (r) {
+		plane_fini(&op.s);
+		return r < 0 ? -1 : unsupported(dev, dr);
+	}
+	if (get_mask(dev, dr, &o->mask, &mask, &op)) {
+		plane_fini(&op.s);
+		plane_fini(&op.p);
+		return -1;
+	}
+	op.kind = GEN_ROP3;
+	op.rop3 = o->rop3;
+	gen_apply(dev, dr, &op);
+	plane_fini(&op.s);
+	plane_fini(&op.p);
+	qxl_img_free(&mask);
+	return 0;
+}
+
+int qxl_render_transparent(struct qxl_device *dev, struct qxl_draw *dr)
+{
+	const struct qxl_transparent *t = &dr->d.u.transparent;
+	pixman_box32_t *ext = pixman_region32_extents(&dr->region);
+	struct qxl_img img;
+	struct gen_op op;
+	int r;
+
+	if (!pixman_region32_not_empty(&dr->region))
+		return nothing(dr);
+	if (qxl_surface_bpp(dr->dst->format) < 16)
+		return unsupported(dev, dr);
+	if (!src_area_ok(dev, &t->src_area))
+		return nothing(dr);
+	memset(&op, 0, sizeof(op));
+	r = qxl_image_get(dev, t->src_bitmap, &img);
+	if (r)
+		return r < 0 ? -1 : unsupported(dev, dr);
+	r = image_plane(&img, &t->src_area, &dr->d.bbox,
+			QXL_SCALE_MODE_NEAREST, ext,
+			qxl_surface_pixman_format(dr->dst->format), &op.s);
+	qxl_img_free(&img);
+	if (r)
+		return -1;
+	op.kind = GEN_KEY;
+	op.key = color_to_dest(t->true_color, dr->dst->format);
+	gen_apply(dev, dr, &op);
+	plane_fini(&op.s);
+	return 0;
+}
+
+int qxl_render_alpha_blend(struct qxl_device *dev, struct qxl_draw *dr)
+{
+	const struct qxl_alpha_blend *a = &dr->d.u.alpha_blend;
+	pixman_box32_t *ext = pixman_region32_extents(&dr->region);
+	pixman_color_t mc = { 0, 0, 0, (uint16_t)(a->alpha * 257) };
+	pixman_image_t *maskimg;
+	struct qxl_img img;
+	struct plane pl;
+	int r;
+
+	if (a->alpha == 0 || !pixman_region32_not_empty(&dr->region))
+		return nothing(dr);
+	if (!src_area_ok(dev, &a->src_area))
+		return nothing(dr);
+	r = qxl_image_get(dev, a->src_bitmap, &img);
+	if (r)
+		return r < 0 ? -1 : unsupported(dev, dr);
+	r = image_plane(&img, &a->src_area, &dr->d.bbox,
+			QXL_SCALE_MODE_NEAREST, ext,
+			img.has_alpha ? PIXMAN_a8r8g8b8 : PIXMAN_x8r8g8b8, &pl);
+	qxl_img_free(&img);
+	if (r)
+		return -1;
+	maskimg = pixman_image_create_solid_fill(&mc);
+	pixman_image_set_clip_region32(dr->dst->image, &dr->region);
+	pixman_image_composite32(PIXMAN_OP_OVER, pl.img, maskimg,
+				 dr->dst->image, 0, 0, 0, 0, ext->x1, ext->y1,
+				 ext->x2 - ext->x1, ext->y2 - ext->y1);
+	pixman_image_set_clip_region32(dr->dst->image, NULL);
+	pixman_image_unref(maskimg);
+	plane_fini(&pl);
+	return 0;
+}
+
+static bool composite_op_ok(uint32_t op)
+{
+	return op <= QXL_OP_SATURATE ||
+	       (op >= QXL_OP_MULTIPLY && op <= QXL_OP_HSL_LUMINOSITY);
+}
+
+/* Transform, filter and repeat from the command onto img. */
+static int composite_setup(struct qxl_device *dev, pixman_image_t *im,
+			   qxl_phys xform, unsigned int filter,
+			   unsigned int repeat)
+{
+	static const pixman_repeat_t repeats[] = {
+		PIXMAN_REPEAT_NONE, PIXMAN_REPEAT_NORMAL, PIXMAN_REPEAT_PAD,
+		PIXMAN_REPEAT_REFLECT,
+	};
+
+	if (filter > QXL_COMPOSITE_FILTER_BILINEAR) {
+		qxl_guest_bug(dev, "composite: unknown filter %u", filter);
+		return -1;
+	}
+	if (xform) {
+		struct qxl_transform t;
+		struct pixman_transform pt;
+		uint8_t *p = qxl_memslot_translate(dev, xform, sizeof(t));
+
+		if (!p)
+			return -1;
+		memcpy(&t, p, sizeof(t));
+		pixman_transform_init_identity(&pt);
+		pt.matrix[0][0] = (pixman_fixed_t)t.t00;
+		pt.matrix[0][1] = (pixman_fixed_t)t.t01;
+		pt.matrix[0][2] = (pixman_fixed_t)t.t02;
+		pt.matrix[1][0] = (pixman_fixed_t)t.t10;
+		pt.matrix[1][1] = (pixman_fixed_t)t.t11;
+		pt.matrix[1][2] = (pixman_fixed_t)t.t12;
+		pixman_image_set_transform(im, &pt);
+	}
+	pixman_image_set_filter(im, filter == QXL_COMPOSITE_FILTER_NEAREST ?
+				PIXMAN_FILTER_NEAREST : PIXMAN_FILTER_BILINEAR,
+				NULL, 0);
+	pixman_image_set_repeat(im, repeats[repeat & 3]);
+	return 0;
+}
+
+static void composite_reset(pixman_image_t *im)
+{
+	pixman_image_set_transform(im, NULL);
+	pixman_image_set_filter(im, PIXMAN_FILTER_NEAREST, NULL, 0);
+	pixman_image_set_repeat(im, PIXMAN_REPEAT_NONE);
+	pixman_image_set_component_alpha(im, false);
+}
+
+int qxl_render_composite(struct qxl_device *dev, struct qxl_draw *dr)
+{
+	const struct qxl_composite *c = &dr->d.u.composite;
+	pixman_box32_t *ext = pixman_region32_extents(&dr->region);
+	uint32_t op = c->flags & QXL_COMPOSITE_OP_MASK;
+	int64_t ox = (int64_t)ext->x1 - dr->d.bbox.left;
+	int64_t oy = (int64_t)ext->y1 - dr->d.bbox.top;
+	struct qxl_img src, mask;
+	int r;
+
+	if (!composite_op_ok(op)) {
+		qxl_guest_bug(dev, "composite: unknown operator 0x%x", op);
+		return -1;
+	}
+	if (!pixman_region32_not_empty(&dr->region) || !fits_int(ox) ||
+	    !fits_int(oy))
+		return nothing(dr);
+	r = qxl_image_get(dev, c->src, &src);
+	if (r)
+		return r < 0 ? -1 : unsupported(dev, dr);
+	memset(&mask, 0, sizeof(mask));
+	if (c->mask) {
+		r = qxl_image_get(dev, c->mask, &mask);
+		if (r) {
+			qxl_img_free(&src);
+			return r < 0 ? -1 : unsupported(dev, dr);
+		}
+	}
+	if (composite_setup(dev, src.image, c->src_transform,
+			    (c->flags >> QXL_COMPOSITE_SRC_FILTER_SHIFT) & 7,
+			    (c->flags >> QXL_COMPOSITE_SRC_REPEAT_SHIFT) & 3) ||
+	    (mask.image &&
+	     composite_setup(dev, mask.image, c->mask_transform,
+			     (c->flags >> QXL_COMPOSITE_MASK_FILTER_SHIFT) & 7,
+			     (c->flags >> QXL_COMPOSITE_MASK_REPEAT_SHIFT) &
+			     3))) {
+		r = -1;
+		goto out;
+	}
+	if (mask.image && (c->flags & QXL_COMPOSITE_COMPONENT_ALPHA))
+		pixman_image_set_component_alpha(mask.image, true);
+	pixman_image_set_clip_region32(dr->dst->image, &dr->region);
+	pixman_image_composite32((pixman_op_t)op, src.image, mask.image,
+				 dr->dst->image,
+				 c->src_origin.x + (int)ox,
+				 c->src_origin.y + (int)oy,
+				 c->mask_origin.x + (int)ox,
+				 c->mask_origin.y + (int)oy,
+				 ext->x1, ext->y1, ext->x2 - ext->x1,
+				 ext->y2 - ext->y1);
+	pixman_image_set_clip_region32(dr->dst->image, NULL);
+	r = 0;
+out:
+	composite_reset(src.image);
+	if (mask.image)
+		composite_reset(mask.image);
+	qxl_img_free(&src);
+	qxl_img_free(&mask);
+	return r;
+}
