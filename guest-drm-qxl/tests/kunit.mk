@@ -4,16 +4,38 @@
 # The kernel tree and build directory are cached in $(QXLNG_CACHE)/kunit,
 # so a rerun only rebuilds what changed.
 #
-#   make kunit          build and run every suite, print the KUnit report
-#   make check-kunit    the same, as part of 'make check'
+#   make kunit                build and run every suite, print the report
+#   make check-kunit          the same, as part of 'make check'
+#   make check-kunit-harness  a failing test must fail the run, by name
 
 KUNIT_OUT := $(BUILD)/tests/kunit
 KUNIT_RUN := $(TOP)/scripts/kunit/run-kunit
 
-.PHONY: kunit check-kunit
+.PHONY: kunit check-kunit check-kunit-harness
 
 kunit:
 	@$(DEPS) kernel
 	@$(KUNIT_RUN) --out $(KUNIT_OUT)
 
 check-kunit: kunit
+
+# Boot the same kernel with the harness suite told to fail: run-kunit must
+# exit non-zero, name that suite and no other, and still see the rest pass.
+check-kunit-harness:
+	@$(DEPS) kernel
+	@mkdir -p $(KUNIT_OUT)
+	@if $(KUNIT_RUN) --out $(KUNIT_OUT)/harness \
+			--kernel-args qxlng_kunit_harness_test.fail=1 \
+			> $(KUNIT_OUT)/harness.log 2>&1; then \
+		cat $(KUNIT_OUT)/harness.log; \
+		echo "check-kunit-harness: a failing KUnit test did not fail the run"; \
+		exit 1; \
+	fi
+	@grep -F 'failing on purpose' $(KUNIT_OUT)/harness.log
+	@grep -x 'run-kunit: suite qxlng_kunit_harness failed' $(KUNIT_OUT)/harness.log
+	@if grep 'run-kunit: suite ' $(KUNIT_OUT)/harness.log | \
+			grep -v -x 'run-kunit: suite qxlng_kunit_harness failed'; then \
+		echo "check-kunit-harness: other suites failed too"; exit 1; \
+	fi
+	@grep -E '^ok [0-9]+ qxlng_abi_ring$$' $(KUNIT_OUT)/harness/results.tap
+	@echo "check-kunit-harness: a failing KUnit test fails the run, by name"

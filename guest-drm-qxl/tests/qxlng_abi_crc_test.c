@@ -10,6 +10,7 @@
 #include <linux/kernel.h>
 #include <linux/prandom.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <qxl/qxl_abi.h>
 
 /* Known answers, computed independently with zlib (see the comment above). */

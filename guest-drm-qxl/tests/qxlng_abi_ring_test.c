@@ -6,6 +6,7 @@
  */
 #include <kunit/test.h>
 #include <linux/kernel.h>
+#include <linux/string.h>
 #include <qxl/qxl_abi.h>
 
 #define RING_SIZE QXL_COMMAND_RING_SIZE

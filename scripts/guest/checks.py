@@ -39,13 +39,13 @@ def compare(img, expected, what):
     return False, f"{what}: pixel ({x},{y}) is {got}, expected {want}"
 
 
-def check_console(img):
+def check_console(img, size):
     """Console text is on screen: the screen is in the fbdev mode the driver
     prefers (1024x768, not VGA text mode) and the top-left text area has
     light pixels."""
     w, h = img.size
-    if (w, h) != (1024, 768):
-        return False, f"screen is {w}x{h}, not the driver's 1024x768 console"
+    if (w, h) != size:
+        return False, f"screen is {w}x{h}, not the driver's {size} console"
     area = img.crop((0, 0, min(w, 640), min(h, 400)))
     lit = sum(1 for p in area.getdata() if max(p) > 96)
     if lit < 500:
@@ -53,14 +53,15 @@ def check_console(img):
     return True, ""
 
 
-def check_shot(name, outdir, refdir):
+def check_shot(name, outdir, refdir, console_size="1024x768"):
     try:
         img = load(outdir, name)
     except OSError as e:
         return [(f"screendump_{name}", False, str(e))]
     results = []
     if name == "console":
-        good, why = check_console(img)
+        cw, ch = (int(v) for v in console_size.split("x"))
+        good, why = check_console(img, (cw, ch))
         results.append(("console_text_on_screen", good, why))
     elif name.startswith("smpte"):
         good, why = compare(img, patterns.smpte(1024, 768),

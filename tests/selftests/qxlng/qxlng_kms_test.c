@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * qxlng_kms_test - kselftest for the qxlng DRM driver (also runs on the
+ * stock qxl driver for comparison).  TAP 13 on stdout; exit 0 when every
+ * test passed, 1 when one failed, 4 (skip) without a DRM device.
+ *
+ * Tests that need the host to look at the screen print "@@SHOT <name>"
+ * and wait for one line on stdin (scripts/guest/run-guest answers); they
+ * run only when QXLNG_SHOTS=1, else the screen checks are skipped.
+ *
+ *   qxlng_kms_test [--help] [card]      card default /dev/dri/card0
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <drm_fourcc.h>
+#include <xf86drm.h>
+#include <xf86drmMode.h>
+
+#include "qxlng_pattern.h"
+
+#define KSFT_PASS 0
+#define KSFT_FAIL 1
+#define KSFT_SKIP 4
+
+struct dumb {
+	uint32_t handle, fb, pitch, width, height;
+	uint64_t size;
+	uint32_t *map;
+};
+
+static int fd = -1;
+static int test_no, failures;
+static bool shots;
+static char driver[64];
+static uint32_t crtc_id, conn_id;
+static drmModeConnector *conn;
+
+static void result(bool good, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s %d ", good ? "ok" : "not ok", ++test_no);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	if (!good)
+		failures++;
+}
+
+static void skip(const char *name, const char *why)
+{
+	printf("ok %d %s # SKIP %s\n", ++test_no, name, why);
+	fflush(stdout);
+}
+
+static void diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+/* Ask the host for a screendump and wait for its answer. */
+static void shot(const char *name)
+{
+	char line[64];
+
+	sleep(1);
+	printf("@@SHOT %s\n", name);
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin))
+		diag("no answer to @@SHOT %s", name);
+}
+
+static int dumb_create(struct dumb *d, uint32_t w, uint32_t h)
+{
+	struct drm_mode_create_dumb create = { .width = w, .height = h,
+					       .bpp = 32 };
+	struct drm_mode_map_dumb map = { 0 };
+	uint32_t handles[4] = { 0 }, pitches[4] = { 0 }, offsets[4] = { 0 };
+
+	memset(d, 0, sizeof(*d));
+	if (drmIoctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &create))
+		return -errno;
+	d->handle = create.handle;
+	d->pitch = create.pitch;
+	d->size = create.size;
+	d->width = w;
+	d->height = h;
+	map.handle = d->handle;
+	if (drmIoctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &map))
+		return -errno;
+	d->map = mmap(NULL, d->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		      map.offset);
+	if (d->map == MAP_FAILED) {
+		d->map = NULL;
+		return -errno;
+	}
+	handles[0] = d->handle;
+	pitches[0] = d->pitch;
+	if (drmModeAddFB2(fd, w, h, DRM_FORMAT_XRGB8888, handles, pitches,
+			  offsets, &d->fb, 0))
+		return -errno;
+	return 0;
+}
+
+static void dumb_destroy(struct dumb *d)
+{
+	struct drm_mode_destroy_dumb destroy = { .handle = d->handle };
+
+	if (d->fb)
+		drmModeRmFB(fd, d->fb);
+	if (d->map)
+		munmap(d->map, d->size);
+	if (d->handle)
+		drmIoctl(fd, DRM_IOCTL_MODE_DESTROY_DUMB, &destroy);
+	memset(d, 0, sizeof(*d));
+}
+
+static void fill(struct dumb *d, uint32_t (*fn)(uint32_t, uint32_t),
+		 const uint32_t *r)
+{
+	uint32_t x0 = r ? r[0] : 0, y0 = r ? r[1] : 0;
+	uint32_t x1 = r ? r[2] : d->width, y1 = r ? r[3] : d->height;
+	uint32_t x, y;
+
+	for (y = y0; y < y1; y++)
+		for (x = x0; x < x1; x++)
+			d->map[y * (d->pitch / 4) + x] = fn(x, y);
+}
+
+static int set_mode(struct dumb *d, drmModeModeInfo *mode)
+{
+	return drmModeSetCrtc(fd, crtc_id, d->fb, 0, 0, &conn_id, 1, mode);
+}
+
+static drmModeModeInfo *find_mode(uint32_t w, uint32_t h)
+{
+	int i;
+
+	for (i = 0; i < conn->count_modes; i++)
+		if (conn->modes[i].hdisplay == w && conn->modes[i].vdisplay == h)
+			return &conn->modes[i];
+	return NULL;
+}
+
+static int setup(const char *card)
+{
+	drmModeRes *res;
+	drmVersion *ver;
+	drmModeEncoder *enc;
+	int i;
+
+	fd = open(card, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ver = drmGetVersion(fd);
+	if (ver) {
+		snprintf(driver, sizeof(driver), "%s", ver->name);
+		drmFreeVersion(ver);
+	}
+	res = drmModeGetResources(fd);
+	if (!res)
+		return -1;
+	for (i = 0; i < res->count_connectors && !conn; i++) {
+		drmModeConnector *c = drmModeGetConnector(fd,
+							  res->connectors[i]);
+
+		if (c && c->connection == DRM_MODE_CONNECTED &&
+		    c->count_modes) {
+			conn = c;
+			conn_id = c->connector_id;
+		} else {
+			drmModeFreeConnector(c);
+		}
+	}
+	if (!conn || !conn->count_encoders) {
+		drmModeFreeResources(res);
+		return -1;
+	}
+	enc = drmModeGetEncoder(fd, conn->encoders[0]);
+	for (i = 0; enc && i < res->count_crtcs; i++) {
+		if (enc->possible_crtcs & (1u << i)) {
+			crtc_id = res->crtcs[i];
+			break;
+		}
+	}
+	drmModeFreeEncoder(enc);
+	drmModeFreeResources(res);
+	return crtc_id ? 0 : -1;
+}
+
+/* Every offered mode up to 1920x1080 can be set with a dumb buffer. */
+static void test_mode_set_every_mode(void)
+{
+	int i, tried = 0, bad = 0;
+
+	for (i = 0; i < conn->count_modes; i++) {
+		drmModeModeInfo *m = &conn->modes[i];
+		struct dumb d;
+
+		if (m->hdisplay > 1920 || m->vdisplay > 1080)
+			continue;
+		tried++;
+		if (dumb_create(&d, m->hdisplay, m->vdisplay) ||
+		    (fill(&d, pattern_a, NULL), set_mode(&d, m))) {
+			diag("mode %s failed: %s", m->name, strerror(errno));
+			bad++;
+		}
+		dumb_destroy(&d);
+	}
+	result(tried > 0 && !bad, "mode_set_every_mode_up_to_1920x1080 (%d modes)",
+	       tried);
+}
+
+/* The 'qxlng_state' debugfs value for key, or -1. */
+static long debugfs_value(const char *key)
+{
+	char path[128], line[128];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/0/qxlng_state");
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		size_t n = strlen(key);
+
+		if (!strncmp(line, key, n) && line[n] == ' ') {
+			v = strtol(line + n + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
+/* client_head 0 WxH from debugfs; false if none. */
+static bool client_head0(uint32_t *w, uint32_t *h)
+{
+	char line[128];
+	bool found = false;
+	FILE *f = fopen("/sys/kernel/debug/dri/0/qxlng_state", "r");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "client_head 0 %ux%u", w, h) == 2 && *w && *h)
+			found = true;
+	fclose(f);
+	return found;
+}
+
+/*
+ * The preferred mode is the client's head 0 size if the device offers a
+ * client monitors config, else 1024x768.
+ */
+static void test_preferred_mode(void)
+{
+	uint32_t want_w = 1024, want_h = 768;
+	bool client = false;
+	int i;
+
+	if (!strcmp(driver, "qxlng"))
+		client = client_head0(&want_w, &want_h);
+	for (i = 0; i < conn->count_modes; i++) {
+		drmModeModeInfo *m = &conn->modes[i];
+
+		if (!(m->type & DRM_MODE_TYPE_PREFERRED))
+			continue;
+		diag("preferred mode %ux%u (client config: %s)", m->hdisplay,
+		     m->vdisplay, client ? "yes" : "no");
+		result(m->hdisplay == want_w && m->vdisplay == want_h,
+		       "preferred_mode_is_%s_%ux%u",
+		       client ? "client_config" : "default", want_w, want_h);
+		return;
+	}
+	result(false, "preferred_mode_exists");
+}
+
+/* A known pattern is shown pixel-exact; then partial damage. */
+static void test_pattern_and_damage(void)
+{
+	drmModeModeInfo *m = find_mode(1024, 768);
+	drmModeClip clip = {
+		.x1 = damage_reported[0], .y1 = damage_reported[1],
+		.x2 = damage_reported[2], .y2 = damage_reported[3],
+	};
+	struct dumb d;
+
+	if (!m) {
+		result(false, "pattern_mode_1024x768_offered");
+		return;
+	}
+	if (dumb_create(&d, 1024, 768)) {
+		result(false, "pattern_dumb_create: %s", strerror(errno));
+		return;
+	}
+	fill(&d, pattern_a, NULL);
+	result(!set_mode(&d, m), "pattern_a_mode_set");
+	if (shots)
+		shot("pattern_a");
+	else
+		skip("pattern_a_screen", "no host screendumps (QXLNG_SHOTS)");
+
+	/* Change two rectangles, report only the first. */
+	fill(&d, pattern_b, damage_reported);
+	fill(&d, pattern_b, damage_unreported);
+	result(!drmModeDirtyFB(fd, d.fb, &clip, 1), "damage_dirtyfb_one_rect");
+	if (shots)
+		shot("damage_partial");
+	else
+		skip("damage_partial_screen", "no host screendumps");
+	dumb_destroy(&d);
+}
+
+/* Cursor set, move, hide through the legacy cursor ioctls. */
+static void test_cursor(void)
+{
+	bool is_qxlng = !strcmp(driver, "qxlng");
+	long before = is_qxlng ? debugfs_value("cursor_cmds") : 0;
+	struct drm_mode_create_dumb create = { .width = 64, .height = 64,
+					       .bpp = 32 };
+	drmModeModeInfo *m = find_mode(1024, 768);
+	struct dumb screen;
+	int ret, tries;
+
+	if (!m || dumb_create(&screen, 1024, 768) || set_mode(&screen, m)) {
+		result(false, "cursor_screen_setup");
+		return;
+	}
+	if (drmIoctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &create)) {
+		result(false, "cursor_dumb_create");
+		dumb_destroy(&screen);
+		return;
+	}
+	ret = drmModeSetCursor(fd, crtc_id, create.handle, 64, 64);
+	result(!ret, "cursor_set_64x64 (%s)", ret ? strerror(-ret) : "ok");
+	ret = drmModeMoveCursor(fd, crtc_id, 200, 150);
+	result(!ret, "cursor_move");
+	ret = drmModeSetCursor(fd, crtc_id, 0, 0, 0);
+	result(!ret, "cursor_hide");
+	if (is_qxlng) {
+		long after = debugfs_value("cursor_cmds");
+		long cons = -1, prod = -2;
+
+		result(after - before == 3,
+		       "cursor_three_commands_sent (%ld)", after - before);
+		/* The device consumes the cursor ring. */
+		for (tries = 0; tries < 50; tries++) {
+			FILE *f = fopen("/sys/kernel/debug/dri/0/qxlng_state",
+					"r");
+			char line[128];
+
+			while (f && fgets(line, sizeof(line), f))
+				sscanf(line, "cursor_ring cons %ld prod %ld",
+				       &cons, &prod);
+			if (f)
+				fclose(f);
+			if (cons == prod)
+				break;
+			usleep(100000);
+		}
+		result(cons == prod, "cursor_ring_consumed_by_device");
+	} else {
+		skip("cursor_three_commands_sent", "not qxlng");
+		skip("cursor_ring_consumed_by_device", "not qxlng");
+	}
+	{
+		struct drm_mode_destroy_dumb destroy = {
+			.handle = create.handle };
+
+		drmIoctl(fd, DRM_IOCTL_MODE_DESTROY_DUMB, &destroy);
+	}
+	dumb_destroy(&screen);
+}
+
+int main(int argc, char **argv)
+{
+	const char *card = "/dev/dri/card0";
+
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("usage: %s [card]\n"
+		       "kselftest for qxlng: mode sets, pattern and damage\n"
+		       "(screen checked by the host when QXLNG_SHOTS=1),\n"
+		       "cursor, preferred mode.  Exit 0 pass, 1 fail, 4 skip.\n",
+		       argv[0]);
+		return 0;
+	}
+	if (argc > 1)
+		card = argv[1];
+	shots = getenv("QXLNG_SHOTS") && !strcmp(getenv("QXLNG_SHOTS"), "1");
+
+	printf("TAP version 13\n");
+	if (access(card, F_OK)) {
+		printf("1..0 # SKIP no %s\n", card);
+		return KSFT_SKIP;
+	}
+	if (setup(card)) {
+		printf("1..0 # SKIP no usable connector/CRTC on %s\n", card);
+		return KSFT_SKIP;
+	}
+	diag("driver %s, connector %u, crtc %u, %d modes", driver, conn_id,
+	     crtc_id, conn->count_modes);
+	printf("1..9\n");
+	test_preferred_mode();
+	test_mode_set_every_mode();
+	test_pattern_and_damage();
+	test_cursor();
+	drmModeFreeConnector(conn);
+	close(fd);
+	return failures ? KSFT_FAIL : KSFT_PASS;
+}
