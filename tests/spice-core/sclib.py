@@ -51,16 +51,20 @@ class Server:
         if env:
             e.update(env)
         self.proc = subprocess.Popen([SERVE] + list(args), stdout=subprocess.PIPE,
-                                     stderr=self.log, text=True, env=e)
+                                     stderr=self.log, env=e)
         self.port = self.tls_port = None
-        self.lines = []
+        self.lines = []         # every line seen
+        self.pending = []       # lines not yet consumed by read_lines_until
+        self.partial = b""
         deadline = time.time() + 20
         want = ("--port" in args) + ("--tls-port" in args)
         got = 0
         while got < want and time.time() < deadline:
-            line = self.proc.stdout.readline()
-            if not line:
-                break
+            line = self.read_lines_until(lambda l: True, 1)
+            if line is None:
+                if self.proc.poll() is not None:
+                    break
+                continue
             w = line.split()
             if w[0] == "port":
                 self.port = int(w[1])
@@ -71,27 +75,43 @@ class Server:
         if got < want:
             raise RuntimeError("spice-serve did not start: %s" % (args,))
 
-    def read_lines_until(self, pred, timeout=10):
-        """Read stdout lines until pred(line) is true; returns the line."""
+    def _fill(self, timeout):
         import select
+        fd = self.proc.stdout.fileno()
+        r, _, _ = select.select([fd], [], [], timeout)
+        if not r:
+            return False
+        data = os.read(fd, 65536)
+        if not data:
+            return False
+        data = self.partial + data
+        *full, self.partial = data.split(b"\n")
+        for line in full:
+            line = line.decode(errors="replace")
+            self.lines.append(line)
+            self.pending.append(line)
+        return True
+
+    def read_lines_until(self, pred, timeout=10):
+        """Consume stdout lines until pred(line) is true; returns the line
+        or None after timeout seconds."""
         deadline = time.time() + timeout
-        while time.time() < deadline:
-            r, _, _ = select.select([self.proc.stdout], [], [], 0.2)
-            if r:
-                line = self.proc.stdout.readline()
-                if not line:
-                    return None
-                self.lines.append(line.rstrip("\n"))
+        while True:
+            while self.pending:
+                line = self.pending.pop(0)
                 if pred(line):
                     return line
-        return None
+            left = deadline - time.time()
+            if left <= 0:
+                return None
+            self._fill(min(left, 0.2))
 
     def stop(self):
         """SIGTERM; returns the stats dict printed at exit."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
         rest, _ = self.proc.communicate(timeout=20)
-        self.lines += rest.splitlines()
+        self.lines += (self.partial + rest).decode(errors="replace").splitlines()
         self.log.close()
         stats = {}
         for line in self.lines:

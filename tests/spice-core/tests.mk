@@ -5,10 +5,14 @@
 SC_PYTEST = @$(DEPS) client && mkdir -p $(SC_TOUT) && \
 	BUILD=$(BUILD) $(PYTHON) $(SC_TESTS)
 
-.PHONY: check-spice-serve-screenshot
+.PHONY: check-spice-serve-screenshot check-spice-core-inputs-cursor
 
-CHECKS += check-spice-serve-screenshot
+CHECKS += check-spice-serve-screenshot check-spice-core-inputs-cursor
 
 # spicy-screenshot gives back the served picture pixel for pixel (raw, LZ4).
 check-spice-serve-screenshot: $(SPICE_SERVE)
 	$(SC_PYTEST)/screenshot_test.py
+
+# Keys, mouse (relative and absolute) reach the callbacks; cursor shape.
+check-spice-core-inputs-cursor: $(SPICE_SERVE)
+	$(SC_PYTEST)/inputs_cursor_test.py
