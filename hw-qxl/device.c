@@ -227,7 +227,7 @@ bool qxl_device_get_primary(const struct qxl_device *dev,
 {
 	const struct qxl_surface_state *s = &dev->surfaces[0];
 
-	if (!s->live || dev->mode == QXL_MODE_VGA)
+	if (!s->live)
 		return false;
 	info->width = s->width;
 	info->height = s->height;

@@ -10,14 +10,11 @@
 QEMU_DIR := $(BUILD)/qemu
 QEMU_BIN := $(QEMU_DIR)/qemu-system-x86_64
 HWQXL_LIB ?= $(BUILD)/lib/libhwqxl.a
-SPICECORE_LIB ?= $(BUILD)/lib/libspicecore.a
+SPICE_CORE_LIB ?= $(BUILD)/lib/libspicecore.a
 
-# What the glue links: both cores and the libraries they use (QEMU itself
-# already links glib and pixman).
-QEMU_GLUE_LIBS := $(HWQXL_LIB) $(SPICECORE_LIB) \
-	$(if $(CONFIG_SPICE_TLS),-lssl -lcrypto) \
-	$(if $(CONFIG_SPICE_LZ4),-llz4) \
-	$(if $(CONFIG_SPICE_SASL),-lsasl2) -lm
+# What the glue links: both cores and the libraries they use (openssl,
+# lz4, sasl2 per .config, from spice-core.mk; glib and pixman QEMU has).
+QEMU_GLUE_LIBS = $(HWQXL_LIB) $(SPICE_CORE_LIB) $(SPICE_CORE_LIBS) -lm
 
 .PHONY: qemu qemu-stock FORCE
 qemu: $(QEMU_BIN)
@@ -25,7 +22,7 @@ qemu: $(QEMU_BIN)
 # Always ask build-qemu: ninja knows which of our sources and headers
 # changed (a no-op run takes a few seconds); the copy keeps its time stamp
 # when the binary did not change.
-$(QEMU_BIN): $(HWQXL_LIB) $(SPICECORE_LIB) $(CONFIG_HEADER) FORCE
+$(QEMU_BIN): $(HWQXL_LIB) $(SPICE_CORE_LIB) $(CONFIG_HEADER) FORCE
 	@$(DEPS) build qemu guest
 	@QXLNG_CACHE=$(QXLNG_CACHE) $(TOP)/scripts/qemu/build-qemu \
 		--libs "$(strip $(QEMU_GLUE_LIBS))" --out $@
