@@ -74,3 +74,6 @@ check-guest-checkpatch:
 		--show-types -f $(TOP)/guest-drm-qxl/*.[ch]) ; \
 	echo "$$out"; \
 	! echo "$$out" | grep -q ': ERROR:'
+
+CHECKS += check-guest-checkpatch check-guest-ref-qxl check-guest-client-config \
+	check-guest-stock-qxl

@@ -27,7 +27,7 @@ static int qxlng_push(struct qxlng_device *qdev, bool cursor, u32 offset,
 		.type = type,
 	};
 	wait_queue_head_t *wq;
-	struct mutex *lock;
+	struct mutex *lock;	/* the ring's producer lock */
 	unsigned int size, port, tries = 0;
 	int ret = 0;
 

@@ -103,8 +103,8 @@ struct qxlng_device {
 	struct work_struct release_work;
 
 	/* Rings. */
-	struct mutex cmd_lock;
-	struct mutex cursor_lock;
+	struct mutex cmd_lock;		/* command ring producer */
+	struct mutex cursor_lock;	/* cursor ring producer */
 	wait_queue_head_t display_wq;
 	wait_queue_head_t cursor_wq;
 
@@ -125,14 +125,14 @@ struct qxlng_device {
 	bool primary_created;
 	u32 primary_width;
 	u32 primary_height;
-	struct mutex layout_lock;
+	struct mutex layout_lock;	/* primary surface and head layout */
 	/* struct qxl_monitors_config + heads, allocated once in the pages. */
 	u32 monitors_offset;
 	bool monitors_allocated;
 
 	/* Client monitors config. */
 	struct work_struct client_monitors_work;
-	struct mutex client_lock;
+	struct mutex client_lock;	/* client_heads, n_client_heads */
 	struct qxlng_head_rect client_heads[QXLNG_MAX_HEADS];
 	int n_client_heads;		/* < 0: none valid yet */
 	struct qxl_client_monitors_config client_scratch;

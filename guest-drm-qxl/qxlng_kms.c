@@ -538,7 +538,7 @@ static void qxlng_read_client_config(void *ctx,
 	const struct qxl_rom *rom = (const struct qxl_rom *)qdev->rom_live;
 
 	*crc = READ_ONCE(rom->client_monitors_config_crc);
-	virt_rmb();
+	virt_rmb();	/* the CRC before the config it covers */
 	memcpy(cfg, &rom->client_monitors_config, sizeof(*cfg));
 }
 
@@ -556,8 +556,8 @@ static bool qxlng_client_monitors_update(struct qxlng_device *qdev)
 	if (n < 0) {
 		mutex_unlock(&qdev->client_lock);
 		drm_err_ratelimited(&qdev->drm,
-				     "client monitors config CRC wrong after %u reads\n",
-				     QXLNG_MONITORS_READ_TRIES);
+				    "client monitors config CRC wrong after %u reads\n",
+				    QXLNG_MONITORS_READ_TRIES);
 		return false;
 	}
 	changed = n != qdev->n_client_heads ||
