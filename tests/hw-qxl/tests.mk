@@ -20,3 +20,42 @@ check-hwqxl: $(HWQXL_TEST_BIN)
 		$(HWQXL_TEST_BIN)
 
 CHECKS += check-hwqxl
+
+# ---- fuzzing --------------------------------------------------------
+HWQXL_FUZZ_TARGETS := fuzz-hwqxl-cmd fuzz-hwqxl-io
+HWQXL_FUZZ_BINS := $(addprefix $(BUILD)/fuzz/,$(HWQXL_FUZZ_TARGETS))
+HWQXL_FUZZ_SMOKE_SECONDS ?= 12
+
+$(BUILD)/fuzz/fuzz-hwqxl-cmd: $(HWQXL_TDIR)/fuzz/fuzz_cmd.c $(HWQXL_TDIR)/fuzz/fuzz_common.h $(HWQXL_LIB_SAN)
+	@$(DEPS) build fuzz
+	@mkdir -p $(dir $@)
+	$(CLANG) -O1 -g -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined $(HWQXL_CFLAGS) $< \
+		$(HWQXL_LIB_SAN) $(HWQXL_PIXMAN_LIBS) -o $@
+
+$(BUILD)/fuzz/fuzz-hwqxl-io: $(HWQXL_TDIR)/fuzz/fuzz_io.c $(HWQXL_TDIR)/fuzz/fuzz_common.h $(HWQXL_LIB_SAN)
+	@$(DEPS) build fuzz
+	@mkdir -p $(dir $@)
+	$(CLANG) -O1 -g -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined $(HWQXL_CFLAGS) $< \
+		$(HWQXL_LIB_SAN) $(HWQXL_PIXMAN_LIBS) -o $@
+
+.PHONY: fuzz-hwqxl check-hwqxl-fuzz-smoke
+fuzz-hwqxl: $(HWQXL_FUZZ_BINS)
+FUZZ += fuzz-hwqxl
+
+# Each target briefly, from the seed corpus in the tree (read-only) plus
+# a scratch corpus under build/.
+check-hwqxl-fuzz-smoke: $(HWQXL_FUZZ_BINS)
+	@set -e; for t in $(HWQXL_FUZZ_TARGETS); do \
+		mkdir -p $(BUILD)/fuzz/corpus/$$t; \
+		echo "$$t: $(HWQXL_FUZZ_SMOKE_SECONDS) s"; \
+		$(BUILD)/fuzz/$$t -max_total_time=$(HWQXL_FUZZ_SMOKE_SECONDS) \
+			-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+			-artifact_prefix=$(BUILD)/fuzz/$$t- \
+			$(BUILD)/fuzz/corpus/$$t $(HWQXL_TDIR)/corpus/$$t \
+			2>&1 | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|Done' ; \
+		test $${PIPESTATUS[0]} -eq 0; \
+	done
+
+CHECKS += check-hwqxl-fuzz-smoke
