@@ -59,3 +59,16 @@ check-hwqxl-fuzz-smoke: $(HWQXL_FUZZ_BINS)
 	done
 
 CHECKS += check-hwqxl-fuzz-smoke
+
+# ---- benchmark (not a test) ------------------------------------------
+HWQXL_BENCH_BIN := $(HWQXL_TOUT)/hwqxl-bench
+
+$(HWQXL_BENCH_BIN): $(HWQXL_TDIR)/bench.c $(HWQXL_TDIR)/harness.c $(HWQXL_TDIR)/harness.h $(HWQXL_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g $(HWQXL_CFLAGS) -I$(HWQXL_TDIR) $(HWQXL_TDIR)/bench.c \
+		$(HWQXL_TDIR)/harness.c $(HWQXL_LIB) $(HWQXL_PIXMAN_LIBS) -o $@
+
+.PHONY: bench-hwqxl
+bench-hwqxl: $(HWQXL_BENCH_BIN)
+	$(HWQXL_BENCH_BIN)
+BENCH += bench-hwqxl
