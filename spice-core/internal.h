@@ -94,6 +94,7 @@ struct sc_conn {
 	void *sasl;			/* struct sc_sasl, when SASL runs */
 
 	struct sc_session *session;
+	bool start_pending;		/* TLS: channel start after the result */
 	bool acks;			/* SET_ACK flow control on */
 	uint32_t unacked;
 

@@ -214,7 +214,17 @@ void sc_link_finish_auth(struct sc_conn *c, bool ok, const char *why)
 	c->core->n_linking--;
 	c->state = SC_ST_DATA;
 	c->need = c->mini ? SC_MINI_HEADER_SIZE : SC_FULL_HEADER_SIZE;
-	sc_channel_start(c);
+	if (!c->tls) {
+		sc_channel_start(c);
+		return;
+	}
+	/* spice-gtk reads the 4-byte result, then waits for the socket to
+	 * become readable: channel data sharing the result's TLS record
+	 * would sit unseen in its TLS buffer.  Send the result in a record
+	 * of its own and the channel's first messages after it. */
+	sc_conn_flush(c);
+	if (c->state != SC_ST_DEAD)
+		c->start_pending = true;
 }
 
 static void handle_ticket(struct sc_conn *c, const uint8_t *p)

@@ -35,6 +35,7 @@ static gboolean fd_source_dispatch(GSource *s, GSourceFunc unused,
 
 	(void)unused;
 	(void)unused2;
+	g_source_set_ready_time(s, -1);
 	fs->cb(fs->data, g_source_query_unix_fd(s, fs->tag));
 	return G_SOURCE_CONTINUE;
 }
@@ -207,6 +208,12 @@ static void conn_io(void *data, GIOCondition cond)
 
 	if (c->state == SC_ST_DEAD)
 		return;
+	if (c->start_pending && !sc_conn_queued(c) && cond == 0) {
+		c->start_pending = false;
+		sc_channel_start(c);
+		if (c->state == SC_ST_DEAD)
+			return;
+	}
 	if (cond & (G_IO_OUT | G_IO_IN) && (c->want_write || cond & G_IO_OUT)) {
 		c->want_write = false;
 		sc_conn_flush(c);
@@ -243,6 +250,10 @@ static void conn_io(void *data, GIOCondition cond)
 	}
 	if (c->state != SC_ST_DEAD)
 		sc_conn_flush(c);
+	if (c->state == SC_ST_DATA && c->start_pending) {
+		/* The result went out on its own; start on the next turn. */
+		g_source_set_ready_time(c->io, 0);
+	}
 }
 
 static gboolean link_timeout(gpointer data)

@@ -1,0 +1,108 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Ticket auth and TLS with real spice-gtk clients: a wrong password gets
+no picture and the right one does; a 60-byte password works; TLS with a
+CA file works; plain text on the TLS port is refused; a channel required
+to be secure is refused on the plain port with NEED_SECURED."""
+import os
+import socket
+import struct
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from sclib import Server, done, noise, ok, read_ppm, screenshot, workdir, write_ppm  # noqa: E402
+from scclient import Client, S  # noqa: E402
+
+d = workdir("auth_tls")
+pic = os.path.join(d, "pic.ppm")
+rgb = noise(123, 77, 9)
+write_ppm(pic, 123, 77, rgb)
+out = os.path.join(d, "out.ppm")
+
+
+def serve_with_password(pw):
+    pwf = os.path.join(d, "pw")
+    with open(pwf, "w") as f:
+        f.write(pw + "\n")
+    return Server("--port", "0", "--image", pic, "--password-file", pwf)
+
+
+srv = serve_with_password("s3cret")
+rc = screenshot(srv.port, out, password="wrong")
+ok(rc != 0 and not os.path.exists(out), "wrong_password_gets_no_picture", "rc=%s" % rc)
+rc = screenshot(srv.port, out, password="")
+ok(rc != 0 and not os.path.exists(out), "empty_password_gets_no_picture", "rc=%s" % rc)
+rc = screenshot(srv.port, out, password="s3cret")
+ok(rc == 0 and read_ppm(out) == (123, 77, rgb), "right_password_gets_the_picture", "rc=%s" % rc)
+c = Client(port=srv.port, password="s3cretX")
+c.run_until(lambda: c.errors(), 10)
+ok(S.ChannelEvent.ERROR_AUTH in c.errors(), "wrong_password_is_error_auth_in_spiceclientglib",
+   str(c.events))
+c.close()
+srv.stop()
+
+pw60 = "p" * 59 + "!"
+srv = serve_with_password(pw60)
+rc = screenshot(srv.port, out, password=pw60)
+ok(rc == 0 and read_ppm(out) == (123, 77, rgb), "password_of_60_bytes_accepted", "rc=%s" % rc)
+rc = screenshot(srv.port, out, password=pw60[:-1])
+ok(rc != 0, "password_prefix_refused", "rc=%s" % rc)
+srv.stop()
+
+# TLS ------------------------------------------------------------------------
+x = os.path.join(d, "x509")
+os.makedirs(x, exist_ok=True)
+
+
+def sh(*cmd):
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+if not os.path.exists(os.path.join(x, "server-key.pem")):
+    sh("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
+       "-subj", "/CN=qxl-ng test CA", "-keyout", os.path.join(x, "ca-key.pem"),
+       "-out", os.path.join(x, "ca-cert.pem"))
+    sh("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+       "-keyout", os.path.join(x, "server-key.pem"), "-out", os.path.join(x, "server.csr"))
+    ext = os.path.join(x, "ext.cnf")
+    with open(ext, "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1\n")
+    sh("openssl", "x509", "-req", "-in", os.path.join(x, "server.csr"), "-days", "30",
+       "-CA", os.path.join(x, "ca-cert.pem"), "-CAkey", os.path.join(x, "ca-key.pem"),
+       "-CAcreateserial", "-extfile", ext, "-out", os.path.join(x, "server-cert.pem"))
+
+srv = Server("--tls-port", "0", "--x509-dir", x, "--image", pic, "--disable-ticketing")
+c = Client(tls_port=srv.tls_port, ca_file=os.path.join(x, "ca-cert.pem"))
+ok(c.run_until(lambda: c.primary is not None and c.invalidates > 0, 20),
+   "tls_client_with_ca_file_gets_the_display", str(c.events))
+c.close()
+
+# Plain text on the TLS port: a REDQ header gets no REDQ reply.
+s = socket.create_connection(("127.0.0.1", srv.tls_port), timeout=10)
+s.sendall(struct.pack("<4sIII", b"REDQ", 2, 2, 18) + bytes(18))
+try:
+    reply = s.recv(100)
+except (ConnectionResetError, socket.timeout):
+    reply = b""
+ok(not reply.startswith(b"REDQ"), "plain_text_on_tls_port_refused", repr(reply[:16]))
+s.close()
+srv.stop()
+
+# A channel required to be secure, linked on the plain port.
+srv = Server("--port", "0", "--tls-port", "0", "--x509-dir", x, "--image", pic,
+             "--disable-ticketing", "--secure-channels", "main")
+s = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+s.sendall(struct.pack("<4sIII", b"REDQ", 2, 2, 18 + 4) +
+          struct.pack("<IBBIII", 0, 1, 0, 1, 0, 18) + struct.pack("<I", 0b1001))
+hdr = s.recv(16 + 4, socket.MSG_WAITALL)
+err = struct.unpack("<I", hdr[16:20])[0] if len(hdr) == 20 else None
+ok(err == 5, "secure_channel_on_plain_port_gets_need_secured", "error=%s" % err)
+s.close()
+# spice-gtk then moves to the TLS port by itself.
+c = Client(port=srv.port, tls_port=srv.tls_port, ca_file=os.path.join(x, "ca-cert.pem"))
+ok(c.run_until(lambda: c.primary is not None and c.invalidates > 0, 20),
+   "spice_gtk_follows_need_secured_to_tls_port", str(c.events))
+c.close()
+srv.stop()
+done()
