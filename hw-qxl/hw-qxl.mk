@@ -6,7 +6,7 @@ HWQXL_SRCS := $(addprefix $(HWQXL_DIR)/,device.c guest_bug.c pci.c memslot.c \
 	io.c ring.c release.c surface.c chunks.c image.c draw.c render.c \
 	stroke_text.c cursor.c monitors.c)
 HWQXL_HDRS := $(wildcard $(HWQXL_DIR)/*.h) $(TOP)/include/qxl/qxl_abi.h
-HWQXL_PIXMAN_CFLAGS := $(shell pkg-config --cflags pixman-1 2>/dev/null)
+HWQXL_PIXMAN_CFLAGS := $(shell pkg-config --cflags pixman-1 2>/dev/null || echo -I/usr/include/pixman-1)
 HWQXL_PIXMAN_LIBS := $(shell pkg-config --libs pixman-1 2>/dev/null || echo -lpixman-1)
 HWQXL_CFLAGS := $(QXL_CFLAGS) -I$(HWQXL_DIR) $(HWQXL_PIXMAN_CFLAGS)
 HWQXL_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
@@ -17,11 +17,18 @@ HWQXL_LIB_SAN := $(BUILD)/hw-qxl/san/libhwqxl-san.a
 HWQXL_OBJS := $(patsubst $(HWQXL_DIR)/%.c,$(BUILD)/hw-qxl/obj/%.o,$(HWQXL_SRCS))
 HWQXL_OBJS_SAN := $(patsubst $(HWQXL_DIR)/%.c,$(BUILD)/hw-qxl/san/%.o,$(HWQXL_SRCS))
 
-$(BUILD)/hw-qxl/obj/%.o: $(HWQXL_DIR)/%.c $(HWQXL_HDRS) $(CONFIG_HEADER)
+# Packages first (pixman; clang for the sanitizer build), once per run.
+.PHONY: hwqxl-deps hwqxl-san-deps
+hwqxl-deps:
+	@$(DEPS) build
+hwqxl-san-deps:
+	@$(DEPS) build fuzz
+
+$(BUILD)/hw-qxl/obj/%.o: $(HWQXL_DIR)/%.c $(HWQXL_HDRS) $(CONFIG_HEADER) | hwqxl-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -fPIC $(HWQXL_CFLAGS) -c $< -o $@
 
-$(BUILD)/hw-qxl/san/%.o: $(HWQXL_DIR)/%.c $(HWQXL_HDRS) $(CONFIG_HEADER)
+$(BUILD)/hw-qxl/san/%.o: $(HWQXL_DIR)/%.c $(HWQXL_HDRS) $(CONFIG_HEADER) | hwqxl-san-deps
 	@mkdir -p $(dir $@)
 	$(CLANG) -O1 -g $(HWQXL_SAN) -fsanitize=fuzzer-no-link $(HWQXL_CFLAGS) -c $< -o $@
 
