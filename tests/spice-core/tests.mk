@@ -27,3 +27,32 @@ check-spice-core-auth-tls: $(SPICE_SERVE)
 # Two clients at once; a stalled client; 50 connect/disconnect cycles.
 check-spice-core-clients: $(SPICE_SERVE)
 	$(SC_PYTEST)/clients_test.py
+
+# Fuzzing -----------------------------------------------------------------------
+SC_FUZZ_NAMES := link msg_main msg_display msg_inputs msg_cursor agent
+SC_FUZZ_BINS := $(addprefix $(BUILD)/fuzz/spice-core-,$(SC_FUZZ_NAMES))
+SC_FUZZ_SECONDS ?= 5
+FUZZ += $(SC_FUZZ_BINS)
+CHECKS += check-spice-core-fuzz
+
+$(BUILD)/fuzz/spice-core-%: $(SC_TESTS)/fuzz/fuzz_parsers.c $(SC_DIR)/demarshal.c \
+		$(SC_DIR)/buf.c $(SC_HDRS)
+	@$(DEPS) fuzz
+	@mkdir -p $(dir $@)
+	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -std=gnu11 $(WARN) -I$(TOP)/include \
+		-I$(SC_DIR) $(SC_PKG_CFLAGS) \
+		-DFUZZ_$(shell echo $* | tr a-z A-Z) -o $@ $< \
+		$(SC_DIR)/demarshal.c $(SC_DIR)/buf.c $(shell pkg-config --libs glib-2.0)
+
+# A short run of every target under ASan+UBSan; a crash fails the check.
+check-spice-core-fuzz: $(SC_FUZZ_BINS)
+	@for f in $(SC_FUZZ_BINS); do \
+		echo "== $$(basename $$f) ($(SC_FUZZ_SECONDS)s)"; \
+		mkdir -p $(SC_TOUT)/corpus/$$(basename $$f); \
+		$$f -max_total_time=$(SC_FUZZ_SECONDS) -max_len=8192 \
+			$(SC_TOUT)/corpus/$$(basename $$f) \
+			-artifact_prefix=$(SC_TOUT)/ > $(SC_TOUT)/fuzz.log 2>&1 || \
+			{ tail -n 40 $(SC_TOUT)/fuzz.log; exit 1; }; \
+		tail -n 1 $(SC_TOUT)/fuzz.log; \
+	done

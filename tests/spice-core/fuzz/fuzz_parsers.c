@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libFuzzer targets for spice-core's parsers of client bytes.  One source,
+ * one target per parser, chosen at build time with -DFUZZ_<NAME>:
+ *   LINK            link header + link message (caps, offsets)
+ *   MSG_MAIN, MSG_DISPLAY, MSG_INPUTS, MSG_CURSOR
+ *                   data header + the channel's message demarshaller
+ *   AGENT           VD agent header, monitors config, capabilities
+ */
+#include <stdint.h>
+#include <stddef.h>
+#include <string.h>
+#include <spice/enums.h>
+
+#include "buf.h"
+#include "demarshal.h"
+
+static __attribute__((unused)) void check_msg(uint8_t channel, const uint8_t *data, size_t size)
+{
+	struct sc_msg m;
+	const char *why = NULL;
+	uint16_t type;
+	uint32_t len;
+
+	if (size < SC_MINI_HEADER_SIZE)
+		return;
+	sc_parse_data_header(data, 1, &type, &len);
+	if (len > size - SC_MINI_HEADER_SIZE)
+		len = (uint32_t)(size - SC_MINI_HEADER_SIZE);
+	if (sc_demarshal(channel, type, data + SC_MINI_HEADER_SIZE, len, &m,
+			 &why) == 0) {
+		/* Byte views must stay inside the message. */
+		if (m.kind == SC_MSG_MAIN_AGENT_DATA ||
+		    m.kind == SC_MSG_INPUTS_KEY_SCANCODE) {
+			const uint8_t *end = data + SC_MINI_HEADER_SIZE + len;
+
+			if (m.u.bytes.size && (m.u.bytes.data < data ||
+			    m.u.bytes.data + m.u.bytes.size > end))
+				__builtin_trap();
+		}
+	} else if (!why) {
+		__builtin_trap();	/* an error must say why */
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+#if defined(FUZZ_LINK)
+	struct sc_link_mess l;
+	const char *why = NULL;
+	uint32_t len;
+
+	if (size < SC_LINK_HEADER_SIZE)
+		return 0;
+	if (sc_parse_link_header(data, &len, &why) != 0)
+		return 0;
+	data += SC_LINK_HEADER_SIZE;
+	size -= SC_LINK_HEADER_SIZE;
+	if (len > size)
+		return 0;
+	if (sc_parse_link_mess(data, len, &l, &why) == 0 &&
+	    (l.num_common_caps > SC_LINK_MAX_CAPS ||
+	     l.num_channel_caps > SC_LINK_MAX_CAPS))
+		__builtin_trap();
+#elif defined(FUZZ_MSG_MAIN)
+	check_msg(SPICE_CHANNEL_MAIN, data, size);
+#elif defined(FUZZ_MSG_DISPLAY)
+	check_msg(SPICE_CHANNEL_DISPLAY, data, size);
+#elif defined(FUZZ_MSG_INPUTS)
+	check_msg(SPICE_CHANNEL_INPUTS, data, size);
+#elif defined(FUZZ_MSG_CURSOR)
+	check_msg(SPICE_CHANNEL_CURSOR, data, size);
+#elif defined(FUZZ_AGENT)
+	struct sc_agent_header h;
+	struct spice_core_head heads[SC_MAX_HEADS];
+	const char *why = NULL;
+	uint32_t req, caps;
+	unsigned int n;
+
+	if (size < SC_AGENT_HEADER_SIZE)
+		return 0;
+	if (sc_parse_agent_header(data, &h, &why))
+		return 0;
+	data += SC_AGENT_HEADER_SIZE;
+	size -= SC_AGENT_HEADER_SIZE;
+	if (sc_parse_agent_monitors(data, size, heads, &n, &why) == 0 &&
+	    (n == 0 || n > SC_MAX_HEADS))
+		__builtin_trap();
+	sc_parse_agent_caps(data, size, &req, &caps, &why);
+#else
+#error "define one FUZZ_<NAME>"
+#endif
+	return 0;
+}
