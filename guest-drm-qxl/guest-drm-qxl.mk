@@ -77,3 +77,29 @@ check-guest-checkpatch:
 
 CHECKS += check-guest-checkpatch check-guest-ref-qxl check-guest-client-config \
 	check-guest-stock-qxl
+
+# libFuzzer target for the hardware-free logic (ROM layout + modes,
+# client monitors config, damage), built in userspace with stand-ins
+# for the few kernel headers it uses (guest-drm-qxl/fuzz/include).
+GUEST_FUZZ := $(BUILD)/fuzz/qxlng_logic_fuzz
+GUEST_LOGIC_SRC := $(addprefix $(TOP)/guest-drm-qxl/,qxlng_modes.c \
+	qxlng_monitors.c qxlng_damage.c)
+
+.PHONY: fuzz-guest-logic check-guest-logic-fuzz-smoke
+fuzz-guest-logic: $(GUEST_FUZZ)
+
+$(GUEST_FUZZ): $(TOP)/guest-drm-qxl/fuzz/qxlng_logic_fuzz.c $(GUEST_LOGIC_SRC) \
+		$(TOP)/guest-drm-qxl/qxlng_logic.h $(TOP)/include/qxl/qxl_abi.h \
+		$(wildcard $(TOP)/guest-drm-qxl/fuzz/include/linux/*.h)
+	@$(DEPS) fuzz
+	@mkdir -p $(dir $@)
+	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -Wall -Wextra -Werror \
+		-I$(TOP)/guest-drm-qxl/fuzz/include -I$(TOP)/include \
+		-I$(TOP)/guest-drm-qxl -o $@ $< $(GUEST_LOGIC_SRC)
+
+check-guest-logic-fuzz-smoke: $(GUEST_FUZZ)
+	$(GUEST_FUZZ) -max_total_time=10 -max_len=4096 -print_final_stats=1
+
+FUZZ += fuzz-guest-logic
+CHECKS += check-guest-logic-fuzz-smoke
