@@ -189,13 +189,16 @@ static int image_plane(const struct qxl_img *img, const struct qxl_rect *src,
 						 (int)sy, 0, 0, 0, 0, w, h);
 	} else {
 		double fx = (double)sw / (double)dw, fy = (double)sh / (double)dh;
-		double tx = src->left + (double)(ext->x1 - bbox->left) * fx;
-		double ty = src->top + (double)(ext->y1 - bbox->top) * fy;
+		double tx = src->left +
+			    (double)((int64_t)ext->x1 - bbox->left) * fx;
+		double ty = src->top +
+			    (double)((int64_t)ext->y1 - bbox->top) * fy;
 		struct pixman_transform t;
 
+		/* pixman transforms are 16.16 fixed point: stay in range. */
 		if (fx > 30000 || fy > 30000 || fx < 1.0 / 30000 ||
-		    fy < 1.0 / 30000 || !fits_int((int64_t)tx) ||
-		    !fits_int((int64_t)ty))
+		    fy < 1.0 / 30000 || tx > 30000 || tx < -30000 ||
+		    ty > 30000 || ty < -30000)
 			return 0;
 		pixman_transform_init_scale(&t, pixman_double_to_fixed(fx),
 					    pixman_double_to_fixed(fy));

@@ -336,6 +336,27 @@ static void hostile_06_bitmaps(void)
 	g_fini(&g);
 }
 
+/* Found by fuzz-hwqxl-cmd: scaled copy with bbox.left = INT32_MIN. */
+static void hostile_06_scaled_copy_bbox_int32_min(void)
+{
+	static uint32_t px[16];
+	struct guest g;
+	struct qxl_drawable *d;
+
+	setup(&g);
+	d = copy_of(&g, g_bitmap32(&g, 4, 4, px));
+	d->bbox.left = INT32_MIN;
+	d->bbox.top = INT32_MIN;
+	d->u.copy.src_area = (struct qxl_rect){ 0, 0, 2, 2 };	/* scaled */
+	submit(&g, d);
+	d = copy_of(&g, g_bitmap32(&g, 4, 4, px));
+	d->u.copy.src_area = (struct qxl_rect){ 0, 0x40000000, 3,
+						  0x40000003 };
+	submit(&g, d);
+	CHECK(!g_bug(&g));
+	g_fini(&g);
+}
+
 static void hostile_07_chunk_lists(void)
 {
 	static uint32_t px[64 * 64];
@@ -775,6 +796,8 @@ const struct test tests_hostile[] = {
 	{ "hostile_05_surface_and_primary_parameters",
 	  hostile_05_surface_and_primary_parameters },
 	{ "hostile_06_bitmaps", hostile_06_bitmaps },
+	{ "hostile_06_scaled_copy_bbox_int32_min",
+	  hostile_06_scaled_copy_bbox_int32_min },
 	{ "hostile_07_chunk_lists", hostile_07_chunk_lists },
 	{ "hostile_08_clip_path_glyph_overflow",
 	  hostile_08_clip_path_glyph_overflow },
