@@ -149,6 +149,11 @@ static int convert_bitmap(struct qxl_device *dev, const struct qxl_bitmap *bm,
 	bool top_down = bm->flags & QXL_BITMAP_TOP_DOWN;
 	uint32_t y, x;
 
+	if ((uint64_t)out_stride * bm->y > QXL_MAX_IMAGE_BYTES) {
+		qxl_guest_bug(dev, "bitmap: %ux%u converts to more than %u "
+			      "bytes", bm->x, bm->y, QXL_MAX_IMAGE_BYTES);
+		return -1;
+	}
 	img->owned = malloc((size_t)out_stride * bm->y);
 	if (!img->owned) {
 		qxl_log(dev, QXL_LOG_GUEST_ERROR, "qxl: no memory for image");
@@ -327,6 +332,11 @@ int qxl_mask_get(struct qxl_device *dev, qxl_phys addr, struct qxl_img *img)
 	if (need > QXL_MAX_IMAGE_BYTES) {
 		qxl_guest_bug(dev, "mask: %llu bytes is above the cap",
 			      (unsigned long long)need);
+		return -1;
+	}
+	if ((uint64_t)im.bitmap.x * im.bitmap.y > QXL_MAX_IMAGE_BYTES) {
+		qxl_guest_bug(dev, "mask: %ux%u is above the cap", im.bitmap.x,
+			      im.bitmap.y);
 		return -1;
 	}
 	if (read_pixels(dev, &im.bitmap, need, &buf))

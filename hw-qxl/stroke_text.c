@@ -32,8 +32,11 @@ static void plot(struct qxl_draw *dr, int64_t x, int64_t y, uint32_t v)
 	}
 }
 
+/* Pixels one stroke may plot: bounds the work a hostile path costs. */
+#define QXL_STROKE_BUDGET	(1 << 22)
+
 static void line(struct qxl_draw *dr, int64_t x0, int64_t y0, int64_t x1,
-		 int64_t y1, uint32_t v)
+		 int64_t y1, uint32_t v, uint32_t *budget)
 {
 	int64_t dx = x1 > x0 ? x1 - x0 : x0 - x1;
 	int64_t dy = y1 > y0 ? y0 - y1 : y1 - y0;
@@ -44,8 +47,9 @@ static void line(struct qxl_draw *dr, int64_t x0, int64_t y0, int64_t x1,
 		int64_t e2 = 2 * err;
 
 		plot(dr, x0, y0, v);
-		if ((x0 == x1 && y0 == y1) || ++steps > 65536)
+		if ((x0 == x1 && y0 == y1) || ++steps > 65536 || !*budget)
 			break;
+		(*budget)--;
 		if (e2 >= dy) {
 			err += dy;
 			x0 += sx;
@@ -93,7 +97,7 @@ int qxl_render_stroke(struct qxl_device *dev, struct qxl_draw *dr)
 	struct qxl_path path;
 	struct qxl_buf buf;
 	uint64_t off = 0;
-	uint32_t v;
+	uint32_t v, budget = QXL_STROKE_BUDGET;
 	uint8_t *p;
 
 	if (st->brush.type != QXL_BRUSH_TYPE_SOLID ||
@@ -129,12 +133,12 @@ int qxl_render_stroke(struct qxl_device *dev, struct qxl_draw *dr)
 				first = pt;
 			else
 				line(dr, prev.x >> 4, prev.y >> 4, pt.x >> 4,
-				     pt.y >> 4, v);
+				     pt.y >> 4, v, &budget);
 			prev = pt;
 		}
 		if (seg.count && (seg.flags & QXL_PATH_CLOSE))
 			line(dr, prev.x >> 4, prev.y >> 4, first.x >> 4,
-			     first.y >> 4, v);
+			     first.y >> 4, v, &budget);
 		if (seg.count == 1)
 			plot(dr, pt.x >> 4, pt.y >> 4, v);
 		off += (uint64_t)seg.count * sizeof(pt);
@@ -198,7 +202,7 @@ int qxl_render_text(struct qxl_device *dev, struct qxl_draw *dr)
 	for (g = 0; g < str.length; g++) {
 		struct qxl_raster_glyph gl;
 		uint64_t line_bytes, size;
-		uint32_t x, y;
+		uint32_t x, y, x0, x1, y0, y1;
 
 		if (off + sizeof(gl) > buf.size)
 			break;
@@ -212,10 +216,26 @@ int qxl_render_text(struct qxl_device *dev, struct qxl_draw *dr)
 				      "string", g, gl.width, gl.height);
 			return -1;
 		}
-		for (y = 0; y < gl.height; y++) {
+		{
+			/* Only the part of the glyph inside the region. */
+			pixman_box32_t *e = pixman_region32_extents(&dr->region);
+			int64_t gx = (int64_t)gl.render_pos.x + gl.glyph_origin.x;
+			int64_t gy = (int64_t)gl.render_pos.y + gl.glyph_origin.y;
+			int64_t a;
+
+			a = e->y1 - gy;
+			y0 = a <= 0 ? 0 : (a > gl.height ? gl.height : (uint32_t)a);
+			a = e->y2 - gy;
+			y1 = a <= 0 ? 0 : (a > gl.height ? gl.height : (uint32_t)a);
+			a = e->x1 - gx;
+			x0 = a <= 0 ? 0 : (a > gl.width ? gl.width : (uint32_t)a);
+			a = e->x2 - gx;
+			x1 = a <= 0 ? 0 : (a > gl.width ? gl.width : (uint32_t)a);
+		}
+		for (y = y0; y < y1; y++) {
 			const uint8_t *row = buf.ptr + off + y * line_bytes;
 
-			for (x = 0; x < gl.width; x++) {
+			for (x = x0; x < x1; x++) {
 				unsigned int v;
 
 				if (bpp_glyph == 1)
