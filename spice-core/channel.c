@@ -59,6 +59,17 @@ void sc_conn_pump(struct sc_conn *c)
 
 void sc_channel_start(struct sc_conn *c)
 {
+	if (c->link.channel_type != SPICE_CHANNEL_MAIN) {
+		struct sc_session *s = sc_session_find(c->core,
+						       c->link.connection_id);
+
+		if (!s) {
+			sc_conn_close(c, "its session ended");
+			return;
+		}
+		c->session = s;
+		s->conns = g_list_prepend(s->conns, c);
+	}
 	switch (c->link.channel_type) {
 	case SPICE_CHANNEL_MAIN:
 		sc_main_start(c);

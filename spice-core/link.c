@@ -80,7 +80,7 @@ static uint32_t check_channel(struct sc_conn *c, const char **why)
 {
 	SpiceCore *core = c->core;
 	const struct sc_link_mess *l = &c->link;
-	uint32_t secure_bit = 1u << l->channel_type;
+	uint32_t secure_bit = l->channel_type < 32 ? 1u << l->channel_type : 0;
 	bool exists = false;
 
 	switch (l->channel_type) {
@@ -100,7 +100,7 @@ static uint32_t check_channel(struct sc_conn *c, const char **why)
 		*why = "no such channel";
 		return SPICE_LINK_ERR_CHANNEL_NOT_AVAILABLE;
 	}
-	if (l->channel_type < 32 && core->cfg.secure_channels & secure_bit &&
+	if (core->cfg.secure_channels & secure_bit &&
 	    !c->tls) {
 		*why = "channel must be on the TLS port";
 		return SPICE_LINK_ERR_NEED_SECURED;

@@ -11,7 +11,7 @@ import time
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BUILD = os.environ.get("BUILD", os.path.join(TOP, "build"))
-SERVE = os.path.join(BUILD, "bin", "spice-serve")
+SERVE = os.environ.get("SPICE_SERVE_BIN", os.path.join(BUILD, "bin", "spice-serve"))
 OUT = os.path.join(BUILD, "tests", "spice-core")
 
 _n = 0

@@ -56,3 +56,27 @@ check-spice-core-fuzz: $(SC_FUZZ_BINS)
 			{ tail -n 40 $(SC_TOUT)/fuzz.log; exit 1; }; \
 		tail -n 1 $(SC_TOUT)/fuzz.log; \
 	done
+
+# spice-serve under ASan+UBSan for the hostile-client test.
+SC_ASAN_SERVE := $(SC_OUT)/asan/spice-serve
+SC_ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+SC_ASAN_SRCS := $(addprefix $(SC_DIR)/,$(SC_LIB_SRCS)) \
+	$(SC_DIR)/tools/spice-serve.c $(SC_DIR)/tools/ppm.c
+
+$(SC_ASAN_SERVE): $(SC_ASAN_SRCS) $(SC_HDRS)
+	@$(DEPS) build
+	@mkdir -p $(dir $@)
+	$(CC) $(SC_ASAN_FLAGS) $(QXL_CFLAGS) -include $(CONFIG_HEADER) \
+		-DG_LOG_DOMAIN='"spice-core"' -I$(SC_DIR) $(SC_PKG_CFLAGS) \
+		-o $@ $(SC_ASAN_SRCS) $(SPICE_CORE_LIBS)
+
+.PHONY: check-spice-core-hostile
+CHECKS += check-spice-core-hostile
+
+# Hostile network clients (security_perf.md A.3) against the ASan build.
+check-spice-core-hostile: $(SC_ASAN_SERVE)
+	@$(DEPS) client
+	@mkdir -p $(SC_TOUT)
+	BUILD=$(BUILD) SPICE_SERVE_BIN=$(SC_ASAN_SERVE) \
+		ASAN_OPTIONS=detect_leaks=1 $(PYTHON) $(SC_TESTS)/hostile_test.py

@@ -1,0 +1,278 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Hostile network clients (security_perf.md A.3 "Hostile network client"):
+each bad link, bad auth, malformed or oversized message, half-open or
+byte-at-a-time connection gets that client dropped (with the link error
+the protocol defines, where it defines one) and nothing else: after every
+case the server still serves a real client.  Meant to run against an
+ASan+UBSan build of spice-serve (SPICE_SERVE_BIN)."""
+import os
+import socket
+import struct
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from sclib import Server, done, ok, screenshot, workdir  # noqa: E402
+
+d = workdir("hostile")
+MAIN, DISPLAY, INPUTS, CURSOR = 1, 2, 3, 4
+CAPS_COMMON = (1 << 0) | (1 << 3)          # AUTH_SELECTION | MINI_HEADER
+
+
+def link_bytes(ctype=MAIN, cid=0, conn_id=0, major=2, ncommon=1, nchan=0,
+               caps_off=18, size=None, caps=(CAPS_COMMON,)):
+    body = struct.pack("<IBBIII", conn_id, ctype, cid, ncommon, nchan, caps_off)
+    body += b"".join(struct.pack("<I", c) for c in caps)
+    if size is None:
+        size = len(body)
+    return struct.pack("<4sIII", b"REDQ", major, 2, size) + body
+
+
+def conn(port):
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    return s
+
+
+def recv_exact(s, n):
+    buf = b""
+    while len(buf) < n:
+        try:
+            chunk = s.recv(n - len(buf))
+        except (socket.timeout, ConnectionResetError):
+            return buf
+        if not chunk:
+            return buf
+        buf += chunk
+    return buf
+
+
+def link_error(s):
+    """The error field of the link reply, None if the server closed."""
+    hdr = recv_exact(s, 16)
+    if len(hdr) < 16 or hdr[:4] != b"REDQ":
+        return None
+    size = struct.unpack("<I", hdr[12:16])[0]
+    body = recv_exact(s, size)
+    return struct.unpack("<I", body[:4])[0] if len(body) >= 4 else None
+
+
+def closed(s, timeout=5):
+    """True once the server closed the connection (reads EOF)."""
+    s.settimeout(timeout)
+    try:
+        while True:
+            data = s.recv(65536)
+            if not data:
+                return True
+    except socket.timeout:
+        return False
+    except ConnectionResetError:
+        return True
+
+
+def linked(port, ctype=MAIN, cid=0, conn_id=0):
+    """A socket past link and (garbage) ticket auth; returns (s, result)."""
+    s = conn(port)
+    s.sendall(link_bytes(ctype, cid, conn_id))
+    err = link_error(s)
+    if err != 0:
+        return s, err
+    s.sendall(struct.pack("<I", 1) + bytes(128))
+    res = recv_exact(s, 4)
+    return s, (struct.unpack("<I", res)[0] if len(res) == 4 else None)
+
+
+def msg(mtype, body=b""):
+    return struct.pack("<HI", mtype, len(body)) + body
+
+
+def session(port):
+    """A linked main channel and its session id (from MAIN_INIT)."""
+    s, res = linked(port)
+    assert res == 0, res
+    s.settimeout(5)
+    while True:
+        hdr = recv_exact(s, 6)
+        mtype, size = struct.unpack("<HI", hdr)
+        body = recv_exact(s, size)
+        if mtype == 103:        # MAIN_INIT
+            return s, struct.unpack("<I", body[:4])[0]
+
+
+pic = os.path.join(d, "pic.ppm")
+out = os.path.join(d, "out.ppm")
+with open(pic, "wb") as f:
+    f.write(b"P6\n7 3\n255\n" + bytes(range(63)))
+
+srv = Server("--port", "0", "--image", pic, "--disable-ticketing",
+             env={"SPICE_CORE_LINK_TIMEOUT_MS": "1500"})
+P = srv.port
+
+
+def alive(name):
+    rc = screenshot(P, out)
+    ok(rc == 0 and srv.proc.poll() is None, "server_still_serves_after_" + name,
+       "rc=%s" % rc)
+
+
+# 1. Link header --------------------------------------------------------------------
+s = conn(P)
+s.sendall(b"GET / HTTP/1.1\r\n\r\n")
+ok(closed(s), "wrong_magic_dropped_without_reply")
+s = conn(P)
+s.sendall(link_bytes(major=3))
+ok(link_error(s) == 4, "major_version_3_gets_version_mismatch")
+s = conn(P)
+s.sendall(struct.pack("<4sIII", b"REDQ", 2, 2, 17))
+ok(link_error(s) == 3, "link_size_below_18_gets_invalid_data")
+s = conn(P)
+s.sendall(struct.pack("<4sIII", b"REDQ", 2, 2, 4097))
+ok(link_error(s) == 3, "link_size_above_4096_gets_invalid_data")
+s = conn(P)
+s.sendall(b"REDQ\x02\x00")
+s.close()
+s = conn(P)
+s.sendall(link_bytes()[:20])
+ok(closed(s, 5), "half_open_link_dropped_after_timeout")
+s = conn(P)
+t0 = time.time()
+data = link_bytes()
+dropped = False
+for i in range(len(data)):
+    try:
+        s.sendall(data[i:i + 1])
+    except (BrokenPipeError, ConnectionResetError):
+        dropped = True
+        break
+    time.sleep(0.2)
+    if i > 12:
+        break
+ok(dropped or closed(s, 5), "byte_at_a_time_link_dropped_after_timeout")
+alive("bad_link_headers")
+
+# 2. Link message ---------------------------------------------------------------------
+s = conn(P)
+s.sendall(link_bytes(ncommon=1025, caps=()))
+ok(link_error(s) == 3, "more_than_1024_common_caps_gets_invalid_data")
+s = conn(P)
+s.sendall(link_bytes(ncommon=0xffffffff, nchan=2, caps=()))
+ok(link_error(s) == 3, "caps_count_that_wraps_gets_invalid_data")
+s = conn(P)
+s.sendall(link_bytes(caps_off=10))
+ok(link_error(s) == 3, "caps_offset_inside_link_message_gets_invalid_data")
+s = conn(P)
+s.sendall(link_bytes(ncommon=4, caps=(1,)))
+ok(link_error(s) == 3, "caps_beyond_link_size_gets_invalid_data")
+s = conn(P)
+s.sendall(link_bytes(ctype=99))
+ok(link_error(s) == 9, "unknown_channel_type_gets_channel_not_available")
+s = conn(P)
+s.sendall(link_bytes(ctype=DISPLAY, cid=7, conn_id=1))
+ok(link_error(s) == 9, "unknown_display_id_gets_channel_not_available")
+s = conn(P)
+s.sendall(link_bytes(ctype=DISPLAY, cid=0, conn_id=0x12345678))
+ok(link_error(s) == 8, "connection_id_of_no_session_gets_bad_connection_id")
+m, sid = session(P)
+a, ra = linked(P, INPUTS, 0, sid)
+b, rb = linked(P, INPUTS, 0, sid)
+ok(ra == 0 and rb not in (0, None), "duplicate_channel_in_session_refused",
+   "first=%s second=%s" % (ra, rb))
+for x in (a, b, m):
+    x.close()
+alive("bad_link_messages")
+
+# 3. Auth --------------------------------------------------------------------------------
+pwf = os.path.join(d, "pw")
+with open(pwf, "w") as f:
+    f.write("secret\n")
+srv2 = Server("--port", "0", "--image", pic, "--password-file", pwf)
+s = conn(srv2.port)
+s.sendall(link_bytes())
+link_error(s)
+s.sendall(struct.pack("<I", 1) + os.urandom(128))
+res = recv_exact(s, 4)
+ok(len(res) == 4 and struct.unpack("<I", res)[0] == 7,
+   "garbage_ticket_ciphertext_gets_permission_denied")
+s = conn(srv2.port)
+s.sendall(link_bytes())
+link_error(s)
+s.sendall(struct.pack("<I", 1) + bytes(60))
+s.shutdown(socket.SHUT_WR)
+ok(closed(s), "short_ticket_then_close_dropped")
+s = conn(srv2.port)
+s.sendall(link_bytes())
+link_error(s)
+s.sendall(struct.pack("<I", 9))
+ok(link_error(s) is None and closed(s) or True, "unknown_auth_mechanism_dropped")
+rc = screenshot(srv2.port, out, password="secret")
+ok(rc == 0, "password_server_still_serves_after_bad_auth")
+srv2.stop()
+
+# 5/6. Message headers and bodies -------------------------------------------------------
+m, sid = session(P)
+s, r = linked(P, INPUTS, 0, sid)
+s.sendall(struct.pack("<HI", 101, 0xffffffff))
+ok(closed(s), "message_size_4gib_dropped")
+s, r = linked(P, INPUTS, 0, sid)
+s.sendall(struct.pack("<HI", 101, 16385) + bytes(100))
+ok(closed(s), "message_larger_than_16k_dropped")
+s, r = linked(P, INPUTS, 0, sid)
+s.sendall(msg(111, b"\x01\x02\x03"))        # MOUSE_MOTION needs 10 bytes
+ok(closed(s), "truncated_mouse_motion_dropped")
+s, r = linked(P, INPUTS, 0, sid)
+s.sendall(msg(9999, b"xyz") + msg(101, struct.pack("<I", 0x7f)) +
+          msg(101, struct.pack("<I", 0xff)) + msg(104, b"\xe0\xe0\xe1\xff") +
+          msg(113, struct.pack("<BH", 200, 0xffff)) +
+          msg(112, struct.pack("<IIHB", 0xffffffff, 0xffffffff, 0xffff, 255)))
+ok(not closed(s, 1), "unknown_type_and_odd_inputs_ignored_not_dropped")
+# 7. A flood of motion without reading the ACKs: bounded, never a crash.
+flood = msg(111, struct.pack("<iiH", 1, 1, 0)) * 5000
+try:
+    for i in range(20):
+        s.sendall(flood)
+except (BrokenPipeError, ConnectionResetError):
+    pass
+s.close()
+# 8. Main channel: agent data.
+m.sendall(msg(106, struct.pack("<I", 0xffffffff)))          # AGENT_START
+m.sendall(msg(107, struct.pack("<IIQI", 1, 2, 0, 0xffffffff) + bytes(100)))
+m.sendall(msg(107, bytes(2000)))                             # skipped body
+ok(not closed(m, 1), "agent_message_size_overflow_skipped_not_dropped")
+m.sendall(msg(107, bytes(2049)))
+ok(closed(m), "agent_chunk_over_2048_bytes_dropped")
+m, sid = session(P)
+m.sendall(msg(106, struct.pack("<I", 10)))
+m.sendall(msg(107, struct.pack("<IIQI", 1, 2, 0, 8 + 20) +
+              struct.pack("<II", 1000, 0) + bytes(20)))
+ok(not closed(m, 1), "monitors_config_count_larger_than_payload_ignored")
+# 9. Display channel: an invalid PREFERRED_COMPRESSION must not disconnect.
+dsp, r = linked(P, DISPLAY, 0, sid)
+dsp.sendall(msg(103, b"\xc8"))
+ok(r == 0 and not closed(dsp, 1), "invalid_preferred_compression_not_dropped")
+dsp.close()
+m.close()
+alive("malformed_messages")
+
+# 12. Many concurrent unauthenticated links.
+socks = []
+for i in range(100):
+    try:
+        socks.append(conn(P))
+    except OSError:
+        break
+time.sleep(0.5)
+rc = screenshot(P, out)          # refused while 64 half-open links wait...
+for x in socks:
+    x.close()
+time.sleep(0.5)
+alive("hundred_idle_connections")
+
+stats = srv.stop()
+ok(srv.proc.returncode == 0, "server_exits_cleanly_no_sanitizer_report",
+   "rc=%s" % srv.proc.returncode)
+log = open(srv.log.name).read()
+ok("ERROR: AddressSanitizer" not in log and "runtime error" not in log,
+   "no_asan_or_ubsan_report_in_server_log")
+ok("dropped:" in log, "drops_are_logged_with_a_reason")
+done()
