@@ -6,10 +6,12 @@ SC_PYTEST = @$(DEPS) client && mkdir -p $(SC_TOUT) && \
 	BUILD=$(BUILD) $(PYTHON) $(SC_TESTS)
 
 .PHONY: check-spice-serve-screenshot check-spice-core-inputs-cursor \
-	check-spice-core-auth-tls check-spice-core-clients
+	check-spice-core-auth-tls check-spice-core-clients \
+	check-spice-core-agent-resize
 
 CHECKS += check-spice-serve-screenshot check-spice-core-inputs-cursor \
-	check-spice-core-auth-tls check-spice-core-clients
+	check-spice-core-auth-tls check-spice-core-clients \
+	check-spice-core-agent-resize
 
 # spicy-screenshot gives back the served picture pixel for pixel (raw, LZ4).
 check-spice-serve-screenshot: $(SPICE_SERVE)
@@ -27,6 +29,10 @@ check-spice-core-auth-tls: $(SPICE_SERVE)
 # Two clients at once; a stalled client; 50 connect/disconnect cycles.
 check-spice-core-clients: $(SPICE_SERVE)
 	$(SC_PYTEST)/clients_test.py
+
+# A client's resize request reaches monitors_request with no guest agent.
+check-spice-core-agent-resize: $(SPICE_SERVE)
+	$(SC_PYTEST)/agent_resize_test.py
 
 # Fuzzing -----------------------------------------------------------------------
 SC_FUZZ_NAMES := link msg_main msg_display msg_inputs msg_cursor agent
