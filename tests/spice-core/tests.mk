@@ -86,3 +86,9 @@ check-spice-core-hostile: $(SC_ASAN_SERVE)
 	@mkdir -p $(SC_TOUT)
 	BUILD=$(BUILD) SPICE_SERVE_BIN=$(SC_ASAN_SERVE) \
 		ASAN_OPTIONS=detect_leaks=1 $(PYTHON) $(SC_TESTS)/hostile_test.py
+
+# Benchmark (make bench): frames/s, bytes/frame, server CPU/frame.
+.PHONY: bench-spice-core
+BENCH += bench-spice-core
+bench-spice-core: $(SPICE_SERVE)
+	$(SC_PYTEST)/bench.py
