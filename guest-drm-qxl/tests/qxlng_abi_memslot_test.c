@@ -26,7 +26,8 @@ static const struct split_case split_cases[] = {
 	{ "rejects_no_offset_bits", 32, 32, 0 },
 	{ "rejects_all_bits_for_id", 64, 0, 0 },
 	{ "rejects_gen_bits_past_64", 8, 200, 0 },
-	{ "rejects_sum_wrapping_unsigned", 8, 0xfffffff8u, 0 },
+	{ "rejects_u8_max_gen_bits", 8, 255, 0 },
+	{ "rejects_u8_max_id_bits", 255, 0, 0 },
 };
 
 static void split_desc(const struct split_case *c, char *desc)
