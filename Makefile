@@ -15,8 +15,8 @@ SHELL := /bin/bash
 TOP := $(CURDIR)
 BUILD ?= $(TOP)/build
 export QXLNG_CACHE ?= $(HOME)/.cache/qxl-ng
+# Not exported: kernel builds (KUnit, modules) read KCONFIG_CONFIG too.
 KCONFIG_CONFIG ?= $(TOP)/.config
-export KCONFIG_CONFIG
 
 # The guest kernel: newest installed Debian linux-headers-*-amd64.
 KDIR ?= $(shell $(TOP)/scripts/kdir 2>/dev/null)

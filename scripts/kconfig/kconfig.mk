@@ -14,32 +14,32 @@ KCONFIG_SRCS := $(TOP)/Kconfig $(wildcard $(TOP)/*/Kconfig) \
 $(KCONFIG_CONFIG): $(KCONFIG_SRCS)
 	@$(DEPS) build
 	@if [ -f $@ ]; then \
-		cd $(TOP) && $(PYTHON) $(KCONFIGLIB)/olddefconfig.py Kconfig; \
+		cd $(TOP) && KCONFIG_CONFIG=$(KCONFIG_CONFIG) $(PYTHON) $(KCONFIGLIB)/olddefconfig.py Kconfig; \
 	else \
-		cd $(TOP) && $(PYTHON) $(KCONFIGLIB)/alldefconfig.py Kconfig; \
+		cd $(TOP) && KCONFIG_CONFIG=$(KCONFIG_CONFIG) $(PYTHON) $(KCONFIGLIB)/alldefconfig.py Kconfig; \
 	fi
 	@touch $@
 
 $(CONFIG_HEADER): $(KCONFIG_CONFIG)
 	@mkdir -p $(dir $@)
-	@cd $(TOP) && $(PYTHON) $(KCONFIGLIB)/genconfig.py Kconfig \
+	@cd $(TOP) && KCONFIG_CONFIG=$(KCONFIG_CONFIG) $(PYTHON) $(KCONFIGLIB)/genconfig.py Kconfig \
 		--header-path $@ --config-out $(basename $@).mk
 	@echo "  GEN     $(patsubst $(TOP)/%,%,$@)"
 
 defconfig:
 	@$(DEPS) build
-	@cd $(TOP) && $(PYTHON) $(KCONFIGLIB)/alldefconfig.py Kconfig
+	@cd $(TOP) && KCONFIG_CONFIG=$(KCONFIG_CONFIG) $(PYTHON) $(KCONFIGLIB)/alldefconfig.py Kconfig
 	@$(MAKE) --no-print-directory $(CONFIG_HEADER)
 
 menuconfig:
 	@$(DEPS) build
-	@cd $(TOP) && $(PYTHON) $(KCONFIGLIB)/menuconfig.py Kconfig
+	@cd $(TOP) && KCONFIG_CONFIG=$(KCONFIG_CONFIG) $(PYTHON) $(KCONFIGLIB)/menuconfig.py Kconfig
 	@$(MAKE) --no-print-directory $(CONFIG_HEADER)
 
 oldconfig:
-	@cd $(TOP) && $(PYTHON) $(KCONFIGLIB)/oldconfig.py Kconfig
+	@cd $(TOP) && KCONFIG_CONFIG=$(KCONFIG_CONFIG) $(PYTHON) $(KCONFIGLIB)/oldconfig.py Kconfig
 	@$(MAKE) --no-print-directory $(CONFIG_HEADER)
 
 savedefconfig:
-	@cd $(TOP) && $(PYTHON) $(KCONFIGLIB)/savedefconfig.py --kconfig Kconfig \
+	@cd $(TOP) && KCONFIG_CONFIG=$(KCONFIG_CONFIG) $(PYTHON) $(KCONFIGLIB)/savedefconfig.py --kconfig Kconfig \
 		--out defconfig
