@@ -11,6 +11,8 @@
 KUNIT_OUT := $(BUILD)/tests/kunit
 KUNIT_RUN := $(TOP)/scripts/kunit/run-kunit
 
+CHECKS += check-kunit check-kunit-harness
+
 .PHONY: kunit check-kunit check-kunit-harness
 
 kunit:
