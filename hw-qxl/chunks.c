@@ -40,7 +40,7 @@ int qxl_chunks_read(struct qxl_device *dev, const char *what,
 	}
 	out->owned = malloc(need ? need : 1);
 	if (!out->owned) {
-		qxl_log(dev, QXL_LOG_GUEST_ERROR, "qxl: %s: no memory", what);
+		qxl_guest_warn(dev, "%s: no memory", what);
 		return -1;
 	}
 	for (;;) {

@@ -173,6 +173,7 @@ void qxl_soft_reset(struct qxl_device *dev)
 {
 	dev->guest_bug = false;
 	dev->guest_bug_msg[0] = 0;
+	dev->guest_warns = 0;
 	dev->async_io = -1;
 	dev->async_done = false;
 	qxl_set_dev_mode(dev, dev->cfg.is_vga ? QXL_MODE_VGA : QXL_MODE_UNDEFINED);

@@ -160,11 +160,10 @@ void qxl_cmd_draw(struct qxl_device *dev, qxl_phys addr)
 	b = &dr.d.bbox;
 	if (!dr.dst->live || b->left > b->right || b->top > b->bottom) {
 		/* Drawing to a missing surface or a reversed box: drop it. */
-		qxl_log(dev, QXL_LOG_GUEST_ERROR, "qxl-%u: draw type %u to %s "
-			"surface %u, bbox (%d,%d)-(%d,%d): dropped",
-			dev->cfg.id, dr.d.type,
-			dr.dst->live ? "" : "missing", dr.surface_id, b->left,
-			b->top, b->right, b->bottom);
+		qxl_guest_warn(dev, "draw type %u to %s surface %u, bbox "
+			       "(%d,%d)-(%d,%d): dropped", dr.d.type,
+			       dr.dst->live ? "" : "missing", dr.surface_id,
+			       b->left, b->top, b->right, b->bottom);
 		qxl_release(dev, p);
 		return;
 	}

@@ -26,6 +26,31 @@ void qxl_log(struct qxl_device *dev, enum qxl_log_level level,
 	dev->ops.log(dev->host_opaque, level, buf);
 }
 
+/*
+ * Tolerated guest errors (a draw to a missing surface, an empty source
+ * area...) are logged up to QXL_GUEST_WARN_LIMIT times per reset, then
+ * once more to say the rest are suppressed: a guest repeating them
+ * cannot flood the host log.
+ */
+void qxl_guest_warn(struct qxl_device *dev, const char *fmt, ...)
+{
+	char buf[400];
+	va_list ap;
+
+	dev->stats.guest_warnings++;
+	if (dev->guest_warns > QXL_GUEST_WARN_LIMIT)
+		return;
+	if (dev->guest_warns++ == QXL_GUEST_WARN_LIMIT) {
+		qxl_log(dev, QXL_LOG_GUEST_ERROR, "qxl-%u: further guest "
+			"errors not logged until reset", dev->cfg.id);
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	qxl_log(dev, QXL_LOG_GUEST_ERROR, "qxl-%u: %s", dev->cfg.id, buf);
+}
+
 void qxl_guest_bug(struct qxl_device *dev, const char *fmt, ...)
 {
 	va_list ap;

@@ -156,7 +156,7 @@ static int convert_bitmap(struct qxl_device *dev, const struct qxl_bitmap *bm,
 	}
 	img->owned = malloc((size_t)out_stride * bm->y);
 	if (!img->owned) {
-		qxl_log(dev, QXL_LOG_GUEST_ERROR, "qxl: no memory for image");
+		qxl_guest_warn(dev, "no memory for an image");
 		return -1;
 	}
 	for (y = 0; y < bm->y; y++) {
@@ -273,9 +273,7 @@ int qxl_image_get(struct qxl_device *dev, qxl_phys addr, struct qxl_img *img)
 		}
 		s = &dev->surfaces[id];
 		if (!s->live) {
-			qxl_log(dev, QXL_LOG_GUEST_ERROR,
-				"qxl-%u: image of missing surface %u",
-				dev->cfg.id, id);
+			qxl_guest_warn(dev, "image of missing surface %u", id);
 			return 1;
 		}
 		img->image = pixman_image_ref(s->image);

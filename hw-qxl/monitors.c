@@ -23,10 +23,9 @@ void qxl_monitors_config_read(struct qxl_device *dev)
 	memcpy(&hdr, p, sizeof(hdr));
 	if (hdr.count == 0 || (hdr.max_allowed && hdr.count > hdr.max_allowed) ||
 	    hdr.count > QXL_MAX_MONITOR_HEADS) {
-		qxl_log(dev, QXL_LOG_GUEST_ERROR, "qxl-%u: monitors config "
-			"with %u heads (max_allowed %u, device max %u) ignored",
-			dev->cfg.id, hdr.count, hdr.max_allowed,
-			QXL_MAX_MONITOR_HEADS);
+		qxl_guest_warn(dev, "monitors config with %u heads "
+			       "(max_allowed %u, device max %u) ignored",
+			       hdr.count, hdr.max_allowed, QXL_MAX_MONITOR_HEADS);
 		return;
 	}
 	n = hdr.count;

@@ -314,6 +314,7 @@ struct qxl_device_stats {
 	uint64_t irqs_raised;		/* interrupt bits newly set */
 	uint64_t guest_bugs;		/* guest bugs since creation */
 	uint64_t unsupported;		/* commands accepted but not drawn */
+	uint64_t guest_warnings;	/* tolerated guest errors */
 };
 void qxl_device_get_stats(const struct qxl_device *dev,
 			  struct qxl_device_stats *stats);

@@ -22,6 +22,8 @@
 #define QXL_MAX_SURFACE_DIM	16384	  /* width or height of a surface */
 #define QXL_MAX_IMAGE_DIM	16384	  /* width or height of a bitmap */
 #define QXL_MAX_CURSOR_BYTES	(4u << 20)
+/* Non-fatal guest errors logged per reset; the rest are counted only. */
+#define QXL_GUEST_WARN_LIMIT	16
 
 enum qxl_dev_mode {
 	QXL_MODE_UNDEFINED,	/* no primary */
@@ -115,6 +117,7 @@ struct qxl_device {
 	int irq_level;
 	bool guest_bug;
 	char guest_bug_msg[256];
+	uint32_t guest_warns;	/* non-fatal guest errors since reset */
 	struct qxl_device_stats stats;
 	/* damage accumulated on the primary during one batch */
 	pixman_region32_t damage;
@@ -125,6 +128,9 @@ void qxl_guest_bug(struct qxl_device *dev, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void qxl_log(struct qxl_device *dev, enum qxl_log_level level,
 	     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A guest error the device tolerates: rate-limited log, no ERROR. */
+void qxl_guest_warn(struct qxl_device *dev, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* device.c */
 void qxl_set_dev_mode(struct qxl_device *dev, enum qxl_dev_mode mode);

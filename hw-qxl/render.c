@@ -402,9 +402,8 @@ static bool src_area_ok(struct qxl_device *dev, const struct qxl_rect *r)
 {
 	if (r->left < r->right && r->top < r->bottom)
 		return true;
-	qxl_log(dev, QXL_LOG_GUEST_ERROR,
-		"qxl-%u: source area (%d,%d)-(%d,%d) is empty or reversed",
-		dev->cfg.id, r->left, r->top, r->right, r->bottom);
+	qxl_guest_warn(dev, "source area (%d,%d)-(%d,%d) is empty or "
+		       "reversed", r->left, r->top, r->right, r->bottom);
 	return false;
 }
 

@@ -178,9 +178,8 @@ int qxl_primary_create(struct qxl_device *dev,
 		free(dev->primary_shadow);
 		dev->primary_shadow = malloc(size);
 		if (!dev->primary_shadow) {
-			qxl_log(dev, QXL_LOG_GUEST_ERROR,
-				"qxl: no memory for a %llu byte shadow",
-				(unsigned long long)size);
+			qxl_guest_warn(dev, "no memory for a %llu byte "
+				       "shadow", (unsigned long long)size);
 			return -1;
 		}
 	}
@@ -315,9 +314,8 @@ void qxl_cmd_surface(struct qxl_device *dev, qxl_phys addr)
 	case QXL_SURFACE_CMD_DESTROY:
 		if (!dev->surfaces[cmd.surface_id].live) {
 			/* Harmless (e.g. after a device reset): log, drop. */
-			qxl_log(dev, QXL_LOG_GUEST_ERROR,
-				"qxl-%u: destroy of missing surface %u",
-				dev->cfg.id, cmd.surface_id);
+			qxl_guest_warn(dev, "destroy of missing surface %u",
+				       cmd.surface_id);
 			break;
 		}
 		qxl_surface_destroy(dev, cmd.surface_id);

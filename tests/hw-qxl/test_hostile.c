@@ -785,6 +785,40 @@ static void hostile_14_vga_port_writes_in_native_mode(void)
 	g_fini(&g);
 }
 
+/*
+ * Log flood: tolerated guest errors (here a draw to a missing surface,
+ * repeated) are not guest bugs, but each used to log a line.  The host
+ * log must get a bounded number of lines per reset; the stats still
+ * count every one, and a reset re-arms the log.
+ */
+static void hostile_15_log_flood_rate_limited(void)
+{
+	struct qxl_device_stats st;
+	struct guest g;
+	int i, logged;
+
+	setup(&g);
+	g.guest_errors = 0;
+	for (i = 0; i < 200; i++) {
+		submit(&g, g_drawable(&g, QXL_DRAW_FILL, 5, 0, 0, 4, 4));
+		g_releases(&g, (uint64_t[64]){ 0 }, 64);
+		if (g.ram_next > g.romp->pages_offset + (1u << 20))
+			g.ram_next = g.romp->pages_offset;
+	}
+	CHECK(!g_bug(&g));
+	qxl_device_get_stats(g.dev, &st);
+	CHECK_EQ(st.guest_warnings, 200);
+	CHECK(g.guest_errors >= 2);
+	CHECK(g.guest_errors <= 20);
+	logged = g.guest_errors;
+	g_io(&g, QXL_IO_RESET, 0);
+	g_add_slots(&g);
+	g_create_primary(&g, 32, 32, 128, QXL_SURFACE_FMT_32_xRGB);
+	submit(&g, g_drawable(&g, QXL_DRAW_FILL, 5, 0, 0, 4, 4));
+	CHECK_EQ(g.guest_errors, logged + 1);
+	g_fini(&g);
+}
+
 const struct test tests_hostile[] = {
 	{ "hostile_01_phys_bad_slot_generation_offset_wrap",
 	  hostile_01_phys_bad_slot_generation_offset_wrap },
@@ -808,5 +842,7 @@ const struct test tests_hostile[] = {
 	{ "hostile_13_release_after_reset", hostile_13_release_after_reset },
 	{ "hostile_14_vga_port_writes_in_native_mode",
 	  hostile_14_vga_port_writes_in_native_mode },
+	{ "hostile_15_log_flood_rate_limited",
+	  hostile_15_log_flood_rate_limited },
 	{ NULL, NULL },
 };
