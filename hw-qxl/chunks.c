@@ -84,3 +84,18 @@ fail:
 	qxl_buf_free(out);
 	return -1;
 }
+
+int qxl_chunks_read_at(struct qxl_device *dev, const char *what,
+		       qxl_phys addr, uint64_t hdr_size,
+		       const struct qxl_data_chunk *first, uint64_t need,
+		       struct qxl_buf *out)
+{
+	uint8_t *p;
+
+	memset(out, 0, sizeof(*out));
+	p = qxl_memslot_translate(dev, addr,
+				  hdr_size + (uint64_t)first->data_size);
+	if (!p)
+		return -1;
+	return qxl_chunks_read(dev, what, first, p + hdr_size, need, out);
+}

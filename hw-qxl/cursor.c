@@ -145,12 +145,8 @@ static int cursor_set(struct qxl_device *dev, const struct qxl_cursor_cmd *c)
 			      cur.header.type, (unsigned long long)need);
 		return -1;
 	}
-	p = qxl_memslot_translate(dev, c->u.set.shape, sizeof(cur) +
-				  (uint64_t)cur.chunk.data_size);
-	if (!p)
-		return -1;
-	if (qxl_chunks_read(dev, "cursor", &cur.chunk, p + sizeof(cur), need,
-			    &buf))
+	if (qxl_chunks_read_at(dev, "cursor", c->u.set.shape, sizeof(cur),
+			       &cur.chunk, need, &buf))
 		return -1;
 	argb = malloc((size_t)cur.header.width * cur.header.height * 4);
 	if (!argb) {

@@ -49,13 +49,10 @@ static int build_region(struct qxl_device *dev, struct qxl_draw *dr)
 			      QXL_MAX_CLIP_RECTS);
 		return -1;
 	}
-	p = qxl_memslot_translate(dev, dr->d.clip.data,
-				  sizeof(cr) + (uint64_t)cr.chunk.data_size);
-	if (!p)
-		return -1;
-	if (qxl_chunks_read(dev, "clip rects", &cr.chunk, p + sizeof(cr),
-			    (uint64_t)cr.num_rects * sizeof(struct qxl_rect),
-			    &buf))
+	if (qxl_chunks_read_at(dev, "clip rects", dr->d.clip.data, sizeof(cr),
+			       &cr.chunk,
+			       (uint64_t)cr.num_rects * sizeof(struct qxl_rect),
+			       &buf))
 		return -1;
 	boxes = malloc((cr.num_rects ? cr.num_rects : 1) * sizeof(*boxes));
 	if (!boxes) {

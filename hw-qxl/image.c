@@ -113,12 +113,8 @@ static int read_pixels(struct qxl_device *dev, const struct qxl_bitmap *bm,
 	if (!p)
 		return -1;
 	memcpy(&hdr, p, sizeof(hdr));
-	p = qxl_memslot_translate(dev, bm->data,
-				  sizeof(hdr) + (uint64_t)hdr.data_size);
-	if (!p)
-		return -1;
-	return qxl_chunks_read(dev, "bitmap", &hdr, p + sizeof(hdr), need,
-			       buf);
+	return qxl_chunks_read_at(dev, "bitmap", bm->data, sizeof(hdr), &hdr,
+				  need, buf);
 }
 
 static uint32_t palette_index(const uint8_t *line, uint32_t x, uint8_t fmt)
@@ -254,7 +250,8 @@ int qxl_image_get(struct qxl_device *dev, qxl_phys addr, struct qxl_img *img)
 					  sizeof(struct qxl_bitmap));
 		if (!p)
 			return -1;
-		memcpy(&im, p, sizeof(im.descriptor) +
+		/* The descriptor was copied already: copy only the bitmap. */
+		memcpy(&im.bitmap, p + sizeof(im.descriptor),
 		       sizeof(struct qxl_bitmap));
 		return bitmap_get(dev, &im.bitmap, img);
 	case QXL_IMAGE_TYPE_SURFACE: {

@@ -23,6 +23,17 @@ int qxl_chunks_read(struct qxl_device *dev, const char *what,
 		    const struct qxl_data_chunk *first, const uint8_t *data0,
 		    uint64_t need, struct qxl_buf *out);
 
+/*
+ * The same for a guest structure of hdr_size bytes at addr whose chunk
+ * header the caller already copied out (into 'first', from inside its one
+ * copy of the structure): the first chunk's data follows the structure.
+ * The structure is not read again.
+ */
+int qxl_chunks_read_at(struct qxl_device *dev, const char *what,
+		       qxl_phys addr, uint64_t hdr_size,
+		       const struct qxl_data_chunk *first, uint64_t need,
+		       struct qxl_buf *out);
+
 /* A guest image decoded for pixman. */
 struct qxl_img {
 	pixman_image_t *image;	/* NULL if none */

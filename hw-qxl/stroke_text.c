@@ -73,24 +73,6 @@ static uint32_t solid(const struct qxl_brush *b, uint32_t format)
 	return c;
 }
 
-/* Read a structure with a leading data_size and inline chunk. */
-static int read_chunked(struct qxl_device *dev, const char *what,
-			qxl_phys addr, size_t hdr_size, size_t chunk_off,
-			uint32_t data_size, struct qxl_buf *buf)
-{
-	struct qxl_data_chunk ch;
-	uint8_t *p;
-
-	p = qxl_memslot_translate(dev, addr, hdr_size);
-	if (!p)
-		return -1;
-	memcpy(&ch, p + chunk_off, sizeof(ch));
-	p = qxl_memslot_translate(dev, addr, hdr_size + (uint64_t)ch.data_size);
-	if (!p)
-		return -1;
-	return qxl_chunks_read(dev, what, &ch, p + hdr_size, data_size, buf);
-}
-
 int qxl_render_stroke(struct qxl_device *dev, struct qxl_draw *dr)
 {
 	const struct qxl_stroke *st = &dr->d.u.stroke;
@@ -110,8 +92,8 @@ int qxl_render_stroke(struct qxl_device *dev, struct qxl_draw *dr)
 	if (!p)
 		return -1;
 	memcpy(&path, p, sizeof(path));
-	if (read_chunked(dev, "path", st->path, sizeof(path),
-			 offsetof(struct qxl_path, chunk), path.data_size, &buf))
+	if (qxl_chunks_read_at(dev, "path", st->path, sizeof(path), &path.chunk,
+			       path.data_size, &buf))
 		return -1;
 	v = solid(&st->brush, dr->dst->format);
 	while (off + sizeof(struct qxl_path_seg) <= buf.size) {
@@ -177,9 +159,8 @@ int qxl_render_text(struct qxl_device *dev, struct qxl_draw *dr)
 			      "format", str.flags);
 		return -1;
 	}
-	if (read_chunked(dev, "string", t->str, sizeof(str),
-			 offsetof(struct qxl_string, chunk), str.data_size,
-			 &buf))
+	if (qxl_chunks_read_at(dev, "string", t->str, sizeof(str), &str.chunk,
+			       str.data_size, &buf))
 		return -1;
 	if (t->back_mode && t->back_brush.type == QXL_BRUSH_TYPE_SOLID) {
 		uint32_t bv = solid(&t->back_brush, dr->dst->format);
