@@ -83,7 +83,7 @@ CHECKS += check-guest-checkpatch check-guest-ref-qxl check-guest-client-config \
 # for the few kernel headers it uses (guest-drm-qxl/fuzz/include).
 GUEST_FUZZ := $(BUILD)/fuzz/qxlng_logic_fuzz
 GUEST_LOGIC_SRC := $(addprefix $(TOP)/guest-drm-qxl/,qxlng_modes.c \
-	qxlng_monitors.c qxlng_damage.c)
+	qxlng_monitors.c qxlng_damage.c qxlng_ring.c)
 
 .PHONY: fuzz-guest-logic check-guest-logic-fuzz-smoke
 fuzz-guest-logic: $(GUEST_FUZZ)
@@ -103,3 +103,24 @@ check-guest-logic-fuzz-smoke: $(GUEST_FUZZ)
 
 FUZZ += fuzz-guest-logic
 CHECKS += check-guest-logic-fuzz-smoke
+
+# Host-side regression tests of the logic against a hostile device
+# (guest-drm-qxl/hosttest), under ASan+UBSan, TAP output.
+GUEST_HOSTTEST := $(BUILD)/tests/guest/qxlng_release_drain_test
+
+$(GUEST_HOSTTEST): $(TOP)/guest-drm-qxl/hosttest/qxlng_release_drain_test.c \
+		$(TOP)/guest-drm-qxl/qxlng_ring.c $(TOP)/guest-drm-qxl/qxlng_logic.h \
+		$(TOP)/include/qxl/qxl_abi.h \
+		$(wildcard $(TOP)/guest-drm-qxl/fuzz/include/linux/*.h)
+	@$(DEPS) fuzz
+	@mkdir -p $(dir $@)
+	$(CLANG) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+		-Wall -Wextra -Werror -I$(TOP)/guest-drm-qxl/fuzz/include \
+		-I$(TOP)/include -I$(TOP)/guest-drm-qxl -o $@ $< \
+		$(TOP)/guest-drm-qxl/qxlng_ring.c
+
+.PHONY: check-guest-logic-host
+check-guest-logic-host: $(GUEST_HOSTTEST)
+	$(GUEST_HOSTTEST)
+
+CHECKS += check-guest-logic-host

@@ -168,4 +168,15 @@ u32 qxlng_damage_band_lines(u32 width, u32 max_bytes);
  */
 bool qxlng_bitmap_size(u32 width, u32 height, u32 *stride, u32 *size);
 
+/* Called with each release ring entry (the head id of a chain). */
+typedef void (*qxlng_release_take_fn)(void *ctx, u64 id);
+
+/*
+ * Take at most max entries from the release ring, calling take() for
+ * each and popping it.  Returns the number taken (max: there may be
+ * more), or -EIO if the ring indexes are impossible.
+ */
+int qxlng_release_ring_drain(struct qxl_release_ring *ring, unsigned int max,
+			     qxlng_release_take_fn take, void *ctx);
+
 #endif /* QXLNG_LOGIC_H */

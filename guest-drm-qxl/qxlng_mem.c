@@ -174,30 +174,42 @@ static int qxlng_release_chain(struct qxlng_device *qdev, u64 id)
 	return n;
 }
 
-/* Drain the release ring; returns commands freed or -EIO if corrupt. */
+struct qxlng_collect {
+	struct qxlng_device *qdev;
+	int freed;
+};
+
+static void qxlng_release_take(void *ctx, u64 id)
+{
+	struct qxlng_collect *c = ctx;
+
+	c->freed += qxlng_release_chain(c->qdev, id);
+}
+
+/*
+ * Drain the release ring; returns commands freed or -EIO if corrupt.
+ * One call takes at most a ring's worth of entries: if the device kept
+ * producing, the rest is left to the release work.
+ */
 int qxlng_release_collect(struct qxlng_device *qdev)
 {
-	struct qxl_release_ring *ring = &qdev->ram_header->release_ring;
-	int freed = 0;
-	u32 slot;
+	struct qxlng_collect c = { .qdev = qdev };
 	int ret;
 
 	mutex_lock(&qdev->release_lock);
-	while ((ret = qxl_ring_cons_slot(&ring->hdr, QXL_RELEASE_RING_SIZE,
-					 &slot)) == 1) {
-		u64 id = READ_ONCE(ring->items[slot]);
-
-		freed += qxlng_release_chain(qdev, id);
-		qxl_ring_pop(&ring->hdr);
-	}
+	ret = qxlng_release_ring_drain(&qdev->ram_header->release_ring,
+				       QXL_RELEASE_RING_SIZE,
+				       qxlng_release_take, &c);
 	mutex_unlock(&qdev->release_lock);
 	if (ret < 0) {
 		drm_err_ratelimited(&qdev->drm, "release ring indexes corrupt\n");
 		return -EIO;
 	}
-	if (freed)
+	if (ret == QXL_RELEASE_RING_SIZE && !READ_ONCE(qdev->stopping))
+		schedule_work(&qdev->release_work);
+	if (c.freed)
 		wake_up_all(&qdev->release_wq);
-	return freed;
+	return c.freed;
 }
 
 void qxlng_release_work(struct work_struct *work)
