@@ -148,6 +148,7 @@ struct qxl_display_sink {
 	void (*damage)(void *opaque, int x, int y, int w, int h);
 	/* A batch of commands was processed: a good moment to send a frame. */
 	void (*flush)(void *opaque);
+	/* shape (and shape->argb) is valid during the call only: copy it. */
 	void (*cursor_set)(void *opaque, const struct qxl_cursor_shape *shape,
 			   int x, int y, bool visible);
 	void (*cursor_move)(void *opaque, int x, int y);
