@@ -307,3 +307,58 @@ int sc_parse_agent_caps(const uint8_t *p, size_t size, uint32_t *request,
 	}
 	return 0;
 }
+
+/* SASL ------------------------------------------------------------------------ */
+
+int sc_parse_sasl_mechlen(const uint8_t *p, uint32_t *len, const char **why)
+{
+	*len = sc_get_u32(p);
+	if (*len < 1 || *len > SC_SASL_MECH_MAX) {
+		*why = "SASL mechanism name length outside [1, 100]";
+		return -1;
+	}
+	return 0;
+}
+
+int sc_parse_sasl_mechname(const uint8_t *p, size_t len, const char *mechlist,
+			   char out[SC_SASL_MECH_MAX + 1], const char **why)
+{
+	const char *hit;
+	size_t i;
+
+	out[0] = '\0';
+	if (len < 1 || len > SC_SASL_MECH_MAX) {
+		*why = "SASL mechanism name length outside [1, 100]";
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		uint8_t ch = p[i];
+
+		if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+		      ch == '-' || ch == '_')) {
+			*why = "SASL mechanism name has a character outside "
+			       "A-Z 0-9 - _";
+			return -1;
+		}
+	}
+	memcpy(out, p, len);
+	out[len] = '\0';
+	/* Whole names only: ",NAME," somewhere in ",A,B,". */
+	for (hit = mechlist; (hit = strstr(hit, out)) != NULL; hit++) {
+		if (hit > mechlist && hit[-1] == ',' && hit[len] == ',')
+			return 0;
+	}
+	out[0] = '\0';
+	*why = "SASL mechanism not offered";
+	return -1;
+}
+
+int sc_parse_sasl_datalen(const uint8_t *p, uint32_t *len, const char **why)
+{
+	*len = sc_get_u32(p);
+	if (*len > SC_SASL_DATA_MAX) {
+		*why = "SASL data longer than 65536 bytes";
+		return -1;
+	}
+	return 0;
+}

@@ -21,6 +21,8 @@
 #define SC_TICKET_SIZE		128	/* RSA-1024 ciphertext */
 #define SC_AGENT_HEADER_SIZE	20	/* VDAgentMessage */
 #define SC_MAX_HEADS		16
+#define SC_SASL_MECH_MAX	100	/* longest SASL mechanism name */
+#define SC_SASL_DATA_MAX	65536	/* largest SASL start/step payload */
 
 struct sc_link_mess {
 	uint32_t connection_id;
@@ -114,5 +116,18 @@ int sc_parse_agent_monitors(const uint8_t *p, size_t size,
 /* VDAgentAnnounceCapabilities: *request and the first cap word. */
 int sc_parse_agent_caps(const uint8_t *p, size_t size, uint32_t *request,
 			uint32_t *caps0, const char **why);
+
+/* SASL (after the client chose SPICE_COMMON_CAP_AUTH_SASL).  The client
+ * sends u32 mechanism-name length, the name, then u32 data length and the
+ * data (length counts a trailing NUL; 0 means "no data") for the start and
+ * for every further step. */
+/* Mechanism name length: 1..SC_SASL_MECH_MAX. */
+int sc_parse_sasl_mechlen(const uint8_t *p, uint32_t *len, const char **why);
+/* Mechanism name of `len` bytes: only A-Z 0-9 - _ and listed in `mechlist`
+ * (",A,B," as sasl_listmech gives it); copied NUL-terminated into out. */
+int sc_parse_sasl_mechname(const uint8_t *p, size_t len, const char *mechlist,
+			   char out[SC_SASL_MECH_MAX + 1], const char **why);
+/* Start/step data length: 0..SC_SASL_DATA_MAX. */
+int sc_parse_sasl_datalen(const uint8_t *p, uint32_t *len, const char **why);
 
 #endif

@@ -92,6 +92,12 @@ struct sc_conn {
 	bool mini;			/* mini data headers */
 	uint64_t serial;
 	void *sasl;			/* struct sc_sasl, when SASL runs */
+	/* SASL security layer (plain TCP after SASL with an SSF): every
+	 * byte after the link result is encoded / decoded by libsasl2. */
+	bool ssf;
+	size_t ssf_plain;		/* queued bytes still sent as is */
+	struct sc_buf ssf_out;		/* encoded bytes not yet sent */
+	size_t ssf_out_off;
 
 	struct sc_session *session;
 	bool start_pending;		/* TLS: channel start after the result */
@@ -233,9 +239,22 @@ int sc_agent_data(struct sc_session *s, const uint8_t *p, size_t n,
 void sc_agent_start(struct sc_session *s, uint32_t tokens);
 
 /* sasl.c */
-bool sc_sasl_available(void);
+#define SC_SASL_MAX_STEPS	16	/* start + steps per authentication */
+#define SC_SASL_READ_CHUNK	16384	/* encoded bytes read at once */
+bool sc_sasl_available(SpiceCore *core);
+/* Send the mechanism list and wait for the client's choice; -1 if SASL
+ * cannot start on this connection. */
 int sc_sasl_start(struct sc_conn *c);
+/* Consume client bytes of the SASL exchange; true once it consumed some. */
 bool sc_sasl_input(struct sc_conn *c);
+/* Encode up to the security layer's buffer size of p into c->ssf_out;
+ * *used gets how many plain bytes were taken.  -1 on a libsasl2 error. */
+int sc_sasl_encode(struct sc_conn *c, const uint8_t *p, size_t n,
+		   size_t *used);
+/* Decode n received bytes and append the plain bytes to c->in. */
+int sc_sasl_decode(struct sc_conn *c, const uint8_t *p, size_t n);
+/* The channel's first messages are queued behind the link result. */
+void sc_sasl_channel_started(struct sc_conn *c);
 void sc_sasl_free(struct sc_conn *c);
 
 #endif

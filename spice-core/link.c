@@ -51,11 +51,14 @@ void sc_link_start(struct sc_conn *c)
 static uint32_t server_common_caps(SpiceCore *core)
 {
 	uint32_t caps = 1u << SPICE_COMMON_CAP_PROTOCOL_AUTH_SELECTION |
-			1u << SPICE_COMMON_CAP_AUTH_SPICE |
 			1u << SPICE_COMMON_CAP_MINI_HEADER;
 
-	if (core->cfg.sasl && sc_sasl_available())
+	/* With SASL on, the ticket is not an alternative way in (a client
+	 * choosing it would skip SASL); spice-server refuses it too. */
+	if (core->cfg.sasl && sc_sasl_available(core))
 		caps |= 1u << SPICE_COMMON_CAP_AUTH_SASL;
+	else
+		caps |= 1u << SPICE_COMMON_CAP_AUTH_SPICE;
 	return caps;
 }
 
@@ -170,6 +173,9 @@ static void handle_link_mess(struct sc_conn *c, const uint8_t *p,
 		       SPICE_COMMON_CAP_PROTOCOL_AUTH_SELECTION)) {
 		c->state = SC_ST_AUTH_MECH;
 		c->need = 4;
+	} else if (c->core->cfg.sasl) {
+		link_error(c, SPICE_LINK_ERR_INVALID_DATA,
+			   "client cannot choose SASL, and SASL is required");
 	} else {
 		c->state = SC_ST_TICKET;
 		c->need = SC_TICKET_SIZE;
@@ -214,14 +220,15 @@ void sc_link_finish_auth(struct sc_conn *c, bool ok, const char *why)
 	c->core->n_linking--;
 	c->state = SC_ST_DATA;
 	c->need = c->mini ? SC_MINI_HEADER_SIZE : SC_FULL_HEADER_SIZE;
-	if (!c->tls) {
+	if (!c->tls && !c->ssf) {
 		sc_channel_start(c);
 		return;
 	}
 	/* spice-gtk reads the 4-byte result, then waits for the socket to
-	 * become readable: channel data sharing the result's TLS record
-	 * would sit unseen in its TLS buffer.  Send the result in a record
-	 * of its own and the channel's first messages after it. */
+	 * become readable: channel data sharing the result's TLS record or
+	 * SASL packet would sit unseen in its buffer.  Send the result in a
+	 * record / packet of its own and the channel's first messages after
+	 * it. */
 	sc_conn_flush(c);
 	if (c->state != SC_ST_DEAD)
 		c->start_pending = true;
@@ -273,16 +280,19 @@ bool sc_link_input(struct sc_conn *c)
 		break;
 	case SC_ST_AUTH_MECH:
 		mech = sc_get_u32(p);
-		if (mech == SPICE_COMMON_CAP_AUTH_SPICE) {
+		if (mech == SPICE_COMMON_CAP_AUTH_SPICE && !c->core->cfg.sasl) {
 			c->state = SC_ST_TICKET;
 			c->need = SC_TICKET_SIZE;
 		} else if (mech == SPICE_COMMON_CAP_AUTH_SASL &&
-			   c->core->cfg.sasl && sc_sasl_available()) {
+			   c->core->cfg.sasl && sc_sasl_available(c->core)) {
 			sc_in_consume(c, need);
-			if (sc_sasl_start(c) < 0)
-				sc_link_finish_auth(c, false,
-						    "SASL did not start");
-			return c->state != SC_ST_DEAD;
+			sc_ticket_key_free(c->key);	/* not needed */
+			c->key = NULL;
+			if (sc_sasl_start(c) < 0) {
+				sc_conn_close(c, "SASL did not start");
+				return false;
+			}
+			return true;
 		} else {
 			link_error(c, SPICE_LINK_ERR_INVALID_DATA,
 				   "auth mechanism not offered");

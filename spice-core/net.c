@@ -61,6 +61,11 @@ static GSource *fd_source_new(GMainContext *ctx, int fd, GIOCondition cond,
 
 size_t sc_conn_queued(const struct sc_conn *c)
 {
+	return c->out.len - c->out_off + c->ssf_out.len - c->ssf_out_off;
+}
+
+static size_t plain_queued(const struct sc_conn *c)
+{
 	return c->out.len - c->out_off;
 }
 
@@ -152,17 +157,64 @@ static ssize_t conn_send(struct sc_conn *c, const uint8_t *p, size_t n)
 	return -1;
 }
 
-void sc_conn_flush(struct sc_conn *c)
+/* Send queued bytes as they are; false once the socket would block. */
+static bool flush_plain(struct sc_conn *c, size_t limit)
 {
-	while (c->state != SC_ST_DEAD && sc_conn_queued(c)) {
-		ssize_t r = conn_send(c, c->out.data + c->out_off,
-				      sc_conn_queued(c));
+	while (c->state != SC_ST_DEAD && limit) {
+		ssize_t r = conn_send(c, c->out.data + c->out_off, limit);
 
 		if (r <= 0)
-			break;
+			return false;
 		c->out_off += (size_t)r;
+		limit -= (size_t)r;
 		sc_stat_add(c->core, &c->core->stats.bytes_sent, (uint64_t)r);
 	}
+	return c->state != SC_ST_DEAD;
+}
+
+/* SASL security layer: the bytes queued before it started go as they
+ * are, the rest is encoded a packet at a time. */
+static void flush_ssf(struct sc_conn *c)
+{
+	if (c->ssf_plain) {
+		size_t before = c->out_off;
+		bool done = flush_plain(c, c->ssf_plain);
+
+		c->ssf_plain -= c->out_off - before;
+		if (!done)
+			return;
+	}
+	while (c->state != SC_ST_DEAD) {
+		ssize_t r;
+
+		if (c->ssf_out_off == c->ssf_out.len) {
+			size_t used = 0;
+
+			c->ssf_out.len = c->ssf_out_off = 0;
+			if (!plain_queued(c))
+				return;
+			if (sc_sasl_encode(c, c->out.data + c->out_off,
+					   plain_queued(c), &used) < 0) {
+				sc_conn_close(c, "SASL: cannot encode");
+				return;
+			}
+			c->out_off += used;
+		}
+		r = conn_send(c, c->ssf_out.data + c->ssf_out_off,
+			      c->ssf_out.len - c->ssf_out_off);
+		if (r <= 0)
+			return;
+		c->ssf_out_off += (size_t)r;
+		sc_stat_add(c->core, &c->core->stats.bytes_sent, (uint64_t)r);
+	}
+}
+
+void sc_conn_flush(struct sc_conn *c)
+{
+	if (c->ssf)
+		flush_ssf(c);
+	else
+		flush_plain(c, plain_queued(c));
 	if (c->state == SC_ST_DEAD)
 		return;
 	if (c->out_off == c->out.len) {
@@ -213,6 +265,8 @@ static void conn_io(void *data, GIOCondition cond)
 		sc_channel_start(c);
 		if (c->state == SC_ST_DEAD)
 			return;
+		if (c->ssf)
+			sc_sasl_channel_started(c);
 	}
 	if (cond & (G_IO_OUT | G_IO_IN) && (c->want_write || cond & G_IO_OUT)) {
 		c->want_write = false;
@@ -227,6 +281,8 @@ static void conn_io(void *data, GIOCondition cond)
 		int rounds = 0;
 
 		while (c->state != SC_ST_DEAD && rounds++ < 16) {
+			size_t chunk = c->ssf ? SC_SASL_READ_CHUNK :
+				       SC_READ_CHUNK;
 			uint8_t *p;
 			ssize_t r;
 
@@ -234,17 +290,30 @@ static void conn_io(void *data, GIOCondition cond)
 				sc_buf_consume(&c->in, c->in_off);
 				c->in_off = 0;
 			}
-			sc_buf_reserve(&c->in, SC_READ_CHUNK);
-			p = c->in.data + c->in.len;
-			r = conn_recv(c, p, SC_READ_CHUNK);
-			if (r <= 0)
-				break;
-			c->in.len += (size_t)r;
+			if (c->ssf) {
+				uint8_t raw[SC_SASL_READ_CHUNK];
+
+				r = conn_recv(c, raw, sizeof(raw));
+				if (r <= 0)
+					break;
+				if (sc_sasl_decode(c, raw, (size_t)r) < 0) {
+					sc_conn_close(c, "SASL: cannot decode "
+						      "received data");
+					break;
+				}
+			} else {
+				sc_buf_reserve(&c->in, SC_READ_CHUNK);
+				p = c->in.data + c->in.len;
+				r = conn_recv(c, p, SC_READ_CHUNK);
+				if (r <= 0)
+					break;
+				c->in.len += (size_t)r;
+			}
 			sc_stat_add(c->core, &c->core->stats.bytes_received,
 				    (uint64_t)r);
 			conn_input(c);
 			if (!c->ssl || !SSL_pending(c->ssl))
-				if (r < SC_READ_CHUNK)
+				if ((size_t)r < chunk)
 					break;
 		}
 	}
@@ -272,6 +341,68 @@ static unsigned int link_timeout_ms(void)
 	return v ? (unsigned int)MIN(v, 600000ul) : 10000;
 }
 
+/*
+ * TLS goes through a socket BIO of our own: OpenSSL's writes with write(),
+ * and a client that vanished mid-write would raise SIGPIPE and kill the
+ * whole process unless the application ignores it.  Ours sends with
+ * MSG_NOSIGNAL.
+ */
+static int sock_bio_write(BIO *b, const char *p, int n)
+{
+	int fd = (int)(intptr_t)BIO_get_data(b);
+	ssize_t r = send(fd, p, (size_t)n, MSG_NOSIGNAL);
+
+	BIO_clear_retry_flags(b);
+	if (r < 0 && (errno == EAGAIN || errno == EINTR))
+		BIO_set_retry_write(b);
+	return (int)r;
+}
+
+static int sock_bio_read(BIO *b, char *p, int n)
+{
+	int fd = (int)(intptr_t)BIO_get_data(b);
+	ssize_t r = recv(fd, p, (size_t)n, 0);
+
+	BIO_clear_retry_flags(b);
+	if (r < 0 && (errno == EAGAIN || errno == EINTR))
+		BIO_set_retry_read(b);
+	return (int)r;
+}
+
+static long sock_bio_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+	(void)b;
+	(void)num;
+	(void)ptr;
+	return cmd == BIO_CTRL_FLUSH ? 1 : 0;
+}
+
+static BIO *sock_bio_new(int fd)
+{
+	static gsize once;
+	static BIO_METHOD *m;
+	BIO *b;
+
+	if (g_once_init_enter(&once)) {
+		m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK |
+				 BIO_TYPE_DESCRIPTOR, "spice-core socket");
+		if (m) {
+			BIO_meth_set_write(m, sock_bio_write);
+			BIO_meth_set_read(m, sock_bio_read);
+			BIO_meth_set_ctrl(m, sock_bio_ctrl);
+		}
+		g_once_init_leave(&once, 1);
+	}
+	if (!m)
+		return NULL;
+	b = BIO_new(m);
+	if (!b)
+		return NULL;
+	BIO_set_data(b, (void *)(intptr_t)fd);
+	BIO_set_init(b, 1);
+	return b;
+}
+
 static void conn_new(SpiceCore *core, int fd, bool tls, const char *peer)
 {
 	struct sc_conn *c = g_new0(struct sc_conn, 1);
@@ -296,11 +427,15 @@ static void conn_new(SpiceCore *core, int fd, bool tls, const char *peer)
 	g_source_set_callback(c->timeout, link_timeout, c, NULL);
 	g_source_attach(c->timeout, core->ctx);
 	if (tls) {
-		c->ssl = SSL_new(core->ssl_ctx);
-		if (!c->ssl || !SSL_set_fd(c->ssl, fd)) {
+		BIO *bio = sock_bio_new(fd);
+
+		c->ssl = bio ? SSL_new(core->ssl_ctx) : NULL;
+		if (!c->ssl) {
+			BIO_free(bio);
 			sc_conn_close(c, "cannot start TLS: %s", tls_error());
 			return;
 		}
+		SSL_set_bio(c->ssl, bio, bio);
 		SSL_set_accept_state(c->ssl);
 	}
 	sc_link_start(c);

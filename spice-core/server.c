@@ -271,7 +271,7 @@ SpiceCore *spice_core_new(const struct spice_core_config *config,
 	g_source_attach(wake, core->ctx);
 	core->wake = wake;
 
-	if (config->sasl && !sc_sasl_available()) {
+	if (config->sasl && !sc_sasl_available(core)) {
 		g_set_error(err, SC_ERROR, SC_ERR_FAILED,
 			    "SASL requested but not built in or not usable");
 		goto fail;

@@ -29,7 +29,14 @@ static const char usage[] =
 "                       of main,display,inputs,cursor\n"
 "  --password-file F    ticket: the first line of F (at most 60 bytes)\n"
 "  --disable-ticketing  no password (one of these two is required)\n"
-"  --sasl               offer SASL authentication (service 'spice')\n"
+"  --sasl               authenticate with SASL (service 'spice') instead\n"
+"                       of a ticket; libsasl2 reads spice.conf from\n"
+"                       SASL_CONF_PATH (e.g. 'mech_list: digest-md5' and\n"
+"                       'sasldb_path: /path/sasldb', users added with\n"
+"                       saslpasswd2 -f /path/sasldb -a spice USER).  On\n"
+"                       the plain port the mechanism must give a security\n"
+"                       layer (digest-md5, gssapi); on TLS any will do\n"
+"  --ticket-lifetime S  the password expires S seconds after start\n"
 "  --image FILE.ppm     serve this binary PPM (P6) picture\n"
 "  --pattern NAME       serve a pattern: bars, gradient, noise, checker,\n"
 "                       solid, anim (moving; see --fps)\n"
@@ -261,7 +268,7 @@ static char *read_password(const char *file)
 
 enum { O_ADDR = 256, O_PORT, O_TLS_PORT, O_X509, O_SECURE, O_PWFILE,
        O_NOTICKET, O_SASL, O_IMAGE, O_PATTERN, O_SIZE, O_FPS, O_COMPRESS,
-       O_CURSOR, O_MABS, O_LOG, O_NAME };
+       O_CURSOR, O_MABS, O_LOG, O_NAME, O_LIFETIME };
 
 static const struct option long_opts[] = {
 	{ "addr", required_argument, NULL, O_ADDR },
@@ -281,6 +288,7 @@ static const struct option long_opts[] = {
 	{ "mouse-absolute", no_argument, NULL, O_MABS },
 	{ "log-input", no_argument, NULL, O_LOG },
 	{ "name", required_argument, NULL, O_NAME },
+	{ "ticket-lifetime", required_argument, NULL, O_LIFETIME },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -304,6 +312,7 @@ int main(int argc, char **argv)
 	const char *image = NULL, *pattern = NULL, *pwfile = NULL;
 	bool noticket = false, cursor = false, mabs = false;
 	unsigned int fps = 30;
+	long lifetime = 0;
 	struct serve s = { 0 };
 	char *password = NULL;
 	GError *err = NULL;
@@ -350,6 +359,17 @@ int main(int argc, char **argv)
 		case O_MABS: mabs = true; break;
 		case O_LOG: s.log_input = true; break;
 		case O_NAME: cfg.name = optarg; break;
+		case O_LIFETIME: {
+			char *end;
+
+			errno = 0;
+			lifetime = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || lifetime < 1 ||
+			    lifetime > 100L * 365 * 86400)
+				die("--ticket-lifetime: '%s' is not a number of "
+				    "seconds (1..3153600000)", optarg);
+			break;
+		}
 		case 'h': fputs(usage, stdout); return 0;
 		default:
 			fprintf(stderr, "Try 'spice-serve --help'.\n");
@@ -363,11 +383,16 @@ int main(int argc, char **argv)
 	if (cfg.tls_port && !cfg.x509_dir)
 		die("--tls-port needs --x509-dir");
 	if (!pwfile && !noticket && !cfg.sasl)
-		die("no ticket policy: give --password-file F or "
-		    "--disable-ticketing");
+		die("no ticket policy: give --password-file F, "
+		    "--disable-ticketing or --sasl");
 	if (pwfile && noticket)
 		die("--password-file and --disable-ticketing exclude each "
 		    "other");
+	if (cfg.sasl && (pwfile || noticket))
+		die("--sasl replaces the ticket: drop --password-file and "
+		    "--disable-ticketing");
+	if (lifetime && !pwfile)
+		die("--ticket-lifetime needs --password-file");
 	if (!image == !pattern)
 		die("give exactly one of --image FILE.ppm or --pattern NAME");
 	if (pattern && strcmp(pattern, "bars") && strcmp(pattern, "gradient") &&
@@ -401,7 +426,9 @@ int main(int argc, char **argv)
 	if (!s.core)
 		die("%s", err->message);
 	if (password) {
-		spice_core_set_ticket(s.core, password, 0);
+		spice_core_set_ticket(s.core, password, lifetime ?
+				      g_get_real_time() / G_USEC_PER_SEC +
+				      lifetime : 0);
 		memset(password, 0, strlen(password));
 		g_free(password);
 	}

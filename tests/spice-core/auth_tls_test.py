@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from sclib import Server, done, noise, ok, read_ppm, screenshot, workdir, write_ppm  # noqa: E402
+from sclib import OUT, Server, done, noise, ok, read_ppm, screenshot, workdir, write_ppm  # noqa: E402
 from scclient import Client, S  # noqa: E402
 
 d = workdir("auth_tls")
@@ -105,4 +105,88 @@ ok(c.run_until(lambda: c.primary is not None and c.invalidates > 0, 20),
    "spice_gtk_follows_need_secured_to_tls_port", str(c.events))
 c.close()
 srv.stop()
+
+# A TLS client vanishing while the server writes a big update: the server
+# gets EPIPE, never SIGPIPE (which would kill the process).
+import random  # noqa: E402
+import ssl  # noqa: E402
+import time  # noqa: E402
+
+big = os.path.join(d, "big.ppm")
+write_ppm(big, 1920, 1080, random.Random(3).randbytes(1920 * 1080 * 3))
+srv = Server("--port", "0", "--tls-port", "0", "--x509-dir", x, "--image", big,
+             "--disable-ticketing", "--compression", "off")
+tctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+tctx.check_hostname = False
+tctx.verify_mode = ssl.CERT_NONE
+
+
+def tls_recv(s, n):
+    buf = b""
+    while len(buf) < n:
+        chunk = s.recv(n - len(buf))
+        if not chunk:
+            break
+        buf += chunk
+    return buf
+
+
+def tls_link(ctype, conn_id):
+    raw = socket.create_connection(("127.0.0.1", srv.tls_port), timeout=10)
+    s = tctx.wrap_socket(raw)
+    body = struct.pack("<IBBIII", conn_id, ctype, 0, 1, 0, 18) + struct.pack("<I", 0b1001)
+    s.sendall(struct.pack("<4sIII", b"REDQ", 2, 2, len(body)) + body)
+    hdr = tls_recv(s, 16)
+    tls_recv(s, struct.unpack("<I", hdr[12:16])[0])
+    s.sendall(struct.pack("<I", 1) + bytes(128))
+    assert tls_recv(s, 4) == bytes(4)
+    return raw, s
+
+
+for attempt in range(3):
+    raw_main, m = tls_link(1, 0)
+    while True:
+        mtype, size = struct.unpack("<HI", tls_recv(m, 6))
+        body = tls_recv(m, size)
+        if mtype == 103:            # MAIN_INIT: session id
+            sid = struct.unpack("<I", body[:4])[0]
+            break
+    raw_disp, dch = tls_link(2, sid)
+    dch.sendall(struct.pack("<HI", 101, 14) + bytes(14))      # DISPLAY_INIT
+    tls_recv(dch, 4096)             # the big update is on its way
+    # Close without reading on: the server's next write draws a RST, the
+    # one after it fails with EPIPE.
+    dch.close()
+    m.close()
+    time.sleep(0.5)
+ok(srv.proc.poll() is None, "tls_clients_vanishing_mid_update_leave_the_server_running",
+   "exit=%s" % srv.proc.poll())
+c = Client(tls_port=srv.tls_port, ca_file=os.path.join(x, "ca-cert.pem"))
+ok(c.run_until(lambda: c.primary is not None, 20),
+   "tls_still_served_after_a_vanished_client", str(c.events))
+c.close()
+srv.stop()
+
+# Ticket expiry -------------------------------------------------------------------
+pwf = os.path.join(d, "pw")
+with open(pwf, "w") as f:
+    f.write("s3cret\n")
+srv = Server("--port", "0", "--image", pic, "--password-file", pwf,
+             "--ticket-lifetime", "3600")
+rc = screenshot(srv.port, out, password="s3cret")
+ok(rc == 0 and read_ppm(out) == (123, 77, rgb), "ticket_within_its_lifetime_accepted",
+   "rc=%s" % rc)
+srv.stop()
+srv = Server("--port", "0", "--image", pic, "--password-file", pwf,
+             "--ticket-lifetime", "1")
+time.sleep(2.2)                     # past the lifetime (1 s after start)
+rc = screenshot(srv.port, out, password="s3cret")
+ok(rc != 0 and not os.path.exists(out), "expired_ticket_refused", "rc=%s" % rc)
+c = Client(port=srv.port, password="s3cret")
+c.run_until(lambda: c.errors(), 10)
+ok(S.ChannelEvent.ERROR_AUTH in c.errors(), "expired_ticket_is_error_auth", str(c.events))
+c.close()
+srv.stop()
+ok(any("password expired" in line for line in open(
+    os.path.join(OUT, "serve-%d.log" % os.getpid()))), "expired_ticket_logged_as_expired")
 done()

@@ -15,7 +15,7 @@ def gconnect(obj, sig, cb):
 
 class Client:
     def __init__(self, port=None, tls_port=None, password=None, ca_file=None,
-                 channels=("display", "inputs", "cursor")):
+                 channels=("display", "inputs", "cursor"), username=None):
         self.s = S.Session()
         self.s.props.host = "127.0.0.1"
         if port:
@@ -24,6 +24,8 @@ class Client:
             self.s.props.tls_port = str(tls_port)
         if password is not None:
             self.s.props.password = password
+        if username is not None:
+            self.s.props.username = username
         if ca_file:
             self.s.props.ca_file = ca_file
         self.want = channels

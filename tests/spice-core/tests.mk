@@ -35,7 +35,7 @@ check-spice-core-agent-resize: $(SPICE_SERVE)
 	$(SC_PYTEST)/agent_resize_test.py
 
 # Fuzzing -----------------------------------------------------------------------
-SC_FUZZ_NAMES := link msg_main msg_display msg_inputs msg_cursor agent
+SC_FUZZ_NAMES := link msg_main msg_display msg_inputs msg_cursor agent sasl
 SC_FUZZ_BINS := $(addprefix $(BUILD)/fuzz/spice-core-,$(SC_FUZZ_NAMES))
 SC_FUZZ_SECONDS ?= 5
 FUZZ += $(SC_FUZZ_BINS)
@@ -86,6 +86,26 @@ check-spice-core-hostile: $(SC_ASAN_SERVE)
 	@mkdir -p $(SC_TOUT)
 	BUILD=$(BUILD) SPICE_SERVE_BIN=$(SC_ASAN_SERVE) \
 		ASAN_OPTIONS=detect_leaks=1 $(PYTHON) $(SC_TESTS)/hostile_test.py
+
+.PHONY: check-spice-core-sasl
+CHECKS += check-spice-core-sasl
+
+# SASL (cyrus libsasl2) with real spice-gtk clients (DIGEST-MD5 security
+# layer on the plain port, any mechanism on TLS) and hostile SASL clients,
+# against the ASan+UBSan build.  Without CONFIG_SPICE_SASL it checks that
+# --sasl is refused.
+check-spice-core-sasl: $(SC_ASAN_SERVE)
+	@$(DEPS) client
+	@mkdir -p $(SC_TOUT)
+ifeq ($(CONFIG_SPICE_SASL),y)
+	BUILD=$(BUILD) SPICE_SERVE_BIN=$(SC_ASAN_SERVE) \
+		ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 \
+		LSAN_OPTIONS=suppressions=$(SC_TESTS)/lsan.supp \
+		$(PYTHON) $(SC_TESTS)/sasl_test.py
+else
+	@! timeout 5 $(SC_ASAN_SERVE) --port 0 --pattern bars --sasl 2>&1 | \
+		grep -q "^port" && echo "ok: --sasl refused without CONFIG_SPICE_SASL"
+endif
 
 # Benchmark (make bench): frames/s, bytes/frame, server CPU/frame.
 .PHONY: bench-spice-core

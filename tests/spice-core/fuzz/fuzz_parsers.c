@@ -6,6 +6,9 @@
  *   MSG_MAIN, MSG_DISPLAY, MSG_INPUTS, MSG_CURSOR
  *                   data header + the channel's message demarshaller
  *   AGENT           VD agent header, monitors config, capabilities
+ *   SASL            the client's SASL stream: mechanism name length and
+ *                   name against an offered list, then start/step data
+ *                   lengths and data
  */
 #include <stdint.h>
 #include <stddef.h>
@@ -88,6 +91,63 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (n == 0 || n > SC_MAX_HEADS))
 		__builtin_trap();
 	sc_parse_agent_caps(data, size, &req, &caps, &why);
+#elif defined(FUZZ_SASL)
+	/* The first byte picks the offered list, the rest is the stream. */
+	static const char *const lists[] = { ",DIGEST-MD5,",
+		",SCRAM-SHA-1,DIGEST-MD5,PLAIN,", ",A,", "," };
+	char mech[SC_SASL_MECH_MAX + 1];
+	const char *why = NULL, *list;
+	uint32_t len;
+	int steps = 0;
+
+	if (size < 1)
+		return 0;
+	list = lists[data[0] % 4];
+	data++;
+	size--;
+	if (size < 4)
+		return 0;
+	if (sc_parse_sasl_mechlen(data, &len, &why)) {
+		if (!why)
+			__builtin_trap();
+		return 0;
+	}
+	if (len < 1 || len > SC_SASL_MECH_MAX)
+		__builtin_trap();
+	data += 4;
+	size -= 4;
+	if (len > size)
+		return 0;
+	if (sc_parse_sasl_mechname(data, len, list, mech, &why) == 0) {
+		char quoted[SC_SASL_MECH_MAX + 3];
+
+		/* Accepted: a whole listed name, nothing but A-Z 0-9 - _. */
+		if (strlen(mech) != len || strspn(mech,
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != len)
+			__builtin_trap();
+		quoted[0] = ',';
+		memcpy(quoted + 1, mech, len);
+		quoted[len + 1] = ',';
+		quoted[len + 2] = '\0';
+		if (!strstr(list, quoted))
+			__builtin_trap();
+	} else if (!why || mech[0]) {
+		__builtin_trap();
+	}
+	data += len;
+	size -= len;
+	while (size >= 4 && steps++ < 64) {
+		if (sc_parse_sasl_datalen(data, &len, &why))
+			return 0;
+		if (len > SC_SASL_DATA_MAX)
+			__builtin_trap();
+		data += 4;
+		size -= 4;
+		if (len > size)
+			return 0;
+		data += len;
+		size -= len;
+	}
 #else
 #error "define one FUZZ_<NAME>"
 #endif

@@ -1,0 +1,308 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""SASL authentication (cyrus libsasl2) with real spice-gtk clients and
+hostile ones.
+
+A private SASL setup in a temp dir: spice.conf (found through
+SASL_CONF_PATH) with mech_list and sasldb_path, users made by saslpasswd2.
+On the plain port only DIGEST-MD5 qualifies (spice-gtk demands a security
+layer of SSF >= 56 without TLS), so a right password proves the whole
+security layer too: the picture comes back pixel-exact through it and keys
+go the other way.  On TLS any mechanism is allowed.  Hostile clients speak
+the wire protocol by hand: bad lengths, bad mechanism names, a client
+stopping at each step; each gets only itself dropped, with a logged
+reason, and the server still serves a real client afterwards.  Meant to
+run against the ASan+UBSan spice-serve (SPICE_SERVE_BIN)."""
+import os
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from sclib import OUT, Server, done, noise, ok, read_ppm, write_ppm, workdir  # noqa: E402
+from scclient import Client, S, pump  # noqa: E402
+
+d = workdir("sasl")
+USER, PASSWORD = "alice", "s3cret-sasl"
+
+# Private SASL configuration and user database --------------------------------
+conf = os.path.join(d, "conf")
+shutil.rmtree(conf, ignore_errors=True)
+os.makedirs(conf)
+db = os.path.join(conf, "sasldb")
+with open(os.path.join(conf, "spice.conf"), "w") as f:
+    f.write("mech_list: digest-md5 scram-sha-1 plain\nsasldb_path: %s\n" % db)
+SENV = {"SASL_CONF_PATH": conf}
+subprocess.run(["saslpasswd2", "-f", db, "-a", "spice", "-c", "-p", USER],
+               input=PASSWORD.encode(), check=True, env=dict(os.environ, **SENV))
+
+pic = os.path.join(d, "pic.ppm")
+W, H = 97, 61
+rgb = noise(W, H, 5)
+write_ppm(pic, W, H, rgb)
+out = os.path.join(d, "out.ppm")
+
+
+def log_text():
+    with open(os.path.join(OUT, "serve-%d.log" % os.getpid())) as f:
+        return f.read()
+
+
+def screenshot_sasl(port, user, password, timeout=30):
+    if os.path.exists(out):
+        os.unlink(out)
+    cmd = ["spicy-screenshot", "--uri", "spice://%s@127.0.0.1:%d" % (user, port),
+           "-w", password, "-o", out]
+    try:
+        return subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              timeout=timeout).returncode
+    except subprocess.TimeoutExpired:
+        return None
+
+
+def alive(srv, name):
+    rc = screenshot_sasl(srv.port, USER, PASSWORD)
+    return ok(rc == 0 and read_ppm(out) == (W, H, rgb), name, "rc=%s" % rc)
+
+
+# Wire helpers ---------------------------------------------------------------------
+AUTH_SELECTION, AUTH_SPICE, AUTH_SASL, MINI = 0, 1, 2, 3
+CAPS = (1 << AUTH_SELECTION) | (1 << AUTH_SASL) | (1 << MINI)
+
+
+def recv_exact(s, n):
+    buf = b""
+    while len(buf) < n:
+        try:
+            chunk = s.recv(n - len(buf))
+        except (socket.timeout, ConnectionResetError):
+            return buf
+        if not chunk:
+            return buf
+        buf += chunk
+    return buf
+
+
+def closed(s, timeout=5):
+    s.settimeout(timeout)
+    try:
+        while True:
+            if not s.recv(65536):
+                return True
+    except socket.timeout:
+        return False
+    except ConnectionResetError:
+        return True
+
+
+def link(port):
+    """Link a main channel; returns (socket, server common caps)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    body = struct.pack("<IBBIII", 0, 1, 0, 1, 0, 18) + struct.pack("<I", CAPS)
+    s.sendall(struct.pack("<4sIII", b"REDQ", 2, 2, len(body)) + body)
+    hdr = recv_exact(s, 16)
+    size = struct.unpack("<I", hdr[12:16])[0]
+    reply = recv_exact(s, size)
+    err = struct.unpack("<I", reply[:4])[0]
+    ncommon = struct.unpack("<I", reply[166:170])[0]
+    off = struct.unpack("<I", reply[174:178])[0]
+    caps = struct.unpack("<I", reply[off:off + 4])[0] if ncommon else 0
+    assert err == 0, err
+    return s, caps
+
+
+def sasl_begin(port):
+    """Link, choose SASL; returns (socket, mechanism list)."""
+    s, _ = link(port)
+    s.sendall(struct.pack("<I", AUTH_SASL))
+    n = struct.unpack("<I", recv_exact(s, 4))[0]
+    return s, recv_exact(s, n).decode()
+
+
+def u32(v):
+    return struct.pack("<I", v)
+
+
+def start_digest(s):
+    """Send mechanism DIGEST-MD5 with no initial data; returns the reply."""
+    s.sendall(u32(10) + b"DIGEST-MD5" + u32(0))
+    n = struct.unpack("<I", recv_exact(s, 4))[0]
+    data = recv_exact(s, n)
+    complete = recv_exact(s, 1)
+    return data, complete
+
+
+# Real clients on the plain port (DIGEST-MD5 with a security layer) ------------------
+srv = Server("--port", "0", "--image", pic, "--sasl", "--log-input", env=SENV)
+
+s, caps = link(srv.port)
+ok(caps & (1 << AUTH_SASL) and not caps & (1 << AUTH_SPICE),
+   "sasl_offered_and_ticket_not_offered", "caps=%#x" % caps)
+s.sendall(u32(AUTH_SASL))
+n = struct.unpack("<I", recv_exact(s, 4))[0]
+mechs = recv_exact(s, n).decode()
+ok(mechs == ",DIGEST-MD5,", "plain_port_offers_only_mechanisms_with_a_security_layer", mechs)
+s.close()
+
+alive(srv, "sasl_right_password_gets_the_picture_through_the_security_layer")
+ok("SASL DIGEST-MD5: authenticated 'alice' with a security layer" in log_text(),
+   "server_logs_the_authenticated_user")
+
+c = Client(port=srv.port, username=USER, password="wrong")
+c.run_until(lambda: c.errors(), 10)
+ok(S.ChannelEvent.ERROR_AUTH in c.errors(), "sasl_wrong_password_is_error_auth", str(c.events))
+c.close()
+
+c = Client(port=srv.port, username="mallory", password=PASSWORD)
+c.run_until(lambda: c.errors(), 10)
+ok(S.ChannelEvent.ERROR_AUTH in c.errors(), "sasl_unknown_user_is_error_auth", str(c.events))
+c.close()
+rc = screenshot_sasl(srv.port, USER, "wrong")
+ok(rc != 0 and not os.path.exists(out), "sasl_wrong_password_gets_no_picture", "rc=%s" % rc)
+
+c = Client(port=srv.port, username=USER, password=PASSWORD)
+ok(c.run_until(lambda: "inputs" in c.opened, 15), "sasl_client_opens_every_channel", str(c.events))
+c.inputs.key_press(0x1e)
+deadline = time.time() + 10
+got = None
+while time.time() < deadline and not got:
+    pump(0.02)
+    got = srv.read_lines_until(lambda l: l.strip() == "key 0x01e down", 0.05)
+ok(got, "sasl_keys_arrive_through_the_security_layer")
+c.close()
+
+# Choosing the ticket when SASL is on gets no way in.
+s, _ = link(srv.port)
+s.sendall(u32(AUTH_SPICE) + b"\0" * 128)
+res = recv_exact(s, 4)
+ok(res != u32(0) and closed(s), "ticket_auth_refused_when_sasl_is_on", repr(res))
+
+# Hostile clients -------------------------------------------------------------------
+
+
+def hostile(name, send, reason):
+    """Start SASL, send bytes, expect a drop and `reason` in the log."""
+    s, _ = sasl_begin(srv.port)
+    before = len(log_text())
+    s.sendall(send)
+    dropped = closed(s)
+    ok(dropped and reason in log_text()[before:], name,
+       "dropped=%s log=%r" % (dropped, log_text()[before:][-300:]))
+    s.close()
+
+
+hostile("sasl_mechname_length_zero_dropped", u32(0), "mechanism name length")
+hostile("sasl_mechname_length_huge_dropped", u32(0xffffffff), "mechanism name length")
+hostile("sasl_mechname_length_101_dropped", u32(101) + b"A" * 101, "mechanism name length")
+hostile("sasl_mechname_not_offered_dropped", u32(5) + b"PLAIN", "not offered")
+hostile("sasl_mechname_prefix_of_offered_dropped", u32(6) + b"DIGEST", "not offered")
+hostile("sasl_mechname_with_comma_dropped", u32(12) + b"DIGEST-MD5,X", "character")
+hostile("sasl_mechname_lowercase_dropped", u32(10) + b"digest-md5", "character")
+hostile("sasl_mechname_with_nul_dropped", u32(11) + b"DIGEST-MD5\0", "character")
+hostile("sasl_start_length_huge_dropped", u32(10) + b"DIGEST-MD5" + u32(0xffffffff),
+        "SASL data longer")
+hostile("sasl_start_length_65537_dropped", u32(10) + b"DIGEST-MD5" + u32(65537),
+        "SASL data longer")
+
+s, _ = sasl_begin(srv.port)
+data, complete = start_digest(s)
+ok(b"nonce=" in data and complete == b"\0", "digest_md5_start_gives_a_challenge",
+   repr(data[:40]))
+before = len(log_text())
+s.sendall(u32(0xfffffff0))
+ok(closed(s) and "SASL data longer" in log_text()[before:], "sasl_step_length_huge_dropped")
+
+s, _ = sasl_begin(srv.port)
+start_digest(s)
+before = len(log_text())
+junk = b"username=\"alice\",response=" + b"\xff" * 300 + b"\0"
+s.sendall(u32(len(junk)) + junk)
+ok(closed(s) and "authentication failed" in log_text()[before:],
+   "sasl_garbage_step_data_is_an_auth_failure")
+
+# DIGEST-MD5 is server-first: initial data is ignored and the challenge
+# comes anyway (or the client is dropped); never anything else.
+s, _ = sasl_begin(srv.port)
+s.sendall(u32(10) + b"DIGEST-MD5" + u32(3) + b"\xff\xfe\xfd")
+hdr = recv_exact(s, 4)
+if len(hdr) == 4:
+    n = struct.unpack("<I", hdr)[0]
+    data = recv_exact(s, n)
+    good = n <= 65536 and b"nonce=" in data and recv_exact(s, 1) == b"\0"
+else:
+    good = True
+ok(good, "sasl_unexpected_start_data_gets_a_challenge_or_a_drop", repr(hdr))
+s.close()
+
+alive(srv, "real_client_still_served_after_hostile_sasl_clients")
+srv.stop()
+
+# Stopping at each step: a short link timeout drops every half-open one.
+srv = Server("--port", "0", "--image", pic, "--sasl", env=dict(
+    SENV, SPICE_CORE_LINK_TIMEOUT_MS="1500"))
+stops = {
+    "after_mechlist": b"",
+    "after_mechname_length": u32(10),
+    "inside_mechname": u32(10) + b"DIGE",
+    "after_mechname": u32(10) + b"DIGEST-MD5",
+    "after_start_length": u32(10) + b"DIGEST-MD5" + u32(100),
+    "inside_start_data": u32(10) + b"DIGEST-MD5" + u32(100) + b"x" * 50,
+}
+socks = []
+for name, data in stops.items():
+    s, _ = sasl_begin(srv.port)
+    s.sendall(data)
+    socks.append((name, s))
+s, _ = sasl_begin(srv.port)
+start_digest(s)
+socks.append(("after_first_challenge", s))
+for name, s in socks:
+    ok(closed(s, 10), "sasl_client_stopping_%s_dropped_by_link_timeout" % name)
+    s.close()
+ok(log_text().count("link not complete in time") >= len(socks),
+   "each_stopped_client_logged")
+alive(srv, "real_client_served_after_stopped_sasl_clients")
+srv.stop()
+
+# TLS: SASL without a security layer -----------------------------------------------
+x = os.path.join(d, "x509")
+os.makedirs(x, exist_ok=True)
+
+
+def sh(*cmd):
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+if not os.path.exists(os.path.join(x, "server-cert.pem")):
+    sh("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
+       "-subj", "/CN=qxl-ng sasl test CA", "-keyout", os.path.join(x, "ca-key.pem"),
+       "-out", os.path.join(x, "ca-cert.pem"))
+    sh("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+       "-keyout", os.path.join(x, "server-key.pem"), "-out", os.path.join(x, "server.csr"))
+    ext = os.path.join(x, "ext.cnf")
+    with open(ext, "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1\n")
+    sh("openssl", "x509", "-req", "-in", os.path.join(x, "server.csr"), "-days", "30",
+       "-CA", os.path.join(x, "ca-cert.pem"), "-CAkey", os.path.join(x, "ca-key.pem"),
+       "-CAcreateserial", "-extfile", ext, "-out", os.path.join(x, "server-cert.pem"))
+
+srv = Server("--tls-port", "0", "--x509-dir", x, "--image", pic, "--sasl", env=SENV)
+ca = os.path.join(x, "ca-cert.pem")
+c = Client(tls_port=srv.tls_port, ca_file=ca, username=USER, password=PASSWORD)
+ok(c.run_until(lambda: c.primary is not None and c.invalidates > 0, 20),
+   "sasl_over_tls_gets_the_display", str(c.events))
+c.close()
+c = Client(tls_port=srv.tls_port, ca_file=ca, username=USER, password="nope")
+c.run_until(lambda: c.errors(), 10)
+ok(S.ChannelEvent.ERROR_AUTH in c.errors(), "sasl_over_tls_wrong_password_is_error_auth",
+   str(c.events))
+c.close()
+srv.stop()
+
+text = log_text()
+ok("ERROR: AddressSanitizer" not in text and "ERROR: LeakSanitizer" not in text and
+   "runtime error" not in text, "no_sanitizer_reports_from_the_server")
+done()
