@@ -125,8 +125,12 @@ struct spice_core_config {
 	const char *tls_ciphers;	/* NULL: OpenSSL's defaults */
 	uint32_t secure_channels;	/* SPICE_CORE_SECURE_* */
 	bool disable_ticketing;	/* accept any ticket (no password) */
-	bool sasl;		/* offer SASL (needs CONFIG_SPICE_SASL) */
-	const char *sasl_appname;	/* NULL: "spice" */
+	/* Authenticate with SASL (needs CONFIG_SPICE_SASL) instead of the
+	 * ticket, which is then refused.  libsasl2 is initialised once per
+	 * process, with the first server's sasl_appname (NULL: "spice"),
+	 * which names its config file (spice.conf in SASL_CONF_PATH). */
+	bool sasl;
+	const char *sasl_appname;
 	enum spice_core_compression image_compression;
 	unsigned int max_clients;	/* 0: 16; more are refused at link */
 	const char *name;	/* VM name sent to clients; NULL: none */
