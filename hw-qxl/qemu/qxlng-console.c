@@ -64,8 +64,18 @@ static void qxlng_console_show(QxlngState *s)
     }
 }
 
+/* debug=3 traces what the console is told. */
+#define QXLNG_TRACE(s, fmt, ...)                                           \
+    do {                                                                    \
+        if ((s)->debug >= QXL_LOG_DEBUG) {                                  \
+            qemu_log("%s: " fmt "\n", object_get_typename(OBJECT(s)),      \
+                     ## __VA_ARGS__);                                       \
+        }                                                                   \
+    } while (0)
+
 void qxlng_console_mode_changed(QxlngState *s, bool native)
 {
+    QXLNG_TRACE(s, "mode %s", native ? "native" : "vga");
     if (s->native == native) {
         return;
     }
@@ -161,6 +171,8 @@ static void qxlng_primary_create(void *opaque,
     QxlngState *s = opaque;
     pixman_format_code_t format;
 
+    QXLNG_TRACE(s, "primary %ux%u stride %u format %u", info->width,
+                info->height, info->stride, info->format);
     if (!qxlng_pixman_format(info->format, &format)) {
         qemu_log_mask(LOG_GUEST_ERROR, "%s: primary format %u not shown\n",
                       object_get_typename(OBJECT(s)), info->format);
@@ -174,6 +186,7 @@ static void qxlng_primary_destroy(void *opaque)
 {
     QxlngState *s = opaque;
 
+    QXLNG_TRACE(s, "primary destroyed");
     s->have_primary = false;
     qxlng_console_show(s);
 }

@@ -26,6 +26,7 @@ Prints TAP; exits 1 on failure.  Needs /usr/bin/python3 (PIL, gi).
 
 import argparse
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -65,8 +66,12 @@ class Tap:
 
 def load_driver(g, drv):
     g.run("insmod /modules/%s.ko" % drv)
-    g.run("i=0; while [ ! -e /dev/dri/card0 ] && [ $i -lt 200 ]; do "
-          "sleep 0.1; i=$((i+1)); done; [ -e /dev/dri/card0 ]")
+    g.run("i=0; while [ ! -e /dev/dri/card0 ] && [ $i -lt 900 ]; do "
+          "sleep 0.1; i=$((i+1)); done; [ -e /dev/dri/card0 ]", timeout=120)
+    # Debian's qxl.ko leaks its IRQ on rmmod, so after a reload every wait
+    # for the device runs into a 5 s timeout: wait for the fb console.
+    g.run("i=0; while [ ! -e /sys/class/graphics/fb0 ] && [ $i -lt 900 ];"
+          " do sleep 0.1; i=$((i+1)); done", timeout=120)
 
 
 def show_console_text(g):
@@ -74,22 +79,49 @@ def show_console_text(g):
     g.run("echo 0 > /sys/class/graphics/fbcon/cursor_blink || true")
     g.run("printf '\\033[?25l\\033[9;0]\\033[2J\\033[H%s\\n' '" +
           CONSOLE_TEXT + "' > /dev/tty1")
-    return g.stable_screendump("console")
+    return wait_for_mode(g, "console")
 
 
-def modetest_shot(g, drv, name):
-    """modetest -s <connector>:1024x768 (SMPTE bars), a screendump while it
-    holds the mode, then let it exit."""
+def connector(g, drv):
     conn = g.run("modetest -M %s -c | awk '$3 == \"connected\" && "
                  "$1 ~ /^[0-9]+$/ { print $1; exit }'" % drv).strip()
     if not conn.isdigit():
         raise GuestError("no connected connector: %r" % conn)
+    return conn
+
+
+def modetest_start(g, drv):
+    """modetest -s <connector>:1024x768 (SMPTE bars) in the background; its
+    stdin is a FIFO we hold open so it keeps the mode."""
+    conn = connector(g, drv)
     g.run("rm -f /tmp/mt.in; mkfifo /tmp/mt.in")
     g.run("modetest -M %s -s %s:%s < /tmp/mt.in > /tmp/mt.log 2>&1 & "
           "MT=$!; exec 3> /tmp/mt.in" % (drv, conn, MODE))
-    g.run("sleep 2; kill -0 $MT || { cat /tmp/mt.log; false; }")
-    img = g.stable_screendump(name)
-    g.run("echo >&3; exec 3>&-; wait $MT")
+    g.run("i=0; while ! grep -q 'setting mode' /tmp/mt.log && "
+          "[ $i -lt 600 ]; do kill -0 $MT || break; sleep 0.1; "
+          "i=$((i+1)); done; kill -0 $MT || { cat /tmp/mt.log; false; }",
+          timeout=90)
+
+
+def modetest_stop(g):
+    g.run("echo >&3; exec 3>&-; wait $MT", timeout=90)
+
+
+def wait_for_mode(g, name, size=(1024, 768), timeout=90):
+    """A settled screendump once the console shows `size`."""
+    deadline = time.time() + timeout
+    while True:
+        img = g.stable_screendump(name)
+        if img.size == size or time.time() > deadline:
+            return img
+        time.sleep(1)
+
+
+def modetest_shot(g, drv, name):
+    """SMPTE bars from modetest, as QMP screendump sees them."""
+    modetest_start(g, drv)
+    img = wait_for_mode(g, name)
+    modetest_stop(g)
     return img
 
 
@@ -124,19 +156,27 @@ def reference(args):
     return console, smpte
 
 
+_initrds = {}
+
+
+def initrd(args, module):
+    """The guest initramfs with `module` (qxl or qxlng), built once per run
+    so it always holds the current init, module and hostile program."""
+    if module not in _initrds:
+        out = os.path.join(args.work, "initrd-%s.gz" % module)
+        ko = os.path.join(BUILD, "guest", "qxlng.ko")
+        _initrds[module] = build_initramfs(out, module, args.work,
+                                           ko=ko if module == "qxlng"
+                                           else None)
+    return _initrds[module]
+
+
 def stock_initrd(args):
-    out = os.path.join(args.work, "initrd-qxl.gz")
-    if not os.path.exists(out):
-        build_initramfs(out, "qxl", args.work)
-    return out
+    return initrd(args, "qxl")
 
 
 def qxlng_initrd(args):
-    out = os.path.join(args.work, "initrd-qxlng.gz")
-    ko = os.path.join(BUILD, "guest", "qxlng.ko")
-    if not os.path.exists(out) or os.path.getmtime(ko) > os.path.getmtime(out):
-        build_initramfs(out, "qxlng", args.work, ko=ko)
-    return out
+    return initrd(args, "qxlng")
 
 
 # -- cases ------------------------------------------------------------------------
@@ -171,9 +211,126 @@ def case_qxlng(args, tap):
     driver_case(args, tap, "qxlng", qxlng_initrd(args))
 
 
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def spice_guest(args, name, module, port):
+    return Guest(args.qemu, initrd(args, module),
+                 ["-object", "spice-core,id=sc0,addr=127.0.0.1,port=%d,"
+                  "disable-ticketing=on" % port,
+                  "-device", "qxlng-vga,spice=sc0"],
+                 os.path.join(args.work, "case-" + name))
+
+
+def spicy_screenshot(port, out):
+    if os.path.exists(out):
+        os.unlink(out)
+    subprocess.run(["spicy-screenshot", "-h", "127.0.0.1", "-p", str(port),
+                    "-o", out], check=True, timeout=60,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    from PIL import Image
+    return Image.open(out).convert("RGB")
+
+
+def spice_client(port, *argv):
+    return subprocess.run([sys.executable,
+                           os.path.join(os.path.dirname(__file__),
+                                        "spice_client.py"),
+                           "--port", str(port)] + list(argv),
+                          timeout=90, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+
+
+def case_spice_screenshot(args, tap):
+    port = free_port()
+    with spice_guest(args, "spice-screenshot", "qxl", port) as g:
+        load_driver(g, "qxl")
+        dump = show_console_text(g)
+        shot = spicy_screenshot(port, os.path.join(g.work, "client.ppm"))
+        same, why = same_pixels(shot, dump)
+        tap.ok(same, "spicy_screenshot_equals_screendump_console", why)
+        modetest_start(g, "qxl")
+        dump = wait_for_mode(g, "smpte")
+        shot = spicy_screenshot(port, os.path.join(g.work, "client2.ppm"))
+        same, why = same_pixels(shot, dump)
+        tap.ok(same, "spicy_screenshot_equals_screendump_smpte", why)
+        modetest_stop(g)
+        tap.ok(g.alive(), "qemu_still_running")
+
+
+def case_spice_key(args, tap):
+    port = free_port()
+    with spice_guest(args, "spice-key", "qxl", port) as g:
+        load_driver(g, "qxl")
+        # Raw mode on the active VT: one key press is one byte.
+        g.run("stty -F /dev/tty1 raw -echo; "
+              "dd if=/dev/tty1 of=/tmp/key bs=1 count=1 2>/dev/null & "
+              "KEY=$!; sleep 1")
+        r = spice_client(port, "key", "0x1e")       # 'a'
+        tap.ok(r.returncode == 0, "spice_client_sent_key", r.stdout.strip())
+        got = g.run("i=0; while kill -0 $KEY 2>/dev/null && [ $i -lt 50 ];"
+                    " do sleep 0.1; i=$((i+1)); done; cat /tmp/key; echo")
+        tap.ok(got.strip() == "a", "guest_read_key_a_from_spice_client",
+               "guest read %r" % got.strip())
+
+
+def preferred_mode(g):
+    return g.run("cat /sys/class/drm/card0-*-1/modes | head -n 1").strip()
+
+
+def case_spice_resize(args, tap):
+    port = free_port()
+    with spice_guest(args, "spice-resize", "qxl", port) as g:
+        load_driver(g, "qxl")
+        before = preferred_mode(g)
+        tap.ok(before != "800x600", "preferred_mode_before_is_not_800x600",
+               before)
+        r = spice_client(port, "resize", "800x600")
+        tap.ok(r.returncode == 0, "spice_client_sent_monitors_config",
+               r.stdout.strip())
+        after = ""
+        for _ in range(50):
+            after = preferred_mode(g)
+            if after == "800x600":
+                break
+            time.sleep(0.2)
+        tap.ok(after == "800x600", "client_resize_sets_preferred_mode_800x600",
+               "preferred mode %r" % after)
+
+
+def case_hostile(args, tap):
+    ref_console, ref_smpte = reference(args)
+    work = os.path.join(args.work, "case-hostile")
+    with Guest(args.qemu, initrd(args, "qxl"), ["-device", "qxlng-vga"],
+               work, no_reboot=False) as g:
+        out = g.run("qxl-hostile --seed 1 --rounds 3000", timeout=300,
+                    check=False)
+        rc = g.rc
+        tap.ok(g.alive(), "qemu_survives_garbage_from_guest_userspace")
+        status = g.qmp.cmd("query-status")
+        tap.ok(status.get("status") == "running", "vm_still_running",
+               str(status))
+        tap.ok(rc == 0, "device_resets_after_garbage", out.strip()[-400:])
+        load_driver(g, "qxl")
+        same, why = same_pixels(modetest_shot(g, "qxl", "smpte"), ref_smpte)
+        tap.ok(same, "stock_qxl_works_after_garbage", why)
+        g.qmp.cmd("system_reset")
+        g.expect("@@READY", 180)
+        tap.ok(g.alive(), "system_reset_after_garbage_boots_again")
+
+
 CASES = {
     "stock-qxl-on-qxlng-vga": case_stock_qxl,
     "qxlng-on-qxlng-vga": case_qxlng,
+    "spice-screenshot": case_spice_screenshot,
+    "spice-key": case_spice_key,
+    "spice-resize": case_spice_resize,
+    "hostile-guest": case_hostile,
 }
 
 

@@ -109,7 +109,7 @@ class QMP:
 
 class Guest:
     def __init__(self, qemu, initrd, device_args, work, extra_args=(),
-                 memory=512, append=""):
+                 memory=512, append="", no_reboot=True):
         self.qemu = qemu
         self.work = work
         os.makedirs(work, exist_ok=True)
@@ -120,11 +120,13 @@ class Guest:
         self.argv = [qemu, "-accel", "tcg", "-cpu", "max", "-m", str(memory),
                      "-L", "/usr/share/seabios", "-L", "/usr/share/qemu",
                      "-display", "none", "-vga", "none",
-                     "-no-reboot", "-net", "none", "-monitor", "none",
+                     "-net", "none", "-monitor", "none",
                      "-serial", "stdio",
                      "-qmp", "unix:%s,server=on,wait=off" % self.qmp_path,
                      "-kernel", "/boot/vmlinuz-" + kver, "-initrd", initrd,
                      "-append", ("console=ttyS0 quiet panic=-1 " + append)]
+        if no_reboot:
+            self.argv.append("-no-reboot")
         self.argv += list(device_args) + list(extra_args)
         self.log_path = os.path.join(work, "serial.log")
         self.buf = ""

@@ -1,0 +1,93 @@
+#!/usr/bin/python3
+"""spice_client.py: a scripted SpiceClientGLib client for the interop tests.
+
+    spice_client.py --port P [--host H] [--password PW] key SCANCODE
+    spice_client.py --port P [--host H] [--password PW] resize WxH
+
+key     press and release one key (PC/XT set-1 scancode, e.g. 0x1e = 'a')
+        once the inputs channel is open
+resize  ask for display 0 to be WxH (a monitors config, as when the client
+        window is resized) once the main channel says the agent is there
+Exits 0 when the message was sent, 1 on a connection error or timeout.
+Run with Debian's /usr/bin/python3 (gi).
+"""
+
+import argparse
+import sys
+
+import gi
+gi.require_version("SpiceClientGLib", "2.0")
+from gi.repository import GLib, GObject, SpiceClientGLib  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", required=True)
+    ap.add_argument("--password")
+    ap.add_argument("--timeout", type=int, default=30)
+    ap.add_argument("action", choices=["key", "resize"])
+    ap.add_argument("arg")
+    args = ap.parse_args()
+
+    loop = GLib.MainLoop()
+    result = {"rc": 1, "why": "timeout"}
+    session = SpiceClientGLib.Session()
+    session.set_property("host", args.host)
+    session.set_property("port", str(args.port))
+    if args.password:
+        session.set_property("password", args.password)
+
+    def finish(rc, why):
+        result["rc"], result["why"] = rc, why
+        GLib.timeout_add(500, loop.quit)    # let the message go out
+
+    def send_key(channel):
+        code = int(args.arg, 0)
+        channel.key_press(code)
+        channel.key_release(code)
+        finish(0, "key 0x%x sent" % code)
+
+    def try_resize(channel):
+        if not channel.get_property("agent-connected"):
+            return
+        w, h = (int(v) for v in args.arg.split("x"))
+        channel.update_display_enabled(0, True, False)
+        channel.update_display(0, 0, 0, w, h, False)
+        if channel.send_monitor_config():
+            finish(0, "monitors config %dx%d sent" % (w, h))
+        else:
+            finish(1, "send_monitor_config refused")
+
+    def on_event(channel, event):
+        if event == SpiceClientGLib.ChannelEvent.OPENED:
+            if args.action == "key" and \
+                    isinstance(channel, SpiceClientGLib.InputsChannel):
+                send_key(channel)
+            if args.action == "resize" and \
+                    isinstance(channel, SpiceClientGLib.MainChannel):
+                try_resize(channel)
+        elif event != SpiceClientGLib.ChannelEvent.CLOSED:
+            finish(1, "channel event %s" % event.value_nick)
+
+    def on_channel(session, channel):
+        GObject.Object.connect(channel, "channel-event", on_event)
+        if isinstance(channel, SpiceClientGLib.MainChannel) and \
+                args.action == "resize":
+            GObject.Object.connect(channel, "notify::agent-connected",
+                                   lambda c, p: try_resize(c))
+        channel.connect()
+
+    GObject.Object.connect(session, "channel-new", on_channel)
+    if not session.connect():
+        print("spice_client: cannot connect", file=sys.stderr)
+        return 1
+    GLib.timeout_add_seconds(args.timeout, loop.quit)
+    loop.run()
+    session.disconnect()
+    print("spice_client: %s" % result["why"])
+    return result["rc"]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
