@@ -211,6 +211,24 @@ static void qxlng_ring_cons_slot_rejects_impossible_indexes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slot, 0xdeadu);
 }
 
+/* num_items is written by the device: the helpers must not use it. */
+static void qxlng_ring_ignores_device_num_items(struct kunit *test)
+{
+	struct qxl_ring_header r;
+	u32 slot = 0;
+
+	set_ring(&r, 40, 0x24);
+	r.num_items = 0x10000;
+	KUNIT_EXPECT_EQ(test, qxl_ring_cons_slot(&r, RING_SIZE, &slot), 1);
+	KUNIT_EXPECT_EQ(test, slot, 4u);
+	KUNIT_EXPECT_EQ(test, qxl_ring_prod_slot(&r, RING_SIZE), 8u);
+	r.num_items = 0;
+	r.prod = 0x24 + RING_SIZE;
+	KUNIT_EXPECT_TRUE(test, qxl_ring_prod_full(&r, RING_SIZE));
+	r.prod = 0x24 + RING_SIZE + 1;
+	KUNIT_EXPECT_EQ(test, qxl_ring_cons_slot(&r, RING_SIZE, &slot), -1);
+}
+
 static void qxlng_ring_pop_kicks_only_when_producer_asked(struct kunit *test)
 {
 	struct qxl_ring_header r;
@@ -306,6 +324,7 @@ static struct kunit_case qxlng_abi_ring_cases[] = {
 	KUNIT_CASE(qxlng_ring_cons_slot_gives_cons_slot),
 	KUNIT_CASE_PARAM(qxlng_ring_cons_slot_rejects_impossible_indexes,
 			 bad_index_gen_params),
+	KUNIT_CASE(qxlng_ring_ignores_device_num_items),
 	KUNIT_CASE(qxlng_ring_pop_kicks_only_when_producer_asked),
 	KUNIT_CASE(qxlng_ring_cons_wait_arms_notify_on_prod_when_empty),
 	KUNIT_CASE(qxlng_ring_cons_wait_leaves_notify_alone_when_items),
