@@ -28,6 +28,7 @@ static const struct split_case split_cases[] = {
 	{ "rejects_gen_bits_past_64", 8, 200, 0 },
 	{ "rejects_u8_max_gen_bits", 8, 255, 0 },
 	{ "rejects_u8_max_id_bits", 255, 0, 0 },
+	{ "rejects_gen_bits_that_wrap_the_sum", 8, 0xfffffff8u, 0 },
 };
 
 static void split_desc(const struct split_case *c, char *desc)

@@ -177,7 +177,7 @@ typedef qxl_u64 qxl_phys;
 static inline unsigned int qxl_phys_offset_bits(unsigned int id_bits,
 						unsigned int gen_bits)
 {
-	if (id_bits == 0 || id_bits + gen_bits >= 64)
+	if (id_bits == 0 || id_bits >= 64 || gen_bits >= 64 - id_bits)
 		return 0;
 	return 64 - id_bits - gen_bits;
 }

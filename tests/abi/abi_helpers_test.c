@@ -144,6 +144,9 @@ static void memslot_invalid_bit_split_is_refused(void)
 	check(qxl_memslot_high_bits(1, 0, 0, 8) == 0 &&
 	      qxl_memslot_high_bits(1, 0, 32, 32) == 0 &&
 	      !qxl_phys_decode(1, 40, 30, &slot, &gen, &off) &&
+	      qxl_phys_offset_bits(8, 0xfffffff8u) == 0 &&
+	      qxl_phys_offset_bits(64, 0) == 0 &&
+	      qxl_memslot_high_bits(1, 1, 8, 0xfffffff8u) == 0 &&
 	      qxl_phys_offset_bits(8, 8) == 48,
 	      "memslot_invalid_bit_split_is_refused");
 }
