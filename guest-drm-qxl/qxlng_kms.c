@@ -546,8 +546,9 @@ static void qxlng_read_client_config(void *ctx,
 static bool qxlng_client_monitors_update(struct qxlng_device *qdev)
 {
 	struct qxlng_head_rect heads[QXLNG_MAX_HEADS] = { 0 };
+	const struct qxl_urect *req = qdev->client_scratch.heads;
 	bool changed;
-	int n;
+	int i, n;
 
 	mutex_lock(&qdev->client_lock);
 	n = qxlng_monitors_read(qxlng_read_client_config, qdev,
@@ -559,6 +560,13 @@ static bool qxlng_client_monitors_update(struct qxlng_device *qdev)
 				    "client monitors config CRC wrong after %u reads\n",
 				    QXLNG_MONITORS_READ_TRIES);
 		return false;
+	}
+	for (i = 0; i < n; i++) {
+		const char *why = qxlng_monitors_head_check(&req[i]);
+
+		if (why)
+			drm_dbg_kms(&qdev->drm, "client head %d off: %s\n", i,
+				    why);
 	}
 	changed = n != qdev->n_client_heads ||
 		  memcmp(heads, qdev->client_heads, sizeof(heads));

@@ -90,6 +90,19 @@ struct qxlng_head_rect {
 
 /* Largest width/height accepted from a client request. */
 #define QXLNG_MONITOR_MAX_DIM	16384
+/*
+ * Largest right/bottom edge accepted from a client request: eight heads
+ * of QXLNG_MONITOR_MAX_DIM side by side.  Keeps x + w and y + h far
+ * below 2^31, so no later sum of positions and sizes can overflow.
+ */
+#define QXLNG_MONITOR_MAX_COORD	(8 * QXLNG_MONITOR_MAX_DIM)
+
+/*
+ * Why the client's head rectangle r cannot be used: a short static
+ * reason ("empty or inverted", "larger than 16384", "edge beyond
+ * QXLNG_MONITOR_MAX_COORD"), or NULL if it is usable.
+ */
+const char *qxlng_monitors_head_check(const struct qxl_urect *r);
 
 /*
  * Validate a copy of rom.client_monitors_config against the CRC the ROM
@@ -98,7 +111,10 @@ struct qxlng_head_rect {
  * On a CRC mismatch returns -EBADMSG.  Otherwise the count is clamped to
  * QXL_CLIENT_MONITORS_MAX and then to max_heads, each head's rectangle is
  * converted to (x, y, w, h) in heads[0..n-1]; a head whose rectangle is
- * empty, inverted or larger than QXLNG_MONITOR_MAX_DIM gets w = h = 0.
+ * empty, inverted or larger than QXLNG_MONITOR_MAX_DIM gets w = h = 0
+ * (x, y kept); a head with any edge beyond QXLNG_MONITOR_MAX_COORD (x
+ * or y near 2^32, say) gets x = y = w = h = 0.
+ * qxlng_monitors_head_check() tells why a head was switched off.
  * Returns n (0..max_heads).
  */
 int qxlng_monitors_parse(const struct qxl_client_monitors_config *cfg,

@@ -14,20 +14,39 @@
 
 #include "qxlng_logic.h"
 
+/* Any edge beyond QXLNG_MONITOR_MAX_COORD: the position is garbage. */
+static bool qxlng_head_off_desktop(u32 top, u32 left, u32 bottom, u32 right)
+{
+	return max(left, right) > QXLNG_MONITOR_MAX_COORD ||
+	       max(top, bottom) > QXLNG_MONITOR_MAX_COORD;
+}
+
+const char *qxlng_monitors_head_check(const struct qxl_urect *r)
+{
+	u32 top = r->top, left = r->left, bottom = r->bottom, right = r->right;
+
+	if (qxlng_head_off_desktop(top, left, bottom, right))
+		return "edge beyond QXLNG_MONITOR_MAX_COORD";
+	if (right <= left || bottom <= top)
+		return "empty or inverted";
+	if (right - left > QXLNG_MONITOR_MAX_DIM ||
+	    bottom - top > QXLNG_MONITOR_MAX_DIM)
+		return "larger than 16384";
+	return NULL;
+}
+
 static void qxlng_head_from_urect(const struct qxl_urect *r,
 				  struct qxlng_head_rect *head)
 {
 	u32 top = r->top, left = r->left, bottom = r->bottom, right = r->right;
 
+	memset(head, 0, sizeof(*head));
+	if (qxlng_head_off_desktop(top, left, bottom, right))
+		return;		/* not even the position can be trusted */
 	head->x = left;
 	head->y = top;
-	if (right <= left || bottom <= top ||
-	    right - left > QXLNG_MONITOR_MAX_DIM ||
-	    bottom - top > QXLNG_MONITOR_MAX_DIM) {
-		head->w = 0;
-		head->h = 0;
+	if (qxlng_monitors_head_check(r))
 		return;
-	}
 	head->w = right - left;
 	head->h = bottom - top;
 }

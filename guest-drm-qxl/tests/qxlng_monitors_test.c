@@ -175,6 +175,87 @@ static void qxlng_monitors_converts_head(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, heads[0].y, c->top);
 }
 
+/* A position no desktop has: x or y near 2^32, or an edge past the limit. */
+struct far_head_case {
+	const char *name;
+	u32 left, top, right, bottom;
+};
+
+static const struct far_head_case far_head_cases[] = {
+	{ "x_near_u32_max_off", 0xfffff000, 0, 0xfffff400, 768 },
+	{ "y_near_u32_max_off", 0, 0xfffffc00, 1024, 0xffffffff },
+	{ "x_plus_width_past_max_coord_off", QXLNG_MONITOR_MAX_COORD - 1023, 0,
+	  QXLNG_MONITOR_MAX_COORD + 1, 768 },
+	{ "y_plus_height_past_max_coord_off", 0, 100, 1024,
+	  QXLNG_MONITOR_MAX_COORD + 1 },
+	{ "inverted_with_x_near_u32_max_off", 0xfffff000, 0, 16, 768 },
+	{ "inverted_with_y_near_u32_max_off", 0, 0xffffff00, 16, 768 },
+};
+
+static void far_head_desc(const struct far_head_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(far_head, far_head_cases, far_head_desc);
+
+static void qxlng_monitors_rejects_head_off_desktop(struct kunit *test)
+{
+	const struct far_head_case *c = test->param_value;
+	struct qxl_client_monitors_config *cfg = new_config(test);
+	struct qxlng_head_rect heads[2];
+	const char *why;
+
+	cfg->count = 2;
+	set_head(cfg, 0, c->left, c->top, c->right, c->bottom);
+	set_head(cfg, 1, 0, 0, 800, 600);
+	memset(heads, 0xa5, sizeof(heads));
+	KUNIT_ASSERT_EQ(test, qxlng_monitors_parse(cfg, crc_of(cfg), 2, heads),
+			2);
+	/* Nothing of the hostile head survives, not even its position. */
+	KUNIT_EXPECT_EQ(test, heads[0].x, 0u);
+	KUNIT_EXPECT_EQ(test, heads[0].y, 0u);
+	KUNIT_EXPECT_EQ(test, heads[0].w, 0u);
+	KUNIT_EXPECT_EQ(test, heads[0].h, 0u);
+	/* The other head is unaffected. */
+	KUNIT_EXPECT_EQ(test, heads[1].w, 800u);
+	KUNIT_EXPECT_EQ(test, heads[1].h, 600u);
+	why = qxlng_monitors_head_check(&cfg->heads[0]);
+	KUNIT_ASSERT_NOT_NULL(test, why);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(why, "MAX_COORD"),
+				  "reason '%s' does not name the limit", why);
+}
+
+/* The last pixel column/row allowed: kept. */
+static void qxlng_monitors_accepts_head_ending_at_max_coord(struct kunit *test)
+{
+	struct qxl_client_monitors_config *cfg = new_config(test);
+	struct qxlng_head_rect heads[1];
+
+	cfg->count = 1;
+	set_head(cfg, 0, QXLNG_MONITOR_MAX_COORD - 1024,
+		 QXLNG_MONITOR_MAX_COORD - 768, QXLNG_MONITOR_MAX_COORD,
+		 QXLNG_MONITOR_MAX_COORD);
+	KUNIT_ASSERT_EQ(test, qxlng_monitors_parse(cfg, crc_of(cfg), 1, heads),
+			1);
+	KUNIT_EXPECT_EQ(test, heads[0].x, (u32)QXLNG_MONITOR_MAX_COORD - 1024);
+	KUNIT_EXPECT_EQ(test, heads[0].y, (u32)QXLNG_MONITOR_MAX_COORD - 768);
+	KUNIT_EXPECT_EQ(test, heads[0].w, 1024u);
+	KUNIT_EXPECT_EQ(test, heads[0].h, 768u);
+	KUNIT_EXPECT_NULL(test, qxlng_monitors_head_check(&cfg->heads[0]));
+}
+
+static void qxlng_monitors_head_check_names_reason(struct kunit *test)
+{
+	struct qxl_urect empty = { .left = 10, .right = 10, .bottom = 5 };
+	struct qxl_urect big = { .right = 16385, .bottom = 5 };
+
+	KUNIT_EXPECT_NOT_NULL(test, strstr(qxlng_monitors_head_check(&empty),
+					   "empty"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(qxlng_monitors_head_check(&big),
+					   "16384"));
+}
+
 /* ---- qxlng_monitors_read: the re-read loop ---------------------------- */
 
 /* A fake ROM: the first 'torn' snapshots carry a wrong CRC. */
@@ -266,6 +347,10 @@ static struct kunit_case qxlng_monitors_cases[] = {
 	KUNIT_CASE(qxlng_monitors_clamps_count_to_max_heads),
 	KUNIT_CASE(qxlng_monitors_clamps_count_to_rom_array),
 	KUNIT_CASE_PARAM(qxlng_monitors_converts_head, head_gen_params),
+	KUNIT_CASE_PARAM(qxlng_monitors_rejects_head_off_desktop,
+			 far_head_gen_params),
+	KUNIT_CASE(qxlng_monitors_accepts_head_ending_at_max_coord),
+	KUNIT_CASE(qxlng_monitors_head_check_names_reason),
 	KUNIT_CASE(qxlng_monitors_read_first_snapshot_good),
 	KUNIT_CASE(qxlng_monitors_read_retries_torn_snapshots),
 	KUNIT_CASE(qxlng_monitors_read_gives_up_after_max_tries),
