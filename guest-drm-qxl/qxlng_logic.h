@@ -42,7 +42,8 @@ struct qxlng_rom_layout {
  *
  * Checks: magic; RAM header page-aligned, inside BAR0 with room for a
  * whole struct qxl_ram_header; surface0 area non-empty and below the RAM
- * header; memslot id/generation bit split usable; slot range within
+ * header; at least one surface (n_surfaces >= 1: the driver uses surface 0,
+ * the primary, and no other); memslot id/generation bit split usable; slot range within
  * QXL_NUM_MEMSLOTS.
  *
  * Returns 0, or -EINVAL (and *why set to a short static reason).

@@ -53,6 +53,11 @@ int qxlng_rom_check(const void *rom_bytes, size_t rom_size, u64 ram_bar_size,
 		qxlng_rom_reason(why, "surface0 area overlaps the RAM header");
 		return -EINVAL;
 	}
+	/* The driver draws into surface 0 (the primary) and no other. */
+	if (rom->n_surfaces < 1) {
+		qxlng_rom_reason(why, "n_surfaces is 0: no primary surface");
+		return -EINVAL;
+	}
 	if (!qxl_phys_offset_bits(rom->slot_id_bits, rom->slot_gen_bits) ||
 	    rom->slot_id_bits > 8 || rom->slot_gen_bits > 32) {
 		qxlng_rom_reason(why, "bad memslot id/generation bits");

@@ -97,6 +97,18 @@ static void qxlng_rom_check_accepts_null_why(struct kunit *test)
 			-EINVAL);
 }
 
+/* Surface 0 is all the driver uses: one surface is enough. */
+static void qxlng_rom_check_accepts_one_surface(struct kunit *test)
+{
+	struct qxl_rom *rom = make_rom(test);
+	struct qxlng_rom_layout l;
+
+	rom->n_surfaces = 1;
+	KUNIT_EXPECT_EQ(test, qxlng_rom_check(rom, TEST_ROM_SIZE,
+					      TEST_BAR0_SIZE, &l, NULL), 0);
+	KUNIT_EXPECT_EQ(test, l.n_surfaces, 1u);
+}
+
 static void qxlng_rom_check_accepts_ram_header_ending_at_bar_end(struct kunit *test)
 {
 	struct qxl_rom *rom = make_rom(test);
@@ -161,6 +173,11 @@ static void surface0_past_bar(struct qxl_rom *r, size_t *size)
 	r->surface0_area_size = 0xfffff000;
 }
 
+static void no_surfaces(struct qxl_rom *r, size_t *size)
+{
+	r->n_surfaces = 0;
+}
+
 static void slot_id_bits_zero(struct qxl_rom *r, size_t *size)
 {
 	r->slot_id_bits = 0;
@@ -211,6 +228,7 @@ static const struct bad_rom_case bad_rom_cases[] = {
 	{ "rejects_surface0_reaching_ram_header", surface0_reaches_ram_header,
 	  "surface0" },
 	{ "rejects_surface0_past_bar0_end", surface0_past_bar, "surface0" },
+	{ "rejects_zero_surfaces", no_surfaces, "n_surfaces" },
 	{ "rejects_zero_slot_id_bits", slot_id_bits_zero, "memslot" },
 	{ "rejects_slot_id_bits_above_8", slot_id_bits_too_wide, "memslot" },
 	{ "rejects_slot_bits_leaving_no_offset", slot_bits_leave_no_offset,
@@ -425,6 +443,7 @@ static void qxlng_modes_rejects_list_outside_rom(struct kunit *test)
 static struct kunit_case qxlng_rom_check_cases[] = {
 	KUNIT_CASE(qxlng_rom_check_accepts_qemu_layout),
 	KUNIT_CASE(qxlng_rom_check_accepts_null_why),
+	KUNIT_CASE(qxlng_rom_check_accepts_one_surface),
 	KUNIT_CASE(qxlng_rom_check_accepts_ram_header_ending_at_bar_end),
 	KUNIT_CASE_PARAM(qxlng_rom_check_rejects_hostile_rom,
 			 bad_rom_gen_params),
