@@ -18,7 +18,7 @@
 
 /* Put one command on the command (or cursor) ring and kick if asked. */
 static int qxlng_push(struct qxlng_device *qdev, bool cursor, u32 offset,
-		      u32 type)
+		      u32 type, u64 id)
 {
 	struct qxl_ram_header *ram = qdev->ram_header;
 	struct qxl_ring_header *hdr;
@@ -59,6 +59,7 @@ static int qxlng_push(struct qxlng_device *qdev, bool cursor, u32 offset,
 				   QXLNG_RING_WAIT);
 	}
 	memcpy(&items[qxl_ring_prod_slot(hdr, size)], &cmd, sizeof(cmd));
+	qxlng_release_pushed(qdev, id);
 	if (qxl_ring_push(hdr))
 		qxlng_io_write(qdev, port, 0);
 out:
@@ -83,7 +84,7 @@ static int qxlng_cmd_alloc(struct qxlng_device *qdev, u32 size, u32 *offset,
 static int qxlng_push_or_cancel(struct qxlng_device *qdev, bool cursor,
 				u32 offset, u32 type, u64 id)
 {
-	int ret = qxlng_push(qdev, cursor, offset, type);
+	int ret = qxlng_push(qdev, cursor, offset, type, id);
 
 	if (ret)
 		qxlng_release_cancel(qdev, id);

@@ -9,7 +9,8 @@
  *   qxlng_cmd.c      one function per device command
  *   qxlng_kms.c      CRTCs, planes, connectors, mode config
  *   qxlng_debugfs.c  debugfs state file
- *   qxlng_modes.c, qxlng_monitors.c, qxlng_damage.c: hardware-free logic
+ *   qxlng_modes.c, qxlng_monitors.c, qxlng_damage.c, qxlng_ring.c,
+ *   qxlng_async.c: hardware-free logic
  */
 #ifndef QXLNG_DRV_H
 #define QXLNG_DRV_H
@@ -72,6 +73,7 @@ struct qxlng_stats {
 	atomic_t alloc_failures;
 	atomic_t oom_notifies;
 	atomic_t io_timeouts;
+	atomic_t io_resets;
 };
 
 struct qxlng_device {
@@ -108,12 +110,15 @@ struct qxlng_device {
 	wait_queue_head_t display_wq;
 	wait_queue_head_t cursor_wq;
 
-	/* One async I/O at a time. */
+	/* One async I/O at a time (io_lock), tracked by async. */
 	struct mutex io_lock;
 	wait_queue_head_t io_wq;
-	atomic_t io_done;
+	atomic_t io_done;		/* IO_CMD interrupts seen */
+	struct qxlng_async async;	/* under io_lock */
 	bool stopping;
 	bool guest_bug;
+	/* The device was reset to recover: surface 0 must be recreated. */
+	bool primary_lost;
 
 	/* Modes from the ROM. */
 	struct qxlng_mode modes[QXLNG_MAX_MODES];
@@ -162,6 +167,8 @@ void qxlng_mem_free(struct qxlng_device *qdev, u32 offset, u32 size);
 int qxlng_release_add(struct qxlng_device *qdev, u32 offset, u32 size,
 		      u64 *id);
 void qxlng_release_cancel(struct qxlng_device *qdev, u64 id);
+void qxlng_release_pushed(struct qxlng_device *qdev, u64 id);
+void qxlng_release_reclaim_pushed(struct qxlng_device *qdev);
 int qxlng_release_collect(struct qxlng_device *qdev);
 void qxlng_release_work(struct work_struct *work);
 

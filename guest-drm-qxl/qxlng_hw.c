@@ -22,30 +22,106 @@ void qxlng_io_write(struct qxlng_device *qdev, unsigned int port, u8 val)
 	iowrite8(val, qdev->io + port);
 }
 
+static u32 qxlng_io_done(struct qxlng_device *qdev)
+{
+	return (u32)atomic_read(&qdev->io_done);
+}
+
+static int qxlng_add_memslot(struct qxlng_device *qdev, bool async);
+
+/*
+ * An async I/O that timed out never completed: reset the device (which
+ * also ends its pending operation) and set it up again the way
+ * qxlng_hw_init() left it.  Called with io_lock held.  Both ring locks
+ * keep commands off the rings meanwhile; what the rings held is dropped
+ * by the reset, so its memory is taken back.  Surface 0 is gone too:
+ * primary_lost makes the next commit create it again.
+ */
+static int qxlng_hw_recover(struct qxlng_device *qdev)
+{
+	struct qxl_ram_header *ram = qdev->ram_header;
+	int ret;
+
+	lockdep_assert_held(&qdev->io_lock);
+	atomic_inc(&qdev->stats.io_resets);
+	drm_warn(&qdev->drm,
+		 "async I/O never completed; resetting the device\n");
+	mutex_lock(&qdev->cmd_lock);
+	mutex_lock(&qdev->cursor_lock);
+	qxlng_io_write(qdev, QXL_IO_RESET, 0);
+	/* A handler still counting the old completion finishes first. */
+	synchronize_irq(qdev->pdev->irq);
+	qxlng_async_reset(&qdev->async, qxlng_io_done(qdev));
+	WRITE_ONCE(qdev->primary_lost, true);
+	qxlng_release_reclaim_pushed(qdev);
+	if (READ_ONCE(ram->magic) != QXL_RAM_MAGIC) {
+		drm_err(&qdev->drm, "bad RAM header magic after reset\n");
+		ret = -EIO;
+		goto out;
+	}
+	if (!READ_ONCE(qdev->stopping)) {
+		WRITE_ONCE(ram->int_mask, QXLNG_IRQ_MASK);
+		qxlng_io_write(qdev, QXL_IO_UPDATE_IRQ, 0);
+	}
+	ret = qxlng_add_memslot(qdev, false);
+	if (!ret)
+		WRITE_ONCE(qdev->guest_bug, false);
+out:
+	mutex_unlock(&qdev->cursor_lock);
+	mutex_unlock(&qdev->cmd_lock);
+	return ret;
+}
+
 /*
  * Start an async I/O and wait for its QXL_INTERRUPT_IO_CMD.  The device
- * accepts one at a time, hence io_lock.
+ * runs one at a time (io_lock).  Completions are counted, not just
+ * noticed (qxlng_async.c): after a timeout the next call first waits for
+ * the late completion, so it neither starts a second operation while the
+ * device still runs the first (a guest bug to the device) nor takes that
+ * completion for its own; if it never comes, the device is reset.
  */
 int qxlng_io_async(struct qxlng_device *qdev, unsigned int port, u8 val)
 {
-	int start;
-	long left;
+	struct qxlng_async *a = &qdev->async;
+	bool waited = false;
+	u32 target;
+	int ret = 0;
 
-	if (READ_ONCE(qdev->guest_bug))
-		return -EIO;
 	mutex_lock(&qdev->io_lock);
-	start = atomic_read(&qdev->io_done);
+	for (;;) {
+		enum qxlng_async_step step;
+
+		if (READ_ONCE(qdev->guest_bug)) {
+			ret = -EIO;
+			goto out;
+		}
+		step = qxlng_async_next(a, qxlng_io_done(qdev), waited);
+		if (step == QXLNG_ASYNC_ISSUE)
+			break;
+		if (step == QXLNG_ASYNC_WAIT) {
+			wait_event_timeout(qdev->io_wq,
+					   qxlng_async_reached(qxlng_io_done(qdev),
+							       a->issued),
+					   QXLNG_IO_TIMEOUT);
+			waited = true;
+			continue;
+		}
+		ret = qxlng_hw_recover(qdev);
+		if (ret)
+			goto out;
+	}
+	target = qxlng_async_start(a);
 	qxlng_io_write(qdev, port, val);
-	left = wait_event_timeout(qdev->io_wq,
-				  atomic_read(&qdev->io_done) != start,
-				  QXLNG_IO_TIMEOUT);
-	mutex_unlock(&qdev->io_lock);
-	if (!left) {
+	if (!wait_event_timeout(qdev->io_wq,
+				qxlng_async_reached(qxlng_io_done(qdev), target),
+				QXLNG_IO_TIMEOUT)) {
 		atomic_inc(&qdev->stats.io_timeouts);
 		drm_err(&qdev->drm, "async I/O port %u timed out\n", port);
-		return -ETIMEDOUT;
+		ret = -ETIMEDOUT;
 	}
-	return 0;
+out:
+	mutex_unlock(&qdev->io_lock);
+	return ret;
 }
 
 static irqreturn_t qxlng_irq(int irq, void *arg)
@@ -166,18 +242,23 @@ static int qxlng_check_rom(struct qxlng_device *qdev)
 	return 0;
 }
 
-static int qxlng_add_memslot(struct qxlng_device *qdev)
+/* Memslot over BAR0 below the RAM header (sync only while recovering). */
+static int qxlng_add_memslot(struct qxlng_device *qdev, bool async)
 {
 	struct qxl_ram_header *ram = qdev->ram_header;
 	const struct qxl_rom *rom = (const struct qxl_rom *)qdev->rom_live;
 	struct qxlng_rom_layout *l = &qdev->layout;
-	int ret;
+	int ret = 0;
 
 	qdev->slot_id = l->slots_start;
 	WRITE_ONCE(ram->mem_slot.mem_start, qdev->ram_bus);
 	WRITE_ONCE(ram->mem_slot.mem_end,
 		   qdev->ram_bus + l->ram_header_offset);
-	ret = qxlng_io_async(qdev, QXL_IO_MEMSLOT_ADD_ASYNC, qdev->slot_id);
+	if (async)
+		ret = qxlng_io_async(qdev, QXL_IO_MEMSLOT_ADD_ASYNC,
+				     qdev->slot_id);
+	else
+		qxlng_io_write(qdev, QXL_IO_MEMSLOT_ADD, qdev->slot_id);
 	if (ret)
 		return ret;
 	/* The generation is only valid after the add. */
@@ -237,6 +318,7 @@ int qxlng_hw_init(struct qxlng_device *qdev)
 
 	WRITE_ONCE(ram->int_pending, 0);
 	WRITE_ONCE(ram->int_mask, QXLNG_IRQ_MASK);
+	qxlng_async_init(&qdev->async, qxlng_io_done(qdev));
 	ret = devm_request_irq(&pdev->dev, pdev->irq, qxlng_irq, IRQF_SHARED,
 			       QXLNG_DRIVER_NAME, qdev);
 	if (ret) {
@@ -248,5 +330,5 @@ int qxlng_hw_init(struct qxlng_device *qdev)
 		return ret;
 	qxlng_io_write(qdev, QXL_IO_UPDATE_IRQ, 0);
 
-	return qxlng_add_memslot(qdev);
+	return qxlng_add_memslot(qdev, true);
 }

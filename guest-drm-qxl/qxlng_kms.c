@@ -109,6 +109,9 @@ static void qxlng_layout_update(struct qxlng_device *qdev)
 
 	qxlng_layout_compute(qdev, NULL, &lay);
 	mutex_lock(&qdev->layout_lock);
+	/* A device reset (qxlng_hw_recover) destroyed surface 0. */
+	if (READ_ONCE(qdev->primary_lost))
+		qdev->primary_created = false;
 	recreate = !lay.count || !qdev->primary_created ||
 		   lay.width != qdev->primary_width ||
 		   lay.height != qdev->primary_height;
@@ -122,6 +125,8 @@ static void qxlng_layout_update(struct qxlng_device *qdev)
 			drm_err(&qdev->drm, "creating the %ux%u primary failed: %d\n",
 				lay.width, lay.height, ret);
 		} else {
+			/* A reset during the call came before the create. */
+			WRITE_ONCE(qdev->primary_lost, false);
 			qdev->primary_created = true;
 			qdev->primary_width = lay.width;
 			qdev->primary_height = lay.height;
@@ -264,7 +269,8 @@ static void qxlng_primary_atomic_update(struct drm_plane *plane,
 	if (!fb || !ps->visible || !ps->crtc)
 		return;
 	out = qxlng_output_of_crtc(ps->crtc);
-	if (!qdev->primary_created || shadow->data[0].is_iomem)
+	if (!qdev->primary_created || READ_ONCE(qdev->primary_lost) ||
+	    shadow->data[0].is_iomem)
 		return;
 	if (!drm_dev_enter(plane->dev, &idx))
 		return;

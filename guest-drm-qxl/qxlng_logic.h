@@ -196,4 +196,57 @@ typedef void (*qxlng_release_take_fn)(void *ctx, u64 id);
 int qxlng_release_ring_drain(struct qxl_release_ring *ring, unsigned int max,
 			     qxlng_release_take_fn take, void *ctx);
 
+/* ------------------------------------------------------------------ */
+/* Async I/O bookkeeping (qxlng_async.c)                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The device runs one async I/O (QXL_IO_*_ASYNC) at a time and signals
+ * each completion with QXL_INTERRUPT_IO_CMD; the IRQ handler counts them
+ * in a u32 ("done", wraps).  An operation that timed out is still
+ * pending in the device: its late completion must not end the wait of a
+ * later operation, and starting another one while it is pending is a
+ * guest bug in the device's eyes.  The caller serialises all calls.
+ *
+ * Use: step = qxlng_async_next(a, done, false); on QXLNG_ASYNC_WAIT wait
+ * (bounded) until qxlng_async_reached(done, a->issued) and call it again
+ * with waited = true; on QXLNG_ASYNC_RESET reset the device and call
+ * qxlng_async_reset(); on QXLNG_ASYNC_ISSUE target = qxlng_async_start(a),
+ * start the operation and wait until qxlng_async_reached(done, target).
+ */
+struct qxlng_async {
+	u32 issued;	/* operations started (the completion count wanted) */
+	u32 spurious;	/* completions no operation was waiting for */
+	u32 resets;	/* device resets after a lost completion */
+};
+
+enum qxlng_async_step {
+	QXLNG_ASYNC_ISSUE,	/* the device is idle: start the operation */
+	QXLNG_ASYNC_WAIT,	/* an earlier operation is still pending */
+	QXLNG_ASYNC_RESET,	/* it never completed: reset the device */
+};
+
+/* Start bookkeeping with the IRQ handler's current count. */
+void qxlng_async_init(struct qxlng_async *a, u32 done);
+
+/*
+ * What to do before starting an operation, given the completion count
+ * and whether the caller already waited for a pending one.  Completions
+ * beyond the operations started are counted in a->spurious and dropped.
+ */
+enum qxlng_async_step qxlng_async_next(struct qxlng_async *a, u32 done,
+				       bool waited);
+
+/* Account one started operation; returns the count that completes it. */
+u32 qxlng_async_start(struct qxlng_async *a);
+
+/* Has the completion count reached target?  (Wrap-safe.) */
+bool qxlng_async_reached(u32 done, u32 target);
+
+/*
+ * The device was reset (and the IRQ handler synchronised): nothing is
+ * pending any more, done is the handler's count now.
+ */
+void qxlng_async_reset(struct qxlng_async *a, u32 done);
+
 #endif /* QXLNG_LOGIC_H */

@@ -29,6 +29,7 @@
 struct qxlng_release {
 	u32 offset;
 	u32 size;
+	bool pushed;	/* on a ring: the device owns it (ring lock) */
 };
 
 int qxlng_mem_init(struct qxlng_device *qdev)
@@ -124,6 +125,7 @@ int qxlng_release_add(struct qxlng_device *qdev, u32 offset, u32 size,
 		return -ENOMEM;
 	rel->offset = offset;
 	rel->size = size;
+	rel->pushed = false;
 	ret = xa_alloc(&qdev->releases, &index, rel, xa_limit_31b, GFP_KERNEL);
 	if (ret) {
 		kfree(rel);
@@ -142,6 +144,39 @@ void qxlng_release_cancel(struct qxlng_device *qdev, u64 id)
 		return;
 	qxlng_mem_free(qdev, rel->offset, rel->size);
 	kfree(rel);
+}
+
+/* Called with the ring's lock held, once the command is on the ring. */
+void qxlng_release_pushed(struct qxlng_device *qdev, u64 id)
+{
+	struct qxlng_release *rel = xa_load(&qdev->releases, id);
+
+	if (rel)
+		rel->pushed = true;
+}
+
+/*
+ * The device was reset, which drops every command it had: take back
+ * what was pushed.  Commands allocated but not pushed yet still belong
+ * to their senders.  Called with both ring locks held.
+ */
+void qxlng_release_reclaim_pushed(struct qxlng_device *qdev)
+{
+	struct qxlng_release *rel;
+	unsigned long id;
+
+	lockdep_assert_held(&qdev->cmd_lock);
+	lockdep_assert_held(&qdev->cursor_lock);
+	mutex_lock(&qdev->release_lock);
+	xa_for_each(&qdev->releases, id, rel) {
+		if (!rel->pushed)
+			continue;
+		xa_erase(&qdev->releases, id);
+		qxlng_mem_free(qdev, rel->offset, rel->size);
+		kfree(rel);
+	}
+	mutex_unlock(&qdev->release_lock);
+	wake_up_all(&qdev->release_wq);
 }
 
 /* Free one chain; returns the number of commands freed. */
