@@ -21,11 +21,15 @@ Cases:
   hostile-guest            garbage through the BARs from guest userspace:
                            QEMU keeps running, the device resets, a driver
                            then works
+  make-run                 scripts/qemu/run-demo (make run) gets to
+                           "connect with", a client sees the console, Ctrl-C
+                           stops it
 Prints TAP; exits 1 on failure.  Needs /usr/bin/python3 (PIL, gi).
 """
 
 import argparse
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -267,14 +271,13 @@ def case_spice_key(args, tap):
     port = free_port()
     with spice_guest(args, "spice-key", "qxl", port) as g:
         load_driver(g, "qxl")
-        # Raw mode on the active VT: one key press is one byte.
-        g.run("stty -F /dev/tty1 raw -echo; "
-              "dd if=/dev/tty1 of=/tmp/key bs=1 count=1 2>/dev/null & "
+        # The active VT, line by line: 'a' then Enter gives the line "a".
+        g.run("stty -F /dev/tty1 -echo; head -n 1 /dev/tty1 > /tmp/key & "
               "KEY=$!; sleep 1")
-        r = spice_client(port, "key", "0x1e")       # 'a'
-        tap.ok(r.returncode == 0, "spice_client_sent_key", r.stdout.strip())
-        got = g.run("i=0; while kill -0 $KEY 2>/dev/null && [ $i -lt 50 ];"
-                    " do sleep 0.1; i=$((i+1)); done; cat /tmp/key; echo")
+        r = spice_client(port, "key", "0x1e,0x1c")      # 'a', Enter
+        tap.ok(r.returncode == 0, "spice_client_sent_keys", r.stdout.strip())
+        got = g.run("i=0; while kill -0 $KEY 2>/dev/null && [ $i -lt 100 ];"
+                    " do sleep 0.1; i=$((i+1)); done; cat /tmp/key")
         tap.ok(got.strip() == "a", "guest_read_key_a_from_spice_client",
                "guest read %r" % got.strip())
 
@@ -324,7 +327,56 @@ def case_hostile(args, tap):
         tap.ok(g.alive(), "system_reset_after_garbage_boots_again")
 
 
+def case_make_run(args, tap):
+    """What `make run` does (scripts/qemu/run-demo): it must get to
+    "connect with", and a client must see the guest's console."""
+    port = free_port()
+    work = os.path.join(args.work, "case-make-run")
+    demo = subprocess.Popen([os.path.join(TOP, "scripts", "qemu", "run-demo"),
+                             "--qemu", args.qemu, "--port", str(port),
+                             "--work", work],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, start_new_session=True)
+    try:
+        out, line = "", ""
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            line = demo.stdout.readline()
+            if not line:
+                break
+            out += line
+            if line.startswith("connect with:"):
+                break
+        tap.ok(line.strip() == "connect with: remote-viewer "
+               "spice://127.0.0.1:%d" % port, "make_run_prints_connect_with",
+               out[-300:])
+        # The console shows once qxlng.ko is up and the shell is there.
+        shot, text = None, 0
+        for _ in range(60):
+            shot = spicy_screenshot(port, os.path.join(work, "client.ppm"))
+            if shot.size == (1024, 768):
+                top = shot.crop((0, 0, 1024, 48)).convert("L")
+                text = sum(1 for v in top.getdata() if v > 64)
+                if text > 200:
+                    break
+            time.sleep(2)
+        tap.ok(shot is not None and shot.size == (1024, 768),
+               "client_sees_qxlng_native_mode_1024x768",
+               "size %s" % (shot.size if shot else None,))
+        tap.ok(text > 200, "client_sees_console_text", "%d lit pixels" % text)
+    finally:
+        os.killpg(demo.pid, signal.SIGINT)
+        try:
+            demo.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(demo.pid, signal.SIGKILL)
+            demo.wait()
+    tap.ok(demo.returncode == 0, "ctrl_c_stops_make_run",
+           "exit status %s" % demo.returncode)
+
+
 CASES = {
+    "make-run": case_make_run,
     "stock-qxl-on-qxlng-vga": case_stock_qxl,
     "qxlng-on-qxlng-vga": case_qxlng,
     "spice-screenshot": case_spice_screenshot,

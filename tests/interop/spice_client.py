@@ -1,11 +1,11 @@
 #!/usr/bin/python3
 """spice_client.py: a scripted SpiceClientGLib client for the interop tests.
 
-    spice_client.py --port P [--host H] [--password PW] key SCANCODE
+    spice_client.py --port P [--host H] [--password PW] key SCANCODE[,...]
     spice_client.py --port P [--host H] [--password PW] resize WxH
 
-key     press and release one key (PC/XT set-1 scancode, e.g. 0x1e = 'a')
-        once the inputs channel is open
+key     press and release keys (PC/XT set-1 scancodes, e.g. 0x1e = 'a',
+        0x1c = Enter) once the inputs channel is open
 resize  ask for display 0 to be WxH (a monitors config, as when the client
         window is resized) once the main channel says the agent is there
 Exits 0 when the message was sent, 1 on a connection error or timeout.
@@ -43,10 +43,11 @@ def main():
         GLib.timeout_add(500, loop.quit)    # let the message go out
 
     def send_key(channel):
-        code = int(args.arg, 0)
-        channel.key_press(code)
-        channel.key_release(code)
-        finish(0, "key 0x%x sent" % code)
+        codes = [int(c, 0) for c in args.arg.split(",")]
+        for code in codes:
+            channel.key_press(code)
+            channel.key_release(code)
+        finish(0, "keys %s sent" % args.arg)
 
     def try_resize(channel):
         if not channel.get_property("agent-connected"):
