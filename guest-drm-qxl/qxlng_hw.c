@@ -127,42 +127,44 @@ out:
 static irqreturn_t qxlng_irq(int irq, void *arg)
 {
 	struct qxlng_device *qdev = arg;
-	u32 pending;
+	u32 pending, plan;
 
 	pending = xchg(&qdev->ram_header->int_pending, 0);
-	if (!pending)
+	plan = qxlng_irq_plan(pending, READ_ONCE(qdev->stopping));
+	if (!plan)
 		return IRQ_NONE;
 
 	atomic_inc(&qdev->stats.irqs);
-	if (pending & QXL_INTERRUPT_DISPLAY) {
+	if (plan & QXLNG_IRQ_WAKE_DISPLAY) {
 		atomic_inc(&qdev->stats.irq_display);
 		wake_up_all(&qdev->display_wq);
 	}
-	if (pending & QXL_INTERRUPT_CURSOR) {
+	if (plan & QXLNG_IRQ_WAKE_CURSOR) {
 		atomic_inc(&qdev->stats.irq_cursor);
 		wake_up_all(&qdev->cursor_wq);
 	}
-	if ((pending & (QXL_INTERRUPT_DISPLAY | QXL_INTERRUPT_CURSOR)) &&
-	    !READ_ONCE(qdev->stopping))
+	if (plan & QXLNG_IRQ_COLLECT_RELEASES)
 		schedule_work(&qdev->release_work);
-	if (pending & QXL_INTERRUPT_IO_CMD) {
+	if (plan & QXLNG_IRQ_IO_DONE) {
 		atomic_inc(&qdev->stats.irq_io_cmd);
 		atomic_inc(&qdev->io_done);
 		wake_up_all(&qdev->io_wq);
 	}
-	if (pending & QXL_INTERRUPT_ERROR) {
+	if (plan & QXLNG_IRQ_GUEST_BUG) {
 		atomic_inc(&qdev->stats.irq_error);
 		WRITE_ONCE(qdev->guest_bug, true);
 		drm_err_ratelimited(&qdev->drm,
 				    "device reports a guest bug; commands stop until reset\n");
 	}
-	if ((pending & QXL_INTERRUPT_CLIENT_MONITORS_CONFIG) &&
-	    !READ_ONCE(qdev->stopping)) {
+	if (plan & QXLNG_IRQ_CLIENT_CONFIG) {
 		atomic_inc(&qdev->stats.irq_client_monitors);
 		schedule_work(&qdev->client_monitors_work);
 	}
-	WRITE_ONCE(qdev->ram_header->int_mask, QXLNG_IRQ_MASK);
-	qxlng_io_write(qdev, QXL_IO_UPDATE_IRQ, 0);
+	/* Unload clears int_mask: then leave it cleared. */
+	if (plan & QXLNG_IRQ_REARM)
+		WRITE_ONCE(qdev->ram_header->int_mask, QXLNG_IRQ_MASK);
+	if (plan & QXLNG_IRQ_UPDATE_LINE)
+		qxlng_io_write(qdev, QXL_IO_UPDATE_IRQ, 0);
 	return IRQ_HANDLED;
 }
 
@@ -274,6 +276,8 @@ static void qxlng_hw_quiesce(void *data)
 	struct qxlng_device *qdev = data;
 
 	WRITE_ONCE(qdev->stopping, true);
+	/* A handler that saw stopping == false re-arms before we clear. */
+	synchronize_irq(qdev->pdev->irq);
 	WRITE_ONCE(qdev->ram_header->int_mask, 0);
 	/* Reset drops every command, surface and memslot on the device. */
 	qxlng_io_write(qdev, QXL_IO_RESET, 0);

@@ -13,6 +13,7 @@
 #ifndef QXLNG_LOGIC_H
 #define QXLNG_LOGIC_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <qxl/qxl_abi.h>
 
@@ -248,5 +249,27 @@ bool qxlng_async_reached(u32 done, u32 target);
  * pending any more, done is the handler's count now.
  */
 void qxlng_async_reset(struct qxlng_async *a, u32 done);
+
+/* ------------------------------------------------------------------ */
+/* Interrupt handling plan (qxlng_irq_plan.c)                          */
+/* ------------------------------------------------------------------ */
+
+#define QXLNG_IRQ_WAKE_DISPLAY		BIT(0)	/* command ring waiters */
+#define QXLNG_IRQ_WAKE_CURSOR		BIT(1)	/* cursor ring waiters */
+#define QXLNG_IRQ_IO_DONE		BIT(2)	/* count an async completion */
+#define QXLNG_IRQ_GUEST_BUG		BIT(3)	/* the device flagged an error */
+#define QXLNG_IRQ_COLLECT_RELEASES	BIT(4)	/* schedule release work */
+#define QXLNG_IRQ_CLIENT_CONFIG		BIT(5)	/* schedule the config re-read */
+#define QXLNG_IRQ_REARM			BIT(6)	/* write int_mask back */
+#define QXLNG_IRQ_UPDATE_LINE		BIT(7)	/* QXL_IO_UPDATE_IRQ */
+
+/*
+ * The QXLNG_IRQ_* actions for the interrupts in pending (0: not ours).
+ * Every plan for a non-zero pending includes QXLNG_IRQ_UPDATE_LINE (the
+ * device then lowers its level-triggered line).  While the driver is
+ * stopping (unload clears int_mask) the handler only wakes waiters and
+ * counts: no work is scheduled and int_mask is not written back.
+ */
+u32 qxlng_irq_plan(u32 pending, bool stopping);
 
 #endif /* QXLNG_LOGIC_H */
