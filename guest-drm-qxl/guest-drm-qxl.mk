@@ -123,4 +123,52 @@ $(GUEST_HOSTTEST): $(TOP)/guest-drm-qxl/hosttest/qxlng_release_drain_test.c \
 check-guest-logic-host: $(GUEST_HOSTTEST)
 	$(GUEST_HOSTTEST)
 
-CHECKS += check-guest-logic-host
+CHECKS += check-guest-logic-host check-guest-kunit-modules
+
+# qxlng.ko and its KUnit suites both as modules, the way a kernel tree
+# with DRM_QXLNG=m and DRM_QXLNG_KUNIT_TEST=m builds them: the suites must
+# link against the logic in qxlng.ko (namespace QXLNG_KUNIT; Linux 6.1 has
+# no EXPORT_SYMBOL_IF_KUNIT).  Debian's kernel has no KUnit, so modpost
+# only warns (KBUILD_MODPOST_WARN) about kunit_* symbols; any other
+# undefined symbol, or a namespace not imported, fails the check.
+GUEST_KMOD_DIR := $(BUILD)/guest-kunit-modules
+GUEST_KMOD_SRC := $(GUEST_KMOD_DIR)/guest-drm-qxl
+GUEST_KMOD_LOG := $(GUEST_KMOD_DIR)/build.log
+
+.PHONY: check-guest-kunit-modules
+check-guest-kunit-modules:
+	@$(DEPS) kernel
+	@test -n "$(KDIR)" || { echo "guest: no kernel headers (KDIR)"; exit 1; }
+	@mkdir -p $(GUEST_KMOD_SRC) $(GUEST_KMOD_DIR)/include/qxl
+	@rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*' \
+		--exclude '*.mod*' --exclude 'modules.order' \
+		--exclude 'Module.symvers' --exclude '*.mk' \
+		$(TOP)/guest-drm-qxl/ $(GUEST_KMOD_SRC)/
+	@cp $(TOP)/include/qxl/qxl_abi.h $(GUEST_KMOD_DIR)/include/qxl/
+	@nice $(MAKE) -C $(KDIR) M=$(GUEST_KMOD_SRC) CONFIG_DRM_QXLNG=m \
+		CONFIG_DRM_QXLNG_KUNIT_TEST=m KBUILD_MODPOST_WARN=1 \
+		KCFLAGS=-DCONFIG_DRM_QXLNG_KUNIT_TEST_MODULE=1 modules \
+		> $(GUEST_KMOD_LOG) 2>&1 || { cat $(GUEST_KMOD_LOG); exit 1; }
+	@bad=$$(sed -n 's/.*modpost: "\([^"]*\)" \[\(.*\)\] undefined!.*/\1 (\2)/p' \
+		$(GUEST_KMOD_LOG) | grep -v '^_*kunit_' ; \
+		grep -E 'does not import|namespace' $(GUEST_KMOD_LOG)); \
+	if [ -n "$$bad" ]; then \
+		echo "$$bad"; \
+		echo "check-guest-kunit-modules: the suites do not link against qxlng.ko"; \
+		exit 1; \
+	fi
+	@n=$$(ls $(GUEST_KMOD_SRC)/tests/*_test.ko | wc -l); \
+	want=$$(ls $(TOP)/guest-drm-qxl/tests/*_test.c | wc -l); \
+	[ "$$n" = "$$want" ] || { echo "check-guest-kunit-modules: $$n of $$want test modules built"; exit 1; }
+	@for f in $(GUEST_KMOD_SRC)/tests/*_test.ko; do \
+		syms=$$(nm -u $$f | awk '{print $$2}' | grep '^qxlng_') || continue; \
+		[ "$$(/sbin/modinfo -F import_ns $$f)" = QXLNG_KUNIT ] || \
+			{ echo "$$f uses $$syms without importing QXLNG_KUNIT"; exit 1; }; \
+		for s in $$syms; do \
+			grep -qP "^0x[0-9a-f]+\t$$s\t.*\tEXPORT_SYMBOL_GPL\tQXLNG_KUNIT$$" \
+				$(GUEST_KMOD_SRC)/Module.symvers || \
+				{ echo "$$s ($$f) not exported in namespace QXLNG_KUNIT"; exit 1; }; \
+		done; \
+		echo "$${f##*/}: $$(echo $$syms | wc -w) qxlng symbols from qxlng.ko (QXLNG_KUNIT)"; \
+	done
+	@echo "check-guest-kunit-modules: every suite links against qxlng.ko"

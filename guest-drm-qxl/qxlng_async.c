@@ -21,12 +21,14 @@ void qxlng_async_init(struct qxlng_async *a, u32 done)
 	a->spurious = 0;
 	a->resets = 0;
 }
+EXPORT_SYMBOL_IF_QXLNG_KUNIT(qxlng_async_init);
 
 bool qxlng_async_reached(u32 done, u32 target)
 {
 	/* Serial number arithmetic: the counters wrap. */
 	return (s32)(done - target) >= 0;
 }
+EXPORT_SYMBOL_IF_QXLNG_KUNIT(qxlng_async_reached);
 
 enum qxlng_async_step qxlng_async_next(struct qxlng_async *a, u32 done,
 				       bool waited)
@@ -39,14 +41,17 @@ enum qxlng_async_step qxlng_async_next(struct qxlng_async *a, u32 done,
 	}
 	return waited ? QXLNG_ASYNC_RESET : QXLNG_ASYNC_WAIT;
 }
+EXPORT_SYMBOL_IF_QXLNG_KUNIT(qxlng_async_next);
 
 u32 qxlng_async_start(struct qxlng_async *a)
 {
 	return ++a->issued;
 }
+EXPORT_SYMBOL_IF_QXLNG_KUNIT(qxlng_async_start);
 
 void qxlng_async_reset(struct qxlng_async *a, u32 done)
 {
 	a->issued = done;
 	a->resets++;
 }
+EXPORT_SYMBOL_IF_QXLNG_KUNIT(qxlng_async_reset);

@@ -79,6 +79,7 @@ unsigned int qxlng_damage_to_rects(const struct qxlng_damage_rect *in,
 	}
 	return n;
 }
+EXPORT_SYMBOL_IF_QXLNG_KUNIT(qxlng_damage_to_rects);
 
 u32 qxlng_damage_band_lines(u32 width, u32 max_bytes)
 {
@@ -88,6 +89,7 @@ u32 qxlng_damage_band_lines(u32 width, u32 max_bytes)
 		return 0;
 	return max_bytes / stride;
 }
+EXPORT_SYMBOL_IF_QXLNG_KUNIT(qxlng_damage_band_lines);
 
 bool qxlng_bitmap_size(u32 width, u32 height, u32 *stride, u32 *size)
 {
@@ -100,3 +102,4 @@ bool qxlng_bitmap_size(u32 width, u32 height, u32 *stride, u32 *size)
 	*size = total;
 	return true;
 }
+EXPORT_SYMBOL_IF_QXLNG_KUNIT(qxlng_bitmap_size);

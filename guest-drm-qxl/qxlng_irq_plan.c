@@ -31,3 +31,4 @@ u32 qxlng_irq_plan(u32 pending, bool stopping)
 		plan |= QXLNG_IRQ_CLIENT_CONFIG;
 	return plan | QXLNG_IRQ_REARM;
 }
+EXPORT_SYMBOL_IF_QXLNG_KUNIT(qxlng_irq_plan);

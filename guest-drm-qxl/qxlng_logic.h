@@ -17,6 +17,22 @@
 #include <linux/types.h>
 #include <qxl/qxl_abi.h>
 
+/*
+ * When the KUnit suites are modules of their own
+ * (CONFIG_DRM_QXLNG_KUNIT_TEST=m, qxlng built in or a module) they link
+ * against these functions in qxlng: export them, GPL-only, in namespace
+ * QXLNG_KUNIT (the suites import it).  Linux 6.1 has no
+ * EXPORT_SYMBOL_IF_KUNIT (6.2).  Otherwise nothing is exported: built-in
+ * suites need no exports, and without the suites nothing should link to
+ * qxlng's internals.
+ */
+#ifdef CONFIG_DRM_QXLNG_KUNIT_TEST_MODULE
+#include <linux/export.h>
+#define EXPORT_SYMBOL_IF_QXLNG_KUNIT(sym)	EXPORT_SYMBOL_NS_GPL(sym, QXLNG_KUNIT)
+#else
+#define EXPORT_SYMBOL_IF_QXLNG_KUNIT(sym)
+#endif
+
 /* ------------------------------------------------------------------ */
 /* ROM: layout validation and the mode list (qxlng_modes.c)            */
 /* ------------------------------------------------------------------ */

@@ -81,6 +81,7 @@ int qxlng_rom_check(const void *rom_bytes, size_t rom_size, u64 ram_bar_size,
 	layout->slot_gen_bits = rom->slot_gen_bits;
 	return 0;
 }
+EXPORT_SYMBOL_IF_QXLNG_KUNIT(qxlng_rom_check);
 
 static bool qxlng_mode_usable(const struct qxl_mode *m)
 {
@@ -151,3 +152,4 @@ int qxlng_rom_parse_modes(const void *rom_bytes, size_t rom_size,
 	}
 	return n;
 }
+EXPORT_SYMBOL_IF_QXLNG_KUNIT(qxlng_rom_parse_modes);

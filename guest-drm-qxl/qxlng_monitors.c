@@ -34,6 +34,7 @@ const char *qxlng_monitors_head_check(const struct qxl_urect *r)
 		return "larger than 16384";
 	return NULL;
 }
+EXPORT_SYMBOL_IF_QXLNG_KUNIT(qxlng_monitors_head_check);
 
 static void qxlng_head_from_urect(const struct qxl_urect *r,
 				  struct qxlng_head_rect *head)
@@ -66,6 +67,7 @@ int qxlng_monitors_parse(const struct qxl_client_monitors_config *cfg,
 		qxlng_head_from_urect(&cfg->heads[i], &heads[i]);
 	return count;
 }
+EXPORT_SYMBOL_IF_QXLNG_KUNIT(qxlng_monitors_parse);
 
 int qxlng_monitors_read(qxlng_monitors_read_fn read, void *ctx,
 			unsigned int max_tries,
@@ -85,3 +87,4 @@ int qxlng_monitors_read(qxlng_monitors_read_fn read, void *ctx,
 	}
 	return -EBADMSG;
 }
+EXPORT_SYMBOL_IF_QXLNG_KUNIT(qxlng_monitors_read);

@@ -36,3 +36,4 @@ int qxlng_release_ring_drain(struct qxl_release_ring *ring, unsigned int max,
 	}
 	return n;
 }
+EXPORT_SYMBOL_IF_QXLNG_KUNIT(qxlng_release_ring_drain);

@@ -220,4 +220,4 @@ kunit_test_suite(qxlng_async_suite);
 
 MODULE_DESCRIPTION("KUnit tests for qxlng's async I/O bookkeeping");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS(QXLNG_KUNIT);

@@ -288,4 +288,4 @@ kunit_test_suite(qxlng_damage_suite);
 
 MODULE_DESCRIPTION("KUnit tests for qxlng's damage clipping");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS(QXLNG_KUNIT);

@@ -90,4 +90,4 @@ kunit_test_suite(qxlng_irq_plan_suite);
 
 MODULE_DESCRIPTION("KUnit tests for qxlng's interrupt handling plan");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS(QXLNG_KUNIT);

@@ -476,4 +476,4 @@ kunit_test_suites(&qxlng_rom_check_suite, &qxlng_modes_suite);
 
 MODULE_DESCRIPTION("KUnit tests for qxlng's ROM checks and mode list");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS(QXLNG_KUNIT);

@@ -367,4 +367,4 @@ kunit_test_suite(qxlng_monitors_suite);
 
 MODULE_DESCRIPTION("KUnit tests for qxlng's client monitors config");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS(QXLNG_KUNIT);

@@ -208,4 +208,4 @@ kunit_test_suite(qxlng_release_ring_suite);
 
 MODULE_DESCRIPTION("KUnit tests for qxlng's release ring drain");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS(QXLNG_KUNIT);
