@@ -91,28 +91,44 @@ static int qxlng_push_or_cancel(struct qxlng_device *qdev, bool cursor,
 	return ret;
 }
 
-int qxlng_cmd_create_primary(struct qxlng_device *qdev, u32 width,
-			     u32 height)
-{
-	struct qxl_surface_create cs = { 0 };
-	u32 stride, size;
+struct qxlng_primary_args {
+	u32 width;
+	u32 height;
+	u32 stride;
+};
 
-	if (!qxlng_bitmap_size(width, height, &stride, &size) ||
-	    size > qdev->layout.surface0_size || !size)
-		return -EINVAL;
-	cs.width = width;
-	cs.height = height;
-	cs.stride = stride;
+static void qxlng_create_primary_setup(struct qxlng_device *qdev,
+				       const void *arg)
+{
+	const struct qxlng_primary_args *p = arg;
+	struct qxl_surface_create cs = { 0 };
+
+	cs.width = p->width;
+	cs.height = p->height;
+	cs.stride = p->stride;
 	cs.format = QXL_SURFACE_FMT_32_xRGB;
 	cs.type = QXL_SURF_TYPE_PRIMARY;
 	cs.mem = qxlng_phys(qdev, 0);
 	memcpy(&qdev->ram_header->create_surface, &cs, sizeof(cs));
-	return qxlng_io_async(qdev, QXL_IO_CREATE_PRIMARY_ASYNC, 0);
+}
+
+int qxlng_cmd_create_primary(struct qxlng_device *qdev, u32 width,
+			     u32 height)
+{
+	struct qxlng_primary_args p = { .width = width, .height = height };
+	u32 size;
+
+	if (!qxlng_bitmap_size(width, height, &p.stride, &size) ||
+	    size > qdev->layout.surface0_size || !size)
+		return -EINVAL;
+	return qxlng_io_async(qdev, QXL_IO_CREATE_PRIMARY_ASYNC, 0,
+			      qxlng_create_primary_setup, &p);
 }
 
 int qxlng_cmd_destroy_primary(struct qxlng_device *qdev)
 {
-	return qxlng_io_async(qdev, QXL_IO_DESTROY_PRIMARY_ASYNC, 0);
+	return qxlng_io_async(qdev, QXL_IO_DESTROY_PRIMARY_ASYNC, 0, NULL,
+			      NULL);
 }
 
 /* Layout of one DRAW_COPY allocation. */
@@ -305,6 +321,13 @@ int qxlng_cmd_cursor_hide(struct qxlng_device *qdev)
 	return qxlng_cursor_simple(qdev, QXL_CURSOR_HIDE, 0, 0);
 }
 
+static void qxlng_monitors_config_setup(struct qxlng_device *qdev,
+					const void *arg)
+{
+	WRITE_ONCE(qdev->ram_header->monitors_config,
+		   qxlng_phys(qdev, qdev->monitors_offset));
+}
+
 /* Tell the device (and through it, SPICE clients) the head layout. */
 int qxlng_cmd_monitors_config(struct qxlng_device *qdev,
 			      const struct qxl_head *heads,
@@ -328,7 +351,6 @@ int qxlng_cmd_monitors_config(struct qxlng_device *qdev,
 	mc.max_allowed = qdev->num_heads;
 	memcpy(base, &mc, sizeof(mc));
 	memcpy(base + sizeof(mc), heads, count * sizeof(*heads));
-	WRITE_ONCE(qdev->ram_header->monitors_config,
-		   qxlng_phys(qdev, qdev->monitors_offset));
-	return qxlng_io_async(qdev, QXL_IO_MONITORS_CONFIG_ASYNC, 0);
+	return qxlng_io_async(qdev, QXL_IO_MONITORS_CONFIG_ASYNC, 0,
+			      qxlng_monitors_config_setup, NULL);
 }

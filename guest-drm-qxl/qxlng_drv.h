@@ -153,7 +153,14 @@ static inline struct qxlng_device *to_qxlng(struct drm_device *dev)
 /* qxlng_hw.c */
 int qxlng_hw_init(struct qxlng_device *qdev);
 void qxlng_io_write(struct qxlng_device *qdev, unsigned int port, u8 val);
-int qxlng_io_async(struct qxlng_device *qdev, unsigned int port, u8 val);
+/*
+ * Writes what an async I/O reads from the RAM header.  Called with the
+ * device idle (after a recovery reset, if one was needed), just before
+ * the I/O starts, so addresses use the current memslot.
+ */
+typedef void (*qxlng_io_setup_fn)(struct qxlng_device *qdev, const void *arg);
+int qxlng_io_async(struct qxlng_device *qdev, unsigned int port, u8 val,
+		   qxlng_io_setup_fn setup, const void *arg);
 static inline u64 qxlng_phys(struct qxlng_device *qdev, u32 ram_offset)
 {
 	return qdev->slot_high | ram_offset;

@@ -48,12 +48,15 @@ static int qxlng_hw_recover(struct qxlng_device *qdev)
 		 "async I/O never completed; resetting the device\n");
 	mutex_lock(&qdev->cmd_lock);
 	mutex_lock(&qdev->cursor_lock);
+	/* No release collection while the device rewrites its rings. */
+	mutex_lock(&qdev->release_lock);
 	qxlng_io_write(qdev, QXL_IO_RESET, 0);
 	/* A handler still counting the old completion finishes first. */
 	synchronize_irq(qdev->pdev->irq);
 	qxlng_async_reset(&qdev->async, qxlng_io_done(qdev));
 	WRITE_ONCE(qdev->primary_lost, true);
 	qxlng_release_reclaim_pushed(qdev);
+	mutex_unlock(&qdev->release_lock);
 	if (READ_ONCE(ram->magic) != QXL_RAM_MAGIC) {
 		drm_err(&qdev->drm, "bad RAM header magic after reset\n");
 		ret = -EIO;
@@ -78,9 +81,12 @@ out:
  * noticed (qxlng_async.c): after a timeout the next call first waits for
  * the late completion, so it neither starts a second operation while the
  * device still runs the first (a guest bug to the device) nor takes that
- * completion for its own; if it never comes, the device is reset.
+ * completion for its own; if it never comes, the device is reset.  Only
+ * then does setup() write the operation's parameters: a reset clears
+ * the RAM header.
  */
-int qxlng_io_async(struct qxlng_device *qdev, unsigned int port, u8 val)
+int qxlng_io_async(struct qxlng_device *qdev, unsigned int port, u8 val,
+		   qxlng_io_setup_fn setup, const void *arg)
 {
 	struct qxlng_async *a = &qdev->async;
 	bool waited = false;
@@ -110,6 +116,8 @@ int qxlng_io_async(struct qxlng_device *qdev, unsigned int port, u8 val)
 		if (ret)
 			goto out;
 	}
+	if (setup)
+		setup(qdev, arg);
 	target = qxlng_async_start(a);
 	qxlng_io_write(qdev, port, val);
 	if (!wait_event_timeout(qdev->io_wq,
@@ -258,7 +266,7 @@ static int qxlng_add_memslot(struct qxlng_device *qdev, bool async)
 		   qdev->ram_bus + l->ram_header_offset);
 	if (async)
 		ret = qxlng_io_async(qdev, QXL_IO_MEMSLOT_ADD_ASYNC,
-				     qdev->slot_id);
+				     qdev->slot_id, NULL, NULL);
 	else
 		qxlng_io_write(qdev, QXL_IO_MEMSLOT_ADD, qdev->slot_id);
 	if (ret)

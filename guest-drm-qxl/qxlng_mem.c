@@ -158,7 +158,7 @@ void qxlng_release_pushed(struct qxlng_device *qdev, u64 id)
 /*
  * The device was reset, which drops every command it had: take back
  * what was pushed.  Commands allocated but not pushed yet still belong
- * to their senders.  Called with both ring locks held.
+ * to their senders.  Called with both ring locks and release_lock held.
  */
 void qxlng_release_reclaim_pushed(struct qxlng_device *qdev)
 {
@@ -167,7 +167,7 @@ void qxlng_release_reclaim_pushed(struct qxlng_device *qdev)
 
 	lockdep_assert_held(&qdev->cmd_lock);
 	lockdep_assert_held(&qdev->cursor_lock);
-	mutex_lock(&qdev->release_lock);
+	lockdep_assert_held(&qdev->release_lock);
 	xa_for_each(&qdev->releases, id, rel) {
 		if (!rel->pushed)
 			continue;
@@ -175,7 +175,6 @@ void qxlng_release_reclaim_pushed(struct qxlng_device *qdev)
 		qxlng_mem_free(qdev, rel->offset, rel->size);
 		kfree(rel);
 	}
-	mutex_unlock(&qdev->release_lock);
 	wake_up_all(&qdev->release_wq);
 }
 
