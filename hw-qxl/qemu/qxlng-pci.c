@@ -99,6 +99,10 @@ static void qxlng_io_write(void *opaque, hwaddr addr, uint64_t val,
 {
     QxlngState *s = opaque;
 
+    if (s->debug > QXL_LOG_DEBUG) {
+        qemu_log("%s: port %u <- %u\n", object_get_typename(OBJECT(s)),
+                 (unsigned)addr, (unsigned)val);
+    }
     qxl_device_io_write(s->core, addr, val);
 }
 

@@ -10,7 +10,8 @@ INTEROP_CASES := stock-qxl-on-qxlng-vga qxlng-on-qxlng-vga spice-screenshot \
 	spice-key spice-resize hostile-guest make-run
 INTEROP_TARGETS := $(addprefix interop-,$(INTEROP_CASES))
 # The cases that pass today; make check runs these.
-INTEROP_CHECKS := interop-qxlng-on-qxlng-vga interop-spice-screenshot \
+INTEROP_CHECKS := interop-stock-qxl-on-qxlng-vga interop-qxlng-on-qxlng-vga \
+	interop-spice-screenshot \
 	interop-spice-key interop-spice-resize interop-hostile-guest \
 	interop-make-run
 

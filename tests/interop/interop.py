@@ -61,6 +61,10 @@ class Tap:
                   flush=True)
         return cond
 
+    def skip(self, name, why):
+        self.n += 1
+        print("ok %d %s # SKIP %s" % (self.n, name, why), flush=True)
+
     def done(self):
         print("1..%d" % self.n, flush=True)
         return 1 if self.failed else 0
@@ -146,18 +150,45 @@ def reference(args):
     the stock qxl.ko, cached under build/tests/interop/reference/."""
     ref = os.path.join(BUILD, "tests", "interop", "reference")
     done = os.path.join(ref, "done")
+    names = ("vga-boot", "console", "smpte")
     if os.path.exists(done):
         from PIL import Image
-        return (Image.open(os.path.join(ref, "console.ppm")).convert("RGB"),
-                Image.open(os.path.join(ref, "smpte.ppm")).convert("RGB"))
+        return [Image.open(os.path.join(ref, n + ".ppm")).convert("RGB")
+                for n in names]
     initrd = stock_initrd(args)
     with Guest(DEBIAN_QEMU, initrd, ["-device", "qxl-vga"],
                ref) as g:
+        vga = g.screendump("vga-boot")     # the text cursor may blink
         load_driver(g, "qxl")
         console = show_console_text(g)
         smpte = modetest_shot(g, "qxl", "smpte")
+    check_smpte(smpte)
     open(done, "w").close()
-    return console, smpte
+    return vga, console, smpte
+
+
+def matches_eventually(g, name, ref, tries=12, interval=0.25):
+    """Screendumps until one equals ref: VGA text mode blinks its cursor,
+    so one of its two phases must match."""
+    why = ""
+    for _ in range(tries):
+        same, why = same_pixels(g.screendump(name), ref)
+        if same:
+            return True, ""
+        time.sleep(interval)
+    return False, why
+
+
+def check_smpte(img):
+    """The reference must really be modetest's SMPTE picture: its seven top
+    bars are 75% grey, yellow, cyan, green, magenta, red, blue."""
+    want = [(192, 192, 192), (192, 192, 0), (0, 192, 192), (0, 192, 0),
+            (192, 0, 192), (192, 0, 0), (0, 0, 192)]
+    if img.size != (1024, 768):
+        raise GuestError("reference SMPTE picture is %dx%d" % img.size)
+    got = [img.getpixel((int((i + 0.5) * 1024 / 7), 100)) for i in range(7)]
+    if got != want:
+        raise GuestError("reference is not SMPTE bars: %s" % got)
 
 
 _initrds = {}
@@ -186,9 +217,11 @@ def qxlng_initrd(args):
 # -- cases ------------------------------------------------------------------------
 
 def driver_case(args, tap, drv, initrd):
-    ref_console, ref_smpte = reference(args)
+    ref_vga, ref_console, ref_smpte = reference(args)
     work = os.path.join(args.work, "case-" + drv)
     with Guest(args.qemu, initrd, ["-device", "qxlng-vga"], work) as g:
+        same, why = matches_eventually(g, "vga-boot", ref_vga)
+        tap.ok(same, "vga_text_at_boot_matches_reference", why)
         load_driver(g, drv)
         tap.ok(True, "%s_loads_on_qxlng_vga" % drv)
         same, why = same_pixels(show_console_text(g), ref_console)
@@ -201,9 +234,17 @@ def driver_case(args, tap, drv, initrd):
         load_driver(g, drv)
         rebind_fbcon(g)
         tap.ok(True, "%s_reloads" % drv)
-        same, why = same_pixels(modetest_shot(g, drv, "smpte-reload"),
-                                ref_smpte)
-        tap.ok(same, "%s_modetest_smpte_after_reload" % drv, why)
+        if drv == "qxl":
+            # Debian 6.1's qxl.ko leaks its IRQ handler on rmmod: the
+            # reloaded driver never sees its interrupts and stops after its
+            # first async command (QEMU's own qxl-vga shows the same port
+            # trace), so there is no mode set to look at.
+            tap.skip("qxl_modetest_smpte_after_reload",
+                     "stock qxl.ko leaks its IRQ on rmmod")
+        else:
+            same, why = same_pixels(modetest_shot(g, drv, "smpte-reload"),
+                                    ref_smpte)
+            tap.ok(same, "%s_modetest_smpte_after_reload" % drv, why)
         tap.ok(g.alive(), "qemu_still_running")
 
 
@@ -307,7 +348,7 @@ def case_spice_resize(args, tap):
 
 
 def case_hostile(args, tap):
-    ref_console, ref_smpte = reference(args)
+    ref_smpte = reference(args)[2]
     work = os.path.join(args.work, "case-hostile")
     with Guest(args.qemu, initrd(args, "qxl"), ["-device", "qxlng-vga"],
                work, no_reboot=False) as g:
