@@ -263,7 +263,7 @@ const struct qxl_display_sink qxlng_display_sink = {
     .monitors_config = qxlng_monitors_config,
 };
 
-/* spice-core ---------------------------------------------------------------- */
+/* spice-core ----------------------------------------------------------- */
 
 static void qxlng_spice_monitors_request(void *opaque, const QxlngHead *heads,
                                          unsigned int n)

@@ -190,7 +190,7 @@ static void spice_core_obj_leds(void *opaque, int ledstate)
     spice_core_set_key_leds(sc->core, leds);
 }
 
-/* Display: QEMU console -> SPICE display channel ----------------------------- */
+/* Display: QEMU console -> SPICE display channel ------------------------ */
 
 static bool spice_core_obj_format(pixman_format_code_t format,
                                   uint32_t *out)
@@ -368,7 +368,7 @@ void qxlng_spice_monitors(QxlngSpiceDisplay *d, const QxlngHead *heads,
     spice_core_display_set_monitors(d->src, h, n);
 }
 
-/* Object ---------------------------------------------------------------------- */
+/* Object ---------------------------------------------------------------- */
 
 /* x509 files and key password from a tls-creds-x509 object. */
 static bool spice_core_obj_tls(SpiceCoreObject *sc,
@@ -516,12 +516,13 @@ static bool spice_core_obj_settable(SpiceCoreObject *sc, Error **errp)
     return true;
 }
 
-#define SPICE_CORE_STR_PROP(field, name)                                     \
-static char *spice_core_obj_get_##field(Object *obj, Error **errp)              \
+#define SPICE_CORE_STR_PROP(field)                                          \
+static char *spice_core_obj_get_##field(Object *obj, Error **errp)          \
 {                                                                           \
     return g_strdup(SPICE_CORE_OBJECT(obj)->field);                         \
 }                                                                           \
-static void spice_core_obj_set_##field(Object *obj, const char *v, Error **errp)\
+static void spice_core_obj_set_##field(Object *obj, const char *v,          \
+                                       Error **errp)                        \
 {                                                                           \
     SpiceCoreObject *sc = SPICE_CORE_OBJECT(obj);                           \
     if (spice_core_obj_settable(sc, errp)) {                                \
@@ -530,9 +531,9 @@ static void spice_core_obj_set_##field(Object *obj, const char *v, Error **errp)
     }                                                                       \
 }
 
-SPICE_CORE_STR_PROP(addr, "addr")
-SPICE_CORE_STR_PROP(tls_creds, "tls-creds")
-SPICE_CORE_STR_PROP(password_secret, "password-secret")
+SPICE_CORE_STR_PROP(addr)
+SPICE_CORE_STR_PROP(tls_creds)
+SPICE_CORE_STR_PROP(password_secret)
 
 static void spice_core_obj_get_port(Object *obj, Visitor *v, const char *name,
                                 void *opaque, Error **errp)
