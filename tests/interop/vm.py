@@ -227,21 +227,24 @@ class Guest:
 
     # -- QMP ------------------------------------------------------------------
 
-    def screendump(self, name):
+    def screendump(self, name, device=None):
         path = os.path.join(self.work, name + ".ppm")
         if os.path.exists(path):
             os.unlink(path)
-        self.qmp.cmd("screendump", filename=path)
+        if device:
+            self.qmp.cmd("screendump", filename=path, device=device)
+        else:
+            self.qmp.cmd("screendump", filename=path)
         img = Image.open(path)
         img.load()
         return img.convert("RGB")
 
-    def stable_screendump(self, name, tries=20, interval=0.5):
+    def stable_screendump(self, name, tries=20, interval=0.5, device=None):
         """A screendump once the picture stopped changing."""
-        last = self.screendump(name)
+        last = self.screendump(name, device)
         for _ in range(tries):
             time.sleep(interval)
-            cur = self.screendump(name)
+            cur = self.screendump(name, device)
             if cur.size == last.size and cur.tobytes() == last.tobytes():
                 return cur
             last = cur
