@@ -16,8 +16,12 @@ SPICE_CORE_LIB ?= $(BUILD)/lib/libspicecore.a
 # lz4, sasl2 per .config, from spice-core.mk; glib and pixman QEMU has).
 QEMU_GLUE_LIBS = $(HWQXL_LIB) $(SPICE_CORE_LIB) $(SPICE_CORE_LIBS) -lm
 
-.PHONY: qemu qemu-stock FORCE
-qemu: $(QEMU_BIN)
+.PHONY: qemu qemu-deps qemu-stock FORCE
+# Packages first: the core libraries need them too (a fresh machine).
+qemu: qemu-deps $(QEMU_BIN)
+
+qemu-deps:
+	@$(DEPS) build qemu guest
 
 # Always ask build-qemu: ninja knows which of our sources and headers
 # changed (a no-op run takes a few seconds); the copy keeps its time stamp
@@ -39,8 +43,7 @@ PASSWORD ?=
 RUN_TARGET := qemu-run
 
 .PHONY: qemu-run
-qemu-run: $(QEMU_BIN) guest
-	@$(DEPS)
+qemu-run: deps $(QEMU_BIN) guest
 	@$(TOP)/scripts/qemu/run-demo --qemu $(QEMU_BIN) --port $(PORT) \
 		$(if $(PASSWORD),--password "$(PASSWORD)") \
 		--module $(GUEST_KO) --work $(BUILD)/run
