@@ -14,6 +14,10 @@ Cases:
                            SMPTE bars, rmmod + insmod, bars again
   qxlng-on-qxlng-vga       the same with our qxlng.ko
   spice-screenshot         spicy-screenshot via spice-core == screendump
+  spice-tls-password       TLS port (tls-creds-x509) + password-secret:
+                           right password gets the pixels, wrong is refused
+  spice-tls-native         the same at 1024x768 after qxl.ko loads (known
+                           spice-core TLS stall; not in make check)
   spice-key                a key sent by a SpiceClientGLib client is read
                            by the guest
   spice-resize             a client monitors-config request changes the
@@ -294,14 +298,99 @@ def spice_guest(args, name, module, port):
                  os.path.join(args.work, "case-" + name))
 
 
-def spicy_screenshot(port, out):
+def spicy_screenshot(port, out, tls_port=None, password=None, ca=None):
     if os.path.exists(out):
         os.unlink(out)
-    subprocess.run(["spicy-screenshot", "-h", "127.0.0.1", "-p", str(port),
-                    "-o", out], check=True, timeout=60,
+    cmd = ["spicy-screenshot", "-h", "127.0.0.1", "-o", out]
+    cmd += ["-s", str(tls_port)] if tls_port else ["-p", str(port)]
+    if password:
+        cmd += ["-w", password]
+    env = dict(os.environ)
+    if ca:
+        env["SSL_CERT_FILE"] = ca   # spice-gtk's default: OpenSSL's store
+    subprocess.run(cmd, check=True, timeout=60, env=env,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     from PIL import Image
     return Image.open(out).convert("RGB")
+
+
+def make_x509(d):
+    """A CA and a server certificate for 127.0.0.1, with QEMU's file names."""
+    os.makedirs(d, exist_ok=True)
+
+    def ssl(*argv):
+        subprocess.run(["openssl"] + list(argv), cwd=d, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        "-subj", "/CN=qxl-ng test CA", "-keyout", "ca-key.pem",
+        "-out", "ca-cert.pem")
+    ssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+        "-keyout", "server-key.pem", "-out", "server.csr")
+    with open(os.path.join(d, "ext.cnf"), "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1\n")
+    ssl("x509", "-req", "-in", "server.csr", "-CA", "ca-cert.pem",
+        "-CAkey", "ca-key.pem", "-CAcreateserial", "-days", "2",
+        "-extfile", "ext.cnf", "-out", "server-cert.pem")
+    return os.path.join(d, "ca-cert.pem")
+
+
+def tls_guest(args, name):
+    """A guest served only on a TLS port (tls-creds-x509) with a password
+    (password-secret); returns (guest, port, ca file)."""
+    port = free_port()
+    work = os.path.join(args.work, "case-" + name)
+    x509 = os.path.join(work, "x509")
+    ca = make_x509(x509)
+    pwfile = os.path.join(work, "password")
+    with open(pwfile, "w") as f:
+        f.write("s3cret")
+    g = Guest(args.qemu, initrd(args, "qxl"),
+              ["-object", "secret,id=pw0,file=" + pwfile,
+               "-object", "tls-creds-x509,id=tls0,dir=%s,endpoint=server,"
+               "verify-peer=off" % x509,
+               "-object", "spice-core,id=sc0,addr=127.0.0.1,tls-port=%d,"
+               "tls-creds=tls0,password-secret=pw0" % port,
+               "-device", "qxlng-vga,spice=sc0"], work)
+    return g, port, ca
+
+
+def tls_shot(g, port, ca, name, password):
+    try:
+        return spicy_screenshot(None, os.path.join(g.work, name + ".ppm"),
+                                tls_port=port, password=password, ca=ca), ""
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
+        return None, "spicy-screenshot: %s" % e
+
+
+def case_spice_tls_password(args, tap):
+    """spice-core on a TLS port with tls-creds-x509 and password-secret:
+    the right password gets the screendump's pixels (the BIOS text), a
+    wrong one is refused."""
+    g, port, ca = tls_guest(args, "spice-tls-password")
+    with g:
+        shot, why = tls_shot(g, port, ca, "client", "s3cret")
+        same = False
+        if shot is not None:
+            # VGA text mode blinks its cursor: one screendump must match.
+            same, why = matches_eventually(g, "vga", shot)
+        tap.ok(same, "tls_client_with_password_gets_screendump_pixels", why)
+        shot, why = tls_shot(g, port, ca, "wrong", "wrong")
+        tap.ok(shot is None, "wrong_password_is_refused")
+        tap.ok(g.alive(), "qemu_still_running")
+
+
+def case_spice_tls_native(args, tap):
+    """Known problem (spice-core): over TLS a 1024x768 console never
+    arrives; plain TCP works.  Not in make check until fixed."""
+    g, port, ca = tls_guest(args, "spice-tls-native")
+    with g:
+        load_driver(g, "qxl")
+        dump = show_console_text(g)
+        shot, why = tls_shot(g, port, ca, "client", "s3cret")
+        same = False
+        if shot is not None:
+            same, why = same_pixels(shot, dump)
+        tap.ok(same, "tls_client_gets_1024x768_console_pixels", why)
 
 
 def spice_client(port, *argv):
@@ -472,6 +561,8 @@ def case_make_run(args, tap):
 
 
 CASES = {
+    "spice-tls-password": case_spice_tls_password,
+    "spice-tls-native": case_spice_tls_native,
     "make-run": case_make_run,
     "two-heads": case_two_heads,
     "stock-qxl-on-qxlng-vga": case_stock_qxl,
