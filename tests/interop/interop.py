@@ -549,6 +549,21 @@ def case_make_run(args, tap):
                "client_sees_qxlng_native_mode_1024x768",
                "size %s" % (shot.size if shot else None,))
         tap.ok(text > 200, "client_sees_console_text", "%d lit pixels" % text)
+        # A shell reads the display's keyboard: "clear" + Enter typed by a
+        # client empties the screen but for the prompt on the first line.
+        r = spice_client(port, "key", "0x2e,0x26,0x12,0x1e,0x13,0x1c")
+        lit = -1
+        for _ in range(30):
+            shot = spicy_screenshot(port, os.path.join(work, "clear.ppm"))
+            band = shot.crop((0, 16, 1024, 768)).convert("L")
+            lit = sum(1 for v in band.getdata() if v > 64)
+            if lit == 0:
+                break
+            time.sleep(1)
+        tap.ok(r.returncode == 0 and lit == 0,
+               "shell_on_console_runs_clear_typed_by_client",
+               "%s; %d lit pixels below the first line" % (r.stdout.strip(),
+                                                          lit))
     finally:
         os.killpg(demo.pid, signal.SIGINT)
         try:
