@@ -20,6 +20,7 @@ Cases:
                            spice-core TLS stall; not in make check)
   spice-key                a key sent by a SpiceClientGLib client is read
                            by the guest
+  spice-mouse              client mouse motion reaches the guest's mouse
   spice-resize             a client monitors-config request changes the
                            guest's preferred mode
   hostile-guest            garbage through the BARs from guest userspace:
@@ -434,6 +435,26 @@ def case_spice_key(args, tap):
                "guest read %r" % got.strip())
 
 
+def case_spice_mouse(args, tap):
+    """Server mouse mode: a client's relative motion reaches the guest's
+    PS/2 mouse (/dev/input/mice packets)."""
+    port = free_port()
+    with spice_guest(args, "spice-mouse", "qxl", port) as g:
+        g.run("i=0; while [ ! -e /dev/input/mice ] && [ $i -lt 50 ]; do "
+              "sleep 0.1; i=$((i+1)); done; [ -e /dev/input/mice ]")
+        g.run("dd if=/dev/input/mice of=/tmp/m bs=3 count=1 2>/dev/null & "
+              "MS=$!; sleep 1")
+        r = spice_client(port, "motion", "10,0")
+        tap.ok(r.returncode == 0, "spice_client_sent_motion", r.stdout.strip())
+        got = g.run("i=0; while kill -0 $MS 2>/dev/null && [ $i -lt 100 ];"
+                    " do sleep 0.1; i=$((i+1)); done; od -An -tx1 /tmp/m")
+        b = got.split()
+        # ImPS/2 packet: flags, dx, dy; a move to the right has dx > 0
+        dx = int(b[1], 16) if len(b) >= 3 else 0
+        tap.ok(len(b) >= 3 and 0 < dx < 128,
+               "guest_mouse_moves_right_from_spice_client", "packet %r" % got)
+
+
 def preferred_mode(g):
     return g.run("cat /sys/class/drm/card0-*-1/modes | head -n 1").strip()
 
@@ -576,6 +597,7 @@ def case_make_run(args, tap):
 
 
 CASES = {
+    "spice-mouse": case_spice_mouse,
     "spice-tls-password": case_spice_tls_password,
     "spice-tls-native": case_spice_tls_native,
     "make-run": case_make_run,

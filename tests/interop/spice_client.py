@@ -3,9 +3,11 @@
 
     spice_client.py --port P [--host H] [--password PW] key SCANCODE[,...]
     spice_client.py --port P [--host H] [--password PW] resize WxH
+    spice_client.py --port P [--host H] [--password PW] motion DX,DY
 
 key     press and release keys (PC/XT set-1 scancodes, e.g. 0x1e = 'a',
         0x1c = Enter) once the inputs channel is open
+motion  move the mouse by DX,DY (server mouse mode), no buttons
 resize  ask for display 0 to be WxH (a monitors config, as when the client
         window is resized) once the main channel says the agent is there
 Exits 0 when the message was sent, 1 on a connection error or timeout.
@@ -26,7 +28,7 @@ def main():
     ap.add_argument("--port", required=True)
     ap.add_argument("--password")
     ap.add_argument("--timeout", type=int, default=30)
-    ap.add_argument("action", choices=["key", "resize"])
+    ap.add_argument("action", choices=["key", "motion", "resize"])
     ap.add_argument("arg")
     args = ap.parse_args()
 
@@ -49,6 +51,11 @@ def main():
             channel.key_release(code)
         finish(0, "keys %s sent" % args.arg)
 
+    def send_motion(channel):
+        dx, dy = (int(v) for v in args.arg.split(","))
+        channel.motion(dx, dy, 0)
+        finish(0, "motion %d,%d sent" % (dx, dy))
+
     def try_resize(channel):
         if not channel.get_property("agent-connected"):
             return
@@ -65,6 +72,9 @@ def main():
             if args.action == "key" and \
                     isinstance(channel, SpiceClientGLib.InputsChannel):
                 send_key(channel)
+            if args.action == "motion" and \
+                    isinstance(channel, SpiceClientGLib.InputsChannel):
+                send_motion(channel)
             if args.action == "resize" and \
                     isinstance(channel, SpiceClientGLib.MainChannel):
                 try_resize(channel)

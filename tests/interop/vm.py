@@ -51,6 +51,12 @@ def build_initramfs(out, module, work, ko=None):
     hostile = os.path.join(TOP, "build", "tests", "interop", "qxl-hostile")
     if os.path.exists(hostile):
         subprocess.check_call(["cp", hostile, os.path.join(overlay, "bin")])
+    # The PS/2 mouse driver, for the SPICE mouse test (/init loads extras).
+    extra = os.path.join(overlay, "modules", "extra")
+    os.makedirs(extra)
+    psmouse = subprocess.check_output(["modinfo", "-k", kernel_version(),
+                                       "-n", "psmouse"], text=True).strip()
+    subprocess.check_call(["cp", psmouse, extra])
     files = subprocess.check_output(["find", "."], cwd=overlay)
     cpio = subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"],
                           cwd=overlay, input=files, check=True,
