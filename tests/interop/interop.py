@@ -255,19 +255,20 @@ def driver_case(args, tap, drv, initrd):
         tap.ok(same, "%s_modetest_smpte_pixel_exact" % drv, why)
         unbind_fbcon(g)
         g.run("rmmod %s" % drv)
-        tap.ok(True, "%s_unloads" % drv)
-        # Debian's qxl.ko leaks its IRQ on rmmod: after a reload each of its
-        # waits for the device runs into a 5 s timeout; do not wait for it.
-        load_driver(g, drv, wait_fb=(drv != "qxl"))
-        tap.ok(True, "%s_reloads" % drv)
+        gone = g.run("grep -c '^%s ' /proc/modules" % drv, check=False)
+        tap.ok(gone.strip() == "0", "%s_unloads" % drv, gone.strip())
         if drv == "qxl":
-            # Debian 6.1's qxl.ko leaks its IRQ handler on rmmod: the
-            # reloaded driver never sees its interrupts and stops after its
-            # first async command (QEMU's own qxl-vga shows the same port
-            # trace), so there is no mode set to look at.
+            # Linux 6.1's qxl.ko calls request_irq() and never free_irq()
+            # (drivers/gpu/drm/qxl/qxl_irq.c): after rmmod the freed
+            # instance's handler stays on the line and the next interrupt
+            # of any QXL device runs it (kernel panic in qxl_irq_handler,
+            # seen here and possible on QEMU's own qxl-vga).  So no reload.
+            tap.skip("qxl_reloads", "qxl.ko leaks its IRQ handler on rmmod")
             tap.skip("qxl_modetest_smpte_after_reload",
-                     "stock qxl.ko leaks its IRQ on rmmod")
+                     "qxl.ko leaks its IRQ handler on rmmod")
         else:
+            load_driver(g, drv)
+            tap.ok(True, "%s_reloads" % drv)
             rebind_fbcon(g)
             same, why = same_pixels(modetest_shot(g, drv, "smpte-reload"),
                                     ref_smpte)
