@@ -32,6 +32,7 @@ void sc_msg_end(struct sc_conn *c)
 	sc_put_u32(b->data + c->msg_start + (c->mini ? 2 : 10), (uint32_t)body);
 	if (c->acks)
 		c->unacked++;
+	sc_conn_mark_msg_end(c);
 }
 
 bool sc_conn_can_send(const struct sc_conn *c)

@@ -86,6 +86,14 @@ struct sc_conn {
 	size_t msg_start;		/* header of the message being built */
 	size_t accounted;		/* our share of stats.queued_bytes */
 	size_t out_off;
+	/* TLS: where queued messages end, as stream offsets (out.data[0] is
+	 * at out_base).  Each TLS record carries bytes of one message only:
+	 * spice-gtk reads a message and then waits for the socket, so a
+	 * record holding the start of the next one would leave it decrypted
+	 * but unseen inside the client's OpenSSL. */
+	uint64_t out_base;
+	GArray *msg_ends;		/* guint64, ascending */
+	guint msg_ends_head;		/* first entry still ahead of us */
 
 	struct sc_link_mess link;
 	EVP_PKEY *key;
@@ -184,6 +192,7 @@ void sc_conn_close(struct sc_conn *c, const char *fmt, ...)
 	G_GNUC_PRINTF(2, 3);
 void sc_conn_flush(struct sc_conn *c);
 size_t sc_conn_queued(const struct sc_conn *c);
+void sc_conn_mark_msg_end(struct sc_conn *c);
 void sc_conn_free(struct sc_conn *c);
 /* Received bytes not yet consumed. */
 static inline const uint8_t *sc_in_data(const struct sc_conn *c)

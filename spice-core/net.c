@@ -157,11 +157,65 @@ static ssize_t conn_send(struct sc_conn *c, const uint8_t *p, size_t n)
 	return -1;
 }
 
+/*
+ * TLS record framing.  spice-gtk reads one message at a time with
+ * SSL_read() and, after each, goes on only while the *socket* is
+ * readable.  If a record also held the start of the next message, those
+ * bytes would sit decrypted inside the client's OpenSSL, the socket would
+ * look idle and the client would wait for ever (and, holding back its
+ * ACKs, stop the server too).  So no SSL_write() crosses the end of a
+ * message: every record holds bytes of one message only, as with
+ * spice-server.
+ */
+void sc_conn_mark_msg_end(struct sc_conn *c)
+{
+	guint64 end = c->out_base + c->out.len;
+	GArray *a;
+
+	if (!c->ssl)
+		return;
+	if (!c->msg_ends)
+		c->msg_ends = g_array_new(FALSE, FALSE, sizeof(guint64));
+	a = c->msg_ends;
+	if (a->len > c->msg_ends_head &&
+	    g_array_index(a, guint64, a->len - 1) >= end)
+		return;
+	g_array_append_val(a, end);
+}
+
+/* How much of `limit` the next SSL_write may take: up to the end of the
+ * message the send position is in.  A retry after WANT_WRITE gets the
+ * same length, as OpenSSL requires (the ends already queued never move). */
+static size_t tls_chunk(struct sc_conn *c, size_t limit)
+{
+	guint64 pos = c->out_base + c->out_off;
+	GArray *a = c->msg_ends;
+	guint64 end;
+
+	if (!a)
+		return limit;
+	while (c->msg_ends_head < a->len &&
+	       g_array_index(a, guint64, c->msg_ends_head) <= pos)
+		c->msg_ends_head++;
+	if (c->msg_ends_head == a->len) {
+		g_array_set_size(a, 0);
+		c->msg_ends_head = 0;
+		return limit;
+	}
+	if (c->msg_ends_head >= 4096) {
+		g_array_remove_range(a, 0, c->msg_ends_head);
+		c->msg_ends_head = 0;
+	}
+	end = g_array_index(a, guint64, c->msg_ends_head);
+	return (size_t)MIN((guint64)limit, end - pos);
+}
+
 /* Send queued bytes as they are; false once the socket would block. */
 static bool flush_plain(struct sc_conn *c, size_t limit)
 {
 	while (c->state != SC_ST_DEAD && limit) {
-		ssize_t r = conn_send(c, c->out.data + c->out_off, limit);
+		size_t n = c->ssl ? tls_chunk(c, limit) : limit;
+		ssize_t r = conn_send(c, c->out.data + c->out_off, n);
 
 		if (r <= 0)
 			return false;
@@ -211,6 +265,8 @@ static void flush_ssf(struct sc_conn *c)
 
 void sc_conn_flush(struct sc_conn *c)
 {
+	/* What is queued now ends a unit (link reply, result, messages). */
+	sc_conn_mark_msg_end(c);
 	if (c->ssf)
 		flush_ssf(c);
 	else
@@ -218,10 +274,12 @@ void sc_conn_flush(struct sc_conn *c)
 	if (c->state == SC_ST_DEAD)
 		return;
 	if (c->out_off == c->out.len) {
+		c->out_base += c->out.len;
 		c->out.len = 0;
 		c->out_off = 0;
 	} else if (c->out_off > (1u << 20)) {
 		sc_buf_consume(&c->out, c->out_off);
+		c->out_base += c->out_off;
 		c->out_off = 0;
 	}
 	g_mutex_lock(&c->core->lock);
@@ -275,7 +333,8 @@ static void conn_io(void *data, GIOCondition cond)
 			return;
 		sc_conn_pump(c);
 	}
-	if (cond & (G_IO_IN | G_IO_HUP | G_IO_ERR)) {
+	if (cond & (G_IO_IN | G_IO_HUP | G_IO_ERR) ||
+	    (c->ssl && SSL_pending(c->ssl))) {
 		/* Read at most what completes the current message plus one
 		 * chunk: input memory stays bounded. */
 		int rounds = 0;
@@ -319,6 +378,10 @@ static void conn_io(void *data, GIOCondition cond)
 	}
 	if (c->state != SC_ST_DEAD)
 		sc_conn_flush(c);
+	/* Decrypted bytes still inside OpenSSL never make the fd readable:
+	 * come back for them on the next turn. */
+	if (c->state != SC_ST_DEAD && c->ssl && SSL_pending(c->ssl))
+		g_source_set_ready_time(c->io, 0);
 	if (c->state == SC_ST_DATA && c->start_pending) {
 		/* The result went out on its own; start on the next turn. */
 		g_source_set_ready_time(c->io, 0);
@@ -625,6 +688,8 @@ void sc_conn_free(struct sc_conn *c)
 {
 	sc_buf_free(&c->in);
 	sc_buf_free(&c->out);
+	if (c->msg_ends)
+		g_array_free(c->msg_ends, TRUE);
 	pixman_region32_fini(&c->pending);
 	if (c->key)
 		sc_ticket_key_free(c->key);
