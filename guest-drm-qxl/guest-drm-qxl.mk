@@ -172,3 +172,12 @@ check-guest-kunit-modules:
 		echo "$${f##*/}: $$(echo $$syms | wc -w) qxlng symbols from qxlng.ko (QXLNG_KUNIT)"; \
 	done
 	@echo "check-guest-kunit-modules: every suite links against qxlng.ko"
+
+# guest-drm-qxl/Kconfig and Makefile dropped into a kernel tree
+# (linux-source-6.1 with the Debian config): Kconfig offers DRM_QXLNG and
+# the driver builds in-tree.
+CHECKS += check-guest-intree
+.PHONY: check-guest-intree
+check-guest-intree:
+	@$(DEPS) kernel
+	$(TOP)/scripts/guest/check-intree
