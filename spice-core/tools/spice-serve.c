@@ -39,9 +39,13 @@ static const char usage[] =
 "  --ticket-lifetime S  the password expires S seconds after start\n"
 "  --image FILE.ppm     serve this binary PPM (P6) picture\n"
 "  --pattern NAME       serve a pattern: bars, gradient, noise, checker,\n"
-"                       solid, anim (moving; see --fps)\n"
+"                       solid, anim (moving; see --fps), typing (black,\n"
+"                       three 8x16 grey glyphs drawn per frame, each\n"
+"                       damaged on its own, like a text console)\n"
 "  --size WxH           pattern size (default 640x480)\n"
 "  --fps N              frames per second of 'anim' (default 30)\n"
+"  --frames N           'anim' stops after frame N and prints\n"
+"                       'anim-done N' (default: runs for ever)\n"
 "  --compression M      auto (LZ4 for clients that have it) or off\n"
 "  --cursor             set a 16x16 arrow cursor\n"
 "  --mouse-absolute     offer client (absolute) mouse mode\n"
@@ -49,7 +53,8 @@ static const char usage[] =
 "  --name NAME          VM name sent to clients\n"
 "  -h, --help           this help\n"
 "\n"
-"Once listening, prints 'port P' and/or 'tls-port P' lines on stdout.\n";
+"Once listening, prints 'port P' and/or 'tls-port P' lines on stdout.\n"
+"SIGUSR1 stops 'anim' after the frame it shows (prints 'anim-done N').\n";
 
 struct serve {
 	SpiceCore *core;
@@ -99,6 +104,8 @@ static void pattern_fill(struct serve *s, const char *name, unsigned int t)
 				v = ((x / 16 + y / 16) & 1) ? 0xffffff : 0;
 			else if (!strcmp(name, "solid"))
 				v = 0x336699;
+			else if (!strcmp(name, "typing"))
+				v = 0;
 			else	/* anim: bars sliding right, a gradient below */
 				v = y < s->h / 2 ?
 				    bars[((x + t * 8) / 32) % 8] :
@@ -112,14 +119,54 @@ static void pattern_fill(struct serve *s, const char *name, unsigned int t)
 }
 
 static const char *anim_name;
+static unsigned int anim_frames;	/* stop after this frame; 0: never */
+static bool anim_stop;			/* SIGUSR1 came */
+
+/* 'typing': three glyph cells per frame, scattered, each its own damage
+ * rectangle (several small updates per frame, as a text console makes). */
+static void typing_frame(struct serve *s, unsigned int t)
+{
+	unsigned int cols = s->w / 8, rows = s->h / 16, i, x, y;
+
+	if (!cols || !rows)
+		return;
+	for (i = 0; i < 3; i++) {
+		uint32_t k = t * 3 + i;
+		uint32_t col = (k * 37u) % cols, row = (k * 11u) % rows;
+		uint32_t seed = k * 2654435761u;
+
+		for (y = 0; y < 16; y++) {
+			uint32_t bits = y >= 2 && y < 14 ? (seed >> (y % 24)) : 0;
+
+			for (x = 0; x < 8; x++)
+				s->px[(size_t)(row * 16 + y) * s->w + col * 8 + x] =
+					bits >> x & 1 ? 0xaaaaaa : 0;
+		}
+		spice_core_display_damage(s->display, col * 8, row * 16, 8, 16);
+	}
+}
 
 static gboolean anim_tick(gpointer data)
 {
 	struct serve *s = data;
 
+	if (anim_stop) {
+		printf("anim-done %u\n", s->frame);
+		fflush(stdout);
+		return G_SOURCE_REMOVE;
+	}
 	s->frame++;
-	pattern_fill(s, anim_name, s->frame);
-	spice_core_display_damage(s->display, 0, 0, s->w, s->h);
+	if (!strcmp(anim_name, "typing")) {
+		typing_frame(s, s->frame);
+	} else {
+		pattern_fill(s, anim_name, s->frame);
+		spice_core_display_damage(s->display, 0, 0, s->w, s->h);
+	}
+	if (anim_frames && s->frame >= anim_frames) {
+		printf("anim-done %u\n", s->frame);
+		fflush(stdout);
+		return G_SOURCE_REMOVE;
+	}
 	return G_SOURCE_CONTINUE;
 }
 
@@ -206,6 +253,13 @@ static const struct spice_core_ops serve_ops = {
 	.clients_changed = on_clients,
 };
 
+static gboolean on_usr1(gpointer data)
+{
+	(void)data;
+	anim_stop = true;
+	return G_SOURCE_CONTINUE;
+}
+
 static gboolean on_signal(gpointer data)
 {
 	g_main_loop_quit(((struct serve *)data)->loop);
@@ -268,7 +322,7 @@ static char *read_password(const char *file)
 
 enum { O_ADDR = 256, O_PORT, O_TLS_PORT, O_X509, O_SECURE, O_PWFILE,
        O_NOTICKET, O_SASL, O_IMAGE, O_PATTERN, O_SIZE, O_FPS, O_COMPRESS,
-       O_CURSOR, O_MABS, O_LOG, O_NAME, O_LIFETIME };
+       O_CURSOR, O_MABS, O_LOG, O_NAME, O_LIFETIME, O_FRAMES };
 
 static const struct option long_opts[] = {
 	{ "addr", required_argument, NULL, O_ADDR },
@@ -283,6 +337,7 @@ static const struct option long_opts[] = {
 	{ "pattern", required_argument, NULL, O_PATTERN },
 	{ "size", required_argument, NULL, O_SIZE },
 	{ "fps", required_argument, NULL, O_FPS },
+	{ "frames", required_argument, NULL, O_FRAMES },
 	{ "compression", required_argument, NULL, O_COMPRESS },
 	{ "cursor", no_argument, NULL, O_CURSOR },
 	{ "mouse-absolute", no_argument, NULL, O_MABS },
@@ -347,6 +402,15 @@ int main(int argc, char **argv)
 			if (fps < 1 || fps > 1000)
 				die("--fps: '%s' is not 1..1000", optarg);
 			break;
+		case O_FRAMES: {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*end || !*optarg || v < 1 || v > 1000000)
+				die("--frames: '%s' is not 1..1000000", optarg);
+			anim_frames = (unsigned int)v;
+			break;
+		}
 		case O_COMPRESS:
 			if (!strcmp(optarg, "off"))
 				cfg.image_compression =
@@ -397,7 +461,8 @@ int main(int argc, char **argv)
 		die("give exactly one of --image FILE.ppm or --pattern NAME");
 	if (pattern && strcmp(pattern, "bars") && strcmp(pattern, "gradient") &&
 	    strcmp(pattern, "noise") && strcmp(pattern, "checker") &&
-	    strcmp(pattern, "solid") && strcmp(pattern, "anim"))
+	    strcmp(pattern, "solid") && strcmp(pattern, "anim") &&
+	    strcmp(pattern, "typing"))
 		die("--pattern: unknown pattern '%s' (see --help)", pattern);
 	if (pwfile)
 		password = read_password(pwfile);
@@ -440,7 +505,7 @@ int main(int argc, char **argv)
 		die("cannot set the primary surface");
 	if (cursor)
 		set_arrow_cursor(s.display);
-	if (pattern && !strcmp(pattern, "anim")) {
+	if (pattern && (!strcmp(pattern, "anim") || !strcmp(pattern, "typing"))) {
 		anim_name = pattern;
 		g_timeout_add(1000 / fps, anim_tick, &s);
 	}
@@ -453,6 +518,7 @@ int main(int argc, char **argv)
 	s.loop = g_main_loop_new(NULL, FALSE);
 	g_unix_signal_add(SIGINT, on_signal, &s);
 	g_unix_signal_add(SIGTERM, on_signal, &s);
+	g_unix_signal_add(SIGUSR1, on_usr1, NULL);
 	g_main_loop_run(s.loop);
 	{
 		struct spice_core_stats st;

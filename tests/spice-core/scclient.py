@@ -68,6 +68,25 @@ class Client:
 
     def _primary(self, ch, fmt, w, h, stride, shmid, data):
         self.primary = (fmt, w, h, stride)
+        self.primary_data = data
+
+    def pixels(self):
+        """(w, h, rgb bytes) of the client's primary surface (32-bit xRGB
+        in spice-gtk's memory, read through its address), or None."""
+        import ctypes
+        if self.primary is None or not getattr(self, "primary_data", None):
+            return None
+        fmt, w, h, stride = self.primary
+        if fmt != 32 or stride < w * 4:
+            return None
+        raw = ctypes.string_at(self.primary_data, stride * h)
+        if stride != w * 4:
+            raw = b"".join(raw[y * stride:y * stride + w * 4] for y in range(h))
+        rgb = bytearray(w * h * 3)
+        rgb[0::3] = raw[2::4]
+        rgb[1::3] = raw[1::4]
+        rgb[2::3] = raw[0::4]
+        return w, h, bytes(rgb)
 
     def _invalidate(self, ch, x, y, w, h):
         self.invalidates += 1

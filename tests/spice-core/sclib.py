@@ -151,15 +151,20 @@ def noise(w, h, seed):
     return random.Random(seed).randbytes(w * h * 3)
 
 
-def screenshot(port, out, password=None, timeout=30):
-    """Run spicy-screenshot; returns its exit code (None on timeout)."""
+def screenshot(port, out, password=None, timeout=30, tls_port=None, ca=None):
+    """Run spicy-screenshot (on tls_port, trusting the CA file ca, when
+    given); returns its exit code (None on timeout)."""
     if os.path.exists(out):
         os.unlink(out)
-    cmd = ["spicy-screenshot", "-h", "127.0.0.1", "-p", str(port), "-o", out]
+    cmd = ["spicy-screenshot", "-h", "127.0.0.1", "-o", out]
+    cmd += ["-s", str(tls_port)] if tls_port else ["-p", str(port)]
     if password is not None:
         cmd += ["-w", password]
+    env = dict(os.environ)
+    if ca:
+        env["SSL_CERT_FILE"] = ca   # spicy-screenshot has no CA option
     try:
-        r = subprocess.run(cmd, stdout=subprocess.DEVNULL,
+        r = subprocess.run(cmd, stdout=subprocess.DEVNULL, env=env,
                            stderr=subprocess.DEVNULL, timeout=timeout)
         return r.returncode
     except subprocess.TimeoutExpired:
