@@ -16,7 +16,8 @@ import sys
 sys.path.insert(0, os.path.dirname(__file__))
 import time  # noqa: E402
 
-from sclib import OUT, Server, done, noise, ok, read_ppm, screenshot, workdir, write_ppm  # noqa: E402
+from sclib import (OUT, Server, console_like, done, noise, ok, read_ppm,  # noqa: E402
+                   screenshot, workdir, write_ppm)
 from scclient import Client, S  # noqa: E402
 
 d = workdir("auth_tls")
@@ -118,22 +119,6 @@ srv.stop()
 # with nothing more coming: a 1024x768 text console (a few KiB with LZ4, so
 # all its messages in one record) never arrived.  Each case below stalled
 # before every record was cut at message ends.
-def console_like(w, h, seed, rows=1):
-    """Black with a few short lines of light-grey 8x16 glyphs at the top:
-    a freshly booted text console, which LZ4 packs into a few KiB."""
-    rnd = random.Random(seed)
-    glyphs = [[rnd.getrandbits(8) if 2 <= y < 14 else 0 for y in range(16)]
-              for _ in range(16)]
-    rgb = bytearray(w * h * 3)
-    for row in range(min(h // 16, rows)):
-        for col in range(min(w // 8, rnd.randrange(5, 25))):
-            g = rnd.choice(glyphs)
-            for y in range(16):
-                base = ((row * 16 + y) * w + col * 8) * 3
-                for x in range(8):
-                    if g[y] >> x & 1:
-                        rgb[base + 3 * x:base + 3 * x + 3] = b"\xaa\xaa\xaa"
-    return bytes(rgb)
 
 
 import random  # noqa: E402

@@ -22,7 +22,10 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from sclib import OUT, Server, done, noise, ok, read_ppm, write_ppm, workdir  # noqa: E402
+import signal  # noqa: E402
+
+from sclib import (OUT, Server, console_like, done, noise, ok, read_ppm,  # noqa: E402
+                   typing_frame, write_ppm, workdir)
 from scclient import Client, S, pump  # noqa: E402
 
 d = workdir("sasl")
@@ -51,14 +54,18 @@ def log_text():
         return f.read()
 
 
-def screenshot_sasl(port, user, password, timeout=30):
+def screenshot_sasl(port, user, password, timeout=30, tls_port=None, ca=None):
     if os.path.exists(out):
         os.unlink(out)
-    cmd = ["spicy-screenshot", "--uri", "spice://%s@127.0.0.1:%d" % (user, port),
-           "-w", password, "-o", out]
+    uri = "spice://%s@127.0.0.1:%d" % (user, port) if not tls_port else \
+        "spice://%s@127.0.0.1?tls-port=%d" % (user, tls_port)
+    cmd = ["spicy-screenshot", "--uri", uri, "-w", password, "-o", out]
+    env = dict(os.environ)
+    if ca:
+        env["SSL_CERT_FILE"] = ca
     try:
         return subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              timeout=timeout).returncode
+                              timeout=timeout, env=env).returncode
     except subprocess.TimeoutExpired:
         return None
 
@@ -301,6 +308,46 @@ ok(S.ChannelEvent.ERROR_AUTH in c.errors(), "sasl_over_tls_wrong_password_is_err
    str(c.events))
 c.close()
 srv.stop()
+
+# Big and well-compressed pictures and an animation, through the DIGEST-MD5
+# security layer (sasl_encode in chunks of the client's maxoutbuf) and over
+# TLS (SCRAM, no layer: TLS records cut at message ends).
+big = [("console_1024x768_lz4", 1024, 768, console_like(1024, 768, 1), "auto"),
+       ("noise_1920x1080_raw", 1920, 1080, noise(1920, 1080, 8), "off"),
+       ("solid_1024x768_fill", 1024, 768, b"\x10\x80\x30" * (1024 * 768), "auto")]
+for name, w, h, px, comp in big:
+    path = os.path.join(d, name + ".ppm")
+    write_ppm(path, w, h, px)
+    srv = Server("--port", "0", "--tls-port", "0", "--x509-dir", x, "--image", path,
+                 "--sasl", "--compression", comp, env=SENV)
+    rc = screenshot_sasl(srv.port, USER, PASSWORD, timeout=60)
+    got = read_ppm(out) if rc == 0 else None
+    ok(got == (w, h, px), "sasl_layer_%s_pixel_exact" % name,
+       "rc=%s" % rc if got is None else "picture differs")
+    rc = screenshot_sasl(srv.port, USER, PASSWORD, tls_port=srv.tls_port, ca=ca, timeout=60)
+    got = read_ppm(out) if rc == 0 else None
+    ok(got == (w, h, px), "sasl_over_tls_%s_pixel_exact" % name,
+       "rc=%s" % rc if got is None else "picture differs")
+    srv.stop()
+
+for where in ("layer", "tls"):
+    srv = Server("--port", "0", "--tls-port", "0", "--x509-dir", x, "--pattern", "typing",
+                 "--size", "1024x768", "--fps", "25", "--sasl", env=SENV)
+    if where == "layer":
+        c = Client(port=srv.port, username=USER, password=PASSWORD, channels=("display",))
+    else:
+        c = Client(tls_port=srv.tls_port, ca_file=ca, username=USER, password=PASSWORD,
+                   channels=("display",))
+    several = c.run_until(lambda: c.invalidates >= 5, 30)
+    ok(several, "sasl_%s_typing_several_updates_arrive" % where,
+       "invalidates=%d %s" % (c.invalidates, c.events))
+    srv.proc.send_signal(signal.SIGUSR1)
+    line = srv.read_lines_until(lambda l: l.startswith("anim-done"), 20)
+    want = (1024, 768, typing_frame(1024, 768, int(line.split()[1]))) if line else None
+    same = want is not None and c.run_until(lambda: c.pixels() == want, 20)
+    ok(same, "sasl_%s_typing_last_frame_pixel_exact" % where, "done=%s" % line)
+    c.close()
+    srv.stop()
 
 text = log_text()
 ok("ERROR: AddressSanitizer" not in text and "ERROR: LeakSanitizer" not in text and

@@ -147,6 +147,43 @@ def read_ppm(path):
     return parts[0], parts[1], data[pos:]
 
 
+def console_like(w, h, seed, rows=1):
+    """Black with a few short lines of light-grey 8x16 glyphs at the top:
+    a freshly booted text console, which LZ4 packs into a few KiB."""
+    rnd = random.Random(seed)
+    glyphs = [[rnd.getrandbits(8) if 2 <= y < 14 else 0 for y in range(16)]
+              for _ in range(16)]
+    rgb = bytearray(w * h * 3)
+    for row in range(min(h // 16, rows)):
+        for col in range(min(w // 8, rnd.randrange(5, 25))):
+            g = rnd.choice(glyphs)
+            for y in range(16):
+                base = ((row * 16 + y) * w + col * 8) * 3
+                for x in range(8):
+                    if g[y] >> x & 1:
+                        rgb[base + 3 * x:base + 3 * x + 3] = b"\xaa\xaa\xaa"
+    return bytes(rgb)
+
+
+def typing_frame(w, h, n):
+    """RGB of spice-serve's 'typing' pattern after frame n (see
+    typing_frame() in spice-core/tools/spice-serve.c)."""
+    rgb = bytearray(w * h * 3)
+    cols, rows = w // 8, h // 16
+    for t in range(1, n + 1):
+        for i in range(3):
+            k = t * 3 + i
+            col, row = (k * 37) % cols, (k * 11) % rows
+            seed = (k * 2654435761) & 0xffffffff
+            for y in range(16):
+                bits = seed >> (y % 24) if 2 <= y < 14 else 0
+                base = ((row * 16 + y) * w + col * 8) * 3
+                for x in range(8):
+                    px = b"\xaa\xaa\xaa" if bits >> x & 1 else b"\0\0\0"
+                    rgb[base + 3 * x:base + 3 * x + 3] = px
+    return bytes(rgb)
+
+
 def noise(w, h, seed):
     return random.Random(seed).randbytes(w * h * 3)
 
