@@ -6,14 +6,16 @@
 INTEROP := $(TOP)/tests/interop/interop.py
 INTEROP_DIR := $(BUILD)/tests/interop
 INTEROP_HOSTILE := $(INTEROP_DIR)/qxl-hostile
+INTEROP_EVDEV := $(INTEROP_DIR)/evdev-read
 INTEROP_CASES := stock-qxl-on-qxlng-vga qxlng-on-qxlng-vga spice-screenshot \
-	spice-key spice-mouse spice-resize spice-tls-password spice-tls-native \
+	spice-key spice-mouse spice-tablet spice-resize spice-tls-password spice-tls-native \
 	hostile-guest two-heads make-run
 INTEROP_TARGETS := $(addprefix interop-,$(INTEROP_CASES))
 # make check runs every case.
 INTEROP_CHECKS := interop-stock-qxl-on-qxlng-vga interop-qxlng-on-qxlng-vga \
 	interop-spice-screenshot \
-	interop-spice-key interop-spice-mouse interop-spice-resize \
+	interop-spice-key interop-spice-mouse interop-spice-tablet \
+	interop-spice-resize \
 	interop-spice-tls-password interop-spice-tls-native \
 	interop-hostile-guest interop-two-heads interop-make-run
 
@@ -25,7 +27,12 @@ $(INTEROP_HOSTILE): $(TOP)/tests/interop/qxl-hostile.c $(TOP)/include/qxl/qxl_ab
 .PHONY: interop interop-reference $(INTEROP_TARGETS)
 interop: $(INTEROP_TARGETS)
 
-$(INTEROP_TARGETS): interop-%: $(QEMU_BIN) $(INTEROP_HOSTILE) $(GUEST_KO)
+$(INTEROP_EVDEV): $(TOP)/tests/interop/evdev-read.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 $(QXL_CFLAGS) -o $@ $<
+
+$(INTEROP_TARGETS): interop-%: $(QEMU_BIN) $(INTEROP_HOSTILE) $(INTEROP_EVDEV) \
+		$(GUEST_KO)
 	@$(DEPS) kernel guest client
 	$(PYTHON) $(INTEROP) $*
 

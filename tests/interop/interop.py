@@ -22,6 +22,9 @@ Cases:
   spice-key                a key sent by a SpiceClientGLib client is read
                            by the guest
   spice-mouse              client mouse motion reaches the guest's mouse
+  spice-tablet             with virtio-tablet-pci: client mouse mode, a
+                           client's absolute position and click arrive on
+                           the tablet's evdev node, scaled to its range
   spice-resize             a client monitors-config request changes the
                            guest's preferred mode
   hostile-guest            garbage through the BARs from guest userspace:
@@ -458,6 +461,89 @@ def case_spice_mouse(args, tap):
                "guest_mouse_moves_right_from_spice_client", "packet %r" % got)
 
 
+def input_event_node(g, name):
+    """/dev/input/eventN of the input device whose name contains `name`."""
+    # (a subshell: `exit` in /init's own shell would end the guest)
+    return g.run("(i=0; while [ $i -lt 100 ]; do for e in "
+                 "/sys/class/input/event*; do grep -q '%s' $e/device/name "
+                 "2>/dev/null && [ -e /dev/input/${e##*/} ] && "
+                 "{ echo /dev/input/${e##*/}; exit 0; }; done; sleep 0.1; "
+                 "i=$((i+1)); done; exit 1)" % name).strip()
+
+
+def parse_evdev_read(text):
+    """evdev-read's output: ({axis: (min, max)}, [(type, code, value)])."""
+    ranges, events = {}, []
+    for line in text.splitlines():
+        f = line.split()
+        if len(f) == 4 and f[0] == "abs":
+            ranges[f[1]] = (int(f[2]), int(f[3]))
+        elif len(f) == 4 and f[0] == "ev":
+            events.append(tuple(int(v) for v in f[1:]))
+    return ranges, events
+
+
+EV_KEY, EV_ABS, ABS_X, ABS_Y, BTN_LEFT = 1, 3, 0, 1, 0x110
+
+
+def case_spice_tablet(args, tap):
+    """Client mouse mode with a tablet: with -device virtio-tablet-pci the
+    server offers client mode, a SpiceClientGLib client takes it, and its
+    absolute position and left click arrive on the tablet's evdev node,
+    the position scaled from the display's size to the tablet's range."""
+    port = free_port()
+    work = os.path.join(args.work, "case-spice-tablet")
+    with Guest(args.qemu, initrd(args, "qxl"),
+               ["-object", "spice-core,id=sc0,addr=127.0.0.1,port=%d,"
+                "disable-ticketing=on" % port,
+                "-device", "qxlng-vga,spice=sc0",
+                "-device", "virtio-tablet-pci"], work) as g:
+        ev = input_event_node(g, "Tablet")
+        tap.ok(ev.startswith("/dev/input/event"), "guest_has_tablet_evdev",
+               ev)
+        mice = g.qmp.cmd("query-mice")
+        cur = [m for m in mice if m.get("current")]
+        tap.ok(len(cur) == 1 and cur[0].get("absolute"),
+               "qemu_current_mouse_is_absolute", str(mice))
+        w, h = g.stable_screendump("screen").size
+        x, y = w * 3 // 8 + 1, h * 5 // 8 + 1
+        g.run("evdev-read --timeout 60 %s > /tmp/ev 2>&1 & EVR=$!; i=0; "
+              "while ! grep -q ready /tmp/ev && [ $i -lt 50 ]; do sleep 0.1;"
+              " i=$((i+1)); done; grep -q ready /tmp/ev" % ev)
+        r = spice_client(port, "position", "%d,%d" % (x, y))
+        tap.ok(r.returncode == 0 and "mouse mode client" in r.stdout,
+               "spice_client_gets_client_mouse_mode", r.stdout.strip())
+        out = g.run("wait $EVR; echo status $?; cat /tmp/ev", timeout=90)
+        ranges, events = parse_evdev_read(out)
+        tap.ok("status 0" in out, "guest_reads_tablet_events_until_release",
+               out.strip()[-300:])
+        # The position before the press: the last ABS_X/ABS_Y values.
+        absx = absy = None
+        press = release = False
+        for t, c, v in events:
+            if t == EV_ABS and c == ABS_X and not press:
+                absx = v
+            if t == EV_ABS and c == ABS_Y and not press:
+                absy = v
+            if t == EV_KEY and c == BTN_LEFT and v == 1:
+                press = True
+            if t == EV_KEY and c == BTN_LEFT and v == 0 and press:
+                release = True
+        for axis, got, pix, size in (("x", absx, x, w), ("y", absy, y, h)):
+            lo, hi = ranges.get(axis, (0, 0))
+            want = lo + pix * (hi - lo) // size
+            ok = got is not None and hi > lo and abs(got - want) <= 1
+            back = None if got is None or hi <= lo else \
+                round((got - lo) * size / (hi - lo))
+            tap.ok(ok and back == pix,
+                   "guest_tablet_abs_%s_matches_client_position" % axis,
+                   "sent %d of %d, tablet range %d..%d, want %d, got %s "
+                   "(%s pixels)" % (pix, size, lo, hi, want, got, back))
+        tap.ok(press and release, "guest_tablet_gets_left_click",
+               "events %s" % events)
+        tap.ok(g.alive(), "qemu_still_running")
+
+
 def preferred_mode(g):
     return g.run("cat /sys/class/drm/card0-*-1/modes | head -n 1").strip()
 
@@ -601,6 +687,7 @@ def case_make_run(args, tap):
 
 CASES = {
     "spice-mouse": case_spice_mouse,
+    "spice-tablet": case_spice_tablet,
     "spice-tls-password": case_spice_tls_password,
     "spice-tls-native": case_spice_tls_native,
     "make-run": case_make_run,

@@ -4,10 +4,15 @@
     spice_client.py --port P [--host H] [--password PW] key SCANCODE[,...]
     spice_client.py --port P [--host H] [--password PW] resize WxH
     spice_client.py --port P [--host H] [--password PW] motion DX,DY
+    spice_client.py --port P [--host H] [--password PW] position X,Y[,D]
 
 key     press and release keys (PC/XT set-1 scancodes, e.g. 0x1e = 'a',
         0x1c = Enter) once the inputs channel is open
 motion  move the mouse by DX,DY (server mouse mode), no buttons
+position  once the main channel's mouse mode is CLIENT (the server offers
+        it when the guest has an absolute pointing device), put the
+        pointer at X,Y of display D (default 0), then press and release
+        the left button there; fails if client mode never comes
 resize  ask for display 0 to be WxH (a monitors config, as when the client
         window is resized) once the main channel says the agent is there
 Exits 0 when the message was sent, 1 on a connection error or timeout.
@@ -21,6 +26,11 @@ import gi
 gi.require_version("SpiceClientGLib", "2.0")
 from gi.repository import GLib, GObject, SpiceClientGLib  # noqa: E402
 
+# spice-protocol's enums (not in the GObject introspection data)
+SPICE_MOUSE_MODE_CLIENT = 2
+SPICE_MOUSE_BUTTON_LEFT = 1
+SPICE_MOUSE_BUTTON_MASK_LEFT = 1
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -28,7 +38,7 @@ def main():
     ap.add_argument("--port", required=True)
     ap.add_argument("--password")
     ap.add_argument("--timeout", type=int, default=30)
-    ap.add_argument("action", choices=["key", "motion", "resize"])
+    ap.add_argument("action", choices=["key", "motion", "position", "resize"])
     ap.add_argument("arg")
     args = ap.parse_args()
 
@@ -56,6 +66,29 @@ def main():
         channel.motion(dx, dy, 0)
         finish(0, "motion %d,%d sent" % (dx, dy))
 
+    pos = {"inputs": None, "client": False}
+
+    def try_position():
+        if not pos["inputs"] or not pos["client"] or result["rc"] == 0:
+            return
+        v = [int(a) for a in args.arg.split(",")]
+        x, y, d = v[0], v[1], (v[2] if len(v) > 2 else 0)
+        left = SPICE_MOUSE_BUTTON_LEFT
+        inputs = pos["inputs"]
+        inputs.position(x, y, d, 0)
+        inputs.button_press(left, 0)
+        inputs.button_release(left, SPICE_MOUSE_BUTTON_MASK_LEFT)
+        finish(0, "mouse mode client; position %d,%d on display %d and a "
+               "left click sent" % (x, y, d))
+
+    def on_mouse_mode(channel, _pspec):
+        mode = channel.get_property("mouse-mode")
+        if mode == SPICE_MOUSE_MODE_CLIENT:
+            pos["client"] = True
+            try_position()
+        else:
+            result["why"] = "mouse mode %d (not CLIENT)" % mode
+
     def try_resize(channel):
         if not channel.get_property("agent-connected"):
             return
@@ -75,6 +108,10 @@ def main():
             if args.action == "motion" and \
                     isinstance(channel, SpiceClientGLib.InputsChannel):
                 send_motion(channel)
+            if args.action == "position" and \
+                    isinstance(channel, SpiceClientGLib.InputsChannel):
+                pos["inputs"] = channel
+                try_position()
             if args.action == "resize" and \
                     isinstance(channel, SpiceClientGLib.MainChannel):
                 try_resize(channel)
@@ -87,6 +124,10 @@ def main():
                 args.action == "resize":
             GObject.Object.connect(channel, "notify::agent-connected",
                                    lambda c, p: try_resize(c))
+        if isinstance(channel, SpiceClientGLib.MainChannel) and \
+                args.action == "position":
+            GObject.Object.connect(channel, "notify::mouse-mode",
+                                   on_mouse_mode)
         channel.connect()
 
     GObject.Object.connect(session, "channel-new", on_channel)

@@ -33,6 +33,28 @@ def kernel_version():
     return os.path.basename(os.path.dirname(kdir))
 
 
+# Input drivers for the mouse and tablet cases (with their dependencies).
+EXTRA_MODULES = ("psmouse", "virtio_pci", "virtio_input", "evdev")
+
+
+def add_module(name, extra, order):
+    """Copy module `name` of the guest kernel, after its dependencies, into
+    `extra`; `order` collects the file names in load order."""
+    kver = kernel_version()
+    path = subprocess.check_output(["modinfo", "-k", kver, "-n", name],
+                                   text=True).strip()
+    deps = subprocess.check_output(["modinfo", "-k", kver, "-F", "depends",
+                                    name], text=True).strip()
+    deps = [d for d in deps.split(",") if d]
+    base = os.path.basename(path)
+    if base in order or path == "(builtin)":
+        return
+    for dep in deps:
+        add_module(dep, extra, order)
+    subprocess.check_call(["cp", path, extra])
+    order.append(base)
+
+
 def build_initramfs(out, module, work, ko=None):
     """scripts/guest/mkinitramfs (modules, modetest) plus our /init and the
     hostile-guest program, appended as a second cpio archive."""
@@ -48,15 +70,19 @@ def build_initramfs(out, module, work, ko=None):
     os.makedirs(os.path.join(overlay, "bin"))
     subprocess.check_call(["cp", os.path.join(TOP, "tests", "interop", "init"),
                            os.path.join(overlay, "init")])
-    hostile = os.path.join(TOP, "build", "tests", "interop", "qxl-hostile")
-    if os.path.exists(hostile):
-        subprocess.check_call(["cp", hostile, os.path.join(overlay, "bin")])
-    # The PS/2 mouse driver, for the SPICE mouse test (/init loads extras).
+    for prog in ("qxl-hostile", "evdev-read"):
+        path = os.path.join(TOP, "build", "tests", "interop", prog)
+        if os.path.exists(path):
+            subprocess.check_call(["cp", path, os.path.join(overlay, "bin")])
+    # Extra input drivers, loaded by /init in the order of modules/extra/order:
+    # the PS/2 mouse (spice-mouse), the virtio tablet and evdev (spice-tablet).
     extra = os.path.join(overlay, "modules", "extra")
     os.makedirs(extra)
-    psmouse = subprocess.check_output(["modinfo", "-k", kernel_version(),
-                                       "-n", "psmouse"], text=True).strip()
-    subprocess.check_call(["cp", psmouse, extra])
+    order = []
+    for name in EXTRA_MODULES:
+        add_module(name, extra, order)
+    with open(os.path.join(extra, "order"), "w") as f:
+        f.write(" ".join(order) + "\n")
     files = subprocess.check_output(["find", "."], cwd=overlay)
     cpio = subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"],
                           cwd=overlay, input=files, check=True,
