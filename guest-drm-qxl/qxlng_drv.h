@@ -134,6 +134,9 @@ struct qxlng_device {
 	/* struct qxl_monitors_config + heads, allocated once in the pages. */
 	u32 monitors_offset;
 	bool monitors_allocated;
+	/* The heads of the last monitors config the device accepted. */
+	struct qxl_head sent_heads[QXLNG_MAX_HEADS];
+	unsigned int sent_count;
 
 	/* Client monitors config. */
 	struct work_struct client_monitors_work;

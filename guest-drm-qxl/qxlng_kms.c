@@ -139,9 +139,63 @@ static void qxlng_layout_update(struct qxlng_device *qdev)
 			out->full_redraw = true;
 		out->x = lay.x[i];
 	}
-	if (recreate && qdev->primary_created)
-		qxlng_cmd_monitors_config(qdev, lay.heads, lay.count);
+	/*
+	 * The device (and SPICE clients) learn the layout whenever it
+	 * changes, also when heads only swap places in a surface of the
+	 * same size.
+	 */
+	if (qdev->primary_created && lay.count &&
+	    (recreate || lay.count != qdev->sent_count ||
+	     memcmp(lay.heads, qdev->sent_heads,
+		    lay.count * sizeof(lay.heads[0])))) {
+		ret = qxlng_cmd_monitors_config(qdev, lay.heads, lay.count);
+		if (ret) {
+			drm_err(&qdev->drm, "monitors config (%u heads) failed: %d\n",
+				lay.count, ret);
+			qdev->sent_count = 0;
+		} else {
+			memcpy(qdev->sent_heads, lay.heads,
+			       lay.count * sizeof(lay.heads[0]));
+			qdev->sent_count = lay.count;
+		}
+	}
 	mutex_unlock(&qdev->layout_lock);
+}
+
+/*
+ * A mode set on one head can move the others (they sit side by side) and
+ * recreates the primary surface they share: every head and its planes
+ * then take part in the commit, so each one is drawn again at its new
+ * place.  Returns 1 if heads were added, 0 if none were needed, or an
+ * error.
+ */
+static int qxlng_add_all_heads(struct qxlng_device *qdev,
+			       struct drm_atomic_state *state)
+{
+	struct drm_crtc_state *cs;
+	struct drm_crtc *crtc;
+	bool modeset = false, added = false;
+	unsigned int i;
+	int ret;
+
+	for_each_new_crtc_in_state(state, crtc, cs, i)
+		if (drm_atomic_crtc_needs_modeset(cs))
+			modeset = true;
+	if (!modeset || qdev->num_heads == 1)
+		return 0;
+	for (i = 0; i < qdev->num_heads; i++) {
+		crtc = &qdev->outputs[i].crtc;
+		if (drm_atomic_get_new_crtc_state(state, crtc))
+			continue;
+		cs = drm_atomic_get_crtc_state(state, crtc);
+		if (IS_ERR(cs))
+			return PTR_ERR(cs);
+		ret = drm_atomic_add_affected_planes(state, crtc);
+		if (ret)
+			return ret;
+		added = true;
+	}
+	return added;
 }
 
 static int qxlng_atomic_check(struct drm_device *dev,
@@ -154,6 +208,15 @@ static int qxlng_atomic_check(struct drm_device *dev,
 	ret = drm_atomic_helper_check(dev, state);
 	if (ret)
 		return ret;
+	ret = qxlng_add_all_heads(qdev, state);
+	if (ret < 0)
+		return ret;
+	if (ret) {
+		/* Check the planes just added too. */
+		ret = drm_atomic_helper_check(dev, state);
+		if (ret)
+			return ret;
+	}
 	qxlng_layout_compute(qdev, state, &lay);
 	if (!qxlng_layout_fits(qdev, &lay)) {
 		drm_dbg_kms(dev, "layout %ux%u does not fit surface0 (%u bytes)\n",
@@ -516,9 +579,14 @@ qxlng_conn_detect(struct drm_connector *connector, bool force)
 
 	if (out->index == 0)
 		return connector_status_connected;
+	/*
+	 * Without a client monitors config every head the num_heads
+	 * parameter asked for is there; with one, the heads it enables.
+	 */
 	mutex_lock(&qdev->client_lock);
-	on = (int)out->index < qdev->n_client_heads &&
-	     qdev->client_heads[out->index].w;
+	on = qdev->n_client_heads <= 0 ||
+	     ((int)out->index < qdev->n_client_heads &&
+	      qdev->client_heads[out->index].w);
 	mutex_unlock(&qdev->client_lock);
 	return on ? connector_status_connected :
 		    connector_status_disconnected;

@@ -2,7 +2,9 @@
 
 check_shot(name, outdir, refdir) -> list of (test name, passed, why).
 """
+import json
 import os
+import re
 
 from PIL import Image, ImageChops
 
@@ -53,6 +55,57 @@ def check_console(img, size):
     return True, ""
 
 
+def check_multihead(name, img, outdir):
+    """<kind>_<W0>x<H0>_<W1>x<H1>: heads side by side in the primary
+    surface.  multihead_*: each head shows its part of one SMPTE
+    framebuffer spanning both (modetest); heads_ab_*: head 0 shows
+    pattern A, head 1 pattern B, each from its own framebuffer.  And, if
+    the host asked a SPICE client, the client's monitors."""
+    kind = name.split("_")[0]
+    sizes = [(int(w), int(h)) for w, h in re.findall(r"_(\d+)x(\d+)", name)]
+    width = sum(w for w, _ in sizes)
+    height = max(h for _, h in sizes)
+    results = [(f"{name}_screen_is_all_heads_side_by_side",
+                img.size == (width, height),
+                f"screendump {img.size}, expected ({width}, {height})")]
+    bars = patterns.smpte(width, height) if kind == "multihead" else None
+    x = 0
+    for i, (w, h) in enumerate(sizes):
+        box = (x, 0, x + w, h)
+        if bars:
+            expected = bars.crop(box)
+        else:
+            expected = patterns.for_shot(("pattern_a", "pattern_b")[i % 2],
+                                         (w, h))
+        if img.size[0] >= box[2] and img.size[1] >= box[3]:
+            good, why = compare(img.crop(box), expected,
+                                f"head {i} at {box}")
+        else:
+            good, why = False, f"head {i} region {box} outside the screen"
+        results.append((f"{name}_head{i}_pixel_exact", good, why))
+        x += w
+    path = os.path.join(outdir, name + ".monitors.json")
+    if not os.path.exists(path):
+        return results
+    try:
+        with open(path) as f:
+            mons = json.load(f).get("monitors") or []
+    except ValueError as e:
+        mons = []
+        results.append(("spice_client_monitors_json", False, str(e)))
+    results.append((f"{name}_spice_client_sees_{len(sizes)}_monitors",
+                    len(mons) == len(sizes), f"client sees {mons}"))
+    x = 0
+    for i, (w, h) in enumerate(sizes):
+        want = {"x": x, "y": 0, "width": w, "height": h}
+        got = mons[i] if i < len(mons) else None
+        seen = got and {k: got.get(k) for k in want}
+        results.append((f"{name}_spice_client_monitor{i}_at_{x}_0",
+                        seen == want, f"client monitor {i}: {got}"))
+        x += w
+    return results
+
+
 def check_shot(name, outdir, refdir, console_size="1024x768"):
     try:
         img = load(outdir, name)
@@ -73,6 +126,8 @@ def check_shot(name, outdir, refdir, console_size="1024x768"):
                 good, why = compare(img, Image.open(ref).convert("RGB"),
                                     f"vs {ref}")
                 results.append((f"{name}_equals_reference", good, why))
+    elif name.startswith(("multihead_", "heads_ab_")):
+        results.extend(check_multihead(name, img, outdir))
     elif name.startswith("pattern_") or name.startswith("damage_"):
         expected = patterns.for_shot(name, img.size)
         if expected is None:
