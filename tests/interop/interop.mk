@@ -9,7 +9,7 @@ INTEROP_HOSTILE := $(INTEROP_DIR)/qxl-hostile
 INTEROP_EVDEV := $(INTEROP_DIR)/evdev-read
 INTEROP_CASES := stock-qxl-on-qxlng-vga qxlng-on-qxlng-vga spice-screenshot \
 	spice-key spice-mouse spice-tablet spice-resize spice-tls-password spice-tls-native \
-	hostile-guest two-heads make-run
+	vnc hostile-guest two-heads make-run
 INTEROP_TARGETS := $(addprefix interop-,$(INTEROP_CASES))
 # make check runs every case.
 INTEROP_CHECKS := interop-stock-qxl-on-qxlng-vga interop-qxlng-on-qxlng-vga \
@@ -17,7 +17,7 @@ INTEROP_CHECKS := interop-stock-qxl-on-qxlng-vga interop-qxlng-on-qxlng-vga \
 	interop-spice-key interop-spice-mouse interop-spice-tablet \
 	interop-spice-resize \
 	interop-spice-tls-password interop-spice-tls-native \
-	interop-hostile-guest interop-two-heads interop-make-run
+	interop-vnc interop-hostile-guest interop-two-heads interop-make-run
 
 # Runs inside the guest: static, so the initramfs needs no libraries.
 $(INTEROP_HOSTILE): $(TOP)/tests/interop/qxl-hostile.c $(TOP)/include/qxl/qxl_abi.h

@@ -27,6 +27,9 @@ Cases:
                            the tablet's evdev node, scaled to its range
   spice-resize             a client monitors-config request changes the
                            guest's preferred mode
+  vnc                      QEMU's VNC server (-vnc) shows the device: a
+                           VNC client (gvnccapture) gets the screendump's
+                           pixels (VGA text, console, SMPTE bars)
   hostile-guest            garbage through the BARs from guest userspace:
                            QEMU keeps running, the device resets, a driver
                            then works
@@ -48,6 +51,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vm import Guest, GuestError, TOP, build_initramfs, same_pixels  # noqa
+from rfb_client import RfbClient, RfbError  # noqa
 
 BUILD = os.path.join(TOP, "build")
 DEBIAN_QEMU = "/usr/bin/qemu-system-x86_64"
@@ -544,6 +548,94 @@ def case_spice_tablet(args, tap):
         tap.ok(g.alive(), "qemu_still_running")
 
 
+def free_vnc_display():
+    """A display number N whose port 5900+N is free on 127.0.0.1."""
+    for n in range(10, 100):
+        sock = socket.socket()
+        try:
+            sock.bind(("127.0.0.1", 5900 + n))
+            return n
+        except OSError:
+            continue
+        finally:
+            sock.close()
+    raise GuestError("no free VNC display in 10..99")
+
+
+def vnc_capture(display, out):
+    """The frame buffer as a real VNC client (gtk-vnc's gvnccapture) gets
+    it from QEMU's VNC server."""
+    if os.path.exists(out):
+        os.unlink(out)
+    r = subprocess.run(["gvnccapture", "127.0.0.1:%d" % display, out],
+                       timeout=60, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    if r.returncode != 0 or not os.path.exists(out):
+        raise GuestError("gvnccapture: %s" % r.stdout.strip())
+    from PIL import Image
+    return Image.open(out).convert("RGB")
+
+
+def vnc_matches(display, work, name, dump, tries=8, interval=0.5):
+    """Whether a VNC capture equals the settled screendump `dump`; QEMU's
+    VNC server copies the console's damage on its own refresh timer, so a
+    few captures are allowed for it to catch up."""
+    why = ""
+    for _ in range(tries):
+        shot = vnc_capture(display, os.path.join(work, name + ".png"))
+        same, why = same_pixels(shot, dump)
+        if same:
+            return True, ""
+        time.sleep(interval)
+    return False, why
+
+
+def case_vnc(args, tap):
+    """QEMU's own VNC server shows the device: a VNC client (gvnccapture)
+    gets exactly the screendump's pixels, in VGA text mode at boot and in
+    qxlng.ko's native mode (console text, modetest's SMPTE bars)."""
+    display = free_vnc_display()
+    work = os.path.join(args.work, "case-vnc")
+    with Guest(args.qemu, qxlng_initrd(args),
+               ["-device", "qxlng-vga",
+                # gvnccapture asks for exclusive access, which would
+                # disconnect the viewer below: the flag is ignored.
+                "-vnc", "127.0.0.1:%d,share=ignore" % display],
+               work) as g:
+        shot = vnc_capture(display, os.path.join(work, "vnc-vga.png"))
+        # VGA text mode blinks its cursor: one screendump must match.
+        same, why = matches_eventually(g, "vga", shot)
+        tap.ok(same, "vnc_equals_screendump_vga_text", why)
+        load_driver(g, "qxlng")
+        # A viewer connected all along sees the guest's drawing only if the
+        # device reports its damage (a new connection always gets the whole
+        # console): it follows the screen through incremental updates.
+        viewer = RfbClient("127.0.0.1", 5900 + display)
+        try:
+            start = g.stable_screendump("native")
+            img = viewer.follow(lambda i: same_pixels(i, start)[0])
+            same, why = same_pixels(img, start)
+            tap.ok(same, "vnc_viewer_starts_with_screendump_native_mode", why)
+            dump = show_console_text(g)
+            img = viewer.follow(lambda i: same_pixels(i, dump)[0])
+            same, why = same_pixels(img, dump)
+            tap.ok(same, "vnc_viewer_follows_console_text_to_screendump", why)
+            same, why = vnc_matches(display, work, "vnc-console", dump)
+            tap.ok(same, "vnc_equals_screendump_console", why)
+            modetest_start(g, "qxlng")
+            dump = wait_for_smpte(g, "smpte")
+            tap.ok(is_smpte(dump), "screendump_shows_smpte_bars")
+            img = viewer.follow(lambda i: same_pixels(i, dump)[0])
+            same, why = same_pixels(img, dump)
+            tap.ok(same, "vnc_viewer_follows_to_smpte_screendump", why)
+            same, why = vnc_matches(display, work, "vnc-smpte", dump)
+            tap.ok(same, "vnc_equals_screendump_smpte", why)
+            modetest_stop(g)
+        finally:
+            viewer.close()
+        tap.ok(g.alive(), "qemu_still_running")
+
+
 def preferred_mode(g):
     return g.run("cat /sys/class/drm/card0-*-1/modes | head -n 1").strip()
 
@@ -688,6 +780,7 @@ def case_make_run(args, tap):
 CASES = {
     "spice-mouse": case_spice_mouse,
     "spice-tablet": case_spice_tablet,
+    "vnc": case_vnc,
     "spice-tls-password": case_spice_tls_password,
     "spice-tls-native": case_spice_tls_native,
     "make-run": case_make_run,
@@ -716,7 +809,8 @@ def main():
             tap.ok(True, "reference_pictures")
         else:
             CASES[args.case](args, tap)
-    except (GuestError, subprocess.CalledProcessError, OSError) as e:
+    except (GuestError, RfbError, subprocess.CalledProcessError,
+            OSError) as e:
         tap.ok(False, args.case, str(e))
     return tap.done()
 
