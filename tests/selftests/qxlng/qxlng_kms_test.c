@@ -17,24 +17,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <drm_fourcc.h>
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
+#include "qxlng_dumb.h"
+#include "qxlng_ksft.h"
 #include "qxlng_pattern.h"
-
-#define KSFT_PASS 0
-#define KSFT_FAIL 1
-#define KSFT_SKIP 4
-
-struct dumb {
-	uint32_t handle, fb, pitch, width, height;
-	uint64_t size;
-	uint32_t *map;
-};
 
 static int fd = -1;
 static int test_no, failures;
@@ -87,76 +78,9 @@ static void shot(const char *name)
 		diag("no answer to @@SHOT %s", name);
 }
 
-static int dumb_create(struct dumb *d, uint32_t w, uint32_t h)
-{
-	struct drm_mode_create_dumb create = { .width = w, .height = h,
-					       .bpp = 32 };
-	struct drm_mode_map_dumb map = { 0 };
-	uint32_t handles[4] = { 0 }, pitches[4] = { 0 }, offsets[4] = { 0 };
-
-	memset(d, 0, sizeof(*d));
-	if (drmIoctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &create))
-		return -errno;
-	d->handle = create.handle;
-	d->pitch = create.pitch;
-	d->size = create.size;
-	d->width = w;
-	d->height = h;
-	map.handle = d->handle;
-	if (drmIoctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &map))
-		return -errno;
-	d->map = mmap(NULL, d->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		      map.offset);
-	if (d->map == MAP_FAILED) {
-		d->map = NULL;
-		return -errno;
-	}
-	handles[0] = d->handle;
-	pitches[0] = d->pitch;
-	if (drmModeAddFB2(fd, w, h, DRM_FORMAT_XRGB8888, handles, pitches,
-			  offsets, &d->fb, 0))
-		return -errno;
-	return 0;
-}
-
-static void dumb_destroy(struct dumb *d)
-{
-	struct drm_mode_destroy_dumb destroy = { .handle = d->handle };
-
-	if (d->fb)
-		drmModeRmFB(fd, d->fb);
-	if (d->map)
-		munmap(d->map, d->size);
-	if (d->handle)
-		drmIoctl(fd, DRM_IOCTL_MODE_DESTROY_DUMB, &destroy);
-	memset(d, 0, sizeof(*d));
-}
-
-static void fill(struct dumb *d, uint32_t (*fn)(uint32_t, uint32_t),
-		 const uint32_t *r)
-{
-	uint32_t x0 = r ? r[0] : 0, y0 = r ? r[1] : 0;
-	uint32_t x1 = r ? r[2] : d->width, y1 = r ? r[3] : d->height;
-	uint32_t x, y;
-
-	for (y = y0; y < y1; y++)
-		for (x = x0; x < x1; x++)
-			d->map[y * (d->pitch / 4) + x] = fn(x, y);
-}
-
 static int set_mode(struct dumb *d, drmModeModeInfo *mode)
 {
 	return drmModeSetCrtc(fd, crtc_id, d->fb, 0, 0, &conn_id, 1, mode);
-}
-
-static drmModeModeInfo *find_mode(uint32_t w, uint32_t h)
-{
-	int i;
-
-	for (i = 0; i < conn->count_modes; i++)
-		if (conn->modes[i].hdisplay == w && conn->modes[i].vdisplay == h)
-			return &conn->modes[i];
-	return NULL;
 }
 
 static int setup(const char *card)
@@ -217,12 +141,12 @@ static void test_mode_set_every_mode(void)
 		if (m->hdisplay > 1920 || m->vdisplay > 1080)
 			continue;
 		tried++;
-		if (dumb_create(&d, m->hdisplay, m->vdisplay) ||
-		    (fill(&d, pattern_a, NULL), set_mode(&d, m))) {
+		if (dumb_create(fd, &d, m->hdisplay, m->vdisplay, NULL) ||
+		    (dumb_fill(&d, pattern_a, NULL), set_mode(&d, m))) {
 			diag("mode %s failed: %s", m->name, strerror(errno));
 			bad++;
 		}
-		dumb_destroy(&d);
+		dumb_destroy(fd, &d);
 	}
 	result(tried > 0 && !bad, "mode_set_every_mode_up_to_1920x1080 (%d modes)",
 	       tried);
@@ -297,7 +221,7 @@ static void test_preferred_mode(void)
 /* A known pattern is shown pixel-exact; then partial damage. */
 static void test_pattern_and_damage(void)
 {
-	drmModeModeInfo *m = find_mode(1024, 768);
+	drmModeModeInfo *m = find_mode(conn, 1024, 768);
 	drmModeClip clip = {
 		.x1 = damage_reported[0], .y1 = damage_reported[1],
 		.x2 = damage_reported[2], .y2 = damage_reported[3],
@@ -308,11 +232,11 @@ static void test_pattern_and_damage(void)
 		result(false, "pattern_mode_1024x768_offered");
 		return;
 	}
-	if (dumb_create(&d, 1024, 768)) {
+	if (dumb_create(fd, &d, 1024, 768, NULL)) {
 		result(false, "pattern_dumb_create: %s", strerror(errno));
 		return;
 	}
-	fill(&d, pattern_a, NULL);
+	dumb_fill(&d, pattern_a, NULL);
 	result(!set_mode(&d, m), "pattern_a_mode_set");
 	if (shots)
 		shot("pattern_a");
@@ -320,14 +244,14 @@ static void test_pattern_and_damage(void)
 		skip("pattern_a_screen", "no host screendumps (QXLNG_SHOTS)");
 
 	/* Change two rectangles, report only the first. */
-	fill(&d, pattern_b, damage_reported);
-	fill(&d, pattern_b, damage_unreported);
+	dumb_fill(&d, pattern_b, damage_reported);
+	dumb_fill(&d, pattern_b, damage_unreported);
 	result(!drmModeDirtyFB(fd, d.fb, &clip, 1), "damage_dirtyfb_one_rect");
 	if (shots)
 		shot("damage_partial");
 	else
 		skip("damage_partial_screen", "no host screendumps");
-	dumb_destroy(&d);
+	dumb_destroy(fd, &d);
 }
 
 /* Cursor set, move, hide through the legacy cursor ioctls. */
@@ -337,17 +261,18 @@ static void test_cursor(void)
 	long before = is_qxlng ? debugfs_value("cursor_cmds") : 0;
 	struct drm_mode_create_dumb create = { .width = 64, .height = 64,
 					       .bpp = 32 };
-	drmModeModeInfo *m = find_mode(1024, 768);
+	drmModeModeInfo *m = find_mode(conn, 1024, 768);
 	struct dumb screen;
 	int ret, tries;
 
-	if (!m || dumb_create(&screen, 1024, 768) || set_mode(&screen, m)) {
+	if (!m || dumb_create(fd, &screen, 1024, 768, NULL) ||
+	    set_mode(&screen, m)) {
 		result(false, "cursor_screen_setup");
 		return;
 	}
 	if (drmIoctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &create)) {
 		result(false, "cursor_dumb_create");
-		dumb_destroy(&screen);
+		dumb_destroy(fd, &screen);
 		return;
 	}
 	ret = drmModeSetCursor(fd, crtc_id, create.handle, 64, 64);
@@ -388,30 +313,23 @@ static void test_cursor(void)
 
 		drmIoctl(fd, DRM_IOCTL_MODE_DESTROY_DUMB, &destroy);
 	}
-	dumb_destroy(&screen);
+	dumb_destroy(fd, &screen);
 }
+
+static const char usage[] =
+	"usage: %s [card]\n"
+	"kselftest for qxlng: mode sets, pattern and damage\n"
+	"(screen checked by the host when QXLNG_SHOTS=1),\n"
+	"cursor, preferred mode.  Exit 0 pass, 1 fail, 4 skip.\n";
 
 int main(int argc, char **argv)
 {
-	const char *card = "/dev/dri/card0";
+	const char *card;
+	int ret;
 
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("usage: %s [card]\n"
-		       "kselftest for qxlng: mode sets, pattern and damage\n"
-		       "(screen checked by the host when QXLNG_SHOTS=1),\n"
-		       "cursor, preferred mode.  Exit 0 pass, 1 fail, 4 skip.\n",
-		       argv[0]);
-		return 0;
-	}
-	if (argc > 1)
-		card = argv[1];
-	shots = getenv("QXLNG_SHOTS") && !strcmp(getenv("QXLNG_SHOTS"), "1");
-
-	printf("TAP version 13\n");
-	if (access(card, F_OK)) {
-		printf("1..0 # SKIP no %s\n", card);
-		return KSFT_SKIP;
-	}
+	ret = ksft_start(argc, argv, usage, &card, &shots);
+	if (ret >= 0)
+		return ret;
 	if (setup(card)) {
 		printf("1..0 # SKIP no usable connector/CRTC on %s\n", card);
 		return KSFT_SKIP;

@@ -21,24 +21,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <drm_fourcc.h>
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
+#include "qxlng_dumb.h"
+#include "qxlng_ksft.h"
 #include "qxlng_pattern.h"
-
-#define KSFT_PASS 0
-#define KSFT_FAIL 1
-#define KSFT_SKIP 4
-
-struct dumb {
-	uint32_t handle, fb, pitch, width, height;
-	uint64_t size;
-	uint32_t *map;
-};
 
 struct head {
 	drmModeConnector *conn;
@@ -69,67 +60,6 @@ static void shot(uint32_t w0, uint32_t h0, uint32_t w1, uint32_t h1)
 	fflush(stdout);
 	if (!fgets(line, sizeof(line), stdin))
 		printf("# no answer to @@SHOT\n");
-}
-
-static int dumb_create(struct dumb *d, uint32_t w, uint32_t h,
-		       uint32_t (*fn)(uint32_t, uint32_t))
-{
-	struct drm_mode_create_dumb create = { .width = w, .height = h,
-					       .bpp = 32 };
-	struct drm_mode_map_dumb map = { 0 };
-	uint32_t handles[4] = { 0 }, pitches[4] = { 0 }, offsets[4] = { 0 };
-	uint32_t x, y;
-
-	memset(d, 0, sizeof(*d));
-	if (drmIoctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &create))
-		return -errno;
-	d->handle = create.handle;
-	d->pitch = create.pitch;
-	d->size = create.size;
-	d->width = w;
-	d->height = h;
-	map.handle = d->handle;
-	if (drmIoctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &map))
-		return -errno;
-	d->map = mmap(NULL, d->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		      map.offset);
-	if (d->map == MAP_FAILED) {
-		d->map = NULL;
-		return -errno;
-	}
-	for (y = 0; y < h; y++)
-		for (x = 0; x < w; x++)
-			d->map[y * (d->pitch / 4) + x] = fn(x, y);
-	handles[0] = d->handle;
-	pitches[0] = d->pitch;
-	if (drmModeAddFB2(fd, w, h, DRM_FORMAT_XRGB8888, handles, pitches,
-			  offsets, &d->fb, 0))
-		return -errno;
-	return 0;
-}
-
-static void dumb_destroy(struct dumb *d)
-{
-	struct drm_mode_destroy_dumb destroy = { .handle = d->handle };
-
-	if (d->fb)
-		drmModeRmFB(fd, d->fb);
-	if (d->map)
-		munmap(d->map, d->size);
-	if (d->handle)
-		drmIoctl(fd, DRM_IOCTL_MODE_DESTROY_DUMB, &destroy);
-	memset(d, 0, sizeof(*d));
-}
-
-static drmModeModeInfo *find_mode(drmModeConnector *c, uint32_t w,
-				  uint32_t h)
-{
-	int i;
-
-	for (i = 0; i < c->count_modes; i++)
-		if (c->modes[i].hdisplay == w && c->modes[i].vdisplay == h)
-			return &c->modes[i];
-	return NULL;
 }
 
 /* Show @d full screen on head @i in mode @w x @h. */
@@ -192,39 +122,32 @@ static int setup(const char *card)
 	return n == 2 ? 0 : -1;
 }
 
+static const char usage[] =
+	"usage: %s [card]\n"
+	"kselftest for qxlng with two heads: pattern A and B\n"
+	"side by side, then only head 0 resized (head 1 moves);\n"
+	"screen checked by the host when QXLNG_SHOTS=1.\n"
+	"Exit 0 pass, 1 fail, 4 skip (no two connected heads).\n";
+
 int main(int argc, char **argv)
 {
-	const char *card = "/dev/dri/card0";
+	const char *card;
 	struct dumb a = { 0 }, a_small = { 0 }, b = { 0 };
 	bool good;
+	int ret;
 
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("usage: %s [card]\n"
-		       "kselftest for qxlng with two heads: pattern A and B\n"
-		       "side by side, then only head 0 resized (head 1 moves);\n"
-		       "screen checked by the host when QXLNG_SHOTS=1.\n"
-		       "Exit 0 pass, 1 fail, 4 skip (no two connected heads).\n",
-		       argv[0]);
-		return 0;
-	}
-	if (argc > 1)
-		card = argv[1];
-	shots = getenv("QXLNG_SHOTS") && !strcmp(getenv("QXLNG_SHOTS"), "1");
-
-	printf("TAP version 13\n");
-	if (access(card, F_OK)) {
-		printf("1..0 # SKIP no %s\n", card);
-		return KSFT_SKIP;
-	}
+	ret = ksft_start(argc, argv, usage, &card, &shots);
+	if (ret >= 0)
+		return ret;
 	if (setup(card)) {
 		printf("1..0 # SKIP fewer than two connected heads on %s\n",
 		       card);
 		return KSFT_SKIP;
 	}
 	printf("1..3\n");
-	good = !dumb_create(&a, 1024, 768, pattern_a) &&
-	       !dumb_create(&a_small, 800, 600, pattern_a) &&
-	       !dumb_create(&b, 800, 600, pattern_b);
+	good = !dumb_create(fd, &a, 1024, 768, pattern_a) &&
+	       !dumb_create(fd, &a_small, 800, 600, pattern_a) &&
+	       !dumb_create(fd, &b, 800, 600, pattern_b);
 	result(good, "multihead_dumb_buffers");
 	good = good && show(0, &a, 1024, 768) && show(1, &b, 800, 600);
 	result(good, "multihead_head0_1024x768_head1_800x600");
@@ -235,9 +158,9 @@ int main(int argc, char **argv)
 	result(good, "multihead_resize_head0_only");
 	if (good)
 		shot(800, 600, 800, 600);
-	dumb_destroy(&a);
-	dumb_destroy(&a_small);
-	dumb_destroy(&b);
+	dumb_destroy(fd, &a);
+	dumb_destroy(fd, &a_small);
+	dumb_destroy(fd, &b);
 	drmModeFreeConnector(heads[0].conn);
 	drmModeFreeConnector(heads[1].conn);
 	close(fd);
