@@ -10,14 +10,13 @@ import os
 import signal
 import socket
 import struct
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 import time  # noqa: E402
 
 from sclib import (OUT, Server, console_like, done, noise, ok, read_ppm,  # noqa: E402
-                   screenshot, workdir, write_ppm)
+                   screenshot, workdir, write_ppm, x509_dir)
 from scclient import Client, S  # noqa: E402
 
 d = workdir("auth_tls")
@@ -57,26 +56,7 @@ ok(rc != 0, "password_prefix_refused", "rc=%s" % rc)
 srv.stop()
 
 # TLS ------------------------------------------------------------------------
-x = os.path.join(d, "x509")
-os.makedirs(x, exist_ok=True)
-
-
-def sh(*cmd):
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-if not os.path.exists(os.path.join(x, "server-key.pem")):
-    sh("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
-       "-subj", "/CN=qxl-ng test CA", "-keyout", os.path.join(x, "ca-key.pem"),
-       "-out", os.path.join(x, "ca-cert.pem"))
-    sh("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
-       "-keyout", os.path.join(x, "server-key.pem"), "-out", os.path.join(x, "server.csr"))
-    ext = os.path.join(x, "ext.cnf")
-    with open(ext, "w") as f:
-        f.write("subjectAltName=IP:127.0.0.1\n")
-    sh("openssl", "x509", "-req", "-in", os.path.join(x, "server.csr"), "-days", "30",
-       "-CA", os.path.join(x, "ca-cert.pem"), "-CAkey", os.path.join(x, "ca-key.pem"),
-       "-CAcreateserial", "-extfile", ext, "-out", os.path.join(x, "server-cert.pem"))
+x = x509_dir(d, "qxl-ng test CA")
 
 srv = Server("--tls-port", "0", "--x509-dir", x, "--image", pic, "--disable-ticketing")
 c = Client(tls_port=srv.tls_port, ca_file=os.path.join(x, "ca-cert.pem"))

@@ -25,7 +25,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 import signal  # noqa: E402
 
 from sclib import (OUT, Server, console_like, done, noise, ok, read_ppm,  # noqa: E402
-                   typing_frame, write_ppm, workdir)
+                   typing_frame, write_ppm, workdir, x509_dir)
 from scclient import Client, S, pump  # noqa: E402
 
 d = workdir("sasl")
@@ -275,26 +275,7 @@ alive(srv, "real_client_served_after_stopped_sasl_clients")
 srv.stop()
 
 # TLS: SASL without a security layer -----------------------------------------------
-x = os.path.join(d, "x509")
-os.makedirs(x, exist_ok=True)
-
-
-def sh(*cmd):
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-if not os.path.exists(os.path.join(x, "server-cert.pem")):
-    sh("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
-       "-subj", "/CN=qxl-ng sasl test CA", "-keyout", os.path.join(x, "ca-key.pem"),
-       "-out", os.path.join(x, "ca-cert.pem"))
-    sh("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
-       "-keyout", os.path.join(x, "server-key.pem"), "-out", os.path.join(x, "server.csr"))
-    ext = os.path.join(x, "ext.cnf")
-    with open(ext, "w") as f:
-        f.write("subjectAltName=IP:127.0.0.1\n")
-    sh("openssl", "x509", "-req", "-in", os.path.join(x, "server.csr"), "-days", "30",
-       "-CA", os.path.join(x, "ca-cert.pem"), "-CAkey", os.path.join(x, "ca-key.pem"),
-       "-CAcreateserial", "-extfile", ext, "-out", os.path.join(x, "server-cert.pem"))
+x = x509_dir(d, "qxl-ng sasl test CA")
 
 srv = Server("--tls-port", "0", "--x509-dir", x, "--image", pic, "--sasl", env=SENV)
 ca = os.path.join(x, "ca-cert.pem")

@@ -206,3 +206,29 @@ def screenshot(port, out, password=None, timeout=30, tls_port=None, ca=None):
         return r.returncode
     except subprocess.TimeoutExpired:
         return None
+
+
+def x509_dir(parent, ca_cn):
+    """parent/x509 with a test CA (subject CN ca_cn: ca-cert.pem, ca-key.pem)
+    and a server certificate for IP 127.0.0.1 it signed (server-cert.pem,
+    server-key.pem), as spice-serve --x509-dir wants; made once, kept."""
+    x = os.path.join(parent, "x509")
+    os.makedirs(x, exist_ok=True)
+    if os.path.exists(os.path.join(x, "server-cert.pem")):
+        return x
+
+    def sh(*cmd):
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    sh("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
+       "-subj", "/CN=" + ca_cn, "-keyout", os.path.join(x, "ca-key.pem"),
+       "-out", os.path.join(x, "ca-cert.pem"))
+    sh("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+       "-keyout", os.path.join(x, "server-key.pem"), "-out", os.path.join(x, "server.csr"))
+    ext = os.path.join(x, "ext.cnf")
+    with open(ext, "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1\n")
+    sh("openssl", "x509", "-req", "-in", os.path.join(x, "server.csr"), "-days", "30",
+       "-CA", os.path.join(x, "ca-cert.pem"), "-CAkey", os.path.join(x, "ca-key.pem"),
+       "-CAcreateserial", "-extfile", ext, "-out", os.path.join(x, "server-cert.pem"))
+    return x
