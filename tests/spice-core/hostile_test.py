@@ -13,7 +13,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from sclib import Server, done, ok, screenshot, workdir  # noqa: E402
+from sclib import Server, closed, done, ok, recv_exact, screenshot, workdir  # noqa: E402
 
 d = workdir("hostile")
 MAIN, DISPLAY, INPUTS, CURSOR = 1, 2, 3, 4
@@ -34,19 +34,6 @@ def conn(port):
     return s
 
 
-def recv_exact(s, n):
-    buf = b""
-    while len(buf) < n:
-        try:
-            chunk = s.recv(n - len(buf))
-        except (socket.timeout, ConnectionResetError):
-            return buf
-        if not chunk:
-            return buf
-        buf += chunk
-    return buf
-
-
 def link_error(s):
     """The error field of the link reply, None if the server closed."""
     hdr = recv_exact(s, 16)
@@ -55,20 +42,6 @@ def link_error(s):
     size = struct.unpack("<I", hdr[12:16])[0]
     body = recv_exact(s, size)
     return struct.unpack("<I", body[:4])[0] if len(body) >= 4 else None
-
-
-def closed(s, timeout=5):
-    """True once the server closed the connection (reads EOF)."""
-    s.settimeout(timeout)
-    try:
-        while True:
-            data = s.recv(65536)
-            if not data:
-                return True
-    except socket.timeout:
-        return False
-    except ConnectionResetError:
-        return True
 
 
 def linked(port, ctype=MAIN, cid=0, conn_id=0):

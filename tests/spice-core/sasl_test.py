@@ -24,8 +24,8 @@ import time
 sys.path.insert(0, os.path.dirname(__file__))
 import signal  # noqa: E402
 
-from sclib import (OUT, Server, console_like, done, noise, ok, read_ppm,  # noqa: E402
-                   typing_frame, write_ppm, workdir, x509_dir)
+from sclib import (OUT, Server, closed, console_like, done, noise, ok, read_ppm,  # noqa: E402
+                   recv_exact, typing_frame, write_ppm, workdir, x509_dir)
 from scclient import Client, S, pump  # noqa: E402
 
 d = workdir("sasl")
@@ -78,31 +78,6 @@ def alive(srv, name):
 # Wire helpers ---------------------------------------------------------------------
 AUTH_SELECTION, AUTH_SPICE, AUTH_SASL, MINI = 0, 1, 2, 3
 CAPS = (1 << AUTH_SELECTION) | (1 << AUTH_SASL) | (1 << MINI)
-
-
-def recv_exact(s, n):
-    buf = b""
-    while len(buf) < n:
-        try:
-            chunk = s.recv(n - len(buf))
-        except (socket.timeout, ConnectionResetError):
-            return buf
-        if not chunk:
-            return buf
-        buf += chunk
-    return buf
-
-
-def closed(s, timeout=5):
-    s.settimeout(timeout)
-    try:
-        while True:
-            if not s.recv(65536):
-                return True
-    except socket.timeout:
-        return False
-    except ConnectionResetError:
-        return True
 
 
 def link(port):

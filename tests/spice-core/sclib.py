@@ -5,6 +5,7 @@ Runs under Debian's /usr/bin/python3."""
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -120,6 +121,34 @@ class Server:
                     k, v = kv.split("=")
                     stats[k] = int(v)
         return stats
+
+
+def recv_exact(s, n):
+    """n bytes from socket s, or fewer when it closes, resets or times out."""
+    buf = b""
+    while len(buf) < n:
+        try:
+            chunk = s.recv(n - len(buf))
+        except (socket.timeout, ConnectionResetError):
+            return buf
+        if not chunk:
+            return buf
+        buf += chunk
+    return buf
+
+
+def closed(s, timeout=5):
+    """True once the server closed the connection (reads EOF)."""
+    s.settimeout(timeout)
+    try:
+        while True:
+            data = s.recv(65536)
+            if not data:
+                return True
+    except socket.timeout:
+        return False
+    except ConnectionResetError:
+        return True
 
 
 def write_ppm(path, w, h, rgb):
