@@ -479,6 +479,32 @@ static int blit(struct qxl_device *dev, struct qxl_draw *dr,
 	return 0;
 }
 
+/*
+ * The shared opening of COPY and OPAQUE: the source image and the mask.
+ * Returns 1 with both held (and op cleared), 0 when the draw was dropped,
+ * -1 on error.
+ */
+static int get_src_and_mask(struct qxl_device *dev, struct qxl_draw *dr,
+			    qxl_phys bitmap, const struct qxl_rect *area,
+			    const struct qxl_q_mask *m, struct qxl_img *img,
+			    struct qxl_img *mask, struct gen_op *op)
+{
+	int r;
+
+	if (!pixman_region32_not_empty(&dr->region) ||
+	    !src_area_ok(dev, area))
+		return nothing(dr);
+	r = qxl_image_get(dev, bitmap, img);
+	if (r)
+		return r < 0 ? -1 : unsupported(dev, dr);
+	memset(op, 0, sizeof(*op));
+	if (get_mask(dev, dr, m, mask, op)) {
+		qxl_img_free(img);
+		return -1;
+	}
+	return 1;
+}
+
 int qxl_render_copy(struct qxl_device *dev, struct qxl_draw *dr,
 		    const struct qxl_copy *c)
 {
@@ -489,18 +515,12 @@ int qxl_render_copy(struct qxl_device *dev, struct qxl_draw *dr,
 
 	table = qxl_rop2_from_descriptor(c->rop_descriptor, QXL_ROP_IN_SRC,
 					 QXL_ROP_IN_DEST);
-	if (table == QXL_ROP2_NOOP || !pixman_region32_not_empty(&dr->region))
+	if (table == QXL_ROP2_NOOP)
 		return nothing(dr);
-	if (!src_area_ok(dev, &c->src_area))
-		return nothing(dr);
-	r = qxl_image_get(dev, c->src_bitmap, &img);
-	if (r)
-		return r < 0 ? -1 : unsupported(dev, dr);
-	memset(&op, 0, sizeof(op));
-	if (get_mask(dev, dr, &c->mask, &mask, &op)) {
-		qxl_img_free(&img);
-		return -1;
-	}
+	r = get_src_and_mask(dev, dr, c->src_bitmap, &c->src_area, &c->mask,
+			     &img, &mask, &op);
+	if (r <= 0)
+		return r;
 	r = blit(dev, dr, &img, &c->src_area, c->scale_mode, table, &op);
 	qxl_img_free(&mask);
 	qxl_img_free(&img);
@@ -519,18 +539,12 @@ int qxl_render_opaque(struct qxl_device *dev, struct qxl_draw *dr)
 	/* spice: the brush is the source, the copied image the dest. */
 	table = qxl_rop2_from_descriptor(o->rop_descriptor, QXL_ROP_IN_BRUSH,
 					 QXL_ROP_IN_SRC);
-	if (table == QXL_ROP2_NOOP || !pixman_region32_not_empty(&dr->region))
+	if (table == QXL_ROP2_NOOP)
 		return nothing(dr);
-	if (!src_area_ok(dev, &o->src_area))
-		return nothing(dr);
-	r = qxl_image_get(dev, o->src_bitmap, &img);
-	if (r)
-		return r < 0 ? -1 : unsupported(dev, dr);
-	memset(&op, 0, sizeof(op));
-	if (get_mask(dev, dr, &o->mask, &mask, &op)) {
-		qxl_img_free(&img);
-		return -1;
-	}
+	r = get_src_and_mask(dev, dr, o->src_bitmap, &o->src_area, &o->mask,
+			     &img, &mask, &op);
+	if (r <= 0)
+		return r;
 	r = blit(dev, dr, &img, &o->src_area, o->scale_mode, QXL_ROP2_COPY,
 		 &op);
 	qxl_img_free(&img);
