@@ -5,7 +5,7 @@
 #   make run        the main job: a demo guest on our QEMU, served over SPICE
 #   make help       all targets
 #
-# Each part adds its own rules in a fragment, <dir>/<dir>.mk, included below;
+# Each part adds its own rules in a fragment (<dir>/<dir>.mk), included below;
 # fragments append to ALL (host outputs), CHECKS (test targets, each one a
 # make target that fails when its test fails), FUZZ and BENCH.
 
@@ -37,18 +37,19 @@ CHECKS :=
 FUZZ :=
 BENCH :=
 
-# Configuration (Kconfig): .config and build/include/generated/qxlng_config.h.
--include $(KCONFIG_CONFIG)
+# Configuration (Kconfig): .config, and generated from it
+# build/include/generated/qxlng_config.{h,mk} (CONFIG_* for C and for make).
 include scripts/kconfig/kconfig.mk
+-include $(CONFIG_MK)
 
 # Parts, in dependency order.  Each fragment belongs to one part.
 include tests/abi/abi.mk
--include hw-qxl/hw-qxl.mk
--include spice-core/spice-core.mk
--include guest-drm-qxl/guest-drm-qxl.mk
--include guest-drm-qxl/tests/kunit.mk
--include hw-qxl/qemu/qemu.mk
--include tests/interop/interop.mk
+include hw-qxl/hw-qxl.mk
+include spice-core/spice-core.mk
+include guest-drm-qxl/guest-drm-qxl.mk
+include guest-drm-qxl/tests/kunit.mk
+include hw-qxl/qemu/qemu.mk
+include tests/interop/interop.mk
 
 .PHONY: all check fuzz bench run deps clean distclean help
 
@@ -65,18 +66,8 @@ fuzz: $(FUZZ)
 
 bench: $(BENCH)
 
-ifeq ($(filter run,$(MAKECMDGOALS)),run)
-ifeq ($(RUN_TARGET),)
-run:
-	@echo "make run: the demo guest on our QEMU (issue 'Build into QEMU') is"
-	@echo "not built yet. When it is, this target will install what is missing,"
-	@echo "build QEMU with qxlng-vga and spice-core, boot a Debian guest with"
-	@echo "qxlng.ko and serve it on spice://127.0.0.1:$${PORT:-5900}."
-	@false
-else
+# The main job; RUN_TARGET comes from hw-qxl/qemu/qemu.mk.
 run: $(RUN_TARGET)
-endif
-endif
 
 clean:
 	rm -rf $(BUILD)

@@ -6,10 +6,6 @@ SC_OUT := $(BUILD)/spice-core
 SC_TESTS := $(TOP)/tests/spice-core
 SC_TOUT := $(BUILD)/tests/spice-core
 
-# The C code sees CONFIG_* through the generated header; take the make
-# variables from the file generated with it, so both always agree.
--include $(BUILD)/include/generated/qxlng_config.mk
-
 SC_PKGS := glib-2.0 pixman-1 spice-protocol openssl
 SC_LIBS_EXTRA :=
 ifeq ($(CONFIG_SPICE_LZ4),y)

@@ -6,6 +6,7 @@
 
 KCONFIGLIB := /usr/lib/python3/dist-packages
 CONFIG_HEADER := $(BUILD)/include/generated/qxlng_config.h
+CONFIG_MK := $(BUILD)/include/generated/qxlng_config.mk
 KCONFIG_SRCS := $(TOP)/Kconfig $(wildcard $(TOP)/*/Kconfig) \
 	$(wildcard $(TOP)/scripts/kconfig/*.Kconfig)
 
@@ -20,11 +21,13 @@ $(KCONFIG_CONFIG): $(KCONFIG_SRCS)
 	fi
 	@touch $@
 
-$(CONFIG_HEADER): $(KCONFIG_CONFIG)
-	@mkdir -p $(dir $@)
+# One genconfig run writes both: C sees the header, make the .mk (the top
+# Makefile includes it), so the two always agree.
+$(CONFIG_HEADER) $(CONFIG_MK) &: $(KCONFIG_CONFIG)
+	@mkdir -p $(dir $(CONFIG_HEADER))
 	@cd $(TOP) && KCONFIG_CONFIG=$(KCONFIG_CONFIG) $(PYTHON) $(KCONFIGLIB)/genconfig.py Kconfig \
-		--header-path $@ --config-out $(basename $@).mk
-	@echo "  GEN     $(patsubst $(TOP)/%,%,$@)"
+		--header-path $(CONFIG_HEADER) --config-out $(CONFIG_MK)
+	@echo "  GEN     $(patsubst $(TOP)/%,%,$(CONFIG_HEADER))"
 
 defconfig:
 	@$(DEPS) build
