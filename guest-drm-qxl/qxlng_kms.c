@@ -260,8 +260,12 @@ static const struct drm_mode_config_funcs qxlng_mode_config_funcs = {
 /* Primary plane                                                     */
 /* ---------------------------------------------------------------- */
 
-static int qxlng_primary_atomic_check(struct drm_plane *plane,
-				      struct drm_atomic_state *state)
+/*
+ * No scaling.  A movable plane (the cursor) may lie partly outside its
+ * CRTC and be updated while the CRTC is off.
+ */
+static int qxlng_plane_check(struct drm_plane *plane,
+			     struct drm_atomic_state *state, bool movable)
 {
 	struct drm_plane_state *ps = drm_atomic_get_new_plane_state(state,
 								    plane);
@@ -272,7 +276,13 @@ static int qxlng_primary_atomic_check(struct drm_plane *plane,
 	return drm_atomic_helper_check_plane_state(ps, cs,
 						   DRM_PLANE_NO_SCALING,
 						   DRM_PLANE_NO_SCALING,
-						   false, false);
+						   movable, movable);
+}
+
+static int qxlng_primary_atomic_check(struct drm_plane *plane,
+				      struct drm_atomic_state *state)
+{
+	return qxlng_plane_check(plane, state, false);
 }
 
 /* Damage of this update in fb coordinates; 0 rects means none. */
@@ -375,15 +385,9 @@ static int qxlng_cursor_atomic_check(struct drm_plane *plane,
 {
 	struct drm_plane_state *ps = drm_atomic_get_new_plane_state(state,
 								    plane);
-	struct drm_crtc_state *cs = NULL;
 	int ret;
 
-	if (ps->crtc)
-		cs = drm_atomic_get_new_crtc_state(state, ps->crtc);
-	ret = drm_atomic_helper_check_plane_state(ps, cs,
-						  DRM_PLANE_NO_SCALING,
-						  DRM_PLANE_NO_SCALING,
-						  true, true);
+	ret = qxlng_plane_check(plane, state, true);
 	if (ret)
 		return ret;
 	if (ps->fb && (ps->fb->width != QXLNG_CURSOR_SIZE ||
