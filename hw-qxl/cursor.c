@@ -8,10 +8,19 @@
 
 #include "qxl_chunks.h"
 
-void qxl_cursor_reset(struct qxl_device *dev)
+/*
+ * Forget the cursor.  hand_back: release the SET command it was made
+ * from, as spice-server's cursor channel reset does (DESTROY_PRIMARY,
+ * DESTROY_ALL_SURFACES); a device reset re-initialises the ring instead.
+ */
+void qxl_cursor_reset(struct qxl_device *dev, bool hand_back)
 {
+	uint8_t *set_cmd = dev->cursor.set_cmd;
+
 	free(dev->cursor.argb);
 	memset(&dev->cursor, 0, sizeof(dev->cursor));
+	if (set_cmd && hand_back)
+		qxl_release(dev, set_cmd);
 }
 
 static int bit_be(const uint8_t *row, uint32_t x)
@@ -111,8 +120,15 @@ static void convert(const struct qxl_cursor_header *hd, const uint8_t *d,
 	}
 }
 
-static int cursor_set(struct qxl_device *dev, const struct qxl_cursor_cmd *c)
+/*
+ * SET: the new shape replaces the old, and the device holds the command
+ * until the next SET or a reset, then releases it (spice-server keeps the
+ * current cursor command as long).  p_cmd is the command in guest memory.
+ */
+static int cursor_set(struct qxl_device *dev, const struct qxl_cursor_cmd *c,
+		      uint8_t *p_cmd)
 {
+	uint8_t *old_cmd;
 	struct qxl_cursor cur;
 	struct qxl_buf buf;
 	struct qxl_cursor_shape shape;
@@ -155,7 +171,9 @@ static int cursor_set(struct qxl_device *dev, const struct qxl_cursor_cmd *c)
 	}
 	convert(&cur.header, buf.ptr, argb);
 	qxl_buf_free(&buf);
-	qxl_cursor_reset(dev);
+	old_cmd = dev->cursor.set_cmd;
+	qxl_cursor_reset(dev, false);
+	dev->cursor.set_cmd = p_cmd;
 	dev->cursor.defined = true;
 	dev->cursor.visible = c->u.set.visible;
 	dev->cursor.x = c->u.set.position.x;
@@ -174,6 +192,8 @@ static int cursor_set(struct qxl_device *dev, const struct qxl_cursor_cmd *c)
 		qxl_device_get_cursor(dev, &shape, &x, &y, &vis);
 		dev->sink->cursor_set(dev->sink_opaque, &shape, x, y, vis);
 	}
+	if (old_cmd && old_cmd != p_cmd)	/* the same SET twice: held once */
+		qxl_release(dev, old_cmd);
 	return 0;
 }
 
@@ -188,9 +208,8 @@ void qxl_cmd_cursor(struct qxl_device *dev, qxl_phys addr)
 	memcpy(&c, p, sizeof(c));
 	switch (c.type) {
 	case QXL_CURSOR_SET:
-		if (cursor_set(dev, &c))
-			return;
-		break;
+		cursor_set(dev, &c, p);
+		return;		/* held (or a guest bug): no release now */
 	case QXL_CURSOR_MOVE:
 		dev->cursor.x = c.u.position.x;
 		dev->cursor.y = c.u.position.y;

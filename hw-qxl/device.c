@@ -133,8 +133,8 @@ void qxl_device_free(struct qxl_device *dev)
 	if (!dev)
 		return;
 	if (dev->surfaces)
-		qxl_surfaces_destroy_all(dev);
-	qxl_cursor_reset(dev);
+		qxl_surfaces_destroy_all(dev, false);
+	qxl_cursor_reset(dev, false);
 	free(dev->surfaces);
 	free(dev->primary_shadow);
 	if (dev->ram)
@@ -179,13 +179,18 @@ void qxl_soft_reset(struct qxl_device *dev)
 	qxl_set_dev_mode(dev, dev->cfg.is_vga ? QXL_MODE_VGA : QXL_MODE_UNDEFINED);
 }
 
-/* QEMU's qxl_hard_reset: everything back to power-on state. */
+/*
+ * QEMU's qxl_hard_reset: everything back to power-on state.  Held
+ * commands (surface creates, the cursor SET) are dropped, not released:
+ * QEMU releases them into the ring it re-initialises right after, so a
+ * guest never sees those releases either.
+ */
 void qxl_hard_reset(struct qxl_device *dev)
 {
-	qxl_cursor_reset(dev);
+	qxl_cursor_reset(dev, false);
 	if (dev->sink && dev->sink->cursor_hide)
 		dev->sink->cursor_hide(dev->sink_opaque);
-	qxl_surfaces_destroy_all(dev);
+	qxl_surfaces_destroy_all(dev, false);
 	if (dev->mode != QXL_MODE_VGA)
 		dev->mode = QXL_MODE_UNDEFINED;
 	qxl_memslots_reset(dev);

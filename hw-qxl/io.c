@@ -222,11 +222,16 @@ static void io_destroy_primary(struct qxl_device *dev, unsigned int val)
 	qxl_process_cmd_ring(dev, QXL_UPDATE_AREA_LIMIT);
 	qxl_primary_destroy(dev);
 	qxl_set_dev_mode(dev, QXL_MODE_UNDEFINED);
-	qxl_cursor_reset(dev);
+	qxl_cursor_reset(dev, true);
 	async_finish(dev);
 }
 
-static void io_destroy_surface(struct qxl_device *dev, unsigned int val)
+/*
+ * DESTROY_SURFACE_WAIT waits until the surface's queued work is done; it
+ * does not destroy the surface (spice-server keeps it, and its CREATE,
+ * until a DESTROY command): the guest sends the DESTROY on the ring first.
+ */
+static void io_destroy_surface_wait(struct qxl_device *dev, unsigned int val)
 {
 	if (val >= dev->cfg.n_surfaces) {
 		qxl_guest_bug(dev, "DESTROY_SURFACE: surface %u >= %u", val,
@@ -235,17 +240,15 @@ static void io_destroy_surface(struct qxl_device *dev, unsigned int val)
 		return;
 	}
 	qxl_process_cmd_ring(dev, QXL_UPDATE_AREA_LIMIT);
-	if (val == 0)
-		qxl_primary_destroy(dev);
-	else
-		qxl_surface_destroy(dev, val);
 	async_finish(dev);
 }
 
+/* Every surface goes, their CREATE commands come back, the cursor too. */
 static void io_destroy_all_surfaces(struct qxl_device *dev)
 {
 	qxl_process_cmd_ring(dev, QXL_UPDATE_AREA_LIMIT);
-	qxl_surfaces_destroy_all(dev);
+	qxl_surfaces_destroy_all(dev, true);
+	qxl_cursor_reset(dev, true);
 	if (dev->mode != QXL_MODE_VGA)
 		qxl_set_dev_mode(dev, QXL_MODE_UNDEFINED);
 	async_finish(dev);
@@ -355,7 +358,7 @@ void qxl_device_io_write(struct qxl_device *dev, unsigned int port,
 		break;
 	case QXL_IO_DESTROY_SURFACE_WAIT:
 	case QXL_IO_DESTROY_SURFACE_ASYNC:
-		io_destroy_surface(dev, val);
+		io_destroy_surface_wait(dev, val);
 		break;
 	case QXL_IO_DESTROY_ALL_SURFACES:
 	case QXL_IO_DESTROY_ALL_SURFACES_ASYNC:
@@ -390,7 +393,7 @@ void qxl_device_vga_ioport_written(struct qxl_device *dev)
 	    dev->cfg.revision > QXL_REVISION_STABLE_V12)
 		return;
 	qxl_primary_destroy(dev);
-	qxl_cursor_reset(dev);
+	qxl_cursor_reset(dev, true);
 	dev->mode = QXL_MODE_UNDEFINED;
 	qxl_soft_reset(dev);
 }

@@ -52,6 +52,13 @@ struct qxl_surface_state {
 	uint8_t *mem;		/* start of the |stride| * height block */
 	uint8_t *line0;		/* top line */
 	pixman_image_t *image;	/* wraps line0 with the signed stride */
+	/*
+	 * The CREATE command of an off-screen surface, held until the
+	 * surface is destroyed: spice-server keeps it that long and Linux's
+	 * qxl.ko writes the DESTROY into the same buffer, so it must not
+	 * come back before (Documentation/qxl-device.rst, "Releases").
+	 */
+	uint8_t *create_cmd;
 };
 
 struct qxl_cursor_state {
@@ -62,6 +69,7 @@ struct qxl_cursor_state {
 	uint16_t type;
 	uint16_t width, height, hot_x, hot_y;
 	uint32_t *argb;
+	uint8_t *set_cmd;	/* the SET shown, held until replaced/reset */
 };
 
 struct qxl_device {
@@ -170,7 +178,7 @@ int qxl_surface_create(struct qxl_device *dev, uint32_t id, uint32_t width,
 		       uint32_t height, int32_t stride, uint32_t format,
 		       uint8_t *mem, bool keep_data);
 void qxl_surface_destroy(struct qxl_device *dev, uint32_t id);
-void qxl_surfaces_destroy_all(struct qxl_device *dev);
+void qxl_surfaces_destroy_all(struct qxl_device *dev, bool hand_back);
 int qxl_primary_create(struct qxl_device *dev,
 		       const struct qxl_surface_create *sc);
 bool qxl_primary_destroy(struct qxl_device *dev);
@@ -180,11 +188,15 @@ void qxl_damage_flush(struct qxl_device *dev);
 int qxl_surface_bpp(uint32_t format);
 pixman_format_code_t qxl_surface_pixman_format(uint32_t format);
 
-/* cmd_*.c: one handler per command kind; they release nothing. */
+/*
+ * One handler per command kind.  Each hands its command back (qxl_release)
+ * exactly when the reference stack does; see "Releases" in
+ * Documentation/qxl-device.rst.
+ */
 void qxl_cmd_draw(struct qxl_device *dev, qxl_phys addr);
 void qxl_cmd_surface(struct qxl_device *dev, qxl_phys addr);
 void qxl_cmd_cursor(struct qxl_device *dev, qxl_phys addr);
-void qxl_cursor_reset(struct qxl_device *dev);
+void qxl_cursor_reset(struct qxl_device *dev, bool hand_back);
 void qxl_monitors_config_read(struct qxl_device *dev);
 
 /* Overflow-safe helpers. */

@@ -195,11 +195,21 @@ int qxl_primary_create(struct qxl_device *dev,
 	return 0;
 }
 
-static void surface_free(struct qxl_surface_state *s)
+/*
+ * Forget a surface.  hand_back: release the CREATE command it held (the
+ * DESTROY command and the DESTROY_ALL_SURFACES port do; a device reset,
+ * which re-initialises the release ring, does not).
+ */
+static void surface_free(struct qxl_device *dev, struct qxl_surface_state *s,
+			 bool hand_back)
 {
+	uint8_t *create_cmd = s->create_cmd;
+
 	if (s->image)
 		pixman_image_unref(s->image);
 	memset(s, 0, sizeof(*s));
+	if (create_cmd && hand_back)
+		qxl_release(dev, create_cmd);
 }
 
 bool qxl_primary_destroy(struct qxl_device *dev)
@@ -209,7 +219,7 @@ bool qxl_primary_destroy(struct qxl_device *dev)
 	if (!s->live)
 		return false;
 	qxl_damage_flush(dev);
-	surface_free(s);
+	surface_free(dev, s, false);	/* made by a port: no command */
 	free(dev->primary_shadow);
 	dev->primary_shadow = NULL;
 	pixman_region32_clear(&dev->damage);
@@ -224,17 +234,18 @@ void qxl_surface_destroy(struct qxl_device *dev, uint32_t id)
 		qxl_primary_destroy(dev);
 		return;
 	}
-	surface_free(&dev->surfaces[id]);
+	surface_free(dev, &dev->surfaces[id], true);
 }
 
-void qxl_surfaces_destroy_all(struct qxl_device *dev)
+/* In id order, as spice-server walks its surface table. */
+void qxl_surfaces_destroy_all(struct qxl_device *dev, bool hand_back)
 {
 	uint32_t i;
 
 	qxl_primary_destroy(dev);
 	for (i = 1; i < dev->cfg.n_surfaces; i++)
 		if (dev->surfaces[i].live)
-			surface_free(&dev->surfaces[i]);
+			surface_free(dev, &dev->surfaces[i], hand_back);
 }
 
 void qxl_damage_add(struct qxl_device *dev, uint32_t surface_id,
@@ -273,13 +284,47 @@ void qxl_damage_flush(struct qxl_device *dev)
 
 /* ---- QXL_CMD_SURFACE ------------------------------------------------ */
 
+/*
+ * CREATE: 0 when the surface now holds the command (released with its
+ * DESTROY), 1 when the command is to be released now, -1 on a guest bug.
+ */
+static int surface_cmd_create(struct qxl_device *dev,
+			      const struct qxl_surface_cmd *cmd, uint8_t *p)
+{
+	const struct qxl_surface *sc = &cmd->u.surface_create;
+	uint64_t size;
+	uint8_t *mem;
+
+	if (cmd->surface_id == 0) {
+		qxl_guest_bug(dev, "surface create: surface 0 is the primary");
+		return -1;
+	}
+	if (dev->surfaces[cmd->surface_id].live) {
+		/* spice-server: warned, dropped, released; the old stays. */
+		qxl_guest_warn(dev, "surface create: surface %u exists",
+			       cmd->surface_id);
+		return 1;
+	}
+	size = surface_params_ok(dev, "surface create", sc->width, sc->height,
+				 sc->stride, sc->format);
+	if (!size)
+		return -1;
+	mem = qxl_memslot_translate(dev, sc->data, size);
+	if (!mem)
+		return -1;
+	if (qxl_surface_create(dev, cmd->surface_id, sc->width, sc->height,
+			       sc->stride, sc->format, mem,
+			       cmd->flags & QXL_SURF_FLAG_KEEP_DATA))
+		return -1;
+	dev->surfaces[cmd->surface_id].create_cmd = p;
+	return 0;
+}
+
 void qxl_cmd_surface(struct qxl_device *dev, qxl_phys addr)
 {
 	uint8_t *p = qxl_memslot_translate(dev, addr,
 					   sizeof(struct qxl_surface_cmd));
 	struct qxl_surface_cmd cmd;
-	uint64_t size;
-	uint8_t *mem;
 
 	if (!p)
 		return;
@@ -290,27 +335,10 @@ void qxl_cmd_surface(struct qxl_device *dev, qxl_phys addr)
 		return;
 	}
 	switch (cmd.type) {
-	case QXL_SURFACE_CMD_CREATE: {
-		const struct qxl_surface *sc = &cmd.u.surface_create;
-
-		if (cmd.surface_id == 0 || dev->surfaces[cmd.surface_id].live) {
-			qxl_guest_bug(dev, "surface create: surface %u exists",
-				      cmd.surface_id);
-			return;
-		}
-		size = surface_params_ok(dev, "surface create", sc->width,
-					 sc->height, sc->stride, sc->format);
-		if (!size)
-			return;
-		mem = qxl_memslot_translate(dev, sc->data, size);
-		if (!mem)
-			return;
-		if (qxl_surface_create(dev, cmd.surface_id, sc->width,
-				       sc->height, sc->stride, sc->format, mem,
-				       cmd.flags & QXL_SURF_FLAG_KEEP_DATA))
+	case QXL_SURFACE_CMD_CREATE:
+		if (surface_cmd_create(dev, &cmd, p) <= 0)
 			return;
 		break;
-	}
 	case QXL_SURFACE_CMD_DESTROY:
 		if (!dev->surfaces[cmd.surface_id].live) {
 			/* Harmless (e.g. after a device reset): log, drop. */
@@ -318,6 +346,7 @@ void qxl_cmd_surface(struct qxl_device *dev, qxl_phys addr)
 				       cmd.surface_id);
 			break;
 		}
+		/* Hands the CREATE back first, then this DESTROY below. */
 		qxl_surface_destroy(dev, cmd.surface_id);
 		break;
 	default:

@@ -4,11 +4,13 @@
 
 #include "harness.h"
 
-extern const struct test tests_ports[], tests_draw[], tests_hostile[];
+extern const struct test tests_ports[], tests_draw[], tests_release[],
+	tests_hostile[];
 
 int main(int argc, char **argv)
 {
-	const struct test *sets[] = { tests_ports, tests_draw, tests_hostile };
+	const struct test *sets[] = { tests_ports, tests_draw, tests_release,
+				      tests_hostile };
 	const char *only = argc > 1 ? argv[1] : NULL;
 	int total = 0, n = 0, fails = 0;
 	unsigned int s;

@@ -4,7 +4,7 @@
 HWQXL_TDIR := $(TOP)/tests/hw-qxl
 HWQXL_TOUT := $(BUILD)/tests/hw-qxl
 HWQXL_TEST_SRCS := $(addprefix $(HWQXL_TDIR)/,main.c harness.c test_ports.c \
-	test_draw.c test_hostile.c)
+	test_draw.c test_release.c test_hostile.c)
 HWQXL_TEST_BIN := $(HWQXL_TOUT)/hwqxl-tests
 
 $(HWQXL_TEST_BIN): $(HWQXL_TEST_SRCS) $(HWQXL_TDIR)/harness.h $(HWQXL_LIB_SAN)
