@@ -44,6 +44,7 @@ include scripts/kconfig/kconfig.mk
 
 # Parts, in dependency order.  Each fragment belongs to one part.
 include tests/abi/abi.mk
+include tests/layers/layers.mk
 include hw-qxl/hw-qxl.mk
 include spice-core/spice-core.mk
 include guest-drm-qxl/guest-drm-qxl.mk
