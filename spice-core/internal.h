@@ -11,9 +11,9 @@
 #include <spice/enums.h>
 #include <spice-core/spice-core.h>
 
-#include "buf.h"
-#include "demarshal.h"
-#include "ticket.h"
+#include "net/buf.h"
+#include "wire/demarshal.h"
+#include "link/ticket.h"
 
 #define SC_MAX_DISPLAYS		16
 #define SC_ACK_WINDOW		20	/* messages per client ACK */

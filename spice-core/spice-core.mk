@@ -20,17 +20,27 @@ SPICE_CORE_LIBS = $(shell pkg-config --libs $(SC_PKGS)) $(SC_LIBS_EXTRA)
 SC_CFLAGS = $(CFLAGS) $(QXL_CFLAGS) -include $(CONFIG_HEADER) \
 	-DG_LOG_DOMAIN='"spice-core"' -I$(SC_DIR) $(SC_PKG_CFLAGS)
 
-SC_LIB_SRCS := buf.c demarshal.c ticket.c net.c link.c channel.c server.c \
-	encode.c display.c cursor.c inputs.c main-channel.c agent.c sasl.c
-SC_LIB_OBJS := $(addprefix $(SC_OUT)/,$(SC_LIB_SRCS:.c=.o))
-SC_HDRS := $(wildcard $(SC_DIR)/*.h) $(TOP)/include/spice-core/spice-core.h \
-	$(CONFIG_HEADER)
+# Sources by layer, lowest first (spice-core/layers); objects mirror them
+# under $(SC_OBJ), as scripts/check-layers --objects wants.
+SC_LIB_SRCS := net/buf.c net/stream.c \
+	wire/demarshal.c wire/wire.c \
+	link/ticket.c link/sasl.c link/link.c \
+	channels/encode.c channels/display.c channels/cursor.c \
+	channels/inputs.c channels/agent.c channels/main.c \
+	server/server.c
+SC_TOOL_SRCS := tools/spice-serve.c tools/ppm.c
+SC_OBJ := $(SC_OUT)/obj
+SC_LIB_OBJS := $(addprefix $(SC_OBJ)/,$(SC_LIB_SRCS:.c=.o))
+SC_TOOL_OBJS := $(addprefix $(SC_OBJ)/,$(SC_TOOL_SRCS:.c=.o))
+SC_HDRS := $(wildcard $(SC_DIR)/*.h $(addsuffix /*.h,$(addprefix $(SC_DIR)/,\
+	net wire link channels server tools))) \
+	$(TOP)/include/spice-core/spice-core.h $(CONFIG_HEADER)
 SPICE_CORE_LIB := $(BUILD)/lib/libspicecore.a
 SPICE_SERVE := $(BUILD)/bin/spice-serve
 
 ALL += $(SPICE_CORE_LIB) $(SPICE_SERVE)
 
-$(SC_OUT)/%.o: $(SC_DIR)/%.c $(SC_HDRS)
+$(SC_OBJ)/%.o: $(SC_DIR)/%.c $(SC_HDRS)
 	@$(DEPS) build
 	@mkdir -p $(dir $@)
 	$(CC) $(SC_CFLAGS) -c -o $@ $<
@@ -40,13 +50,9 @@ $(SPICE_CORE_LIB): $(SC_LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(SC_OUT)/tools/%.o: $(SC_DIR)/tools/%.c $(SC_HDRS) $(wildcard $(SC_DIR)/tools/*.h)
+$(SPICE_SERVE): $(SC_TOOL_OBJS) $(SPICE_CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(SC_CFLAGS) -c -o $@ $<
-
-$(SPICE_SERVE): $(SC_OUT)/tools/spice-serve.o $(SC_OUT)/tools/ppm.o $(SPICE_CORE_LIB)
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) $(SPICE_CORE_LIB) $(SPICE_CORE_LIBS)
+	$(CC) $(CFLAGS) -o $@ $(SC_TOOL_OBJS) $(SPICE_CORE_LIB) $(SPICE_CORE_LIBS)
 
 .PHONY: spice-core
 spice-core: $(SPICE_CORE_LIB) $(SPICE_SERVE)

@@ -3,7 +3,7 @@
 #include <ctype.h>
 #include <glib.h>
 
-#include "ppm.h"
+#include "tools/ppm.h"
 
 #define PPM_MAX_SIDE 16384
 

@@ -15,7 +15,7 @@
 #include <glib-unix.h>
 #include <spice-core/spice-core.h>
 
-#include "ppm.h"
+#include "tools/ppm.h"
 
 static const char usage[] =
 "Usage: spice-serve [OPTION]... (--image FILE.ppm | --pattern NAME)\n"

@@ -41,15 +41,16 @@ SC_FUZZ_SECONDS ?= 5
 FUZZ += $(SC_FUZZ_BINS)
 CHECKS += check-spice-core-fuzz
 
-$(BUILD)/fuzz/spice-core-%: $(SC_TESTS)/fuzz/fuzz_parsers.c $(SC_DIR)/demarshal.c \
-		$(SC_DIR)/buf.c $(SC_HDRS)
+SC_FUZZ_SRCS := $(SC_DIR)/wire/demarshal.c $(SC_DIR)/net/buf.c
+
+$(BUILD)/fuzz/spice-core-%: $(SC_TESTS)/fuzz/fuzz_parsers.c $(SC_FUZZ_SRCS) $(SC_HDRS)
 	@$(DEPS) fuzz
 	@mkdir -p $(dir $@)
 	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -std=gnu11 $(WARN) -I$(TOP)/include \
 		-I$(SC_DIR) $(SC_PKG_CFLAGS) \
 		-DFUZZ_$(shell echo $* | tr a-z A-Z) -o $@ $< \
-		$(SC_DIR)/demarshal.c $(SC_DIR)/buf.c $(shell pkg-config --libs glib-2.0)
+		$(SC_FUZZ_SRCS) $(shell pkg-config --libs glib-2.0)
 
 # A short run of every target under ASan+UBSan; a crash fails the check.
 check-spice-core-fuzz: $(SC_FUZZ_BINS)
@@ -67,8 +68,7 @@ check-spice-core-fuzz: $(SC_FUZZ_BINS)
 SC_ASAN_SERVE := $(SC_OUT)/asan/spice-serve
 SC_ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-SC_ASAN_SRCS := $(addprefix $(SC_DIR)/,$(SC_LIB_SRCS)) \
-	$(SC_DIR)/tools/spice-serve.c $(SC_DIR)/tools/ppm.c
+SC_ASAN_SRCS := $(addprefix $(SC_DIR)/,$(SC_LIB_SRCS) $(SC_TOOL_SRCS))
 
 $(SC_ASAN_SERVE): $(SC_ASAN_SRCS) $(SC_HDRS)
 	@$(DEPS) build

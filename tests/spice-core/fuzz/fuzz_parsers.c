@@ -15,8 +15,8 @@
 #include <string.h>
 #include <spice/enums.h>
 
-#include "buf.h"
-#include "demarshal.h"
+#include "net/buf.h"
+#include "wire/demarshal.h"
 
 static __attribute__((unused)) void check_msg(uint8_t channel, const uint8_t *data, size_t size)
 {

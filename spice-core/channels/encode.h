@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "buf.h"
+#include "net/buf.h"
 
 /* Copy w x h pixels at (x, y) of a surface into dst as packed 32-bit
  * xRGB.  The caller has checked the rectangle against the surface. */

@@ -5,8 +5,8 @@
 #include <spice/enums.h>
 #include <spice/vd_agent.h>
 
-#include "buf.h"
-#include "demarshal.h"
+#include "net/buf.h"
+#include "wire/demarshal.h"
 
 int sc_parse_link_header(const uint8_t *p, uint32_t *size, const char **why)
 {

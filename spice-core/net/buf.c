@@ -4,7 +4,7 @@
 #include <string.h>
 #include <glib.h>
 
-#include "buf.h"
+#include "net/buf.h"
 
 void sc_buf_init(struct sc_buf *b)
 {

@@ -7,7 +7,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
-#include "ticket.h"
+#include "link/ticket.h"
 
 EVP_PKEY *sc_ticket_key_new(uint8_t pub[SPICE_TICKET_PUBKEY_BYTES])
 {

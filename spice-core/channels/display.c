@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "encode.h"
+#include "channels/encode.h"
 #include "internal.h"
 
 #define SC_MAX_RECTS 64		/* more damage rects: send their extents */

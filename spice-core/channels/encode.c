@@ -9,7 +9,7 @@
 #include <lz4.h>
 #endif
 
-#include "encode.h"
+#include "channels/encode.h"
 
 static uint32_t from_565(uint16_t v)
 {
