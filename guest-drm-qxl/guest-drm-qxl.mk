@@ -96,6 +96,19 @@ check-guest-checkpatch:
 CHECKS += check-guest-checkpatch check-guest-ref-qxl check-guest-client-config \
 	check-guest-stock-qxl check-guest-multihead
 
+# The driver keeps to the layers of guest-drm-qxl/layers: includes, and
+# calls read from the module's objects, which the Kbuild build leaves at
+# $(GUEST_SRC)/<file>.o.  tests/, hosttest/ and fuzz/ keep to layers
+# files of their own (includes; they are built elsewhere).
+.PHONY: check-layers-guest
+check-layers-guest: $(GUEST_KO)
+	$(CHECK_LAYERS) $(TOP)/guest-drm-qxl --objects $(GUEST_SRC)
+	@for d in tests hosttest fuzz; do \
+		$(CHECK_LAYERS) $(TOP)/guest-drm-qxl/$$d || exit 1; \
+	done
+
+CHECKS += check-layers-guest
+
 # libFuzzer target for the hardware-free logic (ROM layout + modes,
 # client monitors config, damage), built in userspace with stand-ins
 # for the few kernel headers it uses (guest-drm-qxl/fuzz/include).

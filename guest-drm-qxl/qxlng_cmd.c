@@ -5,6 +5,7 @@
  * Each command is built on the stack, copied once into an allocation in
  * BAR0's pages, registered for release and pushed on its ring.
  */
+#include <linux/device.h>
 #include <linux/minmax.h>
 #include <linux/overflow.h>
 #include <linux/string.h>
@@ -16,54 +17,36 @@
 #define QXLNG_RING_TRIES	50
 #define QXLNG_RING_WAIT		(HZ / 10)
 
-/* Put one command on the command (or cursor) ring and kick if asked. */
-static int qxlng_push(struct qxlng_device *qdev, bool cursor, u32 offset,
-		      u32 type, u64 id)
+/* Put one command on ring and kick the device if it asked. */
+static int qxlng_push(struct qxlng_device *qdev, struct qxlng_ring *ring,
+		      u32 offset, u32 type, u64 id)
 {
-	struct qxl_ram_header *ram = qdev->ram_header;
-	struct qxl_ring_header *hdr;
-	struct qxl_command *items, cmd = {
+	struct qxl_command cmd = {
 		.data = qxlng_phys(qdev, offset),
 		.type = type,
 	};
-	wait_queue_head_t *wq;
-	struct mutex *lock;	/* the ring's producer lock */
-	unsigned int size, port, tries = 0;
+	unsigned int tries = 0;
 	int ret = 0;
 
-	if (cursor) {
-		hdr = &ram->cursor_ring.hdr;
-		items = ram->cursor_ring.items;
-		size = QXL_CURSOR_RING_SIZE;
-		port = QXL_IO_NOTIFY_CURSOR;
-		wq = &qdev->cursor_wq;
-		lock = &qdev->cursor_lock;
-	} else {
-		hdr = &ram->cmd_ring.hdr;
-		items = ram->cmd_ring.items;
-		size = QXL_COMMAND_RING_SIZE;
-		port = QXL_IO_NOTIFY_CMD;
-		wq = &qdev->display_wq;
-		lock = &qdev->cmd_lock;
-	}
-
-	mutex_lock(lock);
-	while (qxl_ring_prod_wait(hdr, size)) {
+	mutex_lock(&ring->lock);
+	while (qxl_ring_prod_wait(ring->hdr, ring->size)) {
 		if (++tries > QXLNG_RING_TRIES || READ_ONCE(qdev->guest_bug)) {
 			drm_err_ratelimited(&qdev->drm, "%s ring stuck full\n",
-					    cursor ? "cursor" : "command");
+					    ring->name);
 			ret = -EBUSY;
 			goto out;
 		}
-		wait_event_timeout(*wq, !qxl_ring_prod_full(hdr, size),
+		wait_event_timeout(ring->wq,
+				   !qxl_ring_prod_full(ring->hdr, ring->size),
 				   QXLNG_RING_WAIT);
 	}
-	memcpy(&items[qxl_ring_prod_slot(hdr, size)], &cmd, sizeof(cmd));
+	memcpy(&ring->items[qxl_ring_prod_slot(ring->hdr, ring->size)], &cmd,
+	       sizeof(cmd));
 	qxlng_release_pushed(qdev, id);
-	if (qxl_ring_push(hdr))
-		qxlng_io_write(qdev, port, 0);
+	if (qxl_ring_push(ring->hdr))
+		qxlng_io_write(qdev, ring->notify_port, 0);
 out:
-	mutex_unlock(lock);
+	mutex_unlock(&ring->lock);
 	return ret;
 }
 
@@ -81,10 +64,11 @@ static int qxlng_cmd_alloc(struct qxlng_device *qdev, u32 size, u32 *offset,
 	return ret;
 }
 
-static int qxlng_push_or_cancel(struct qxlng_device *qdev, bool cursor,
-				u32 offset, u32 type, u64 id)
+static int qxlng_push_or_cancel(struct qxlng_device *qdev,
+				struct qxlng_ring *ring, u32 offset, u32 type,
+				u64 id)
 {
-	int ret = qxlng_push(qdev, cursor, offset, type, id);
+	int ret = qxlng_push(qdev, ring, offset, type, id);
 
 	if (ret)
 		qxlng_release_cancel(qdev, id);
@@ -200,7 +184,8 @@ static int qxlng_draw_band(struct qxlng_device *qdev, const u8 *src,
 		       src + (size_t)(y + line) * src_pitch + (size_t)x * 4,
 		       stride);
 
-	ret = qxlng_push_or_cancel(qdev, false, offset, QXL_CMD_DRAW, id);
+	ret = qxlng_push_or_cancel(qdev, &qdev->cmd_ring, offset, QXL_CMD_DRAW,
+				   id);
 	if (!ret)
 		atomic_inc(&qdev->stats.draws);
 	return ret;
@@ -280,7 +265,8 @@ int qxlng_cmd_cursor_set(struct qxlng_device *qdev, const u8 *argb,
 		memcpy(pixels + line * line_bytes, argb + (size_t)line * pitch,
 		       line_bytes);
 
-	ret = qxlng_push_or_cancel(qdev, true, offset, QXL_CMD_CURSOR, id);
+	ret = qxlng_push_or_cancel(qdev, &qdev->cursor_ring, offset,
+				   QXL_CMD_CURSOR, id);
 	if (!ret)
 		atomic_inc(&qdev->stats.cursor_cmds);
 	return ret;
@@ -305,7 +291,8 @@ static int qxlng_cursor_simple(struct qxlng_device *qdev, u8 type, s16 x,
 		cmd.u.position.y = y;
 	}
 	memcpy(qdev->ram + offset, &cmd, sizeof(cmd));
-	ret = qxlng_push_or_cancel(qdev, true, offset, QXL_CMD_CURSOR, id);
+	ret = qxlng_push_or_cancel(qdev, &qdev->cursor_ring, offset,
+				   QXL_CMD_CURSOR, id);
 	if (!ret)
 		atomic_inc(&qdev->stats.cursor_cmds);
 	return ret;
@@ -334,23 +321,44 @@ int qxlng_cmd_monitors_config(struct qxlng_device *qdev,
 			      unsigned int count)
 {
 	struct qxl_monitors_config mc = { 0 };
-	size_t size = struct_size(&mc, heads, qdev->num_heads);
-	u8 *base;
-	int ret;
+	u8 *base = qdev->ram + qdev->monitors_offset;
 
 	if (count > qdev->num_heads)
 		return -EINVAL;
-	if (!qdev->monitors_allocated) {
-		ret = qxlng_mem_alloc(qdev, size, &qdev->monitors_offset);
-		if (ret)
-			return ret;
-		qdev->monitors_allocated = true;
-	}
-	base = qdev->ram + qdev->monitors_offset;
 	mc.count = count;
 	mc.max_allowed = qdev->num_heads;
 	memcpy(base, &mc, sizeof(mc));
 	memcpy(base + sizeof(mc), heads, count * sizeof(*heads));
 	return qxlng_io_async(qdev, QXL_IO_MONITORS_CONFIG_ASYNC, 0,
 			      qxlng_monitors_config_setup, NULL);
+}
+
+static size_t qxlng_monitors_config_size(struct qxlng_device *qdev)
+{
+	return struct_size((struct qxl_monitors_config *)NULL, heads,
+			   qdev->num_heads);
+}
+
+static void qxlng_cmd_fini(void *data)
+{
+	struct qxlng_device *qdev = data;
+
+	qxlng_mem_free(qdev, qdev->monitors_offset,
+		       qxlng_monitors_config_size(qdev));
+}
+
+/*
+ * The monitors config lives in the pages for the driver's lifetime: the
+ * device reads it at every MONITORS_CONFIG_ASYNC.  Freed by a devm action
+ * that runs after qxlng_hw_start()'s (the device is reset by then).
+ */
+int qxlng_cmd_init(struct qxlng_device *qdev)
+{
+	int ret = qxlng_mem_alloc(qdev, qxlng_monitors_config_size(qdev),
+				  &qdev->monitors_offset);
+
+	if (ret)
+		return ret;
+	return devm_add_action_or_reset(&qdev->pdev->dev, qxlng_cmd_fini,
+					qdev);
 }

@@ -10,6 +10,12 @@
 
 #include "qxlng_drv.h"
 
+static void qxlng_ring_show(struct seq_file *m, const struct qxlng_ring *ring)
+{
+	seq_printf(m, "%s_ring cons %u prod %u\n", ring->name,
+		   READ_ONCE(ring->hdr->cons), READ_ONCE(ring->hdr->prod));
+}
+
 static int qxlng_state_show(struct seq_file *m, void *unused)
 {
 	struct drm_info_node *node = m->private;
@@ -35,12 +41,8 @@ static int qxlng_state_show(struct seq_file *m, void *unused)
 	seq_printf(m, "guest_bug %d\n", READ_ONCE(qdev->guest_bug));
 	seq_printf(m, "primary %ux%u %s\n", qdev->primary_width,
 		   qdev->primary_height, qdev->primary_created ? "on" : "off");
-	seq_printf(m, "cursor_ring cons %u prod %u\n",
-		   READ_ONCE(qdev->ram_header->cursor_ring.hdr.cons),
-		   READ_ONCE(qdev->ram_header->cursor_ring.hdr.prod));
-	seq_printf(m, "cmd_ring cons %u prod %u\n",
-		   READ_ONCE(qdev->ram_header->cmd_ring.hdr.cons),
-		   READ_ONCE(qdev->ram_header->cmd_ring.hdr.prod));
+	qxlng_ring_show(m, &qdev->cursor_ring);
+	qxlng_ring_show(m, &qdev->cmd_ring);
 	mutex_lock(&qdev->client_lock);
 	seq_printf(m, "client_heads %d\n", qdev->n_client_heads);
 	for (i = 0; i < qdev->n_client_heads; i++)

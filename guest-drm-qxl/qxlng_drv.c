@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * qxlng_drv.c - PCI probe/remove, the DRM driver and the module.
+ *
+ * The top layer: probe sets up each layer below, lowest first; their
+ * devm actions undo them in the reverse order.
  */
 #include <linux/module.h>
 #include <linux/pci.h>
@@ -18,7 +21,7 @@
 
 #include "qxlng_drv.h"
 
-unsigned int qxlng_num_heads = 1;
+static unsigned int qxlng_num_heads = 1;
 module_param_named(num_heads, qxlng_num_heads, uint, 0444);
 MODULE_PARM_DESC(num_heads, "Number of heads (CRTCs), 1-8 (default 1)");
 
@@ -35,24 +38,6 @@ static const struct drm_driver qxlng_driver = {
 	.debugfs_init = qxlng_debugfs_init,
 	DRM_GEM_SHMEM_DRIVER_OPS,
 };
-
-static void qxlng_init_state(struct qxlng_device *qdev)
-{
-	mutex_init(&qdev->release_lock);
-	mutex_init(&qdev->cmd_lock);
-	mutex_init(&qdev->cursor_lock);
-	mutex_init(&qdev->io_lock);
-	mutex_init(&qdev->layout_lock);
-	mutex_init(&qdev->client_lock);
-	init_waitqueue_head(&qdev->release_wq);
-	init_waitqueue_head(&qdev->display_wq);
-	init_waitqueue_head(&qdev->cursor_wq);
-	init_waitqueue_head(&qdev->io_wq);
-	INIT_WORK(&qdev->release_work, qxlng_release_work);
-	INIT_WORK(&qdev->client_monitors_work, qxlng_client_monitors_work);
-	qdev->num_heads = clamp_t(unsigned int, qxlng_num_heads, 1,
-				  QXLNG_MAX_HEADS);
-}
 
 static int qxlng_pci_probe(struct pci_dev *pdev,
 			   const struct pci_device_id *ent)
@@ -84,12 +69,23 @@ static int qxlng_pci_probe(struct pci_dev *pdev,
 		return PTR_ERR(qdev);
 	dev = &qdev->drm;
 	qdev->pdev = pdev;
-	qxlng_init_state(qdev);
+	qdev->num_heads = clamp_t(unsigned int, qxlng_num_heads, 1,
+				  QXLNG_MAX_HEADS);
 
+	/* Interrupts come on last: by then every layer is set up. */
 	ret = qxlng_hw_init(qdev);
 	if (ret)
 		return ret;
+	ret = qxlng_mem_init(qdev);
+	if (ret)
+		return ret;
+	ret = qxlng_cmd_init(qdev);
+	if (ret)
+		return ret;
 	ret = qxlng_kms_init(qdev);
+	if (ret)
+		return ret;
+	ret = qxlng_hw_start(qdev);
 	if (ret)
 		return ret;
 
@@ -107,7 +103,10 @@ static void qxlng_pci_remove(struct pci_dev *pdev)
 
 	drm_dev_unplug(dev);
 	drm_atomic_helper_shutdown(dev);
-	/* The devm actions of qxlng_hw_init reset the device and free. */
+	/*
+	 * The devm actions then reset the device (qxlng_hw_start) and free
+	 * what qxlng_cmd_init and qxlng_mem_init allocated.
+	 */
 }
 
 static void qxlng_pci_shutdown(struct pci_dev *pdev)

@@ -1,16 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * qxlng_drv.h - the qxlng device state and the functions the driver's
- * files share.  One file per concern:
- *   qxlng_drv.c      PCI probe/remove, drm_driver, module parameters
+ * qxlng_drv.h - the types, constants and functions the driver's files
+ * share.  The files are layers, each calling only those below it (the
+ * map is guest-drm-qxl/layers, checked by scripts/check-layers):
+ *
+ *   qxlng_drv.c      probe/remove, drm_driver, module parameters
+ *   qxlng_debugfs.c  debugfs state file
+ *   qxlng_kms.c      CRTCs, planes, connectors, mode config
+ *   qxlng_cmd.c      one function per device command
+ *   qxlng_mem.c      allocator over the BAR0 pages, release ring
  *   qxlng_hw.c       BARs, ROM/RAM validation, reset, IRQ, async I/O,
  *                    memslot
- *   qxlng_mem.c      allocator over the BAR0 pages, release ring
- *   qxlng_cmd.c      one function per device command
- *   qxlng_kms.c      CRTCs, planes, connectors, mode config
- *   qxlng_debugfs.c  debugfs state file
+ *   this header
  *   qxlng_modes.c, qxlng_monitors.c, qxlng_damage.c, qxlng_ring.c,
- *   qxlng_async.c: hardware-free logic
+ *   qxlng_async.c, qxlng_irq_plan.c: hardware-free logic (qxlng_logic.h)
+ *
+ * A lower file reaches a higher one only through what the higher one
+ * registered in struct qxlng_device: the works the IRQ handler
+ * schedules and the reset callback.
  */
 #ifndef QXLNG_DRV_H
 #define QXLNG_DRV_H
@@ -45,7 +52,19 @@
 				 QXL_INTERRUPT_ERROR | \
 				 QXL_INTERRUPT_CLIENT_MONITORS_CONFIG)
 
-extern unsigned int qxlng_num_heads;
+/*
+ * A ring the driver produces on: the command ring or the cursor ring.
+ * Its interrupt (DISPLAY or CURSOR) wakes wq.
+ */
+struct qxlng_ring {
+	struct mutex lock;		/* producer side */
+	wait_queue_head_t wq;		/* waiters for room */
+	struct qxl_ring_header *hdr;
+	struct qxl_command *items;
+	unsigned int size;
+	unsigned int notify_port;	/* QXL_IO_NOTIFY_CMD or _CURSOR */
+	const char *name;		/* "cmd" or "cursor" */
+};
 
 struct qxlng_output {
 	struct drm_crtc crtc;
@@ -100,15 +119,11 @@ struct qxlng_device {
 	/* Allocator over the pages, freed by release ids. */
 	struct gen_pool *pool;
 	struct xarray releases;		/* id -> struct qxlng_release */
-	struct mutex release_lock;
+	struct mutex release_lock;	/* release ring consumer */
 	wait_queue_head_t release_wq;
-	struct work_struct release_work;
 
-	/* Rings. */
-	struct mutex cmd_lock;		/* command ring producer */
-	struct mutex cursor_lock;	/* cursor ring producer */
-	wait_queue_head_t display_wq;
-	wait_queue_head_t cursor_wq;
+	struct qxlng_ring cmd_ring;
+	struct qxlng_ring cursor_ring;
 
 	/* One async I/O at a time (io_lock), tracked by async. */
 	struct mutex io_lock;
@@ -133,19 +148,27 @@ struct qxlng_device {
 	struct mutex layout_lock;	/* primary surface and head layout */
 	/* struct qxl_monitors_config + heads, allocated once in the pages. */
 	u32 monitors_offset;
-	bool monitors_allocated;
 	/* The heads of the last monitors config the device accepted. */
 	struct qxl_head sent_heads[QXLNG_MAX_HEADS];
 	unsigned int sent_count;
 
 	/* Client monitors config. */
-	struct work_struct client_monitors_work;
 	struct mutex client_lock;	/* client_heads, n_client_heads */
 	struct qxlng_head_rect client_heads[QXLNG_MAX_HEADS];
 	int n_client_heads;		/* < 0: none valid yet */
 	struct qxl_client_monitors_config client_scratch;
 
 	struct qxlng_stats stats;
+
+	/*
+	 * Registered by the layers above qxlng_hw.c before qxlng_hw_start():
+	 * the works its IRQ handler schedules, and what a recovery reset
+	 * calls (with both ring locks and release_lock held) to take back
+	 * the memory of the commands the device dropped.
+	 */
+	struct work_struct release_work;		/* qxlng_mem.c */
+	struct work_struct client_monitors_work;	/* qxlng_kms.c */
+	void (*reset_reclaim)(struct qxlng_device *qdev); /* qxlng_mem.c */
 };
 
 static inline struct qxlng_device *to_qxlng(struct drm_device *dev)
@@ -153,8 +176,15 @@ static inline struct qxlng_device *to_qxlng(struct drm_device *dev)
 	return container_of(dev, struct qxlng_device, drm);
 }
 
+/* The device address of a BAR0 offset, in the driver's memslot. */
+static inline u64 qxlng_phys(struct qxlng_device *qdev, u32 ram_offset)
+{
+	return qdev->slot_high | ram_offset;
+}
+
 /* qxlng_hw.c */
 int qxlng_hw_init(struct qxlng_device *qdev);
+int qxlng_hw_start(struct qxlng_device *qdev);
 void qxlng_io_write(struct qxlng_device *qdev, unsigned int port, u8 val);
 /*
  * Writes what an async I/O reads from the RAM header.  Called with the
@@ -164,25 +194,22 @@ void qxlng_io_write(struct qxlng_device *qdev, unsigned int port, u8 val);
 typedef void (*qxlng_io_setup_fn)(struct qxlng_device *qdev, const void *arg);
 int qxlng_io_async(struct qxlng_device *qdev, unsigned int port, u8 val,
 		   qxlng_io_setup_fn setup, const void *arg);
-static inline u64 qxlng_phys(struct qxlng_device *qdev, u32 ram_offset)
-{
-	return qdev->slot_high | ram_offset;
-}
+/* A qxlng_monitors_read_fn; ctx is the struct qxlng_device. */
+void qxlng_hw_read_client_config(void *ctx,
+				 struct qxl_client_monitors_config *cfg,
+				 u32 *crc);
 
 /* qxlng_mem.c */
 int qxlng_mem_init(struct qxlng_device *qdev);
-void qxlng_mem_fini(struct qxlng_device *qdev);
 int qxlng_mem_alloc(struct qxlng_device *qdev, u32 size, u32 *offset);
 void qxlng_mem_free(struct qxlng_device *qdev, u32 offset, u32 size);
 int qxlng_release_add(struct qxlng_device *qdev, u32 offset, u32 size,
 		      u64 *id);
 void qxlng_release_cancel(struct qxlng_device *qdev, u64 id);
 void qxlng_release_pushed(struct qxlng_device *qdev, u64 id);
-void qxlng_release_reclaim_pushed(struct qxlng_device *qdev);
-int qxlng_release_collect(struct qxlng_device *qdev);
-void qxlng_release_work(struct work_struct *work);
 
 /* qxlng_cmd.c */
+int qxlng_cmd_init(struct qxlng_device *qdev);
 int qxlng_cmd_create_primary(struct qxlng_device *qdev, u32 width,
 			     u32 height);
 int qxlng_cmd_destroy_primary(struct qxlng_device *qdev);
@@ -199,7 +226,6 @@ int qxlng_cmd_monitors_config(struct qxlng_device *qdev,
 
 /* qxlng_kms.c */
 int qxlng_kms_init(struct qxlng_device *qdev);
-void qxlng_client_monitors_work(struct work_struct *work);
 
 /* qxlng_debugfs.c */
 void qxlng_debugfs_init(struct drm_minor *minor);

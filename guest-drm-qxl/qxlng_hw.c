@@ -2,6 +2,11 @@
 /*
  * qxlng_hw.c - the device: BARs, ROM and RAM header validation, reset,
  * interrupts, I/O ports (sync and async) and the memslot.
+ *
+ * The lowest layer with hardware: it calls only the hardware-free logic.
+ * What it must tell the layers above goes through what they registered
+ * in struct qxlng_device (the works its IRQ handler schedules and
+ * reset_reclaim).
  */
 #include <linux/interrupt.h>
 #include <linux/io.h>
@@ -34,7 +39,8 @@ static int qxlng_add_memslot(struct qxlng_device *qdev, bool async);
  * also ends its pending operation) and set it up again the way
  * qxlng_hw_init() left it.  Called with io_lock held.  Both ring locks
  * keep commands off the rings meanwhile; what the rings held is dropped
- * by the reset, so its memory is taken back.  Surface 0 is gone too:
+ * by the reset, so its memory is taken back (reset_reclaim, registered by
+ * the allocator).  Surface 0 is gone too:
  * primary_lost makes the next commit create it again.
  */
 static int qxlng_hw_recover(struct qxlng_device *qdev)
@@ -46,8 +52,8 @@ static int qxlng_hw_recover(struct qxlng_device *qdev)
 	atomic_inc(&qdev->stats.io_resets);
 	drm_warn(&qdev->drm,
 		 "async I/O never completed; resetting the device\n");
-	mutex_lock(&qdev->cmd_lock);
-	mutex_lock(&qdev->cursor_lock);
+	mutex_lock(&qdev->cmd_ring.lock);
+	mutex_lock(&qdev->cursor_ring.lock);
 	/* No release collection while the device rewrites its rings. */
 	mutex_lock(&qdev->release_lock);
 	qxlng_io_write(qdev, QXL_IO_RESET, 0);
@@ -55,7 +61,8 @@ static int qxlng_hw_recover(struct qxlng_device *qdev)
 	synchronize_irq(qdev->pdev->irq);
 	qxlng_async_reset(&qdev->async, qxlng_io_done(qdev));
 	WRITE_ONCE(qdev->primary_lost, true);
-	qxlng_release_reclaim_pushed(qdev);
+	if (qdev->reset_reclaim)
+		qdev->reset_reclaim(qdev);
 	mutex_unlock(&qdev->release_lock);
 	if (READ_ONCE(ram->magic) != QXL_RAM_MAGIC) {
 		drm_err(&qdev->drm, "bad RAM header magic after reset\n");
@@ -70,8 +77,8 @@ static int qxlng_hw_recover(struct qxlng_device *qdev)
 	if (!ret)
 		WRITE_ONCE(qdev->guest_bug, false);
 out:
-	mutex_unlock(&qdev->cursor_lock);
-	mutex_unlock(&qdev->cmd_lock);
+	mutex_unlock(&qdev->cursor_ring.lock);
+	mutex_unlock(&qdev->cmd_ring.lock);
 	return ret;
 }
 
@@ -145,11 +152,11 @@ static irqreturn_t qxlng_irq(int irq, void *arg)
 	atomic_inc(&qdev->stats.irqs);
 	if (plan & QXLNG_IRQ_WAKE_DISPLAY) {
 		atomic_inc(&qdev->stats.irq_display);
-		wake_up_all(&qdev->display_wq);
+		wake_up_all(&qdev->cmd_ring.wq);
 	}
 	if (plan & QXLNG_IRQ_WAKE_CURSOR) {
 		atomic_inc(&qdev->stats.irq_cursor);
-		wake_up_all(&qdev->cursor_wq);
+		wake_up_all(&qdev->cursor_ring.wq);
 	}
 	if (plan & QXLNG_IRQ_COLLECT_RELEASES)
 		schedule_work(&qdev->release_work);
@@ -293,17 +300,44 @@ static void qxlng_hw_quiesce(void *data)
 	cancel_work_sync(&qdev->client_monitors_work);
 }
 
-static void qxlng_mem_fini_action(void *data)
+/* Called by qxlng_monitors_read(), which checks the CRC. */
+void qxlng_hw_read_client_config(void *ctx,
+				 struct qxl_client_monitors_config *cfg,
+				 u32 *crc)
 {
-	qxlng_mem_fini(data);
+	struct qxlng_device *qdev = ctx;
+	const struct qxl_rom *rom = (const struct qxl_rom *)qdev->rom_live;
+
+	*crc = READ_ONCE(rom->client_monitors_config_crc);
+	virt_rmb();	/* the CRC before the config it covers */
+	memcpy(cfg, &rom->client_monitors_config, sizeof(*cfg));
 }
 
+static void qxlng_ring_setup(struct qxlng_ring *ring,
+			     struct qxl_ring_header *hdr,
+			     struct qxl_command *items, unsigned int size,
+			     unsigned int notify_port, const char *name)
+{
+	mutex_init(&ring->lock);
+	init_waitqueue_head(&ring->wq);
+	ring->hdr = hdr;
+	ring->items = items;
+	ring->size = size;
+	ring->notify_port = notify_port;
+	ring->name = name;
+}
+
+/*
+ * Map the BARs, check the ROM and reset the device: the layers above
+ * can then set up, before qxlng_hw_start() turns interrupts on.
+ */
 int qxlng_hw_init(struct qxlng_device *qdev)
 {
-	struct pci_dev *pdev = qdev->pdev;
 	struct qxl_ram_header *ram;
 	int ret;
 
+	mutex_init(&qdev->io_lock);
+	init_waitqueue_head(&qdev->io_wq);
 	ret = qxlng_map_bars(qdev);
 	if (ret)
 		return ret;
@@ -311,6 +345,12 @@ int qxlng_hw_init(struct qxlng_device *qdev)
 	if (ret)
 		return ret;
 	ram = qdev->ram_header;
+	qxlng_ring_setup(&qdev->cmd_ring, &ram->cmd_ring.hdr,
+			 ram->cmd_ring.items, QXL_COMMAND_RING_SIZE,
+			 QXL_IO_NOTIFY_CMD, "cmd");
+	qxlng_ring_setup(&qdev->cursor_ring, &ram->cursor_ring.hdr,
+			 ram->cursor_ring.items, QXL_CURSOR_RING_SIZE,
+			 QXL_IO_NOTIFY_CURSOR, "cursor");
 
 	/* Start from a known state: rings empty, no memslots, no primary. */
 	qxlng_io_write(qdev, QXL_IO_RESET, 0);
@@ -319,14 +359,20 @@ int qxlng_hw_init(struct qxlng_device *qdev)
 			READ_ONCE(ram->magic));
 		return -ENODEV;
 	}
+	return 0;
+}
 
-	ret = qxlng_mem_init(qdev);
-	if (ret)
-		return ret;
-	ret = devm_add_action_or_reset(&pdev->dev, qxlng_mem_fini_action,
-				       qdev);
-	if (ret)
-		return ret;
+/*
+ * Interrupts on and the memslot added.  The works the IRQ handler
+ * schedules must be set up by now; the devm action this adds runs
+ * before those of the layers set up earlier, so the device is quiet
+ * (reset, works cancelled) before they free anything.
+ */
+int qxlng_hw_start(struct qxlng_device *qdev)
+{
+	struct pci_dev *pdev = qdev->pdev;
+	struct qxl_ram_header *ram = qdev->ram_header;
+	int ret;
 
 	WRITE_ONCE(ram->int_pending, 0);
 	WRITE_ONCE(ram->int_mask, QXLNG_IRQ_MASK);

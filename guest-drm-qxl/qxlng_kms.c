@@ -608,18 +608,6 @@ static const struct drm_connector_funcs qxlng_conn_funcs = {
 /* Client monitors config                                            */
 /* ---------------------------------------------------------------- */
 
-static void qxlng_read_client_config(void *ctx,
-				     struct qxl_client_monitors_config *cfg,
-				     u32 *crc)
-{
-	struct qxlng_device *qdev = ctx;
-	const struct qxl_rom *rom = (const struct qxl_rom *)qdev->rom_live;
-
-	*crc = READ_ONCE(rom->client_monitors_config_crc);
-	virt_rmb();	/* the CRC before the config it covers */
-	memcpy(cfg, &rom->client_monitors_config, sizeof(*cfg));
-}
-
 /* Returns true if the config was read and differs from the last one. */
 static bool qxlng_client_monitors_update(struct qxlng_device *qdev)
 {
@@ -629,7 +617,7 @@ static bool qxlng_client_monitors_update(struct qxlng_device *qdev)
 	int i, n;
 
 	mutex_lock(&qdev->client_lock);
-	n = qxlng_monitors_read(qxlng_read_client_config, qdev,
+	n = qxlng_monitors_read(qxlng_hw_read_client_config, qdev,
 				QXLNG_MONITORS_READ_TRIES,
 				&qdev->client_scratch, qdev->num_heads, heads);
 	if (n < 0) {
@@ -654,7 +642,8 @@ static bool qxlng_client_monitors_update(struct qxlng_device *qdev)
 	return changed;
 }
 
-void qxlng_client_monitors_work(struct work_struct *work)
+/* client_monitors_work, scheduled by the IRQ handler (qxlng_hw.c). */
+static void qxlng_client_monitors_work(struct work_struct *work)
 {
 	struct qxlng_device *qdev = container_of(work, struct qxlng_device,
 						 client_monitors_work);
@@ -734,6 +723,9 @@ int qxlng_kms_init(struct qxlng_device *qdev)
 	dev->mode_config.funcs = &qxlng_mode_config_funcs;
 	dev->mode_config.helper_private = &qxlng_mode_config_helpers;
 
+	mutex_init(&qdev->layout_lock);
+	mutex_init(&qdev->client_lock);
+	INIT_WORK(&qdev->client_monitors_work, qxlng_client_monitors_work);
 	qdev->n_client_heads = -1;
 	qxlng_client_monitors_update(qdev);
 

@@ -9,6 +9,7 @@
  * returns ids on the release ring as chains linked through the
  * release_info.next field of each released command.
  */
+#include <linux/device.h>
 #include <linux/genalloc.h>
 #include <linux/slab.h>
 
@@ -32,50 +33,99 @@ struct qxlng_release {
 	bool pushed;	/* on a ring: the device owns it (ring lock) */
 };
 
-int qxlng_mem_init(struct qxlng_device *qdev)
+void qxlng_mem_free(struct qxlng_device *qdev, u32 offset, u32 size)
 {
-	const struct qxlng_rom_layout *l = &qdev->layout;
-	int ret;
-
-	xa_init_flags(&qdev->releases, XA_FLAGS_ALLOC1);
-	qdev->pool = gen_pool_create(QXLNG_POOL_ORDER, -1);
-	if (!qdev->pool)
-		return -ENOMEM;
-	ret = gen_pool_add(qdev->pool, QXLNG_POOL_BIAS + l->pages_offset,
-			   l->pages_size, -1);
-	if (ret) {
-		gen_pool_destroy(qdev->pool);
-		qdev->pool = NULL;
-	}
-	return ret;
+	gen_pool_free(qdev->pool, QXLNG_POOL_BIAS + offset, size);
 }
 
-/* After the device was reset: everything outstanding is ours again. */
-void qxlng_mem_fini(struct qxlng_device *qdev)
+/* Free a release already erased from the xarray, and its allocation. */
+static void qxlng_release_put(struct qxlng_device *qdev,
+			      struct qxlng_release *rel)
+{
+	qxlng_mem_free(qdev, rel->offset, rel->size);
+	kfree(rel);
+}
+
+/* Free every registered allocation, or only those the device owned. */
+static void qxlng_release_free_all(struct qxlng_device *qdev,
+				   bool pushed_only)
 {
 	struct qxlng_release *rel;
 	unsigned long id;
 
 	xa_for_each(&qdev->releases, id, rel) {
+		if (pushed_only && !rel->pushed)
+			continue;
 		xa_erase(&qdev->releases, id);
-		qxlng_mem_free(qdev, rel->offset, rel->size);
-		kfree(rel);
+		qxlng_release_put(qdev, rel);
 	}
-	xa_destroy(&qdev->releases);
-	if (qdev->monitors_allocated) {
-		qxlng_mem_free(qdev, qdev->monitors_offset,
-			       struct_size((struct qxl_monitors_config *)NULL,
-					   heads, qdev->num_heads));
-		qdev->monitors_allocated = false;
-	}
-	if (qdev->pool)
-		gen_pool_destroy(qdev->pool);
-	qdev->pool = NULL;
 }
 
-void qxlng_mem_free(struct qxlng_device *qdev, u32 offset, u32 size)
+/* Free one chain; returns the number of commands freed. */
+static int qxlng_release_chain(struct qxlng_device *qdev, u64 id)
 {
-	gen_pool_free(qdev->pool, QXLNG_POOL_BIAS + offset, size);
+	int n = 0;
+
+	while (id && n < QXLNG_RELEASE_CHAIN_MAX) {
+		struct qxlng_release *rel = NULL;
+		union qxl_release_info *info;
+		u64 next;
+
+		if (id <= U32_MAX)
+			rel = xa_erase(&qdev->releases, id);
+		if (!rel) {
+			atomic_inc(&qdev->stats.bad_releases);
+			drm_err_ratelimited(&qdev->drm,
+					    "device released unknown id %llu\n",
+					    id);
+			break;
+		}
+		info = (union qxl_release_info *)(qdev->ram + rel->offset);
+		next = READ_ONCE(info->next);
+		qxlng_release_put(qdev, rel);
+		atomic_inc(&qdev->stats.releases);
+		n++;
+		id = next;
+	}
+	return n;
+}
+
+struct qxlng_collect {
+	struct qxlng_device *qdev;
+	int freed;
+};
+
+static void qxlng_release_take(void *ctx, u64 id)
+{
+	struct qxlng_collect *c = ctx;
+
+	c->freed += qxlng_release_chain(c->qdev, id);
+}
+
+/*
+ * Drain the release ring; returns commands freed or -EIO if corrupt.
+ * One call takes at most a ring's worth of entries: if the device kept
+ * producing, the rest is left to the release work.
+ */
+static int qxlng_release_collect(struct qxlng_device *qdev)
+{
+	struct qxlng_collect c = { .qdev = qdev };
+	int ret;
+
+	mutex_lock(&qdev->release_lock);
+	ret = qxlng_release_ring_drain(&qdev->ram_header->release_ring,
+				       QXL_RELEASE_RING_SIZE,
+				       qxlng_release_take, &c);
+	mutex_unlock(&qdev->release_lock);
+	if (ret < 0) {
+		drm_err_ratelimited(&qdev->drm, "release ring indexes corrupt\n");
+		return -EIO;
+	}
+	if (ret == QXL_RELEASE_RING_SIZE && !READ_ONCE(qdev->stopping))
+		schedule_work(&qdev->release_work);
+	if (c.freed)
+		wake_up_all(&qdev->release_wq);
+	return c.freed;
 }
 
 /*
@@ -140,10 +190,8 @@ void qxlng_release_cancel(struct qxlng_device *qdev, u64 id)
 {
 	struct qxlng_release *rel = xa_erase(&qdev->releases, id);
 
-	if (!rel)
-		return;
-	qxlng_mem_free(qdev, rel->offset, rel->size);
-	kfree(rel);
+	if (rel)
+		qxlng_release_put(qdev, rel);
 }
 
 /* Called with the ring's lock held, once the command is on the ring. */
@@ -156,100 +204,61 @@ void qxlng_release_pushed(struct qxlng_device *qdev, u64 id)
 }
 
 /*
- * The device was reset, which drops every command it had: take back
- * what was pushed.  Commands allocated but not pushed yet still belong
- * to their senders.  Called with both ring locks and release_lock held.
+ * qdev->reset_reclaim: the device was reset (qxlng_hw.c), which drops
+ * every command it had: take back what was pushed.  Commands allocated
+ * but not pushed yet still belong to their senders.  Called with both
+ * ring locks and release_lock held.
  */
-void qxlng_release_reclaim_pushed(struct qxlng_device *qdev)
+static void qxlng_release_reclaim_pushed(struct qxlng_device *qdev)
 {
-	struct qxlng_release *rel;
-	unsigned long id;
-
-	lockdep_assert_held(&qdev->cmd_lock);
-	lockdep_assert_held(&qdev->cursor_lock);
+	lockdep_assert_held(&qdev->cmd_ring.lock);
+	lockdep_assert_held(&qdev->cursor_ring.lock);
 	lockdep_assert_held(&qdev->release_lock);
-	xa_for_each(&qdev->releases, id, rel) {
-		if (!rel->pushed)
-			continue;
-		xa_erase(&qdev->releases, id);
-		qxlng_mem_free(qdev, rel->offset, rel->size);
-		kfree(rel);
-	}
+	qxlng_release_free_all(qdev, true);
 	wake_up_all(&qdev->release_wq);
 }
 
-/* Free one chain; returns the number of commands freed. */
-static int qxlng_release_chain(struct qxlng_device *qdev, u64 id)
-{
-	int n = 0;
-
-	while (id && n < QXLNG_RELEASE_CHAIN_MAX) {
-		struct qxlng_release *rel = NULL;
-		union qxl_release_info *info;
-		u64 next;
-
-		if (id <= U32_MAX)
-			rel = xa_erase(&qdev->releases, id);
-		if (!rel) {
-			atomic_inc(&qdev->stats.bad_releases);
-			drm_err_ratelimited(&qdev->drm,
-					    "device released unknown id %llu\n",
-					    id);
-			break;
-		}
-		info = (union qxl_release_info *)(qdev->ram + rel->offset);
-		next = READ_ONCE(info->next);
-		qxlng_mem_free(qdev, rel->offset, rel->size);
-		kfree(rel);
-		atomic_inc(&qdev->stats.releases);
-		n++;
-		id = next;
-	}
-	return n;
-}
-
-struct qxlng_collect {
-	struct qxlng_device *qdev;
-	int freed;
-};
-
-static void qxlng_release_take(void *ctx, u64 id)
-{
-	struct qxlng_collect *c = ctx;
-
-	c->freed += qxlng_release_chain(c->qdev, id);
-}
-
-/*
- * Drain the release ring; returns commands freed or -EIO if corrupt.
- * One call takes at most a ring's worth of entries: if the device kept
- * producing, the rest is left to the release work.
- */
-int qxlng_release_collect(struct qxlng_device *qdev)
-{
-	struct qxlng_collect c = { .qdev = qdev };
-	int ret;
-
-	mutex_lock(&qdev->release_lock);
-	ret = qxlng_release_ring_drain(&qdev->ram_header->release_ring,
-				       QXL_RELEASE_RING_SIZE,
-				       qxlng_release_take, &c);
-	mutex_unlock(&qdev->release_lock);
-	if (ret < 0) {
-		drm_err_ratelimited(&qdev->drm, "release ring indexes corrupt\n");
-		return -EIO;
-	}
-	if (ret == QXL_RELEASE_RING_SIZE && !READ_ONCE(qdev->stopping))
-		schedule_work(&qdev->release_work);
-	if (c.freed)
-		wake_up_all(&qdev->release_wq);
-	return c.freed;
-}
-
-void qxlng_release_work(struct work_struct *work)
+static void qxlng_release_work(struct work_struct *work)
 {
 	struct qxlng_device *qdev = container_of(work, struct qxlng_device,
 						 release_work);
 
 	qxlng_release_collect(qdev);
+}
+
+/*
+ * A devm action, so it runs after qxlng_hw_start()'s: the device was
+ * reset and the release work cancelled, everything outstanding is ours
+ * again.  Allocations of the layers above are theirs to free first.
+ */
+static void qxlng_mem_fini(void *data)
+{
+	struct qxlng_device *qdev = data;
+
+	qxlng_release_free_all(qdev, false);
+	xa_destroy(&qdev->releases);
+	gen_pool_destroy(qdev->pool);
+}
+
+int qxlng_mem_init(struct qxlng_device *qdev)
+{
+	const struct qxlng_rom_layout *l = &qdev->layout;
+	int ret;
+
+	mutex_init(&qdev->release_lock);
+	init_waitqueue_head(&qdev->release_wq);
+	INIT_WORK(&qdev->release_work, qxlng_release_work);
+	qdev->reset_reclaim = qxlng_release_reclaim_pushed;
+	xa_init_flags(&qdev->releases, XA_FLAGS_ALLOC1);
+	qdev->pool = gen_pool_create(QXLNG_POOL_ORDER, -1);
+	if (!qdev->pool)
+		return -ENOMEM;
+	ret = gen_pool_add(qdev->pool, QXLNG_POOL_BIAS + l->pages_offset,
+			   l->pages_size, -1);
+	if (ret) {
+		gen_pool_destroy(qdev->pool);
+		return ret;
+	}
+	return devm_add_action_or_reset(&qdev->pdev->dev, qxlng_mem_fini,
+					qdev);
 }
