@@ -28,6 +28,12 @@ enum qxl_rop_input { QXL_ROP_IN_SRC, QXL_ROP_IN_BRUSH, QXL_ROP_IN_DEST };
 unsigned int qxl_rop2_from_descriptor(uint16_t desc, enum qxl_rop_input s,
 				      enum qxl_rop_input d);
 
+/* Pixels of 32- and 16-bit surfaces (render.c). */
+uint8_t *qxl_img_row(pixman_image_t *im, int y);
+void qxl_put_px(uint8_t *row, int x, int bpp, uint32_t v);
+/* A QXL colour (x8r8g8b8) in a surface format. */
+uint32_t qxl_color_to_dest(uint32_t c, uint32_t format);
+
 /* One function per draw type; each returns 0, or -1 after a guest bug. */
 int qxl_render_fill(struct qxl_device *dev, struct qxl_draw *dr);
 int qxl_render_copy(struct qxl_device *dev, struct qxl_draw *dr,

@@ -87,7 +87,7 @@ static uint32_t rop3(uint8_t code, uint32_t p, uint32_t s, uint32_t d)
 
 /* ---- pixels ---------------------------------------------------------- */
 
-static uint8_t *img_row(pixman_image_t *im, int y)
+uint8_t *qxl_img_row(pixman_image_t *im, int y)
 {
 	return (uint8_t *)pixman_image_get_data(im) +
 	       (ptrdiff_t)y * pixman_image_get_stride(im);
@@ -106,7 +106,7 @@ static uint32_t get_px(const uint8_t *row, int x, int bpp)
 	return v16;
 }
 
-static void put_px(uint8_t *row, int x, int bpp, uint32_t v)
+void qxl_put_px(uint8_t *row, int x, int bpp, uint32_t v)
 {
 	uint16_t v16 = (uint16_t)v;
 
@@ -116,7 +116,7 @@ static void put_px(uint8_t *row, int x, int bpp, uint32_t v)
 		memcpy(row + 2 * x, &v16, 2);
 }
 
-static uint32_t color_to_dest(uint32_t c, uint32_t format)
+uint32_t qxl_color_to_dest(uint32_t c, uint32_t format)
 {
 	uint32_t r = (c >> 16) & 0xff, g = (c >> 8) & 0xff, b = c & 0xff;
 
@@ -143,7 +143,7 @@ static uint32_t plane_get(const struct plane *pl, int x, int y, int bpp)
 {
 	if (pl->solid)
 		return pl->color;
-	return get_px(img_row(pl->img, y - pl->oy), x - pl->ox, bpp);
+	return get_px(qxl_img_row(pl->img, y - pl->oy), x - pl->ox, bpp);
 }
 
 static void plane_fini(struct plane *pl)
@@ -231,7 +231,7 @@ static int brush_plane(struct qxl_device *dev, const struct qxl_brush *br,
 	memset(pl, 0, sizeof(*pl));
 	if (br->type == QXL_BRUSH_TYPE_SOLID) {
 		pl->solid = true;
-		pl->color = color_to_dest(br->u.color, dst->format);
+		pl->color = qxl_color_to_dest(br->u.color, dst->format);
 		return 0;
 	}
 	if (br->type != QXL_BRUSH_TYPE_PATTERN) {
@@ -309,7 +309,7 @@ static int gen_apply(struct qxl_device *dev, struct qxl_draw *dr,
 	b = pixman_region32_rectangles(&dr->region, &n);
 	for (i = 0; i < n; i++) {
 		for (y = b[i].y1; y < b[i].y2; y++) {
-			uint8_t *row = img_row(dr->dst->image, y);
+			uint8_t *row = qxl_img_row(dr->dst->image, y);
 
 			for (x = b[i].x1; x < b[i].x2; x++) {
 				uint32_t d, s, v;
@@ -338,7 +338,7 @@ static int gen_apply(struct qxl_device *dev, struct qxl_draw *dr,
 					v = s;
 					break;
 				}
-				put_px(row, x, bpp, v);
+				qxl_put_px(row, x, bpp, v);
 			}
 		}
 	}
@@ -383,7 +383,7 @@ static void fill_solid(struct qxl_draw *dr, uint32_t v)
 	b = pixman_region32_rectangles(&dr->region, &n);
 	for (i = 0; i < n; i++) {
 		for (y = b[i].y1; y < b[i].y2; y++) {
-			uint8_t *row = img_row(dr->dst->image, y);
+			uint8_t *row = qxl_img_row(dr->dst->image, y);
 
 			if (bpp == 32) {
 				uint32_t *p = (uint32_t *)(void *)row;
@@ -392,7 +392,7 @@ static void fill_solid(struct qxl_draw *dr, uint32_t v)
 					p[x] = v;
 			} else {
 				for (x = b[i].x1; x < b[i].x2; x++)
-					put_px(row, x, bpp, v);
+					qxl_put_px(row, x, bpp, v);
 			}
 		}
 	}
@@ -405,6 +405,45 @@ static bool src_area_ok(struct qxl_device *dev, const struct qxl_rect *r)
 	qxl_guest_warn(dev, "source area (%d,%d)-(%d,%d) is empty or "
 		       "reversed", r->left, r->top, r->right, r->bottom);
 	return false;
+}
+
+/* A source image: 1 with img held, 0 when unsupported (the draw is
+ * dropped), -1 on error. */
+static int get_image(struct qxl_device *dev, struct qxl_draw *dr,
+		     qxl_phys addr, struct qxl_img *img)
+{
+	int r = qxl_image_get(dev, addr, img);
+
+	if (r)
+		return r < 0 ? -1 : unsupported(dev, dr);
+	return 1;
+}
+
+/*
+ * The shared opening of ROP3, TRANSPARENT and ALPHA_BLEND: the source
+ * image's area rendered into a plane over the region's extents, in fmt
+ * (0: the image's own, a8r8g8b8 if it has alpha, else x8r8g8b8).
+ * Returns 1 with the plane held, 0 when the draw was dropped, -1 on error.
+ */
+static int get_src_plane(struct qxl_device *dev, struct qxl_draw *dr,
+			 qxl_phys bitmap, const struct qxl_rect *area,
+			 int scale_mode, pixman_format_code_t fmt,
+			 struct plane *pl)
+{
+	struct qxl_img img;
+	int r;
+
+	if (!src_area_ok(dev, area))
+		return nothing(dr);
+	r = get_image(dev, dr, bitmap, &img);
+	if (r <= 0)
+		return r;
+	if (!fmt)
+		fmt = img.has_alpha ? PIXMAN_a8r8g8b8 : PIXMAN_x8r8g8b8;
+	r = image_plane(&img, area, &dr->d.bbox, scale_mode,
+			pixman_region32_extents(&dr->region), fmt, pl);
+	qxl_img_free(&img);
+	return r ? -1 : 1;
 }
 
 /* ---- draw types ------------------------------------------------------ */
@@ -494,9 +533,9 @@ static int get_src_and_mask(struct qxl_device *dev, struct qxl_draw *dr,
 	if (!pixman_region32_not_empty(&dr->region) ||
 	    !src_area_ok(dev, area))
 		return nothing(dr);
-	r = qxl_image_get(dev, bitmap, img);
-	if (r)
-		return r < 0 ? -1 : unsupported(dev, dr);
+	r = get_image(dev, dr, bitmap, img);
+	if (r <= 0)
+		return r;
 	memset(op, 0, sizeof(*op));
 	if (get_mask(dev, dr, m, mask, op)) {
 		qxl_img_free(img);
@@ -596,12 +635,12 @@ int qxl_render_copy_bits(struct qxl_device *dev, struct qxl_draw *dr)
 		return nothing(dr);
 	for (y = ext.y1; y < ext.y2; y++)
 		memcpy(tmp + (size_t)(y - ext.y1) * bpl,
-		       img_row(s->image, (int)(y + dy)) +
+		       qxl_img_row(s->image, (int)(y + dy)) +
 		       (ptrdiff_t)(ext.x1 + dx) * (bpp / 8), bpl);
 	b = pixman_region32_rectangles(&dr->region, &n);
 	for (i = 0; i < n; i++)
 		for (y = b[i].y1; y < b[i].y2; y++)
-			memcpy(img_row(s->image, y) + (size_t)b[i].x1 * (bpp / 8),
+			memcpy(qxl_img_row(s->image, y) + (size_t)b[i].x1 * (bpp / 8),
 			       tmp + (size_t)(y - ext.y1) * bpl +
 			       (size_t)(b[i].x1 - ext.x1) * (bpp / 8),
 			       (size_t)(b[i].x2 - b[i].x1) * (bpp / 8));
@@ -636,7 +675,7 @@ int qxl_render_rop3(struct qxl_device *dev, struct qxl_draw *dr)
 {
 	const struct qxl_rop3 *o = &dr->d.u.rop3;
 	pixman_box32_t *ext = pixman_region32_extents(&dr->region);
-	struct qxl_img img, mask;
+	struct qxl_img mask;
 	struct gen_op op;
 	int r;
 
@@ -644,17 +683,11 @@ int qxl_render_rop3(struct qxl_device *dev, struct qxl_draw *dr)
 		return nothing(dr);
 	if (qxl_surface_bpp(dr->dst->format) < 16)
 		return unsupported(dev, dr);
-	if (!src_area_ok(dev, &o->src_area))
-		return nothing(dr);
 	memset(&op, 0, sizeof(op));
-	r = qxl_image_get(dev, o->src_bitmap, &img);
-	if (r)
-		return r < 0 ? -1 : unsupported(dev, dr);
-	r = image_plane(&img, &o->src_area, &dr->d.bbox, o->scale_mode, ext,
-			qxl_surface_pixman_format(dr->dst->format), &op.s);
-	qxl_img_free(&img);
-	if (r)
-		return -1;
+	r = get_src_plane(dev, dr, o->src_bitmap, &o->src_area, o->scale_mode,
+			  qxl_surface_pixman_format(dr->dst->format), &op.s);
+	if (r <= 0)
+		return r;
 	r = brush_plane(dev, &o->brush, dr->dst, ext, &op.p);
 	if (r) {
 		plane_fini(&op.s);
@@ -677,8 +710,6 @@ int qxl_render_rop3(struct qxl_device *dev, struct qxl_draw *dr)
 int qxl_render_transparent(struct qxl_device *dev, struct qxl_draw *dr)
 {
 	const struct qxl_transparent *t = &dr->d.u.transparent;
-	pixman_box32_t *ext = pixman_region32_extents(&dr->region);
-	struct qxl_img img;
 	struct gen_op op;
 	int r;
 
@@ -686,20 +717,14 @@ int qxl_render_transparent(struct qxl_device *dev, struct qxl_draw *dr)
 		return nothing(dr);
 	if (qxl_surface_bpp(dr->dst->format) < 16)
 		return unsupported(dev, dr);
-	if (!src_area_ok(dev, &t->src_area))
-		return nothing(dr);
 	memset(&op, 0, sizeof(op));
-	r = qxl_image_get(dev, t->src_bitmap, &img);
-	if (r)
-		return r < 0 ? -1 : unsupported(dev, dr);
-	r = image_plane(&img, &t->src_area, &dr->d.bbox,
-			QXL_SCALE_MODE_NEAREST, ext,
-			qxl_surface_pixman_format(dr->dst->format), &op.s);
-	qxl_img_free(&img);
-	if (r)
-		return -1;
+	r = get_src_plane(dev, dr, t->src_bitmap, &t->src_area,
+			  QXL_SCALE_MODE_NEAREST,
+			  qxl_surface_pixman_format(dr->dst->format), &op.s);
+	if (r <= 0)
+		return r;
 	op.kind = GEN_KEY;
-	op.key = color_to_dest(t->true_color, dr->dst->format);
+	op.key = qxl_color_to_dest(t->true_color, dr->dst->format);
 	gen_apply(dev, dr, &op);
 	plane_fini(&op.s);
 	return 0;
@@ -711,23 +736,15 @@ int qxl_render_alpha_blend(struct qxl_device *dev, struct qxl_draw *dr)
 	pixman_box32_t *ext = pixman_region32_extents(&dr->region);
 	pixman_color_t mc = { 0, 0, 0, (uint16_t)(a->alpha * 257) };
 	pixman_image_t *maskimg;
-	struct qxl_img img;
 	struct plane pl;
 	int r;
 
 	if (a->alpha == 0 || !pixman_region32_not_empty(&dr->region))
 		return nothing(dr);
-	if (!src_area_ok(dev, &a->src_area))
-		return nothing(dr);
-	r = qxl_image_get(dev, a->src_bitmap, &img);
-	if (r)
-		return r < 0 ? -1 : unsupported(dev, dr);
-	r = image_plane(&img, &a->src_area, &dr->d.bbox,
-			QXL_SCALE_MODE_NEAREST, ext,
-			img.has_alpha ? PIXMAN_a8r8g8b8 : PIXMAN_x8r8g8b8, &pl);
-	qxl_img_free(&img);
-	if (r)
-		return -1;
+	r = get_src_plane(dev, dr, a->src_bitmap, &a->src_area,
+			  QXL_SCALE_MODE_NEAREST, 0, &pl);
+	if (r <= 0)
+		return r;
 	maskimg = pixman_image_create_solid_fill(&mc);
 	pixman_image_set_clip_region32(dr->dst->image, &dr->region);
 	pixman_image_composite32(PIXMAN_OP_OVER, pl.img, maskimg,
@@ -808,15 +825,15 @@ int qxl_render_composite(struct qxl_device *dev, struct qxl_draw *dr)
 	if (!pixman_region32_not_empty(&dr->region) || !fits_int(ox) ||
 	    !fits_int(oy))
 		return nothing(dr);
-	r = qxl_image_get(dev, c->src, &src);
-	if (r)
-		return r < 0 ? -1 : unsupported(dev, dr);
+	r = get_image(dev, dr, c->src, &src);
+	if (r <= 0)
+		return r;
 	memset(&mask, 0, sizeof(mask));
 	if (c->mask) {
-		r = qxl_image_get(dev, c->mask, &mask);
-		if (r) {
+		r = get_image(dev, dr, c->mask, &mask);
+		if (r <= 0) {
 			qxl_img_free(&src);
-			return r < 0 ? -1 : unsupported(dev, dr);
+			return r;
 		}
 	}
 	if (composite_setup(dev, src.image, c->src_transform,

@@ -17,7 +17,6 @@ void qxl_ram_init(struct qxl_device *dev)
 	qxl_ring_init(&r->cmd_ring.hdr, QXL_COMMAND_RING_SIZE);
 	qxl_ring_init(&r->cursor_ring.hdr, QXL_CURSOR_RING_SIZE);
 	qxl_ring_init(&r->release_ring.hdr, QXL_RELEASE_RING_SIZE);
-	dev->irq_level = dev->irq_level ? dev->irq_level : 0;
 }
 
 /*

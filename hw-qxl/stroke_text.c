@@ -15,21 +15,12 @@
 static void plot(struct qxl_draw *dr, int64_t x, int64_t y, uint32_t v)
 {
 	struct qxl_surface_state *s = dr->dst;
-	int bpp = qxl_surface_bpp(s->format);
-	uint8_t *row;
 
 	if (x < 0 || y < 0 || x >= s->width || y >= s->height ||
 	    !pixman_region32_contains_point(&dr->region, (int)x, (int)y, NULL))
 		return;
-	row = (uint8_t *)pixman_image_get_data(s->image) +
-	      (ptrdiff_t)y * pixman_image_get_stride(s->image);
-	if (bpp == 32)
-		memcpy(row + 4 * x, &v, 4);
-	else if (bpp == 16) {
-		uint16_t v16 = (uint16_t)v;
-
-		memcpy(row + 2 * x, &v16, 2);
-	}
+	qxl_put_px(qxl_img_row(s->image, (int)y), (int)x,
+		   qxl_surface_bpp(s->format), v);
 }
 
 /* Pixels one stroke may plot: bounds the work a hostile path costs. */
@@ -61,18 +52,6 @@ static void line(struct qxl_draw *dr, int64_t x0, int64_t y0, int64_t x1,
 	}
 }
 
-static uint32_t solid(const struct qxl_brush *b, uint32_t format)
-{
-	uint32_t c = b->u.color;
-	uint32_t r = (c >> 16) & 0xff, g = (c >> 8) & 0xff, bl = c & 0xff;
-
-	if (format == QXL_SURFACE_FMT_16_555)
-		return ((r >> 3) << 10) | ((g >> 3) << 5) | (bl >> 3);
-	if (format == QXL_SURFACE_FMT_16_565)
-		return ((r >> 3) << 11) | ((g >> 2) << 5) | (bl >> 3);
-	return c;
-}
-
 int qxl_render_stroke(struct qxl_device *dev, struct qxl_draw *dr)
 {
 	const struct qxl_stroke *st = &dr->d.u.stroke;
@@ -95,7 +74,7 @@ int qxl_render_stroke(struct qxl_device *dev, struct qxl_draw *dr)
 	if (qxl_chunks_read_at(dev, "path", st->path, sizeof(path), &path.chunk,
 			       path.data_size, &buf))
 		return -1;
-	v = solid(&st->brush, dr->dst->format);
+	v = qxl_color_to_dest(st->brush.u.color, dr->dst->format);
 	while (off + sizeof(struct qxl_path_seg) <= buf.size) {
 		struct qxl_path_seg seg;
 		struct qxl_point_fix first, prev, pt;
@@ -163,7 +142,8 @@ int qxl_render_text(struct qxl_device *dev, struct qxl_draw *dr)
 			       str.data_size, &buf))
 		return -1;
 	if (t->back_mode && t->back_brush.type == QXL_BRUSH_TYPE_SOLID) {
-		uint32_t bv = solid(&t->back_brush, dr->dst->format);
+		uint32_t bv = qxl_color_to_dest(t->back_brush.u.color,
+						dr->dst->format);
 		int64_t x, y;
 		const struct qxl_rect *ba = &t->back_area;
 		pixman_box32_t *e = pixman_region32_extents(&dr->region);
@@ -179,7 +159,7 @@ int qxl_render_text(struct qxl_device *dev, struct qxl_draw *dr)
 		qxl_buf_free(&buf);
 		return 0;
 	}
-	fore = solid(&t->fore_brush, dr->dst->format);
+	fore = qxl_color_to_dest(t->fore_brush.u.color, dr->dst->format);
 	for (g = 0; g < str.length; g++) {
 		struct qxl_raster_glyph gl;
 		uint64_t line_bytes, size;
