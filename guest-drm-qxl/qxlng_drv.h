@@ -176,6 +176,19 @@ static inline struct qxlng_device *to_qxlng(struct drm_device *dev)
 	return container_of(dev, struct qxlng_device, drm);
 }
 
+/*
+ * Does a 32 bpp width x height surface fit the surface0 area (the
+ * primary surface, which every head shares)?
+ */
+static inline bool qxlng_fits_surface0(const struct qxlng_device *qdev,
+				       u32 width, u32 height)
+{
+	u32 stride, size;
+
+	return qxlng_bitmap_size(width, height, &stride, &size) &&
+	       size <= qdev->layout.surface0_size;
+}
+
 /* The device address of a BAR0 offset, in the driver's memslot. */
 static inline u64 qxlng_phys(struct qxlng_device *qdev, u32 ram_offset)
 {

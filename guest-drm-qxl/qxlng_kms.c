@@ -90,15 +90,6 @@ static void qxlng_layout_compute(struct qxlng_device *qdev,
 	}
 }
 
-static bool qxlng_layout_fits(struct qxlng_device *qdev,
-			      const struct qxlng_layout *lay)
-{
-	u32 stride, size;
-
-	return qxlng_bitmap_size(lay->width, lay->height, &stride, &size) &&
-	       size <= qdev->layout.surface0_size;
-}
-
 /* In the commit tail, after the new states are in place. */
 static void qxlng_layout_update(struct qxlng_device *qdev)
 {
@@ -218,7 +209,7 @@ static int qxlng_atomic_check(struct drm_device *dev,
 			return ret;
 	}
 	qxlng_layout_compute(qdev, state, &lay);
-	if (!qxlng_layout_fits(qdev, &lay)) {
+	if (!qxlng_fits_surface0(qdev, lay.width, lay.height)) {
 		drm_dbg_kms(dev, "layout %ux%u does not fit surface0 (%u bytes)\n",
 			    lay.width, lay.height, qdev->layout.surface0_size);
 		return -EINVAL;
@@ -257,7 +248,7 @@ static const struct drm_mode_config_funcs qxlng_mode_config_funcs = {
 };
 
 /* ---------------------------------------------------------------- */
-/* Primary plane                                                     */
+/* Planes: primary and cursor                                        */
 /* ---------------------------------------------------------------- */
 
 /*
@@ -284,6 +275,36 @@ static int qxlng_primary_atomic_check(struct drm_plane *plane,
 {
 	return qxlng_plane_check(plane, state, false);
 }
+
+static int qxlng_cursor_atomic_check(struct drm_plane *plane,
+				     struct drm_atomic_state *state)
+{
+	struct drm_plane_state *ps = drm_atomic_get_new_plane_state(state,
+								    plane);
+	int ret;
+
+	ret = qxlng_plane_check(plane, state, true);
+	if (ret)
+		return ret;
+	if (ps->fb && (ps->fb->width != QXLNG_CURSOR_SIZE ||
+		       ps->fb->height != QXLNG_CURSOR_SIZE)) {
+		drm_dbg_kms(plane->dev, "cursor must be %ux%u\n",
+			    QXLNG_CURSOR_SIZE, QXLNG_CURSOR_SIZE);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* What a plane update shows: the old and new state, the head, the pixels. */
+struct qxlng_plane_update {
+	struct drm_plane_state *old;
+	struct drm_plane_state *ps;
+	/* The head ps shows on; NULL: it shows nothing. */
+	struct qxlng_output *out;
+	/* The fb's first pixel in its shadow copy; NULL: not in RAM. */
+	const u8 *pixels;
+	bool was_shown;		/* old showed a framebuffer */
+};
 
 /* Damage of this update in fb coordinates; 0 rects means none. */
 static unsigned int qxlng_primary_damage(struct drm_plane_state *old,
@@ -321,52 +342,105 @@ static unsigned int qxlng_primary_damage(struct drm_plane_state *old,
 				     rects, QXLNG_DAMAGE_MAX_RECTS);
 }
 
-static void qxlng_primary_atomic_update(struct drm_plane *plane,
-					struct drm_atomic_state *state)
+/* Copy the damaged rectangles into the primary surface at the head. */
+static void qxlng_primary_update(struct qxlng_device *qdev,
+				 const struct qxlng_plane_update *u)
+{
+	struct drm_plane_state *ps = u->ps;
+	struct qxl_rect rects[QXLNG_DAMAGE_MAX_RECTS];
+	unsigned int n, i;
+	s32 src_x, src_y;
+	bool full;
+
+	if (!u->out || !u->pixels || !qdev->primary_created ||
+	    READ_ONCE(qdev->primary_lost))
+		return;
+	full = u->out->full_redraw;
+	u->out->full_redraw = false;
+	n = qxlng_primary_damage(u->old, ps, full, rects);
+	src_x = ps->src.x1 >> 16;
+	src_y = ps->src.y1 >> 16;
+	for (i = 0; i < n; i++) {
+		if (qxlng_cmd_draw_copy(qdev, u->pixels, ps->fb->pitches[0],
+					&rects[i],
+					u->out->x + rects[i].left - src_x,
+					rects[i].top - src_y))
+			break;
+	}
+}
+
+static s16 qxlng_clamp_s16(s64 v)
+{
+	return clamp_t(s64, v, S16_MIN, S16_MAX);
+}
+
+/* Set the cursor shape when it changed, else move it; or hide it. */
+static void qxlng_cursor_update(struct qxlng_device *qdev,
+				const struct qxlng_plane_update *u)
+{
+	struct drm_plane_state *ps = u->ps, *old = u->old;
+	struct drm_framebuffer *fb = ps->fb;
+	s16 x, y;
+
+	if (!u->out) {
+		if (u->was_shown)
+			qxlng_cmd_cursor_hide(qdev);
+		return;
+	}
+	x = qxlng_clamp_s16((s64)u->out->x + ps->crtc_x + fb->hot_x);
+	y = qxlng_clamp_s16((s64)ps->crtc_y + fb->hot_y);
+	if (!u->was_shown || fb != old->fb) {
+		if (u->pixels)
+			qxlng_cmd_cursor_set(qdev, u->pixels, fb->pitches[0],
+					     fb->hot_x, fb->hot_y, x, y);
+	} else if (ps->crtc_x != old->crtc_x || ps->crtc_y != old->crtc_y) {
+		qxlng_cmd_cursor_move(qdev, x, y);
+	}
+}
+
+/*
+ * Both planes' atomic_update.  Without an atomic_disable it also runs
+ * when a plane is disabled (then it shows nothing: the cursor hides).
+ */
+static void qxlng_plane_atomic_update(struct drm_plane *plane,
+				      struct drm_atomic_state *state)
 {
 	struct qxlng_device *qdev = to_qxlng(plane->dev);
 	struct drm_plane_state *ps = drm_atomic_get_new_plane_state(state,
 								    plane);
-	struct drm_plane_state *old = drm_atomic_get_old_plane_state(state,
-								     plane);
 	struct drm_shadow_plane_state *shadow = to_drm_shadow_plane_state(ps);
-	struct qxl_rect rects[QXLNG_DAMAGE_MAX_RECTS];
-	struct qxlng_output *out;
-	struct drm_framebuffer *fb = ps->fb;
-	unsigned int n, i;
-	s32 src_x, src_y;
-	const u8 *vaddr;
-	bool full;
+	struct qxlng_plane_update u = {
+		.old = drm_atomic_get_old_plane_state(state, plane),
+		.ps = ps,
+	};
 	int idx;
 
-	if (!fb || !ps->visible || !ps->crtc)
-		return;
-	out = qxlng_output_of_crtc(ps->crtc);
-	if (!qdev->primary_created || READ_ONCE(qdev->primary_lost) ||
-	    shadow->data[0].is_iomem)
-		return;
+	u.was_shown = u.old->fb && u.old->visible;
+	if (ps->fb && ps->visible && ps->crtc) {
+		u.out = qxlng_output_of_crtc(ps->crtc);
+		if (!shadow->data[0].is_iomem)
+			u.pixels = (const u8 *)shadow->data[0].vaddr +
+				   ps->fb->offsets[0];
+	}
 	if (!drm_dev_enter(plane->dev, &idx))
 		return;
-
-	full = out->full_redraw;
-	out->full_redraw = false;
-	n = qxlng_primary_damage(old, ps, full, rects);
-	vaddr = (const u8 *)shadow->data[0].vaddr + fb->offsets[0];
-	src_x = ps->src.x1 >> 16;
-	src_y = ps->src.y1 >> 16;
-	for (i = 0; i < n; i++) {
-		if (qxlng_cmd_draw_copy(qdev, vaddr, fb->pitches[0], &rects[i],
-					out->x + rects[i].left - src_x,
-					rects[i].top - src_y))
-			break;
-	}
+	if (plane->type == DRM_PLANE_TYPE_CURSOR)
+		qxlng_cursor_update(qdev, &u);
+	else
+		qxlng_primary_update(qdev, &u);
 	drm_dev_exit(idx);
 }
 
 static const struct drm_plane_helper_funcs qxlng_primary_helper_funcs = {
 	DRM_GEM_SHADOW_PLANE_HELPER_FUNCS,
 	.atomic_check = qxlng_primary_atomic_check,
-	.atomic_update = qxlng_primary_atomic_update,
+	.atomic_update = qxlng_plane_atomic_update,
+};
+
+static const struct drm_plane_helper_funcs qxlng_cursor_helper_funcs = {
+	DRM_GEM_SHADOW_PLANE_HELPER_FUNCS,
+	.atomic_check = qxlng_cursor_atomic_check,
+	.atomic_update = qxlng_plane_atomic_update,
 };
 
 static const struct drm_plane_funcs qxlng_plane_funcs = {
@@ -377,107 +451,14 @@ static const struct drm_plane_funcs qxlng_plane_funcs = {
 };
 
 /* ---------------------------------------------------------------- */
-/* Cursor plane                                                      */
-/* ---------------------------------------------------------------- */
-
-static int qxlng_cursor_atomic_check(struct drm_plane *plane,
-				     struct drm_atomic_state *state)
-{
-	struct drm_plane_state *ps = drm_atomic_get_new_plane_state(state,
-								    plane);
-	int ret;
-
-	ret = qxlng_plane_check(plane, state, true);
-	if (ret)
-		return ret;
-	if (ps->fb && (ps->fb->width != QXLNG_CURSOR_SIZE ||
-		       ps->fb->height != QXLNG_CURSOR_SIZE)) {
-		drm_dbg_kms(plane->dev, "cursor must be %ux%u\n",
-			    QXLNG_CURSOR_SIZE, QXLNG_CURSOR_SIZE);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static s16 qxlng_clamp_s16(s64 v)
-{
-	return clamp_t(s64, v, S16_MIN, S16_MAX);
-}
-
-static void qxlng_cursor_atomic_update(struct drm_plane *plane,
-				       struct drm_atomic_state *state)
-{
-	struct qxlng_device *qdev = to_qxlng(plane->dev);
-	struct drm_plane_state *ps = drm_atomic_get_new_plane_state(state,
-								    plane);
-	struct drm_plane_state *old = drm_atomic_get_old_plane_state(state,
-								     plane);
-	struct drm_shadow_plane_state *shadow = to_drm_shadow_plane_state(ps);
-	struct drm_framebuffer *fb = ps->fb;
-	struct qxlng_output *out;
-	bool was_shown = old->fb && old->visible;
-	s16 x, y;
-	int idx;
-
-	if (!drm_dev_enter(plane->dev, &idx))
-		return;
-	if (!fb || !ps->visible || !ps->crtc) {
-		if (was_shown)
-			qxlng_cmd_cursor_hide(qdev);
-		goto out;
-	}
-	out = qxlng_output_of_crtc(ps->crtc);
-	x = qxlng_clamp_s16((s64)out->x + ps->crtc_x + fb->hot_x);
-	y = qxlng_clamp_s16((s64)ps->crtc_y + fb->hot_y);
-	if (!was_shown || fb != old->fb) {
-		if (!shadow->data[0].is_iomem)
-			qxlng_cmd_cursor_set(qdev,
-					     (const u8 *)shadow->data[0].vaddr +
-					     fb->offsets[0], fb->pitches[0],
-					     fb->hot_x, fb->hot_y, x, y);
-	} else if (ps->crtc_x != old->crtc_x || ps->crtc_y != old->crtc_y) {
-		qxlng_cmd_cursor_move(qdev, x, y);
-	}
-out:
-	drm_dev_exit(idx);
-}
-
-static void qxlng_cursor_atomic_disable(struct drm_plane *plane,
-					struct drm_atomic_state *state)
-{
-	struct drm_plane_state *old = drm_atomic_get_old_plane_state(state,
-								     plane);
-	int idx;
-
-	if (!old->fb || !old->visible)
-		return;
-	if (!drm_dev_enter(plane->dev, &idx))
-		return;
-	qxlng_cmd_cursor_hide(to_qxlng(plane->dev));
-	drm_dev_exit(idx);
-}
-
-static const struct drm_plane_helper_funcs qxlng_cursor_helper_funcs = {
-	DRM_GEM_SHADOW_PLANE_HELPER_FUNCS,
-	.atomic_check = qxlng_cursor_atomic_check,
-	.atomic_update = qxlng_cursor_atomic_update,
-	.atomic_disable = qxlng_cursor_atomic_disable,
-};
-
-/* ---------------------------------------------------------------- */
 /* CRTC                                                              */
 /* ---------------------------------------------------------------- */
 
 static enum drm_mode_status qxlng_crtc_mode_valid(struct drm_crtc *crtc,
 						  const struct drm_display_mode *mode)
 {
-	struct qxlng_device *qdev = to_qxlng(crtc->dev);
-	u32 stride, size;
-
-	if (!qxlng_bitmap_size(mode->hdisplay, mode->vdisplay, &stride, &size) ||
-	    size > qdev->layout.surface0_size)
-		return MODE_MEM;
-	return MODE_OK;
+	return qxlng_fits_surface0(to_qxlng(crtc->dev), mode->hdisplay,
+				   mode->vdisplay) ? MODE_OK : MODE_MEM;
 }
 
 static void qxlng_crtc_atomic_enable(struct drm_crtc *crtc,
@@ -514,57 +495,47 @@ static struct qxlng_output *qxlng_output_of_connector(struct drm_connector *c)
 	return container_of(c, struct qxlng_output, connector);
 }
 
-/* A CVT mode with exactly width x height (CVT rounds to 8 pixels). */
-static struct drm_display_mode *qxlng_mode(struct drm_device *dev, u32 w,
-					   u32 h)
+/*
+ * Add a CVT mode of exactly w x h (CVT rounds to 8 pixels) if the
+ * primary surface can hold it.  Returns the number of modes added.
+ */
+static int qxlng_add_mode(struct drm_connector *connector, u32 w, u32 h,
+			  bool preferred)
 {
-	struct drm_display_mode *mode = drm_cvt_mode(dev, w, h, 60, false,
-						     false, false);
+	struct drm_display_mode *mode;
 
+	if (!qxlng_fits_surface0(to_qxlng(connector->dev), w, h))
+		return 0;
+	mode = drm_cvt_mode(connector->dev, w, h, 60, false, false, false);
 	if (!mode)
-		return NULL;
+		return 0;
 	mode->hdisplay = w;
 	mode->vdisplay = h;
 	drm_mode_set_name(mode);
-	return mode;
+	if (preferred)
+		mode->type |= DRM_MODE_TYPE_PREFERRED;
+	drm_mode_probed_add(connector, mode);
+	return 1;
 }
 
 static int qxlng_conn_get_modes(struct drm_connector *connector)
 {
 	struct qxlng_device *qdev = to_qxlng(connector->dev);
 	struct qxlng_output *out = qxlng_output_of_connector(connector);
-	struct drm_display_mode *mode;
 	struct qxlng_head_rect head = { 0 };
-	unsigned int i, count = 0;
-	u32 stride, size;
+	unsigned int i;
+	int count = 0;
 
 	mutex_lock(&qdev->client_lock);
 	if ((int)out->index < qdev->n_client_heads)
 		head = qdev->client_heads[out->index];
 	mutex_unlock(&qdev->client_lock);
 
-	if (head.w && head.h &&
-	    qxlng_bitmap_size(head.w, head.h, &stride, &size) &&
-	    size <= qdev->layout.surface0_size) {
-		mode = qxlng_mode(connector->dev, head.w, head.h);
-		if (mode) {
-			mode->type |= DRM_MODE_TYPE_PREFERRED;
-			drm_mode_probed_add(connector, mode);
-			count++;
-		}
-	}
-	for (i = 0; i < qdev->n_modes; i++) {
-		const struct qxlng_mode *m = &qdev->modes[i];
-
-		if (!qxlng_bitmap_size(m->width, m->height, &stride, &size) ||
-		    size > qdev->layout.surface0_size)
-			continue;
-		mode = qxlng_mode(connector->dev, m->width, m->height);
-		if (!mode)
-			continue;
-		drm_mode_probed_add(connector, mode);
-		count++;
-	}
+	if (head.w && head.h)
+		count += qxlng_add_mode(connector, head.w, head.h, true);
+	for (i = 0; i < qdev->n_modes; i++)
+		count += qxlng_add_mode(connector, qdev->modes[i].width,
+					qdev->modes[i].height, false);
 	if (!(head.w && head.h))
 		drm_set_preferred_mode(connector, 1024, 768);
 	return count;
