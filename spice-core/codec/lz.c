@@ -24,8 +24,8 @@
  * The matcher is greedy and single pass, in the spirit of LZ4: at each
  * position it tries a run (the left pixel), the pixel above (one row back:
  * vertical repetition in UI), and a hash table of the last position of
- * each pair of pixels; it takes the longest, and steps over incompressible
- * stretches faster the longer they last.
+ * each pair of pixels (three bytes for alpha); it takes the longest, and
+ * steps over incompressible stretches faster the longer they last.
  */
 #include <stdlib.h>
 
@@ -141,10 +141,18 @@ static QNC_INLINE size_t match_len(const uint32_t *a, const uint32_t *b,
 	return n;
 }
 
-static QNC_INLINE uint32_t hash_pair(const uint32_t *p, uint32_t mask)
+/* Hash of the pixels a match must start with: two RGB pixels (48 bits),
+ * or three alpha bytes (alpha matches are at least 3 long).  The caller
+ * makes sure they exist. */
+static QNC_INLINE uint32_t hash_at(const uint32_t *p, bool alpha)
 {
-	uint64_t k = (uint64_t)(p[0] & mask) << 32 | (p[1] & mask);
+	uint64_t k;
 
+	if (alpha)
+		k = (uint64_t)(p[0] >> 24) | (uint64_t)(p[1] >> 24) << 8 |
+		    (uint64_t)(p[2] >> 24) << 16;
+	else
+		k = (uint64_t)(p[0] & 0xffffff) << 24 | (p[1] & 0xffffff);
 	return (uint32_t)((k * 0x9e3779b185ebca87ull) >> (64 - HASH_BITS));
 }
 
@@ -183,14 +191,15 @@ static void lz_stream(struct lz_out *o, const uint32_t *px, size_t n,
 				dist = w;
 			}
 		}
-		if (best < GOOD_RUN && ip + 1 < n) {
-			uint32_t h = hash_pair(px + ip, mask);
+		if (best < GOOD_RUN && ip + (alpha ? 2 : 1) < n) {
+			uint32_t h = hash_at(px + ip, alpha);
 			size_t cand = tab[h];
 
-			/* inside a run every pair looks alike: keep the
-			 * run's start, which has a better chance to lead
-			 * a long match (periodic patterns) */
-			if (!ip || (px[ip - 1] & mask) != cur)
+			/* inside a run of RGB pixels every pair looks
+			 * alike: keep the run's start, which has a better
+			 * chance to lead a long match (periodic patterns);
+			 * alpha planes gain more from every position */
+			if (alpha || !ip || (px[ip - 1] & mask) != cur)
 				tab[h] = (uint32_t)ip;
 			if (cand < ip && ip - cand <= FAR_MAX &&
 			    ip - cand != dist && (px[cand] & mask) == cur) {
@@ -208,9 +217,9 @@ static void lz_stream(struct lz_out *o, const uint32_t *px, size_t n,
 			ip += best;
 			lit = ip;
 			/* remember a pair near the end of the match */
-			if (ip >= 3 && ip < n &&
+			if (ip >= 3 && ip + 1 < n &&
 			    ((px[ip - 3] ^ px[ip - 2]) & mask))
-				tab[hash_pair(px + ip - 2, mask)] =
+				tab[hash_at(px + ip - 2, alpha)] =
 					(uint32_t)(ip - 2);
 		} else {
 			/* step faster over long literal stretches */
