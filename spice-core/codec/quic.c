@@ -687,16 +687,15 @@ static bool row_end(struct quic_enc *e)
 
 size_t qnc_quic_bound(uint32_t w, uint32_t h, int alpha)
 {
-	size_t row;
+	uint64_t row, b;
 
 	if (!w || !h || (uint64_t)w * h > QNC_MAX_PIXELS)
 		return 0;
-	row = RGB_ROW_BYTES(w) + (alpha ? A_ROW_BYTES(w) : 0);
-	/* w * h < 2^28, so this stays far below SIZE_MAX on 64-bit; on
-	 * 32-bit hosts check. */
-	if ((uint64_t)row * h + HEADER_BYTES + SLACK > SIZE_MAX)
-		return 0;
-	return row * h + HEADER_BYTES + SLACK;
+	row = 12 * (uint64_t)w + 16 + (alpha ? 6 * (uint64_t)w + 16 : 0);
+	/* w * h < 2^28 keeps this below 2^34; on 32-bit hosts it may not
+	 * fit a size_t */
+	b = row * h + HEADER_BYTES + SLACK;
+	return b > SIZE_MAX ? 0 : (size_t)b;
 }
 
 static size_t quic_encode(const uint8_t *pixels, int stride, uint32_t w,
@@ -711,6 +710,9 @@ static size_t quic_encode(const uint8_t *pixels, int stride, uint32_t w,
 
 	if (!qnc_args_ok(pixels, stride, w, h) || !out ||
 	    out_cap < HEADER_BYTES + 4)
+		return 0;
+	/* the row buffers below take under 40 bytes a pixel of a row */
+	if (40 * (uint64_t)w + 4096 > SIZE_MAX)
 		return 0;
 	pthread_once(&tabs_once, tables_init);
 
