@@ -13,6 +13,8 @@
 #include <linux/string.h>
 #include <qxl/qxl_abi.h>
 
+#include "qxlng_kunit.h"
+
 /* Known answers, computed independently with zlib (see the comment above). */
 struct crc_vector {
 	const char *name;
@@ -32,12 +34,7 @@ static const struct crc_vector crc_vectors[] = {
 	{ "ff_bytes", ones, sizeof(ones), 0xdebb20e3 },
 };
 
-static void crc_vector_desc(const struct crc_vector *v, char *desc)
-{
-	strscpy(desc, v->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(crc_vector, crc_vectors, crc_vector_desc);
+QXLNG_KUNIT_ARRAY_PARAM_DESC(crc_vector, crc_vectors, name);
 
 static void qxlng_crc_known_answers(struct kunit *test)
 {

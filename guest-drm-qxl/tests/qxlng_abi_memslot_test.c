@@ -9,6 +9,8 @@
 #include <linux/string.h>
 #include <qxl/qxl_abi.h>
 
+#include "qxlng_kunit.h"
+
 struct split_case {
 	const char *name;
 	unsigned int id_bits;
@@ -31,12 +33,7 @@ static const struct split_case split_cases[] = {
 	{ "rejects_gen_bits_that_wrap_the_sum", 8, 0xfffffff8u, 0 },
 };
 
-static void split_desc(const struct split_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(split, split_cases, split_desc);
+QXLNG_KUNIT_ARRAY_PARAM_DESC(split, split_cases, name);
 
 static void qxlng_memslot_offset_bits_for_split(struct kunit *test)
 {
@@ -86,28 +83,36 @@ static void qxlng_memslot_high_bits_masks_generation(struct kunit *test)
 			0x0100000000000000ull);
 }
 
-static void qxlng_memslot_decode_qemu_layout(struct kunit *test)
-{
+/* One address decoded with a valid split. */
+struct decode_case {
+	const char *name;
+	u64 addr;
+	unsigned int id_bits;
+	unsigned int gen_bits;
 	u32 slot, gen;
 	u64 off;
+};
 
-	KUNIT_ASSERT_EQ(test, qxl_phys_decode(0x0203123456789abcull, 8, 8,
-					      &slot, &gen, &off), 1);
-	KUNIT_EXPECT_EQ(test, slot, 2u);
-	KUNIT_EXPECT_EQ(test, gen, 3u);
-	KUNIT_EXPECT_EQ(test, off, 0x123456789abcull);
-}
+static const struct decode_case decode_cases[] = {
+	{ "qemu_layout", 0x0203123456789abcull, 8, 8, 2, 3,
+	  0x123456789abcull },
+	{ "without_generation_bits", 0x05ffffffffffffffull, 8, 0, 5, 0,
+	  0x00ffffffffffffffull },
+};
 
-static void qxlng_memslot_decode_without_generation_bits(struct kunit *test)
+QXLNG_KUNIT_ARRAY_PARAM_DESC(decode, decode_cases, name);
+
+static void qxlng_memslot_decode(struct kunit *test)
 {
-	u32 slot, gen = 99;
-	u64 off;
+	const struct decode_case *c = test->param_value;
+	u32 slot = 0x5a5a5a5a, gen = 0x5a5a5a5a;
+	u64 off = 0x5a5a5a5a;
 
-	KUNIT_ASSERT_EQ(test, qxl_phys_decode(0x05ffffffffffffffull, 8, 0,
+	KUNIT_ASSERT_EQ(test, qxl_phys_decode(c->addr, c->id_bits, c->gen_bits,
 					      &slot, &gen, &off), 1);
-	KUNIT_EXPECT_EQ(test, slot, 5u);
-	KUNIT_EXPECT_EQ(test, gen, 0u);
-	KUNIT_EXPECT_EQ(test, off, 0x00ffffffffffffffull);
+	KUNIT_EXPECT_EQ(test, slot, c->slot);
+	KUNIT_EXPECT_EQ(test, gen, c->gen);
+	KUNIT_EXPECT_EQ(test, off, c->off);
 }
 
 /* encode(slot, gen) | offset decodes back to the same three parts. */
@@ -161,8 +166,7 @@ static struct kunit_case qxlng_abi_memslot_cases[] = {
 			 split_gen_params),
 	KUNIT_CASE(qxlng_memslot_high_bits_qemu_layout),
 	KUNIT_CASE(qxlng_memslot_high_bits_masks_generation),
-	KUNIT_CASE(qxlng_memslot_decode_qemu_layout),
-	KUNIT_CASE(qxlng_memslot_decode_without_generation_bits),
+	KUNIT_CASE_PARAM(qxlng_memslot_decode, decode_gen_params),
 	KUNIT_CASE(qxlng_memslot_encode_decode_round_trip),
 	KUNIT_CASE(qxlng_memslot_offset_keeps_below_generation),
 	{}

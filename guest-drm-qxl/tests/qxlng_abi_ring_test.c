@@ -9,6 +9,8 @@
 #include <linux/string.h>
 #include <qxl/qxl_abi.h>
 
+#include "qxlng_kunit.h"
+
 #define RING_SIZE QXL_COMMAND_RING_SIZE
 
 static void set_ring(struct qxl_ring_header *r, u32 prod, u32 cons)
@@ -41,12 +43,7 @@ static const struct notify_case notify_cases[] = {
 	{ "no_move_never_kicks", 7, 7, 7, 0 },
 };
 
-static void notify_case_desc(const struct notify_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(notify, notify_cases, notify_case_desc);
+QXLNG_KUNIT_ARRAY_PARAM_DESC(notify, notify_cases, name);
 
 static void qxlng_ring_need_notify_cases(struct kunit *test)
 {
@@ -193,12 +190,7 @@ static const struct bad_index_case bad_index_cases[] = {
 	{ "cons_ahead_across_wrap", 0xfffffffe, 2 },
 };
 
-static void bad_index_desc(const struct bad_index_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(bad_index, bad_index_cases, bad_index_desc);
+QXLNG_KUNIT_ARRAY_PARAM_DESC(bad_index, bad_index_cases, name);
 
 static void qxlng_ring_cons_slot_rejects_impossible_indexes(struct kunit *test)
 {

@@ -9,6 +9,7 @@
 #include <linux/string.h>
 
 #include "../qxlng_logic.h"
+#include "qxlng_kunit.h"
 
 #define FB_W 1024
 #define FB_H 768
@@ -48,12 +49,7 @@ static const struct clip_case clip_cases[] = {
 	{ "dropped_inverted_huge", { S32_MAX, S32_MAX, S32_MIN, S32_MIN }, 0 },
 };
 
-static void clip_desc(const struct clip_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(clip, clip_cases, clip_desc);
+QXLNG_KUNIT_ARRAY_PARAM_DESC(clip, clip_cases, name);
 
 static void qxlng_damage_clips_to_framebuffer(struct kunit *test)
 {
@@ -211,12 +207,7 @@ static const struct band_case band_cases[] = {
 	{ "widest_u32_stride", 0x3fffffff, 0xffffffff, 1 },
 };
 
-static void band_desc(const struct band_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(band, band_cases, band_desc);
+QXLNG_KUNIT_ARRAY_PARAM_DESC(band, band_cases, name);
 
 static void qxlng_damage_band_lines_cases(struct kunit *test)
 {
@@ -243,12 +234,7 @@ static const struct bitmap_case bitmap_cases[] = {
 	{ "both_u32_max", 0xffffffff, 0xffffffff, false },
 };
 
-static void bitmap_desc(const struct bitmap_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(bitmap, bitmap_cases, bitmap_desc);
+QXLNG_KUNIT_ARRAY_PARAM_DESC(bitmap, bitmap_cases, name);
 
 static void qxlng_bitmap_size_cases(struct kunit *test)
 {

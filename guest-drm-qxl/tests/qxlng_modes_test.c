@@ -9,6 +9,7 @@
 #include <linux/string.h>
 
 #include "../qxlng_logic.h"
+#include "qxlng_kunit.h"
 
 #define TEST_ROM_SIZE	8192
 #define TEST_BAR0_SIZE	SZ_64M
@@ -241,12 +242,7 @@ static const struct bad_rom_case bad_rom_cases[] = {
 	  slots_end_not_encodable, "memslot" },
 };
 
-static void bad_rom_desc(const struct bad_rom_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(bad_rom, bad_rom_cases, bad_rom_desc);
+QXLNG_KUNIT_ARRAY_PARAM_DESC(bad_rom, bad_rom_cases, name);
 
 static void qxlng_rom_check_rejects_hostile_rom(struct kunit *test)
 {
@@ -339,12 +335,7 @@ static const struct bad_mode_case bad_mode_cases[] = {
 	{ "skips_duplicate_of_earlier_size", 640, 480, 32, 2560 + 64, 0 },
 };
 
-static void bad_mode_desc(const struct bad_mode_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(bad_mode, bad_mode_cases, bad_mode_desc);
+QXLNG_KUNIT_ARRAY_PARAM_DESC(bad_mode, bad_mode_cases, name);
 
 static void qxlng_modes_skips_unusable_mode(struct kunit *test)
 {
@@ -415,12 +406,7 @@ static const struct bad_list_case bad_list_cases[] = {
 	  sizeof(struct qxl_rom) - 1 },
 };
 
-static void bad_list_desc(const struct bad_list_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(bad_list, bad_list_cases, bad_list_desc);
+QXLNG_KUNIT_ARRAY_PARAM_DESC(bad_list, bad_list_cases, name);
 
 static void qxlng_modes_rejects_list_outside_rom(struct kunit *test)
 {

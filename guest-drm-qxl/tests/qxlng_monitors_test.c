@@ -9,6 +9,7 @@
 #include <linux/string.h>
 
 #include "../qxlng_logic.h"
+#include "qxlng_kunit.h"
 
 static struct qxl_client_monitors_config *new_config(struct kunit *test)
 {
@@ -33,6 +34,15 @@ static u32 crc_of(const struct qxl_client_monitors_config *cfg)
 	return qxl_client_monitors_config_crc(cfg, sizeof(*cfg));
 }
 
+static void expect_head(struct kunit *test, const struct qxlng_head_rect *got,
+			u32 x, u32 y, u32 w, u32 h)
+{
+	KUNIT_EXPECT_EQ(test, got->x, x);
+	KUNIT_EXPECT_EQ(test, got->y, y);
+	KUNIT_EXPECT_EQ(test, got->w, w);
+	KUNIT_EXPECT_EQ(test, got->h, h);
+}
+
 /* Two heads side by side, as a client with two windows would ask. */
 static void two_heads(struct qxl_client_monitors_config *cfg)
 {
@@ -49,14 +59,8 @@ static void qxlng_monitors_parses_two_heads(struct kunit *test)
 	two_heads(cfg);
 	KUNIT_ASSERT_EQ(test, qxlng_monitors_parse(cfg, crc_of(cfg), 4, heads),
 			2);
-	KUNIT_EXPECT_EQ(test, heads[0].x, 0u);
-	KUNIT_EXPECT_EQ(test, heads[0].y, 0u);
-	KUNIT_EXPECT_EQ(test, heads[0].w, 1024u);
-	KUNIT_EXPECT_EQ(test, heads[0].h, 768u);
-	KUNIT_EXPECT_EQ(test, heads[1].x, 1024u);
-	KUNIT_EXPECT_EQ(test, heads[1].y, 0u);
-	KUNIT_EXPECT_EQ(test, heads[1].w, 1920u);
-	KUNIT_EXPECT_EQ(test, heads[1].h, 1080u);
+	expect_head(test, &heads[0], 0, 0, 1024, 768);
+	expect_head(test, &heads[1], 1024, 0, 1920, 1080);
 }
 
 /* The CRC QEMU stores for this config (zlib, see qxlng_abi_crc_test.c). */
@@ -132,76 +136,55 @@ static void qxlng_monitors_clamps_count_to_rom_array(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, heads[QXL_CLIENT_MONITORS_MAX].w, 0xa5a5a5a5u);
 }
 
-/* A head the driver must treat as "off" (w = h = 0), x/y kept. */
-struct off_head_case {
+/*
+ * One client head (next to a usable one) and what the driver makes of
+ * it.  An "off" head gets w = h = 0 and keeps its position, unless the
+ * position is one no desktop has (an edge beyond QXLNG_MONITOR_MAX_COORD,
+ * x or y near 2^32): then nothing of it survives.
+ */
+struct head_case {
 	const char *name;
 	u32 left, top, right, bottom;
-	u32 w, h;	/* expected */
+	u32 x, y, w, h;		/* expected */
+	const char *why;	/* in qxlng_monitors_head_check(); NULL: usable */
 };
 
-static const struct off_head_case head_cases[] = {
-	{ "head_normal", 10, 20, 810, 620, 800, 600 },
-	{ "head_16384_wide_kept", 0, 0, 16384, 16, 16384, 16 },
-	{ "head_16384_high_kept", 0, 0, 16, 16384, 16, 16384 },
-	{ "head_empty_width_off", 100, 0, 100, 768, 0, 0 },
-	{ "head_empty_height_off", 0, 50, 1024, 50, 0, 0 },
-	{ "head_inverted_x_off", 1024, 0, 0, 768, 0, 0 },
-	{ "head_inverted_y_off", 0, 768, 1024, 0, 0, 0 },
-	{ "head_wider_than_16384_off", 0, 0, 16385, 16, 0, 0 },
-	{ "head_higher_than_16384_off", 0, 0, 16, 16385, 0, 0 },
-	{ "head_u32_max_extent_off", 0, 0, 0xffffffff, 0xffffffff, 0, 0 },
+#define MAX_COORD	QXLNG_MONITOR_MAX_COORD
+
+static const struct head_case head_cases[] = {
+	{ "head_normal", 10, 20, 810, 620, 10, 20, 800, 600, NULL },
+	{ "head_16384_wide_kept", 0, 0, 16384, 16, 0, 0, 16384, 16, NULL },
+	{ "head_16384_high_kept", 0, 0, 16, 16384, 0, 0, 16, 16384, NULL },
+	{ "head_ending_at_max_coord_kept", MAX_COORD - 1024, MAX_COORD - 768,
+	  MAX_COORD, MAX_COORD, MAX_COORD - 1024, MAX_COORD - 768, 1024, 768,
+	  NULL },
+	{ "head_empty_width_off", 100, 0, 100, 768, 100, 0, 0, 0, "empty" },
+	{ "head_empty_height_off", 0, 50, 1024, 50, 0, 50, 0, 0, "empty" },
+	{ "head_inverted_x_off", 1024, 0, 0, 768, 1024, 0, 0, 0, "inverted" },
+	{ "head_inverted_y_off", 0, 768, 1024, 0, 0, 768, 0, 0, "inverted" },
+	{ "head_wider_than_16384_off", 0, 0, 16385, 16, 0, 0, 0, 0, "16384" },
+	{ "head_higher_than_16384_off", 0, 0, 16, 16385, 0, 0, 0, 0, "16384" },
+	{ "head_u32_max_extent_off", 0, 0, 0xffffffff, 0xffffffff,
+	  0, 0, 0, 0, "MAX_COORD" },
+	{ "x_near_u32_max_off", 0xfffff000, 0, 0xfffff400, 768,
+	  0, 0, 0, 0, "MAX_COORD" },
+	{ "y_near_u32_max_off", 0, 0xfffffc00, 1024, 0xffffffff,
+	  0, 0, 0, 0, "MAX_COORD" },
+	{ "x_plus_width_past_max_coord_off", MAX_COORD - 1023, 0,
+	  MAX_COORD + 1, 768, 0, 0, 0, 0, "MAX_COORD" },
+	{ "y_plus_height_past_max_coord_off", 0, 100, 1024, MAX_COORD + 1,
+	  0, 0, 0, 0, "MAX_COORD" },
+	{ "inverted_with_x_near_u32_max_off", 0xfffff000, 0, 16, 768,
+	  0, 0, 0, 0, "MAX_COORD" },
+	{ "inverted_with_y_near_u32_max_off", 0, 0xffffff00, 16, 768,
+	  0, 0, 0, 0, "MAX_COORD" },
 };
 
-static void head_desc(const struct off_head_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(head, head_cases, head_desc);
+QXLNG_KUNIT_ARRAY_PARAM_DESC(head, head_cases, name);
 
 static void qxlng_monitors_converts_head(struct kunit *test)
 {
-	const struct off_head_case *c = test->param_value;
-	struct qxl_client_monitors_config *cfg = new_config(test);
-	struct qxlng_head_rect heads[1];
-
-	cfg->count = 1;
-	set_head(cfg, 0, c->left, c->top, c->right, c->bottom);
-	KUNIT_ASSERT_EQ(test, qxlng_monitors_parse(cfg, crc_of(cfg), 1, heads),
-			1);
-	KUNIT_EXPECT_EQ(test, heads[0].w, c->w);
-	KUNIT_EXPECT_EQ(test, heads[0].h, c->h);
-	KUNIT_EXPECT_EQ(test, heads[0].x, c->left);
-	KUNIT_EXPECT_EQ(test, heads[0].y, c->top);
-}
-
-/* A position no desktop has: x or y near 2^32, or an edge past the limit. */
-struct far_head_case {
-	const char *name;
-	u32 left, top, right, bottom;
-};
-
-static const struct far_head_case far_head_cases[] = {
-	{ "x_near_u32_max_off", 0xfffff000, 0, 0xfffff400, 768 },
-	{ "y_near_u32_max_off", 0, 0xfffffc00, 1024, 0xffffffff },
-	{ "x_plus_width_past_max_coord_off", QXLNG_MONITOR_MAX_COORD - 1023, 0,
-	  QXLNG_MONITOR_MAX_COORD + 1, 768 },
-	{ "y_plus_height_past_max_coord_off", 0, 100, 1024,
-	  QXLNG_MONITOR_MAX_COORD + 1 },
-	{ "inverted_with_x_near_u32_max_off", 0xfffff000, 0, 16, 768 },
-	{ "inverted_with_y_near_u32_max_off", 0, 0xffffff00, 16, 768 },
-};
-
-static void far_head_desc(const struct far_head_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(far_head, far_head_cases, far_head_desc);
-
-static void qxlng_monitors_rejects_head_off_desktop(struct kunit *test)
-{
-	const struct far_head_case *c = test->param_value;
+	const struct head_case *c = test->param_value;
 	struct qxl_client_monitors_config *cfg = new_config(test);
 	struct qxlng_head_rect heads[2];
 	const char *why;
@@ -212,48 +195,19 @@ static void qxlng_monitors_rejects_head_off_desktop(struct kunit *test)
 	memset(heads, 0xa5, sizeof(heads));
 	KUNIT_ASSERT_EQ(test, qxlng_monitors_parse(cfg, crc_of(cfg), 2, heads),
 			2);
-	/* Nothing of the hostile head survives, not even its position. */
-	KUNIT_EXPECT_EQ(test, heads[0].x, 0u);
-	KUNIT_EXPECT_EQ(test, heads[0].y, 0u);
-	KUNIT_EXPECT_EQ(test, heads[0].w, 0u);
-	KUNIT_EXPECT_EQ(test, heads[0].h, 0u);
+	expect_head(test, &heads[0], c->x, c->y, c->w, c->h);
 	/* The other head is unaffected. */
-	KUNIT_EXPECT_EQ(test, heads[1].w, 800u);
-	KUNIT_EXPECT_EQ(test, heads[1].h, 600u);
+	expect_head(test, &heads[1], 0, 0, 800, 600);
+	/* The reason logged for a head switched off names what is wrong. */
 	why = qxlng_monitors_head_check(&cfg->heads[0]);
+	if (!c->why) {
+		KUNIT_EXPECT_NULL(test, why);
+		return;
+	}
 	KUNIT_ASSERT_NOT_NULL(test, why);
-	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(why, "MAX_COORD"),
-				  "reason '%s' does not name the limit", why);
-}
-
-/* The last pixel column/row allowed: kept. */
-static void qxlng_monitors_accepts_head_ending_at_max_coord(struct kunit *test)
-{
-	struct qxl_client_monitors_config *cfg = new_config(test);
-	struct qxlng_head_rect heads[1];
-
-	cfg->count = 1;
-	set_head(cfg, 0, QXLNG_MONITOR_MAX_COORD - 1024,
-		 QXLNG_MONITOR_MAX_COORD - 768, QXLNG_MONITOR_MAX_COORD,
-		 QXLNG_MONITOR_MAX_COORD);
-	KUNIT_ASSERT_EQ(test, qxlng_monitors_parse(cfg, crc_of(cfg), 1, heads),
-			1);
-	KUNIT_EXPECT_EQ(test, heads[0].x, (u32)QXLNG_MONITOR_MAX_COORD - 1024);
-	KUNIT_EXPECT_EQ(test, heads[0].y, (u32)QXLNG_MONITOR_MAX_COORD - 768);
-	KUNIT_EXPECT_EQ(test, heads[0].w, 1024u);
-	KUNIT_EXPECT_EQ(test, heads[0].h, 768u);
-	KUNIT_EXPECT_NULL(test, qxlng_monitors_head_check(&cfg->heads[0]));
-}
-
-static void qxlng_monitors_head_check_names_reason(struct kunit *test)
-{
-	struct qxl_urect empty = { .left = 10, .right = 10, .bottom = 5 };
-	struct qxl_urect big = { .right = 16385, .bottom = 5 };
-
-	KUNIT_EXPECT_NOT_NULL(test, strstr(qxlng_monitors_head_check(&empty),
-					   "empty"));
-	KUNIT_EXPECT_NOT_NULL(test, strstr(qxlng_monitors_head_check(&big),
-					   "16384"));
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(why, c->why),
+				  "reason '%s' does not name '%s'", why,
+				  c->why);
 }
 
 /* ---- qxlng_monitors_read: the re-read loop ---------------------------- */
@@ -289,54 +243,41 @@ static struct fake_rom *new_fake_rom(struct kunit *test, unsigned int torn)
 	return rom;
 }
 
-static void qxlng_monitors_read_first_snapshot_good(struct kunit *test)
+/* The re-read loop against a ROM whose first 'torn' snapshots are torn. */
+struct read_case {
+	const char *name;
+	unsigned int torn;
+	unsigned int max_tries;
+	int ret;		/* expected from qxlng_monitors_read() */
+	unsigned int reads;	/* snapshots it takes */
+};
+
+#define TRIES	QXLNG_MONITORS_READ_TRIES
+
+static const struct read_case read_cases[] = {
+	{ "first_snapshot_good", 0, TRIES, 2, 1 },
+	{ "retries_torn_snapshots", TRIES - 1, TRIES, 2, TRIES },
+	{ "gives_up_after_max_tries", 1000, TRIES, -EBADMSG, TRIES },
+	{ "zero_tries_reads_nothing", 0, 0, -EBADMSG, 0 },
+};
+
+QXLNG_KUNIT_ARRAY_PARAM_DESC(read, read_cases, name);
+
+static void qxlng_monitors_read_snapshots(struct kunit *test)
 {
-	struct fake_rom *rom = new_fake_rom(test, 0);
+	const struct read_case *c = test->param_value;
+	struct fake_rom *rom = new_fake_rom(test, c->torn);
 	struct qxl_client_monitors_config *scratch = new_config(test);
 	struct qxlng_head_rect heads[2];
 
-	KUNIT_EXPECT_EQ(test, qxlng_monitors_read(fake_read, rom,
-						  QXLNG_MONITORS_READ_TRIES,
-						  scratch, 2, heads), 2);
-	KUNIT_EXPECT_EQ(test, rom->reads, 1u);
-	KUNIT_EXPECT_EQ(test, heads[1].w, 1920u);
-}
-
-static void qxlng_monitors_read_retries_torn_snapshots(struct kunit *test)
-{
-	struct fake_rom *rom = new_fake_rom(test, QXLNG_MONITORS_READ_TRIES - 1);
-	struct qxl_client_monitors_config *scratch = new_config(test);
-	struct qxlng_head_rect heads[2];
-
-	KUNIT_EXPECT_EQ(test, qxlng_monitors_read(fake_read, rom,
-						  QXLNG_MONITORS_READ_TRIES,
-						  scratch, 2, heads), 2);
-	KUNIT_EXPECT_EQ(test, rom->reads, (unsigned int)QXLNG_MONITORS_READ_TRIES);
+	KUNIT_EXPECT_EQ(test, qxlng_monitors_read(fake_read, rom, c->max_tries,
+						  scratch, 2, heads), c->ret);
+	KUNIT_EXPECT_EQ(test, rom->reads, c->reads);
+	if (c->ret < 0)
+		return;
 	/* The result is the good snapshot, not a torn one. */
-	KUNIT_EXPECT_EQ(test, heads[0].w, 1024u);
-}
-
-static void qxlng_monitors_read_gives_up_after_max_tries(struct kunit *test)
-{
-	struct fake_rom *rom = new_fake_rom(test, 1000);
-	struct qxl_client_monitors_config *scratch = new_config(test);
-	struct qxlng_head_rect heads[2];
-
-	KUNIT_EXPECT_EQ(test, qxlng_monitors_read(fake_read, rom,
-						  QXLNG_MONITORS_READ_TRIES,
-						  scratch, 2, heads), -EBADMSG);
-	KUNIT_EXPECT_EQ(test, rom->reads, (unsigned int)QXLNG_MONITORS_READ_TRIES);
-}
-
-static void qxlng_monitors_read_zero_tries_reads_nothing(struct kunit *test)
-{
-	struct fake_rom *rom = new_fake_rom(test, 0);
-	struct qxl_client_monitors_config *scratch = new_config(test);
-	struct qxlng_head_rect heads[2];
-
-	KUNIT_EXPECT_EQ(test, qxlng_monitors_read(fake_read, rom, 0, scratch, 2,
-						  heads), -EBADMSG);
-	KUNIT_EXPECT_EQ(test, rom->reads, 0u);
+	expect_head(test, &heads[0], 0, 0, 1024, 768);
+	expect_head(test, &heads[1], 1024, 0, 1920, 1080);
 }
 
 static struct kunit_case qxlng_monitors_cases[] = {
@@ -347,14 +288,7 @@ static struct kunit_case qxlng_monitors_cases[] = {
 	KUNIT_CASE(qxlng_monitors_clamps_count_to_max_heads),
 	KUNIT_CASE(qxlng_monitors_clamps_count_to_rom_array),
 	KUNIT_CASE_PARAM(qxlng_monitors_converts_head, head_gen_params),
-	KUNIT_CASE_PARAM(qxlng_monitors_rejects_head_off_desktop,
-			 far_head_gen_params),
-	KUNIT_CASE(qxlng_monitors_accepts_head_ending_at_max_coord),
-	KUNIT_CASE(qxlng_monitors_head_check_names_reason),
-	KUNIT_CASE(qxlng_monitors_read_first_snapshot_good),
-	KUNIT_CASE(qxlng_monitors_read_retries_torn_snapshots),
-	KUNIT_CASE(qxlng_monitors_read_gives_up_after_max_tries),
-	KUNIT_CASE(qxlng_monitors_read_zero_tries_reads_nothing),
+	KUNIT_CASE_PARAM(qxlng_monitors_read_snapshots, read_gen_params),
 	{}
 };
 

@@ -9,6 +9,7 @@
 #include <linux/string.h>
 
 #include "../qxlng_logic.h"
+#include "qxlng_kunit.h"
 
 #define RSIZE QXL_RELEASE_RING_SIZE
 
@@ -56,30 +57,67 @@ static struct qxl_release_ring *new_ring(struct kunit *test, u32 start)
 	return ring;
 }
 
+/* n ids on a ring whose indexes start at start: all come out, in order. */
+struct drain_case {
+	const char *name;
+	u32 start;
+	unsigned int n;
+};
+
+static const struct drain_case drain_cases[] = {
+	{ "five_from_zero", 0, 5 },
+	{ "across_index_wrap", 0xfffffffd, 6 },
+	{ "whole_ring", 0, RSIZE },
+};
+
+QXLNG_KUNIT_ARRAY_PARAM_DESC(drain, drain_cases, name);
+
 static void qxlng_release_ring_drains_all_in_order(struct kunit *test)
 {
-	struct qxl_release_ring *ring = new_ring(test, 0);
+	const struct drain_case *c = test->param_value;
+	struct qxl_release_ring *ring = new_ring(test, c->start);
 	struct taker t = { .ring = ring };
 	unsigned int i;
 
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < c->n; i++)
 		device_push(ring, 0x1000 + i);
-	KUNIT_EXPECT_EQ(test, qxlng_release_ring_drain(ring, 100, take, &t), 5);
-	KUNIT_ASSERT_EQ(test, t.n, 5u);
-	for (i = 0; i < 5; i++)
+	KUNIT_EXPECT_EQ(test, qxlng_release_ring_drain(ring, 100, take, &t),
+			(int)c->n);
+	KUNIT_ASSERT_EQ(test, t.n, c->n);
+	for (i = 0; i < c->n; i++)
 		KUNIT_EXPECT_EQ(test, t.ids[i], 0x1000ull + i);
 	KUNIT_EXPECT_TRUE(test, qxl_ring_cons_empty(&ring->hdr));
-	KUNIT_EXPECT_EQ(test, ring->hdr.cons, 5u);
+	KUNIT_EXPECT_EQ(test, ring->hdr.cons, c->start + c->n);
 }
 
-static void qxlng_release_ring_empty_takes_nothing(struct kunit *test)
-{
-	struct qxl_release_ring *ring = new_ring(test, 77);
-	struct taker t = { .ring = ring };
+/* Drains that take nothing and leave cons where it was. */
+struct nothing_case {
+	const char *name;
+	u32 start;
+	unsigned int pushed;	/* ids on the ring */
+	unsigned int max;	/* the drain's bound */
+};
 
-	KUNIT_EXPECT_EQ(test, qxlng_release_ring_drain(ring, 100, take, &t), 0);
+static const struct nothing_case nothing_cases[] = {
+	{ "empty_ring", 77, 0, 100 },
+	{ "max_zero", 0, 1, 0 },
+};
+
+QXLNG_KUNIT_ARRAY_PARAM_DESC(nothing, nothing_cases, name);
+
+static void qxlng_release_ring_takes_nothing(struct kunit *test)
+{
+	const struct nothing_case *c = test->param_value;
+	struct qxl_release_ring *ring = new_ring(test, c->start);
+	struct taker t = { .ring = ring };
+	unsigned int i;
+
+	for (i = 0; i < c->pushed; i++)
+		device_push(ring, 42 + i);
+	KUNIT_EXPECT_EQ(test, qxlng_release_ring_drain(ring, c->max, take, &t),
+			0);
 	KUNIT_EXPECT_EQ(test, t.n, 0u);
-	KUNIT_EXPECT_EQ(test, ring->hdr.cons, 77u);
+	KUNIT_EXPECT_EQ(test, ring->hdr.cons, c->start);
 }
 
 static void qxlng_release_ring_takes_at_most_max(struct kunit *test)
@@ -99,32 +137,6 @@ static void qxlng_release_ring_takes_at_most_max(struct kunit *test)
 			RSIZE - 3);
 	KUNIT_EXPECT_EQ(test, t.ids[3], 4ull);
 	KUNIT_EXPECT_EQ(test, t.ids[RSIZE - 1], (u64)RSIZE);
-}
-
-static void qxlng_release_ring_max_zero_takes_nothing(struct kunit *test)
-{
-	struct qxl_release_ring *ring = new_ring(test, 0);
-	struct taker t = { .ring = ring };
-
-	device_push(ring, 42);
-	KUNIT_EXPECT_EQ(test, qxlng_release_ring_drain(ring, 0, take, &t), 0);
-	KUNIT_EXPECT_EQ(test, t.n, 0u);
-	KUNIT_EXPECT_EQ(test, ring->hdr.cons, 0u);
-}
-
-static void qxlng_release_ring_drains_across_index_wrap(struct kunit *test)
-{
-	struct qxl_release_ring *ring = new_ring(test, 0xfffffffd);
-	struct taker t = { .ring = ring };
-	unsigned int i;
-
-	for (i = 0; i < 6; i++)
-		device_push(ring, 100 + i);
-	KUNIT_EXPECT_EQ(test, ring->hdr.prod, 3u);
-	KUNIT_EXPECT_EQ(test, qxlng_release_ring_drain(ring, 100, take, &t), 6);
-	KUNIT_EXPECT_EQ(test, t.ids[0], 100ull);
-	KUNIT_EXPECT_EQ(test, t.ids[5], 105ull);
-	KUNIT_EXPECT_EQ(test, ring->hdr.cons, 3u);
 }
 
 /* A device that refills the ring as fast as we drain it. */
@@ -153,12 +165,7 @@ static const struct bad_release_case bad_release_cases[] = {
 	{ "prod_far_ahead_across_wrap", 0x10, 0xfffffff0 },
 };
 
-static void bad_release_desc(const struct bad_release_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(bad_release, bad_release_cases, bad_release_desc);
+QXLNG_KUNIT_ARRAY_PARAM_DESC(bad_release, bad_release_cases, name);
 
 static void qxlng_release_ring_rejects_impossible_indexes(struct kunit *test)
 {
@@ -187,11 +194,10 @@ static void qxlng_release_ring_rejects_indexes_corrupted_mid_drain(struct kunit 
 }
 
 static struct kunit_case qxlng_release_ring_cases[] = {
-	KUNIT_CASE(qxlng_release_ring_drains_all_in_order),
-	KUNIT_CASE(qxlng_release_ring_empty_takes_nothing),
+	KUNIT_CASE_PARAM(qxlng_release_ring_drains_all_in_order,
+			 drain_gen_params),
+	KUNIT_CASE_PARAM(qxlng_release_ring_takes_nothing, nothing_gen_params),
 	KUNIT_CASE(qxlng_release_ring_takes_at_most_max),
-	KUNIT_CASE(qxlng_release_ring_max_zero_takes_nothing),
-	KUNIT_CASE(qxlng_release_ring_drains_across_index_wrap),
 	KUNIT_CASE(qxlng_release_ring_bounded_against_endless_device),
 	KUNIT_CASE_PARAM(qxlng_release_ring_rejects_impossible_indexes,
 			 bad_release_gen_params),
