@@ -13,17 +13,35 @@
 #include <string.h>
 #include <spice/vd_agent.h>
 
-#include "internal.h"
+#include "channels/agent.h"
 
-void sc_agent_start(struct sc_session *s, uint32_t tokens)
+#define SC_AGENT_MSG_MAX	65536	/* largest agent message we keep */
+
+void sc_agent_init(struct sc_agent *a, struct sc_model *m, uint32_t id,
+		   void (*send)(void *opaque, uint32_t type, const void *data,
+				uint32_t size),
+		   void *opaque)
 {
-	s->agent_started = true;
-	s->client_tokens = tokens;
-	s->agent_in.len = 0;
-	s->agent_skip = 0;
+	a->model = m;
+	a->id = id;
+	a->send = send;
+	a->opaque = opaque;
+	sc_buf_init(&a->in);
+	a->skip = 0;
 }
 
-static void send_caps(struct sc_session *s, bool request)
+void sc_agent_reset(struct sc_agent *a)
+{
+	a->in.len = 0;
+	a->skip = 0;
+}
+
+void sc_agent_fini(struct sc_agent *a)
+{
+	sc_buf_free(&a->in);
+}
+
+static void send_caps(struct sc_agent *a, bool request)
 {
 	uint32_t caps[2];
 
@@ -31,24 +49,19 @@ static void send_caps(struct sc_session *s, bool request)
 	caps[1] = 1u << VD_AGENT_CAP_MONITORS_CONFIG |
 		  1u << VD_AGENT_CAP_REPLY |
 		  1u << VD_AGENT_CAP_MONITORS_CONFIG_POSITION;
-	sc_main_send_agent_data(s, VD_AGENT_ANNOUNCE_CAPABILITIES, caps,
-				sizeof(caps));
+	a->send(a->opaque, VD_AGENT_ANNOUNCE_CAPABILITIES, caps, sizeof(caps));
 }
 
-static void route_heads(struct sc_session *s,
+static void route_heads(struct sc_agent *a,
 			const struct spice_core_head *heads, unsigned int n)
 {
-	SpiceCore *core = s->core;
-	const struct spice_core_ops *ops = core->cfg.ops;
-	unsigned int ids[SC_MAX_DISPLAYS], nd = 0, i;
+	const struct spice_core_ops *ops = a->model->ops;
+	uint8_t ids[SC_MAX_DISPLAYS];
+	unsigned int nd, i;
 
-	if (!ops || !ops->monitors_request)
+	if (!ops->monitors_request)
 		return;
-	g_mutex_lock(&core->lock);
-	for (i = 0; i < SC_MAX_DISPLAYS; i++)
-		if (core->displays[i])
-			ids[nd++] = i;
-	g_mutex_unlock(&core->lock);
+	nd = sc_model_display_ids(a->model, ids);
 	if (nd == 0)
 		return;
 	if (nd == 1) {
@@ -65,7 +78,7 @@ static void route_heads(struct sc_session *s,
 			rel[i].x -= minx;
 			rel[i].y -= miny;
 		}
-		ops->monitors_request(core->cfg.opaque, ids[0], rel, n);
+		ops->monitors_request(a->model->opaque, ids[0], rel, n);
 		return;
 	}
 	/* One head per display channel, in channel order. */
@@ -74,11 +87,11 @@ static void route_heads(struct sc_session *s,
 
 		h.x = 0;
 		h.y = 0;
-		ops->monitors_request(core->cfg.opaque, ids[i], &h, 1);
+		ops->monitors_request(a->model->opaque, ids[i], &h, 1);
 	}
 }
 
-static int handle_message(struct sc_session *s,
+static int handle_message(struct sc_agent *a,
 			  const struct sc_agent_header *h,
 			  const uint8_t *body, const char **why)
 {
@@ -91,39 +104,38 @@ static int handle_message(struct sc_session *s,
 		if (sc_parse_agent_caps(body, h->size, &request, &caps0, why))
 			return -1;
 		if (request)
-			send_caps(s, false);
+			send_caps(a, false);
 		return 0;
 	case VD_AGENT_MONITORS_CONFIG:
 		if (sc_parse_agent_monitors(body, h->size, heads, &n, why)) {
 			g_message("session %08x: monitors config ignored: %s",
-				  s->id, *why);
+				  a->id, *why);
 			return 0;
 		}
-		route_heads(s, heads, n);
+		route_heads(a, heads, n);
 		reply[0] = VD_AGENT_MONITORS_CONFIG;
 		reply[1] = VD_AGENT_SUCCESS;
-		sc_main_send_agent_data(s, VD_AGENT_REPLY, reply,
-					sizeof(reply));
+		a->send(a->opaque, VD_AGENT_REPLY, reply, sizeof(reply));
 		return 0;
 	default:
 		return 0;	/* clipboard and the rest: not emulated */
 	}
 }
 
-/* agent_in holds: header (20 bytes) + body so far; a body too large to
- * keep is skipped (agent_skip counts the bytes left to drop). */
-int sc_agent_data(struct sc_session *s, const uint8_t *p, size_t n,
-		  const char **why)
+/* a->in holds: header (20 bytes) + body so far; a body too large to keep
+ * is skipped (a->skip counts the bytes left to drop). */
+int sc_agent_input(struct sc_agent *a, const uint8_t *p, size_t n,
+		   const char **why)
 {
-	struct sc_buf *in = &s->agent_in;
+	struct sc_buf *in = &a->in;
 
 	while (n) {
 		struct sc_agent_header h;
 		size_t take;
 
-		if (s->agent_skip) {
-			take = MIN(n, (size_t)s->agent_skip);
-			s->agent_skip -= (uint32_t)take;
+		if (a->skip) {
+			take = MIN(n, (size_t)a->skip);
+			a->skip -= (uint32_t)take;
 			p += take;
 			n -= take;
 			continue;
@@ -139,7 +151,7 @@ int sc_agent_data(struct sc_session *s, const uint8_t *p, size_t n,
 			return -1;
 		if (h.size > SC_AGENT_MSG_MAX) {
 			/* Skip the body without storing it. */
-			s->agent_skip = h.size;
+			a->skip = h.size;
 			in->len = 0;
 			continue;
 		}
@@ -148,7 +160,7 @@ int sc_agent_data(struct sc_session *s, const uint8_t *p, size_t n,
 		p += take;
 		n -= take;
 		if (in->len == SC_AGENT_HEADER_SIZE + h.size) {
-			int rc = handle_message(s, &h,
+			int rc = handle_message(a, &h,
 						in->data + SC_AGENT_HEADER_SIZE,
 						why);
 
@@ -165,7 +177,7 @@ int sc_agent_data(struct sc_session *s, const uint8_t *p, size_t n,
 			return -1;
 		if (h.size == 0) {
 			in->len = 0;
-			return handle_message(s, &h, NULL, why);
+			return handle_message(a, &h, NULL, why);
 		}
 	}
 	return 0;

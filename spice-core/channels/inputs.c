@@ -2,41 +2,51 @@
 /* Inputs channel: keys (PC scancodes), LEDs, mouse motion, position,
  * buttons and wheel, handed to the caller's callbacks; MOTION_ACK every
  * SPICE_INPUT_MOTION_ACK_BUNCH motion messages. */
-#include "internal.h"
+#include "channels/channels.h"
 
 #define BUTTONS_MASK 0x7fu
 
-static const struct spice_core_ops *ops(struct sc_conn *c)
-{
-	static const struct spice_core_ops none;
+struct sc_inputs {
+	unsigned int motion_count;
+	int32_t last_x, last_y;
+	uint32_t last_display;
+	bool scancode_ext;		/* KEY_SCANCODE: after 0xE0 */
+	unsigned int scancode_skip;	/* KEY_SCANCODE: Pause bytes left */
+};
 
-	return c->core->cfg.ops ? c->core->cfg.ops : &none;
-}
-
-void sc_inputs_send_leds(struct sc_conn *c, uint32_t leds)
+/* INIT and KEY_MODIFIERS: the LEDs in the model now. */
+static void send_leds(struct sc_conn *c, uint16_t type)
 {
-	sc_buf_u16(sc_msg_begin(c, SPICE_MSG_INPUTS_KEY_MODIFIERS),
-		   (uint16_t)leds);
-	sc_msg_end(c);
-}
-
-void sc_inputs_start(struct sc_conn *c)
-{
+	struct sc_model *m = c->chs->model;
 	uint32_t leds;
 
-	g_mutex_lock(&c->core->lock);
-	leds = c->core->leds;
-	g_mutex_unlock(&c->core->lock);
-	sc_buf_u16(sc_msg_begin(c, SPICE_MSG_INPUTS_INIT), (uint16_t)leds);
-	sc_msg_end(c);
+	g_mutex_lock(&m->lock);
+	leds = m->leds;
+	g_mutex_unlock(&m->lock);
+	sc_buf_u16(sc_msg_begin(&c->wire, type), (uint16_t)leds);
+	sc_msg_end(&c->wire);
+}
+
+static void inputs_start(struct sc_conn *c)
+{
+	c->priv = g_new0(struct sc_inputs, 1);
+	send_leds(c, SPICE_MSG_INPUTS_INIT);
+}
+
+static void inputs_notify(struct sc_conn *c, enum sc_event ev)
+{
+	if (ev == SC_EVENT_LEDS)
+		send_leds(c, SPICE_MSG_INPUTS_KEY_MODIFIERS);
 }
 
 static void key(struct sc_conn *c, uint32_t sc, bool down)
 {
+	struct sc_model *m = c->chs->model;
+
 	if ((sc & 0x7f) == 0)
 		return;		/* no key has scancode 0 */
-	if (ops(c)->key)
-		ops(c)->key(c->core->cfg.opaque, sc, down);
+	if (m->ops->key)
+		m->ops->key(m->opaque, sc, down);
 }
 
 /* KEY_DOWN/KEY_UP code: low byte the scancode, or 0xE0 with the
@@ -54,43 +64,45 @@ static void key_code(struct sc_conn *c, uint32_t code, bool down)
 /* KEY_SCANCODE: a raw set-1 byte stream (0xE0 prefixes, 0xE1 Pause). */
 static void key_bytes(struct sc_conn *c, const uint8_t *p, size_t n)
 {
+	struct sc_inputs *in = c->priv;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		uint8_t v = p[i];
 
-		if (c->scancode_skip) {
-			c->scancode_skip--;
+		if (in->scancode_skip) {
+			in->scancode_skip--;
 			continue;
 		}
 		if (v == 0xe0) {
-			c->scancode_ext = true;
+			in->scancode_ext = true;
 			continue;
 		}
 		if (v == 0xe1) {	/* Pause: E1 1D 45 / E1 9D C5 */
-			c->scancode_skip = 2;
+			in->scancode_skip = 2;
 			key(c, 0x45 | SPICE_CORE_KEY_EXTENDED, true);
 			key(c, 0x45 | SPICE_CORE_KEY_EXTENDED, false);
 			continue;
 		}
-		key(c, (c->scancode_ext ? SPICE_CORE_KEY_EXTENDED : 0) |
+		key(c, (in->scancode_ext ? SPICE_CORE_KEY_EXTENDED : 0) |
 		    (v & 0x7f), !(v & 0x80));
-		c->scancode_ext = false;
+		in->scancode_ext = false;
 	}
 }
 
 static void motion_ack(struct sc_conn *c)
 {
-	if (++c->motion_count % SPICE_INPUT_MOTION_ACK_BUNCH == 0) {
-		sc_msg_begin(c, SPICE_MSG_INPUTS_MOUSE_MOTION_ACK);
-		sc_msg_end(c);
-	}
+	struct sc_inputs *in = c->priv;
+
+	if (++in->motion_count % SPICE_INPUT_MOTION_ACK_BUNCH == 0)
+		sc_msg_send_empty(&c->wire, SPICE_MSG_INPUTS_MOUSE_MOTION_ACK);
 }
 
 static void button(struct sc_conn *c, uint8_t btn, uint32_t buttons,
 		   bool press)
 {
-	void *op = c->core->cfg.opaque;
+	struct sc_inputs *in = c->priv;
+	struct sc_model *m = c->chs->model;
 	int32_t dz = 0;
 
 	if (press && btn == SPICE_MOUSE_BUTTON_UP)
@@ -98,18 +110,21 @@ static void button(struct sc_conn *c, uint8_t btn, uint32_t buttons,
 	else if (press && btn == SPICE_MOUSE_BUTTON_DOWN)
 		dz = 1;
 	buttons &= BUTTONS_MASK;
-	if (c->core->mouse_client) {
-		if (ops(c)->mouse_abs)
-			ops(c)->mouse_abs(op, c->last_display, c->last_x,
-					  c->last_y, dz, buttons);
-	} else if (ops(c)->mouse_rel) {
-		ops(c)->mouse_rel(op, 0, 0, dz, buttons);
+	if (m->mouse_client) {
+		if (m->ops->mouse_abs)
+			m->ops->mouse_abs(m->opaque, in->last_display,
+					  in->last_x, in->last_y, dz, buttons);
+	} else if (m->ops->mouse_rel) {
+		m->ops->mouse_rel(m->opaque, 0, 0, dz, buttons);
 	}
 }
 
-int sc_inputs_handle(struct sc_conn *c, const struct sc_msg *m)
+static int inputs_handle(struct sc_conn *c, const struct sc_msg *m)
 {
-	void *op = c->core->cfg.opaque;
+	struct sc_inputs *in = c->priv;
+	const struct spice_core_ops *ops = c->chs->model->ops;
+	void *op = c->chs->model->opaque;
+	bool client_mode = c->chs->model->mouse_client;
 
 	switch (m->kind) {
 	case SC_MSG_INPUTS_KEY_DOWN:
@@ -122,24 +137,24 @@ int sc_inputs_handle(struct sc_conn *c, const struct sc_msg *m)
 		key_bytes(c, m->u.bytes.data, m->u.bytes.size);
 		break;
 	case SC_MSG_INPUTS_KEY_MODIFIERS:
-		if (ops(c)->key_leds)
-			ops(c)->key_leds(op, m->u.modifiers & 7u);
+		if (ops->key_leds)
+			ops->key_leds(op, m->u.modifiers & 7u);
 		break;
 	case SC_MSG_INPUTS_MOUSE_MOTION:
 		motion_ack(c);
-		if (!c->core->mouse_client && ops(c)->mouse_rel)
-			ops(c)->mouse_rel(op, m->u.motion.dx, m->u.motion.dy, 0,
-					  m->u.motion.buttons & BUTTONS_MASK);
+		if (!client_mode && ops->mouse_rel)
+			ops->mouse_rel(op, m->u.motion.dx, m->u.motion.dy, 0,
+				       m->u.motion.buttons & BUTTONS_MASK);
 		break;
 	case SC_MSG_INPUTS_MOUSE_POSITION:
 		motion_ack(c);
-		c->last_x = (int32_t)MIN(m->u.position.x, (uint32_t)INT32_MAX);
-		c->last_y = (int32_t)MIN(m->u.position.y, (uint32_t)INT32_MAX);
-		c->last_display = m->u.position.display_id;
-		if (c->core->mouse_client && ops(c)->mouse_abs)
-			ops(c)->mouse_abs(op, c->last_display, c->last_x,
-					  c->last_y, 0,
-					  m->u.position.buttons & BUTTONS_MASK);
+		in->last_x = (int32_t)MIN(m->u.position.x, (uint32_t)INT32_MAX);
+		in->last_y = (int32_t)MIN(m->u.position.y, (uint32_t)INT32_MAX);
+		in->last_display = m->u.position.display_id;
+		if (client_mode && ops->mouse_abs)
+			ops->mouse_abs(op, in->last_display, in->last_x,
+				       in->last_y, 0,
+				       m->u.position.buttons & BUTTONS_MASK);
 		break;
 	case SC_MSG_INPUTS_MOUSE_PRESS:
 		button(c, m->u.press.button, m->u.press.buttons, true);
@@ -152,3 +167,20 @@ int sc_inputs_handle(struct sc_conn *c, const struct sc_msg *m)
 	}
 	return 0;
 }
+
+static void inputs_close(struct sc_conn *c)
+{
+	g_free(c->priv);
+}
+
+const struct sc_channel_ops sc_inputs_channel = {
+	.name = "inputs",
+	.type = SPICE_CHANNEL_INPUTS,
+	.caps = 1u << SPICE_INPUTS_CAP_KEY_SCANCODE,
+	.parse = sc_parse_inputs,
+	.exists = sc_exists_once,
+	.start = inputs_start,
+	.handle = inputs_handle,
+	.notify = inputs_notify,
+	.close = inputs_close,
+};

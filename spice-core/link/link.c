@@ -1,312 +1,301 @@
 // SPDX-License-Identifier: MIT
 /* The link phase: REDQ header, link message and capabilities, the reply
- * with a fresh RSA key, auth mechanism selection, ticket or SASL. */
+ * with a fresh RSA key, auth mechanism selection, ticket or SASL, the
+ * link result; and the wake-up PINGs behind a SASL security layer. */
+#include <stdlib.h>
 #include <string.h>
 #include <glib.h>
+#include <spice/protocol.h>
 
-#include "internal.h"
+#include "link/link.h"
+#include "link/sasl.h"
+#include "link/ticket.h"
 
 #define SC_LINK_REPLY_SIZE 178
 
-static void send_link_reply(struct sc_conn *c, uint32_t error,
-			    const uint8_t *pub, const uint32_t *common,
-			    unsigned int ncommon, const uint32_t *chan,
-			    unsigned int nchan)
+static void send_link_reply(struct sc_link *l, uint32_t error,
+			    const uint8_t *pub, uint32_t common, uint32_t chan)
 {
-	struct sc_buf *b = &c->out;
-	unsigned int i;
+	struct sc_buf *b = &l->st->out;
+	unsigned int n = pub ? 1 : 0;	/* one word of each, on success */
 
 	sc_buf_u32(b, SPICE_MAGIC);
 	sc_buf_u32(b, SPICE_VERSION_MAJOR);
 	sc_buf_u32(b, SPICE_VERSION_MINOR);
-	sc_buf_u32(b, SC_LINK_REPLY_SIZE + 4 * (ncommon + nchan));
+	sc_buf_u32(b, SC_LINK_REPLY_SIZE + 4 * 2 * n);
 	sc_buf_u32(b, error);
 	if (pub)
 		sc_buf_put(b, pub, SPICE_TICKET_PUBKEY_BYTES);
 	else
 		memset(sc_buf_append(b, SPICE_TICKET_PUBKEY_BYTES), 0,
 		       SPICE_TICKET_PUBKEY_BYTES);
-	sc_buf_u32(b, ncommon);
-	sc_buf_u32(b, nchan);
+	sc_buf_u32(b, n);
+	sc_buf_u32(b, n);
 	sc_buf_u32(b, SC_LINK_REPLY_SIZE);
-	for (i = 0; i < ncommon; i++)
-		sc_buf_u32(b, common[i]);
-	for (i = 0; i < nchan; i++)
-		sc_buf_u32(b, chan[i]);
+	if (n) {
+		sc_buf_u32(b, common);
+		sc_buf_u32(b, chan);
+	}
 }
 
-static void link_error(struct sc_conn *c, uint32_t error, const char *why)
+static void link_error(struct sc_link *l, uint32_t error, const char *why)
 {
-	send_link_reply(c, error, NULL, NULL, 0, NULL, 0);
-	sc_conn_flush(c);
-	sc_conn_close(c, "link refused (error %u): %s", error, why);
+	send_link_reply(l, error, NULL, 0, 0);
+	sc_stream_flush(l->st);
+	sc_stream_close(l->st, "link refused (error %u): %s", error, why);
 }
 
-void sc_link_start(struct sc_conn *c)
+/* After auth: a u32 result the client reads before giving up. */
+static void refuse(struct sc_link *l, uint32_t error, const char *what,
+		   const char *why)
 {
-	c->state = SC_ST_LINK_HEADER;
-	c->need = SC_LINK_HEADER_SIZE;
+	sc_buf_u32(&l->st->out, error);
+	sc_stream_flush(l->st);
+	sc_stream_close(l->st, "%s: %s", what, why);
 }
 
-static uint32_t server_common_caps(SpiceCore *core)
+static gboolean link_timeout(gpointer data)
+{
+	struct sc_link *l = data;
+
+	g_source_unref(l->timer);
+	l->timer = NULL;
+	sc_stream_close(l->st, "link not complete in time");
+	return G_SOURCE_REMOVE;
+}
+
+static unsigned int link_timeout_ms(void)
+{
+	const char *e = g_getenv("SPICE_CORE_LINK_TIMEOUT_MS");
+	unsigned long v = e ? strtoul(e, NULL, 10) : 0;
+
+	return v ? (unsigned int)MIN(v, 600000ul) : 10000;
+}
+
+void sc_link_init(struct sc_link *l, struct sc_stream *st, GMainContext *ctx,
+		  const struct sc_link_config *cfg,
+		  const struct sc_link_ops *ops, void *opaque)
+{
+	memset(l, 0, sizeof(*l));
+	l->st = st;
+	l->ctx = ctx;
+	l->cfg = cfg;
+	l->ops = ops;
+	l->opaque = opaque;
+	l->state = SC_LINK_HEADER;
+	l->need = SC_LINK_HEADER_SIZE;
+	l->timer = sc_timer_new(ctx, link_timeout_ms(), link_timeout, l);
+}
+
+static uint32_t server_common_caps(const struct sc_link *l)
 {
 	uint32_t caps = 1u << SPICE_COMMON_CAP_PROTOCOL_AUTH_SELECTION |
 			1u << SPICE_COMMON_CAP_MINI_HEADER;
 
 	/* With SASL on, the ticket is not an alternative way in (a client
 	 * choosing it would skip SASL); spice-server refuses it too. */
-	if (core->cfg.sasl && sc_sasl_available(core))
+	if (l->cfg->sasl && sc_sasl_available(NULL))
 		caps |= 1u << SPICE_COMMON_CAP_AUTH_SASL;
 	else
 		caps |= 1u << SPICE_COMMON_CAP_AUTH_SPICE;
 	return caps;
 }
 
-static uint32_t server_channel_caps(uint8_t type)
+static void expect(struct sc_link *l, enum sc_link_state state, size_t need)
 {
-	switch (type) {
-	case SPICE_CHANNEL_MAIN:
-		return 1u << SPICE_MAIN_CAP_NAME_AND_UUID |
-		       1u << SPICE_MAIN_CAP_AGENT_CONNECTED_TOKENS;
-	case SPICE_CHANNEL_DISPLAY:
-		return 1u << SPICE_DISPLAY_CAP_MONITORS_CONFIG |
-		       1u << SPICE_DISPLAY_CAP_PREF_COMPRESSION;
-	case SPICE_CHANNEL_INPUTS:
-		return 1u << SPICE_INPUTS_CAP_KEY_SCANCODE;
-	default:
-		return 0;
-	}
+	l->state = state;
+	l->need = need;
 }
 
-/* Does the channel exist, and may this connection have it? */
-static uint32_t check_channel(struct sc_conn *c, const char **why)
-{
-	SpiceCore *core = c->core;
-	const struct sc_link_mess *l = &c->link;
-	uint32_t secure_bit = l->channel_type < 32 ? 1u << l->channel_type : 0;
-	bool exists = false;
-
-	switch (l->channel_type) {
-	case SPICE_CHANNEL_MAIN:
-	case SPICE_CHANNEL_INPUTS:
-		exists = l->channel_id == 0;
-		break;
-	case SPICE_CHANNEL_DISPLAY:
-	case SPICE_CHANNEL_CURSOR:
-		g_mutex_lock(&core->lock);
-		exists = l->channel_id < SC_MAX_DISPLAYS &&
-			 core->displays[l->channel_id];
-		g_mutex_unlock(&core->lock);
-		break;
-	}
-	if (!exists) {
-		*why = "no such channel";
-		return SPICE_LINK_ERR_CHANNEL_NOT_AVAILABLE;
-	}
-	if (core->cfg.secure_channels & secure_bit &&
-	    !c->tls) {
-		*why = "channel must be on the TLS port";
-		return SPICE_LINK_ERR_NEED_SECURED;
-	}
-	if (l->channel_type == SPICE_CHANNEL_MAIN) {
-		if (l->connection_id != 0 &&
-		    sc_session_find(core, l->connection_id)) {
-			*why = "main channel for an existing session";
-			return SPICE_LINK_ERR_BAD_CONNECTION_ID;
-		}
-		if (core->cfg.max_clients &&
-		    sc_n_sessions(core) >= core->cfg.max_clients) {
-			*why = "too many clients";
-			return SPICE_LINK_ERR_ERROR;
-		}
-		return SPICE_LINK_ERR_OK;
-	}
-	{
-		struct sc_session *s = sc_session_find(core, l->connection_id);
-		GList *it;
-
-		if (!s) {
-			*why = "connection id of no session";
-			return SPICE_LINK_ERR_BAD_CONNECTION_ID;
-		}
-		for (it = s->conns; it; it = it->next) {
-			struct sc_conn *o = it->data;
-
-			if (o->link.channel_type == l->channel_type &&
-			    o->link.channel_id == l->channel_id) {
-				*why = "channel already linked in this session";
-				return SPICE_LINK_ERR_ERROR;
-			}
-		}
-	}
-	return SPICE_LINK_ERR_OK;
-}
-
-static void handle_link_mess(struct sc_conn *c, const uint8_t *p,
+static void handle_link_mess(struct sc_link *l, const uint8_t *p,
 			     size_t size)
 {
 	uint8_t pub[SPICE_TICKET_PUBKEY_BYTES];
-	uint32_t common, chan, err;
 	const char *why = NULL;
+	uint32_t chan_caps = 0, err;
 
-	err = sc_parse_link_mess(p, size, &c->link, &why);
+	err = sc_parse_link_mess(p, size, &l->mess, &why);
+	sc_stream_set_label(l->st, "channel %u:%u", l->mess.channel_type,
+			    l->mess.channel_id);
+	if (!err)
+		err = l->ops->check(l->opaque, &l->mess, &chan_caps, &why);
 	if (err) {
-		link_error(c, err, why);
+		link_error(l, err, why);
 		return;
 	}
-	err = check_channel(c, &why);
-	if (err) {
-		link_error(c, err, why);
+	l->key = sc_ticket_key_new(pub);
+	if (!l->key) {
+		link_error(l, SPICE_LINK_ERR_ERROR, "RSA key generation failed");
 		return;
 	}
-	c->key = sc_ticket_key_new(pub);
-	if (!c->key) {
-		link_error(c, SPICE_LINK_ERR_ERROR, "RSA key generation failed");
-		return;
-	}
-	common = server_common_caps(c->core);
-	chan = server_channel_caps(c->link.channel_type);
-	send_link_reply(c, SPICE_LINK_ERR_OK, pub, &common, 1, &chan, 1);
-	c->mini = sc_has_cap(c->link.common_caps,
-			     SPICE_COMMON_CAP_MINI_HEADER);
-	if (sc_has_cap(c->link.common_caps,
-		       SPICE_COMMON_CAP_PROTOCOL_AUTH_SELECTION)) {
-		c->state = SC_ST_AUTH_MECH;
-		c->need = 4;
-	} else if (c->core->cfg.sasl) {
-		link_error(c, SPICE_LINK_ERR_INVALID_DATA,
+	send_link_reply(l, SPICE_LINK_ERR_OK, pub, server_common_caps(l),
+			chan_caps);
+	l->mini = sc_has_cap(l->mess.common_caps, SPICE_COMMON_CAP_MINI_HEADER);
+	if (sc_has_cap(l->mess.common_caps,
+		       SPICE_COMMON_CAP_PROTOCOL_AUTH_SELECTION))
+		expect(l, SC_LINK_AUTH_MECH, 4);
+	else if (l->cfg->sasl)
+		link_error(l, SPICE_LINK_ERR_INVALID_DATA,
 			   "client cannot choose SASL, and SASL is required");
-	} else {
-		c->state = SC_ST_TICKET;
-		c->need = SC_TICKET_SIZE;
-	}
+	else
+		expect(l, SC_LINK_TICKET, SC_TICKET_SIZE);
 }
 
-void sc_link_finish_auth(struct sc_conn *c, bool ok, const char *why)
+static void finish_auth(struct sc_link *l, bool ok, const char *why)
 {
-	uint8_t res[4];
+	uint32_t err, caps;
 
-	if (c->key) {
-		sc_ticket_key_free(c->key);
-		c->key = NULL;
-	}
+	sc_ticket_key_free(l->key);
+	l->key = NULL;
 	if (!ok) {
-		sc_put_u32(res, SPICE_LINK_ERR_PERMISSION_DENIED);
-		sc_buf_put(&c->out, res, 4);
-		sc_conn_flush(c);
-		sc_conn_close(c, "authentication failed: %s", why);
+		refuse(l, SPICE_LINK_ERR_PERMISSION_DENIED,
+		       "authentication failed", why);
 		return;
 	}
 	/* Recheck: the session may have gone while we authenticated. */
-	{
-		const char *cwhy = NULL;
-		uint32_t err = check_channel(c, &cwhy);
-
-		if (err) {
-			sc_put_u32(res, err);
-			sc_buf_put(&c->out, res, 4);
-			sc_conn_flush(c);
-			sc_conn_close(c, "link refused: %s", cwhy);
-			return;
-		}
-	}
-	sc_put_u32(res, SPICE_LINK_ERR_OK);
-	sc_buf_put(&c->out, res, 4);
-	if (c->timeout) {
-		g_source_destroy(c->timeout);
-		g_source_unref(c->timeout);
-		c->timeout = NULL;
-	}
-	c->core->n_linking--;
-	c->state = SC_ST_DATA;
-	c->need = c->mini ? SC_MINI_HEADER_SIZE : SC_FULL_HEADER_SIZE;
-	if (!c->tls && !c->ssf) {
-		sc_channel_start(c);
+	err = l->ops->check(l->opaque, &l->mess, &caps, &why);
+	if (err) {
+		refuse(l, err, "link refused", why);
 		return;
 	}
-	/* spice-gtk reads the 4-byte result, then waits for the socket to
-	 * become readable: channel data sharing the result's TLS record or
-	 * SASL packet would sit unseen in its buffer.  Send the result in a
-	 * record / packet of its own and the channel's first messages after
-	 * it. */
-	sc_conn_flush(c);
-	if (c->state != SC_ST_DEAD)
-		c->start_pending = true;
+	sc_buf_u32(&l->st->out, SPICE_LINK_ERR_OK);
+	sc_source_drop(&l->timer);
+	l->state = SC_LINK_DONE;
+	l->ops->linked(l->opaque);
 }
 
-static void handle_ticket(struct sc_conn *c, const uint8_t *p)
+static void handle_ticket(struct sc_link *l, const uint8_t *p)
 {
 	char pw[SPICE_MAX_PASSWORD_LENGTH + 1];
 	const char *why = NULL;
 	bool ok;
 
-	if (sc_ticket_decrypt(c->key, p, SC_TICKET_SIZE, pw) < 0) {
-		ok = c->core->cfg.disable_ticketing;
+	if (sc_ticket_decrypt(l->key, p, SC_TICKET_SIZE, pw) < 0) {
+		ok = l->cfg->disable_ticketing;
 		why = "ticket does not decrypt";
 	} else {
-		ok = sc_ticket_check(c->core, pw, &why);
+		ok = l->ops->ticket_ok(l->opaque, pw, &why);
 	}
 	memset(pw, 0, sizeof(pw));
-	sc_link_finish_auth(c, ok, why);
+	finish_auth(l, ok, why);
 }
 
-bool sc_link_input(struct sc_conn *c)
+static void choose_mech(struct sc_link *l, uint32_t mech)
 {
-	const uint8_t *p = sc_in_data(c);
-	size_t need = c->need;
-	const char *why = NULL;
-	uint32_t size, mech;
-	int err;
+	if (mech == SPICE_COMMON_CAP_AUTH_SPICE && !l->cfg->sasl) {
+		expect(l, SC_LINK_TICKET, SC_TICKET_SIZE);
+	} else if (mech == SPICE_COMMON_CAP_AUTH_SASL && l->cfg->sasl &&
+		   sc_sasl_available(NULL)) {
+		sc_ticket_key_free(l->key);	/* not needed */
+		l->key = NULL;
+		l->sasl = sc_sasl_new(l->st);
+		if (!l->sasl)
+			sc_stream_close(l->st, "SASL did not start");
+		l->state = SC_LINK_SASL;
+	} else {
+		link_error(l, SPICE_LINK_ERR_INVALID_DATA,
+			   "auth mechanism not offered");
+	}
+}
 
-	if (sc_in_len(c) < need)
+static bool sasl_input(struct sc_link *l)
+{
+	const char *why = NULL;
+
+	switch (sc_sasl_input(l->sasl, &why)) {
+	case SC_SASL_PROGRESS:
+		return true;
+	case SC_SASL_OK:
+		finish_auth(l, true, NULL);
+		return !sc_stream_dead(l->st);
+	case SC_SASL_DENIED:
+		finish_auth(l, false, why);
 		return false;
-	switch (c->state) {
-	case SC_ST_LINK_HEADER:
-		err = sc_parse_link_header(p, &size, &why);
-		if (err) {
-			/* No reply to a bad magic: the peer speaks something
-			 * else (spice-server closes too). */
-			if (err == SPICE_LINK_ERR_INVALID_MAGIC)
-				sc_conn_close(c, "link refused: %s", why);
-			else
-				link_error(c, (uint32_t)err, why);
-			return false;
-		}
-		c->state = SC_ST_LINK_MESS;
-		c->need = size;
-		break;
-	case SC_ST_LINK_MESS:
-		handle_link_mess(c, p, need);
-		break;
-	case SC_ST_AUTH_MECH:
-		mech = sc_get_u32(p);
-		if (mech == SPICE_COMMON_CAP_AUTH_SPICE && !c->core->cfg.sasl) {
-			c->state = SC_ST_TICKET;
-			c->need = SC_TICKET_SIZE;
-		} else if (mech == SPICE_COMMON_CAP_AUTH_SASL &&
-			   c->core->cfg.sasl && sc_sasl_available(c->core)) {
-			sc_in_consume(c, need);
-			sc_ticket_key_free(c->key);	/* not needed */
-			c->key = NULL;
-			if (sc_sasl_start(c) < 0) {
-				sc_conn_close(c, "SASL did not start");
-				return false;
-			}
-			return true;
-		} else {
-			link_error(c, SPICE_LINK_ERR_INVALID_DATA,
-				   "auth mechanism not offered");
-			return false;
-		}
-		break;
-	case SC_ST_TICKET:
-		handle_ticket(c, p);
-		break;
 	default:
 		return false;
 	}
-	if (c->state == SC_ST_DEAD)
+}
+
+bool sc_link_input(struct sc_link *l)
+{
+	const uint8_t *p = sc_stream_in_data(l->st);
+	size_t need = l->need;
+	const char *why = NULL;
+	uint32_t size;
+	int err;
+
+	if (l->state == SC_LINK_SASL)
+		return sasl_input(l);
+	if (l->state == SC_LINK_DONE || sc_stream_in_len(l->st) < need)
 		return false;
-	sc_in_consume(c, need);
-	return true;
+	/* Consumed first: the handlers may queue a reply, never read. */
+	sc_stream_consume(l->st, need);
+	switch (l->state) {
+	case SC_LINK_HEADER:
+		err = sc_parse_link_header(p, &size, &why);
+		if (err == SPICE_LINK_ERR_INVALID_MAGIC)
+			/* No reply: the peer speaks something else
+			 * (spice-server closes too). */
+			sc_stream_close(l->st, "link refused: %s", why);
+		else if (err)
+			link_error(l, (uint32_t)err, why);
+		else
+			expect(l, SC_LINK_MESS, size);
+		break;
+	case SC_LINK_MESS:
+		handle_link_mess(l, p, need);
+		break;
+	case SC_LINK_AUTH_MECH:
+		choose_mech(l, sc_get_u32(p));
+		break;
+	case SC_LINK_TICKET:
+		handle_ticket(l, p);
+		break;
+	default:
+		break;
+	}
+	return !sc_stream_dead(l->st);
+}
+
+/*
+ * spice-gtk reads the link result through its SASL layer with one read of
+ * up to 8 KiB, then waits for the socket to become readable before it
+ * looks at what it decoded.  If the channel's first packets arrived
+ * together with the result they sit decoded but unseen until more bytes
+ * come.  Those bytes are a few PINGs (harmless: the client answers PONG)
+ * sent after the channel started, each in a packet of its own.
+ */
+static const unsigned int wake_ms[] = { 20, 200, 1000 };
+
+static gboolean wake_ping(gpointer data)
+{
+	struct sc_link *l = data;
+
+	g_source_unref(l->timer);
+	l->timer = NULL;
+	if (sc_stream_dead(l->st))
+		return G_SOURCE_REMOVE;
+	sc_wire_ping(l->wire, ++l->pings);
+	sc_stream_flush(l->st);
+	if (!sc_stream_dead(l->st) && l->pings < G_N_ELEMENTS(wake_ms))
+		l->timer = sc_timer_new(l->ctx, wake_ms[l->pings], wake_ping,
+					l);
+	return G_SOURCE_REMOVE;
+}
+
+void sc_link_data_started(struct sc_link *l, struct sc_wire *w)
+{
+	if (!l->sasl || !l->st->filter || l->timer)
+		return;
+	l->wire = w;
+	l->timer = sc_timer_new(l->ctx, wake_ms[0], wake_ping, l);
+}
+
+void sc_link_fini(struct sc_link *l)
+{
+	sc_source_drop(&l->timer);
+	sc_ticket_key_free(l->key);
+	l->key = NULL;
+	sc_sasl_free(l->sasl);
+	l->sasl = NULL;
 }

@@ -14,65 +14,45 @@
  * On plain TCP the negotiated mechanism must give a security layer
  * (SSF >= 56) and every byte after the link result goes through it; on
  * TLS the TLS layer counts and SASL only authenticates.  Parsing of the
- * client's bytes is in demarshal.c (sc_parse_sasl_*).
+ * client's bytes is in wire/demarshal.c (sc_parse_sasl_*); the security
+ * layer is a filter on the stream (struct sc_stream_filter).
  */
 #include <string.h>
 #include <netdb.h>
 #include <sys/socket.h>
+#include <spice/protocol.h>
 
-#include "internal.h"
+#include "link/link.h"
+#include "link/sasl.h"
 
 #ifndef CONFIG_SPICE_SASL
-bool sc_sasl_available(SpiceCore *core)
+bool sc_sasl_available(const char *appname)
 {
-	(void)core;
+	(void)appname;
 	return false;
 }
 
-int sc_sasl_start(struct sc_conn *c)
+struct sc_sasl *sc_sasl_new(struct sc_stream *st)
 {
-	(void)c;
-	return -1;
+	(void)st;
+	return NULL;
 }
 
-bool sc_sasl_input(struct sc_conn *c)
+enum sc_sasl_result sc_sasl_input(struct sc_sasl *s, const char **why)
 {
-	(void)c;
-	return false;
+	(void)s;
+	*why = "SASL not built in";
+	return SC_SASL_DENIED;
 }
 
-int sc_sasl_encode(struct sc_conn *c, const uint8_t *p, size_t n,
-		   size_t *used)
+void sc_sasl_free(struct sc_sasl *s)
 {
-	(void)c;
-	(void)p;
-	(void)n;
-	*used = 0;
-	return -1;
-}
-
-int sc_sasl_decode(struct sc_conn *c, const uint8_t *p, size_t n)
-{
-	(void)c;
-	(void)p;
-	(void)n;
-	return -1;
-}
-
-void sc_sasl_channel_started(struct sc_conn *c)
-{
-	(void)c;
-}
-
-void sc_sasl_free(struct sc_conn *c)
-{
-	sc_buf_free(&c->ssf_out);
+	(void)s;
 }
 
 #else /* CONFIG_SPICE_SASL */
 
 #include <sasl/sasl.h>
-#include <openssl/ssl.h>
 
 #define SC_SASL_MIN_SSF		56	/* what spice-gtk demands without TLS */
 #define SC_SASL_MAXBUF		8192	/* largest security-layer packet */
@@ -85,15 +65,16 @@ enum sasl_step {
 };
 
 struct sc_sasl {
+	struct sc_stream *st;
 	sasl_conn_t *conn;
 	char *mechlist;			/* ",A,B," */
 	char mech[SC_SASL_MECH_MAX + 1];
 	bool started;			/* sasl_server_start done */
 	enum sasl_step step;
+	size_t need;			/* bytes that complete this step */
 	unsigned int rounds;
 	bool want_ssf;			/* plain TCP: needs a security layer */
 	unsigned int maxout;		/* plain bytes per encoded packet */
-	unsigned int pings;		/* wake-up PINGs sent */
 };
 
 static int sasl_log(void *ctx, int level, const char *msg)
@@ -114,15 +95,14 @@ static const sasl_callback_t sasl_global_cbs[] = {
 /* libsasl2's server side is set up once per process, under the first
  * server's application name (it names the config file, e.g. spice.conf,
  * looked up in SASL_CONF_PATH). */
-bool sc_sasl_available(SpiceCore *core)
+bool sc_sasl_available(const char *appname)
 {
 	static gsize once;
 	static int result;
 
 	if (g_once_init_enter(&once)) {
 		result = sasl_server_init(sasl_global_cbs,
-					  core->cfg.sasl_appname ?
-					  core->cfg.sasl_appname : "spice");
+					  appname ? appname : "spice");
 		if (result != SASL_OK)
 			g_message("SASL unavailable: sasl_server_init: %s",
 				  sasl_errstring(result, NULL, NULL));
@@ -130,6 +110,45 @@ bool sc_sasl_available(SpiceCore *core)
 	}
 	return result == SASL_OK;
 }
+
+/* The security layer, as a filter on the stream. */
+static int layer_encode(void *opaque, const uint8_t *p, size_t n,
+			size_t *used, struct sc_buf *out)
+{
+	struct sc_sasl *s = opaque;
+	const char *enc = NULL;
+	unsigned int len = 0;
+	size_t take = MIN(n, (size_t)s->maxout);
+
+	*used = 0;
+	if (sasl_encode(s->conn, (const char *)p, (unsigned int)take, &enc,
+			&len) != SASL_OK)
+		return -1;
+	sc_buf_put(out, enc, len);
+	*used = take;
+	return 0;
+}
+
+static int layer_decode(void *opaque, const uint8_t *p, size_t n,
+			struct sc_buf *in)
+{
+	struct sc_sasl *s = opaque;
+	const char *dec = NULL;
+	unsigned int len = 0;
+
+	if (n > SC_FILTER_READ_CHUNK)
+		return -1;
+	if (sasl_decode(s->conn, (const char *)p, (unsigned int)n, &dec,
+			&len) != SASL_OK)
+		return -1;
+	sc_buf_put(in, dec, len);
+	return 0;
+}
+
+static const struct sc_stream_filter layer = {
+	.encode = layer_encode,
+	.decode = layer_decode,
+};
 
 /* "host;port" as libsasl2 wants it, or NULL. */
 static char *addr_string(int fd, bool local)
@@ -148,34 +167,36 @@ static char *addr_string(int fd, bool local)
 	return g_strdup_printf("%s;%s", host, serv);
 }
 
-static void put_u32(struct sc_conn *c, uint32_t v)
+static void expect(struct sc_sasl *s, enum sasl_step step, size_t need)
 {
-	sc_buf_u32(&c->out, v);
+	s->step = step;
+	s->need = need;
 }
 
-int sc_sasl_start(struct sc_conn *c)
+struct sc_sasl *sc_sasl_new(struct sc_stream *st)
 {
 	struct sc_sasl *s = g_new0(struct sc_sasl, 1);
 	sasl_security_properties_t sp = { 0 };
-	char *laddr = addr_string(c->fd, true);
-	char *raddr = addr_string(c->fd, false);
+	char *laddr = addr_string(st->fd, true);
+	char *raddr = addr_string(st->fd, false);
 	const char *list = NULL;
 	unsigned int listlen = 0;
 	int err;
 
-	c->sasl = s;
+	s->st = st;
 	err = sasl_server_new("spice", NULL, NULL, laddr, raddr, NULL,
 			      SASL_SUCCESS_DATA, &s->conn);
 	g_free(laddr);
 	g_free(raddr);
 	if (err != SASL_OK) {
-		g_message("%s: sasl_server_new: %s", c->peer,
+		g_message("%s: sasl_server_new: %s", st->peer,
 			  sasl_errstring(err, NULL, NULL));
 		s->conn = NULL;
-		return -1;
+		sc_sasl_free(s);
+		return NULL;
 	}
-	if (c->ssl) {
-		sasl_ssf_t ext = (sasl_ssf_t)SSL_get_cipher_bits(c->ssl, NULL);
+	if (st->ssl) {
+		sasl_ssf_t ext = (sasl_ssf_t)sc_stream_tls_bits(st);
 
 		err = sasl_setprop(s->conn, SASL_SSF_EXTERNAL, &ext);
 		if (err != SASL_OK)
@@ -200,36 +221,36 @@ int sc_sasl_start(struct sc_conn *c)
 	if (err != SASL_OK || !list || listlen < 3)
 		goto fail;
 	s->mechlist = g_strndup(list, listlen);
-	put_u32(c, listlen);
-	sc_buf_put(&c->out, list, listlen);
-	c->state = SC_ST_SASL;
-	s->step = SC_SASL_WANT_MECHLEN;
-	c->need = 4;
-	return 0;
+	sc_buf_u32(&st->out, listlen);
+	sc_buf_put(&st->out, list, listlen);
+	expect(s, SC_SASL_WANT_MECHLEN, 4);
+	return s;
 fail:
-	g_message("%s: SASL setup: %s", c->peer,
+	g_message("%s: SASL setup: %s", st->peer,
 		  err == SASL_OK ? "no usable mechanism" :
 		  sasl_errdetail(s->conn));
-	return -1;
+	sc_sasl_free(s);
+	return NULL;
 }
 
 /* Reply to a start or step: u32 length, data + NUL, u8 complete. */
-static void send_reply(struct sc_conn *c, const char *out, unsigned int len,
+static void send_reply(struct sc_sasl *s, const char *out, unsigned int len,
 		       bool complete)
 {
+	struct sc_buf *b = &s->st->out;
+
 	if (out && len) {
-		put_u32(c, len + 1);
-		sc_buf_put(&c->out, out, len);
-		sc_buf_u8(&c->out, 0);
+		sc_buf_u32(b, len + 1);
+		sc_buf_put(b, out, len);
+		sc_buf_u8(b, 0);
 	} else {
-		put_u32(c, 0);
+		sc_buf_u32(b, 0);
 	}
-	sc_buf_u8(&c->out, complete ? 1 : 0);
+	sc_buf_u8(b, complete ? 1 : 0);
 }
 
-static bool ssf_ok(struct sc_conn *c, const char **why)
+static bool ssf_ok(struct sc_sasl *s, const char **why)
 {
-	struct sc_sasl *s = c->sasl;
 	const void *val = NULL;
 	int ssf;
 
@@ -254,44 +275,33 @@ static bool ssf_ok(struct sc_conn *c, const char **why)
 	return true;
 }
 
-/* SASL said OK (the u32 just queued goes in plain text).  With a security
- * layer, everything after it is encoded both ways: spice-gtk turns its
- * layer on once it has read that u32, before the link result. */
-static void start_layer(struct sc_conn *c)
+static void log_user(struct sc_sasl *s)
 {
-	struct sc_sasl *s = c->sasl;
-	size_t rest;
+	const void *user = NULL;
+	char *u;
 
-	if (!s->want_ssf)
+	if (sasl_getprop(s->conn, SASL_USERNAME, &user) != SASL_OK || !user)
 		return;
-	c->ssf = true;
-	c->ssf_plain = sc_conn_queued(c);
-	/* Bytes the client sent after its last step are already layered. */
-	rest = sc_in_len(c);
-	if (rest) {
-		uint8_t *tmp = g_memdup2(sc_in_data(c), rest);
-
-		c->in.len = c->in_off;
-		if (sc_sasl_decode(c, tmp, rest) < 0)
-			sc_conn_close(c, "SASL: cannot decode the first data");
-		g_free(tmp);
-	}
+	u = g_strescape(user, NULL);
+	g_message("%s: SASL %s: authenticated '%s'%s", s->st->peer, s->mech,
+		  u, s->want_ssf ? " with a security layer" : "");
+	g_free(u);
 }
 
 /* Run sasl_server_start / _step on the client's data (len counts the NUL
  * the client appends; its value is not trusted). */
-static void run_step(struct sc_conn *c, const uint8_t *p, uint32_t len)
+static enum sc_sasl_result run_step(struct sc_sasl *s, const uint8_t *p,
+				    uint32_t len, const char **why)
 {
-	struct sc_sasl *s = c->sasl;
 	const char *out = NULL;
 	unsigned int outlen = 0;
 	char *data = NULL;
-	const char *why = NULL;
 	int err;
 
 	if (++s->rounds > SC_SASL_MAX_STEPS) {
-		sc_conn_close(c, "SASL: more than %d steps", SC_SASL_MAX_STEPS);
-		return;
+		sc_stream_close(s->st, "SASL: more than %d steps",
+				SC_SASL_MAX_STEPS);
+		return SC_SASL_DROPPED;
 	}
 	if (len) {
 		data = g_malloc(len);
@@ -313,176 +323,80 @@ static void run_step(struct sc_conn *c, const uint8_t *p, uint32_t len)
 	if (err != SASL_OK && err != SASL_CONTINUE) {
 		/* spice-gtk waits for a reply length here; closing is the
 		 * only answer it understands (it reports ERROR_AUTH). */
-		sc_link_finish_auth(c, false, sasl_errdetail(s->conn));
-		return;
+		*why = sasl_errdetail(s->conn);
+		return SC_SASL_DENIED;
 	}
 	if (outlen > SC_SASL_DATA_MAX) {
-		sc_link_finish_auth(c, false, "SASL reply too long");
-		return;
+		*why = "SASL reply too long";
+		return SC_SASL_DENIED;
 	}
-	send_reply(c, out, outlen, err == SASL_OK);
+	send_reply(s, out, outlen, err == SASL_OK);
 	if (err == SASL_CONTINUE) {
-		s->step = SC_SASL_WANT_DATALEN;
-		c->need = 4;
-		return;
+		expect(s, SC_SASL_WANT_DATALEN, 4);
+		return SC_SASL_PROGRESS;
 	}
-	if (!ssf_ok(c, &why)) {
-		sc_link_finish_auth(c, false, why);
-		return;
+	if (!ssf_ok(s, why))
+		return SC_SASL_DENIED;
+	log_user(s);
+	/* SASL's own result goes in plain text.  With a security layer,
+	 * everything after it is encoded both ways: spice-gtk turns its
+	 * layer on once it has read that u32, before the link result. */
+	sc_buf_u32(&s->st->out, SPICE_LINK_ERR_OK);
+	if (s->want_ssf && sc_stream_set_filter(s->st, &layer, s) < 0) {
+		sc_stream_close(s->st, "SASL: cannot decode the first data");
+		return SC_SASL_DROPPED;
 	}
-	{
-		const void *user = NULL;
-
-		if (sasl_getprop(s->conn, SASL_USERNAME, &user) == SASL_OK &&
-		    user) {
-			char *u = g_strescape(user, NULL);
-
-			g_message("%s: SASL %s: authenticated '%s'%s", c->peer,
-				  s->mech, u,
-				  s->want_ssf ? " with a security layer" : "");
-			g_free(u);
-		}
-	}
-	put_u32(c, SPICE_LINK_ERR_OK);
-	start_layer(c);
-	if (c->state != SC_ST_DEAD)
-		sc_link_finish_auth(c, true, NULL);
+	return SC_SASL_OK;
 }
 
-bool sc_sasl_input(struct sc_conn *c)
+enum sc_sasl_result sc_sasl_input(struct sc_sasl *s, const char **why)
 {
-	struct sc_sasl *s = c->sasl;
-	const uint8_t *p = sc_in_data(c);
-	size_t need = c->need;
-	const char *why = NULL;
+	const uint8_t *p = sc_stream_in_data(s->st);
+	size_t need = s->need;
 	uint32_t len;
 
-	if (!s || sc_in_len(c) < need)
-		return false;
+	if (sc_stream_in_len(s->st) < need)
+		return SC_SASL_WAIT;
 	switch (s->step) {
 	case SC_SASL_WANT_MECHLEN:
-		if (sc_parse_sasl_mechlen(p, &len, &why) < 0)
+		if (sc_parse_sasl_mechlen(p, &len, why) < 0)
 			goto bad;
-		s->step = SC_SASL_WANT_MECHNAME;
-		c->need = len;
+		expect(s, SC_SASL_WANT_MECHNAME, len);
 		break;
 	case SC_SASL_WANT_MECHNAME:
 		if (sc_parse_sasl_mechname(p, need, s->mechlist, s->mech,
-					   &why) < 0)
+					   why) < 0)
 			goto bad;
-		s->step = SC_SASL_WANT_DATALEN;
-		c->need = 4;
+		expect(s, SC_SASL_WANT_DATALEN, 4);
 		break;
 	case SC_SASL_WANT_DATALEN:
-		if (sc_parse_sasl_datalen(p, &len, &why) < 0)
+		if (sc_parse_sasl_datalen(p, &len, why) < 0)
 			goto bad;
-		sc_in_consume(c, need);
-		if (len == 0) {
-			run_step(c, NULL, 0);
-			return c->state != SC_ST_DEAD;
+		if (len) {
+			expect(s, SC_SASL_WANT_DATA, len);
+			break;
 		}
-		s->step = SC_SASL_WANT_DATA;
-		c->need = len;
-		return true;
+		sc_stream_consume(s->st, need);
+		return run_step(s, NULL, 0, why);
 	case SC_SASL_WANT_DATA:
-		sc_in_consume(c, need);
-		run_step(c, p, (uint32_t)need);
-		return c->state != SC_ST_DEAD;
+		sc_stream_consume(s->st, need);
+		return run_step(s, p, (uint32_t)need, why);
 	}
-	sc_in_consume(c, need);
-	return true;
+	sc_stream_consume(s->st, need);
+	return SC_SASL_PROGRESS;
 bad:
-	sc_conn_close(c, "SASL: %s", why);
-	return false;
+	sc_stream_close(s->st, "SASL: %s", *why);
+	return SC_SASL_DROPPED;
 }
 
-int sc_sasl_encode(struct sc_conn *c, const uint8_t *p, size_t n,
-		   size_t *used)
+void sc_sasl_free(struct sc_sasl *s)
 {
-	struct sc_sasl *s = c->sasl;
-	const char *out = NULL;
-	unsigned int outlen = 0;
-	size_t take = MIN(n, (size_t)s->maxout);
-
-	*used = 0;
-	if (sasl_encode(s->conn, (const char *)p, (unsigned int)take, &out,
-			&outlen) != SASL_OK)
-		return -1;
-	sc_buf_put(&c->ssf_out, out, outlen);
-	*used = take;
-	return 0;
-}
-
-int sc_sasl_decode(struct sc_conn *c, const uint8_t *p, size_t n)
-{
-	struct sc_sasl *s = c->sasl;
-	const char *out = NULL;
-	unsigned int outlen = 0;
-
-	if (n > SC_SASL_READ_CHUNK)
-		return -1;
-	if (sasl_decode(s->conn, (const char *)p, (unsigned int)n, &out,
-			&outlen) != SASL_OK)
-		return -1;
-	sc_buf_put(&c->in, out, outlen);
-	return 0;
-}
-
-/*
- * spice-gtk reads the link result through its layer with one read of up to
- * 8 KiB, then waits for the socket to become readable before it looks at
- * what it decoded.  If the channel's first packets arrived together with
- * the result they sit decoded but unseen until more bytes come.  Those
- * bytes are a few PINGs (harmless: the client answers PONG) sent after
- * the channel started, each in a packet of its own.
- */
-static const unsigned int wake_ms[] = { 20, 200, 1000 };
-
-static gboolean wake_ping(gpointer data)
-{
-	struct sc_conn *c = data;
-	struct sc_sasl *s = c->sasl;
-	struct sc_buf *b;
-
-	if (c->state != SC_ST_DATA)
-		return G_SOURCE_REMOVE;
-	b = sc_msg_begin(c, SPICE_MSG_PING);
-	sc_buf_u32(b, ++s->pings);
-	sc_buf_u64(b, (uint64_t)g_get_monotonic_time());
-	sc_msg_end(c);
-	sc_conn_flush(c);
-	if (c->state != SC_ST_DATA)
-		return G_SOURCE_REMOVE;
-	g_source_unref(c->timeout);
-	c->timeout = NULL;
-	if (s->pings < G_N_ELEMENTS(wake_ms))
-		sc_sasl_channel_started(c);
-	return G_SOURCE_REMOVE;
-}
-
-void sc_sasl_channel_started(struct sc_conn *c)
-{
-	struct sc_sasl *s = c->sasl;
-
-	if (!s || !c->ssf || c->timeout || s->pings >= G_N_ELEMENTS(wake_ms))
-		return;
-	c->timeout = g_timeout_source_new(wake_ms[s->pings]);
-	g_source_set_callback(c->timeout, wake_ping, c, NULL);
-	g_source_attach(c->timeout, c->core->ctx);
-}
-
-void sc_sasl_free(struct sc_conn *c)
-{
-	struct sc_sasl *s = c->sasl;
-
-	sc_buf_free(&c->ssf_out);
 	if (!s)
 		return;
 	if (s->conn)
 		sasl_dispose(&s->conn);
 	g_free(s->mechlist);
 	g_free(s);
-	c->sasl = NULL;
 }
 
 #endif /* CONFIG_SPICE_SASL */

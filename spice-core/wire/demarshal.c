@@ -115,7 +115,7 @@ static int parse_base(uint16_t type, struct sc_rd *r, struct sc_msg *m)
 	return 0;
 }
 
-static void parse_main(uint16_t type, struct sc_rd *r, struct sc_msg *m)
+void sc_parse_main(uint16_t type, struct sc_rd *r, struct sc_msg *m)
 {
 	switch (type) {
 	case SPICE_MSGC_MAIN_ATTACH_CHANNELS:
@@ -141,7 +141,7 @@ static void parse_main(uint16_t type, struct sc_rd *r, struct sc_msg *m)
 	}
 }
 
-static void parse_display(uint16_t type, struct sc_rd *r, struct sc_msg *m)
+void sc_parse_display(uint16_t type, struct sc_rd *r, struct sc_msg *m)
 {
 	switch (type) {
 	case SPICE_MSGC_DISPLAY_INIT:
@@ -158,7 +158,7 @@ static void parse_display(uint16_t type, struct sc_rd *r, struct sc_msg *m)
 	}
 }
 
-static void parse_inputs(uint16_t type, struct sc_rd *r, struct sc_msg *m)
+void sc_parse_inputs(uint16_t type, struct sc_rd *r, struct sc_msg *m)
 {
 	switch (type) {
 	case SPICE_MSGC_INPUTS_KEY_DOWN:
@@ -200,27 +200,15 @@ static void parse_inputs(uint16_t type, struct sc_rd *r, struct sc_msg *m)
 	}
 }
 
-int sc_demarshal(uint8_t channel_type, uint16_t type, const uint8_t *body,
+int sc_demarshal(sc_parse_fn *parse, uint16_t type, const uint8_t *body,
 		 size_t size, struct sc_msg *out, const char **why)
 {
 	struct sc_rd r = sc_rd_init(body, size);
 
 	memset(out, 0, sizeof(*out));
-	if (!parse_base(type, &r, out)) {
-		switch (channel_type) {
-		case SPICE_CHANNEL_MAIN:
-			parse_main(type, &r, out);
-			break;
-		case SPICE_CHANNEL_DISPLAY:
-			parse_display(type, &r, out);
-			break;
-		case SPICE_CHANNEL_INPUTS:
-			parse_inputs(type, &r, out);
-			break;
-		default:
-			break;
-		}
-	}
+	out->type = type;
+	if (!parse_base(type, &r, out) && parse)
+		parse(type, &r, out);
 	if (!r.ok) {
 		*why = "message shorter than its type needs";
 		return -1;

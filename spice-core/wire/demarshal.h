@@ -73,7 +73,14 @@ enum sc_msg_kind {
 	SC_MSG_INPUTS_MOUSE_RELEASE,
 };
 
+/* Base messages: wire.c handles them, channels never see them. */
+static inline int sc_msg_is_base(enum sc_msg_kind kind)
+{
+	return kind <= SC_MSG_DISCONNECTING;
+}
+
 struct sc_msg {
+	uint16_t type;			/* SPICE_MSGC_* as sent */
 	enum sc_msg_kind kind;
 	union {
 		uint32_t generation;		/* ACK_SYNC */
@@ -94,9 +101,18 @@ struct sc_msg {
 	} u;
 };
 
-/* One client message of channel `channel_type`.  Bytes pointers in the
- * result point into `body`. */
-int sc_demarshal(uint8_t channel_type, uint16_t type, const uint8_t *body,
+struct sc_rd;
+/* A channel's own client messages: fills *m for the types it knows (a
+ * short body is caught by the reader r), leaves the rest SC_MSG_IGNORED. */
+typedef void sc_parse_fn(uint16_t type, struct sc_rd *r, struct sc_msg *m);
+sc_parse_fn sc_parse_main;
+sc_parse_fn sc_parse_display;
+sc_parse_fn sc_parse_inputs;
+
+/* One client message: the base messages every channel accepts, else
+ * `parse`'s (NULL: none).  Bytes pointers in the result point into
+ * `body`. */
+int sc_demarshal(sc_parse_fn *parse, uint16_t type, const uint8_t *body,
 		 size_t size, struct sc_msg *out, const char **why);
 
 /* VD agent message header (20 bytes). */

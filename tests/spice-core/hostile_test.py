@@ -13,64 +13,33 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from sclib import Server, closed, done, ok, recv_exact, screenshot, workdir  # noqa: E402
+from sclib import (DISPLAY, INPUTS, MAIN, MAIN_INIT, Server, closed, done,  # noqa: E402
+                   link_bytes, link_reply, linked, msg, ok, recv_exact, screenshot,
+                   session_id, tls_connect, u32, wait_msg, workdir, x509_dir)
 
 d = workdir("hostile")
-MAIN, DISPLAY, INPUTS, CURSOR = 1, 2, 3, 4
-CAPS_COMMON = (1 << 0) | (1 << 3)          # AUTH_SELECTION | MINI_HEADER
-
-
-def link_bytes(ctype=MAIN, cid=0, conn_id=0, major=2, ncommon=1, nchan=0,
-               caps_off=18, size=None, caps=(CAPS_COMMON,)):
-    body = struct.pack("<IBBIII", conn_id, ctype, cid, ncommon, nchan, caps_off)
-    body += b"".join(struct.pack("<I", c) for c in caps)
-    if size is None:
-        size = len(body)
-    return struct.pack("<4sIII", b"REDQ", major, 2, size) + body
 
 
 def conn(port):
-    s = socket.create_connection(("127.0.0.1", port), timeout=5)
-    return s
+    return socket.create_connection(("127.0.0.1", port), timeout=5)
 
 
 def link_error(s):
     """The error field of the link reply, None if the server closed."""
-    hdr = recv_exact(s, 16)
-    if len(hdr) < 16 or hdr[:4] != b"REDQ":
-        return None
-    size = struct.unpack("<I", hdr[12:16])[0]
-    body = recv_exact(s, size)
-    return struct.unpack("<I", body[:4])[0] if len(body) >= 4 else None
+    return link_reply(s)[0]
 
 
-def linked(port, ctype=MAIN, cid=0, conn_id=0):
+def linked_conn(port, ctype=MAIN, cid=0, conn_id=0):
     """A socket past link and (garbage) ticket auth; returns (s, result)."""
     s = conn(port)
-    s.sendall(link_bytes(ctype, cid, conn_id))
-    err = link_error(s)
-    if err != 0:
-        return s, err
-    s.sendall(struct.pack("<I", 1) + bytes(128))
-    res = recv_exact(s, 4)
-    return s, (struct.unpack("<I", res)[0] if len(res) == 4 else None)
-
-
-def msg(mtype, body=b""):
-    return struct.pack("<HI", mtype, len(body)) + body
+    return s, linked(s, ctype, cid, conn_id)
 
 
 def session(port):
     """A linked main channel and its session id (from MAIN_INIT)."""
-    s, res = linked(port)
+    s, res = linked_conn(port)
     assert res == 0, res
-    s.settimeout(5)
-    while True:
-        hdr = recv_exact(s, 6)
-        mtype, size = struct.unpack("<HI", hdr)
-        body = recv_exact(s, size)
-        if mtype == 103:        # MAIN_INIT
-            return s, struct.unpack("<I", body[:4])[0]
+    return s, session_id(s)
 
 
 pic = os.path.join(d, "pic.ppm")
@@ -147,8 +116,8 @@ s = conn(P)
 s.sendall(link_bytes(ctype=DISPLAY, cid=0, conn_id=0x12345678))
 ok(link_error(s) == 8, "connection_id_of_no_session_gets_bad_connection_id")
 m, sid = session(P)
-a, ra = linked(P, INPUTS, 0, sid)
-b, rb = linked(P, INPUTS, 0, sid)
+a, ra = linked_conn(P, INPUTS, 0, sid)
+b, rb = linked_conn(P, INPUTS, 0, sid)
 ok(ra == 0 and rb not in (0, None), "duplicate_channel_in_session_refused",
    "first=%s second=%s" % (ra, rb))
 for x in (a, b, m):
@@ -184,16 +153,16 @@ srv2.stop()
 
 # 5/6. Message headers and bodies -------------------------------------------------------
 m, sid = session(P)
-s, r = linked(P, INPUTS, 0, sid)
+s, r = linked_conn(P, INPUTS, 0, sid)
 s.sendall(struct.pack("<HI", 101, 0xffffffff))
 ok(closed(s), "message_size_4gib_dropped")
-s, r = linked(P, INPUTS, 0, sid)
+s, r = linked_conn(P, INPUTS, 0, sid)
 s.sendall(struct.pack("<HI", 101, 16385) + bytes(100))
 ok(closed(s), "message_larger_than_16k_dropped")
-s, r = linked(P, INPUTS, 0, sid)
+s, r = linked_conn(P, INPUTS, 0, sid)
 s.sendall(msg(111, b"\x01\x02\x03"))        # MOUSE_MOTION needs 10 bytes
 ok(closed(s), "truncated_mouse_motion_dropped")
-s, r = linked(P, INPUTS, 0, sid)
+s, r = linked_conn(P, INPUTS, 0, sid)
 s.sendall(msg(9999, b"xyz") + msg(101, struct.pack("<I", 0x7f)) +
           msg(101, struct.pack("<I", 0xff)) + msg(104, b"\xe0\xe0\xe1\xff") +
           msg(113, struct.pack("<BH", 200, 0xffff)) +
@@ -220,7 +189,7 @@ m.sendall(msg(107, struct.pack("<IIQI", 1, 2, 0, 8 + 20) +
               struct.pack("<II", 1000, 0) + bytes(20)))
 ok(not closed(m, 1), "monitors_config_count_larger_than_payload_ignored")
 # 9. Display channel: an invalid PREFERRED_COMPRESSION must not disconnect.
-dsp, r = linked(P, DISPLAY, 0, sid)
+dsp, r = linked_conn(P, DISPLAY, 0, sid)
 dsp.sendall(msg(103, b"\xc8"))
 ok(r == 0 and not closed(dsp, 1), "invalid_preferred_compression_not_dropped")
 dsp.close()
@@ -240,6 +209,24 @@ for x in socks:
     x.close()
 time.sleep(0.5)
 alive("hundred_idle_connections")
+
+# 13. TLS: the link result goes in a record of its own and the channel
+# starts on a later turn.  Messages the client sent with its ticket wait for
+# that start: they once reached the main channel before its session existed,
+# and AGENT_START crashed the server.
+x = x509_dir(d, "qxl-ng hostile test CA")
+tsrv = Server("--tls-port", "0", "--x509-dir", x, "--image", pic, "--disable-ticketing")
+announce = struct.pack("<IIQI", 1, 6, 0, 8) + struct.pack("<II", 1, 0)
+s = tls_connect(tsrv.tls_port)
+res = linked(s, after_ticket=msg(106, u32(10)) + msg(107, announce))
+init = wait_msg(s, MAIN_INIT) if res == 0 else None
+reply = wait_msg(s, 109) if init else None          # MAIN_AGENT_DATA
+ok(reply is not None and struct.unpack("<I", reply[4:8])[0] == 6,
+   "tls_messages_with_the_ticket_wait_for_the_channel_start",
+   "res=%s init=%s reply=%r" % (res, init is not None, reply and reply[:8]))
+s.close()
+ok(tsrv.stop() is not None and tsrv.proc.returncode == 0,
+   "tls_server_exits_cleanly", "rc=%s" % tsrv.proc.returncode)
 
 stats = srv.stop()
 ok(srv.proc.returncode == 0, "server_exits_cleanly_no_sanitizer_report",

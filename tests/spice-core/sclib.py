@@ -6,6 +6,8 @@ import os
 import random
 import signal
 import socket
+import ssl
+import struct
 import subprocess
 import sys
 import time
@@ -129,7 +131,7 @@ def recv_exact(s, n):
     while len(buf) < n:
         try:
             chunk = s.recv(n - len(buf))
-        except (socket.timeout, ConnectionResetError):
+        except (socket.timeout, ConnectionResetError, ssl.SSLError):
             return buf
         if not chunk:
             return buf
@@ -149,6 +151,97 @@ def closed(s, timeout=5):
         return False
     except ConnectionResetError:
         return True
+
+
+# The wire, by hand (hostile and auth tests) ------------------------------------
+
+MAIN, DISPLAY, INPUTS, CURSOR = 1, 2, 3, 4
+AUTH_SELECTION, AUTH_SPICE, AUTH_SASL, MINI_HEADER = 0, 1, 2, 3
+CAPS_COMMON = (1 << AUTH_SELECTION) | (1 << MINI_HEADER)
+MAIN_INIT = 103                     # SPICE_MSG_MAIN_INIT
+
+
+def u32(v):
+    return struct.pack("<I", v)
+
+
+def link_bytes(ctype=MAIN, cid=0, conn_id=0, major=2, ncommon=1, nchan=0,
+               caps_off=18, size=None, caps=(CAPS_COMMON,)):
+    """A REDQ link header and message; every field may be made wrong."""
+    body = struct.pack("<IBBIII", conn_id, ctype, cid, ncommon, nchan, caps_off)
+    body += b"".join(u32(c) for c in caps)
+    if size is None:
+        size = len(body)
+    return struct.pack("<4sIII", b"REDQ", major, 2, size) + body
+
+
+def link_reply(s):
+    """(error, the server's first common caps word) of a link reply;
+    (None, 0) if the server closed instead."""
+    hdr = recv_exact(s, 16)
+    if len(hdr) < 16 or hdr[:4] != b"REDQ":
+        return None, 0
+    body = recv_exact(s, struct.unpack("<I", hdr[12:16])[0])
+    if len(body) < 4:
+        return None, 0
+    err, caps = struct.unpack("<I", body[:4])[0], 0
+    if err == 0 and len(body) >= 178:
+        ncommon, off = struct.unpack("<I", body[166:170])[0], \
+            struct.unpack("<I", body[174:178])[0]
+        if ncommon and len(body) >= off + 4:
+            caps = struct.unpack("<I", body[off:off + 4])[0]
+    return err, caps
+
+
+def linked(s, ctype=MAIN, cid=0, conn_id=0, after_ticket=b""):
+    """Link on socket s and authenticate with a ticket (any ticket does
+    with --disable-ticketing; after_ticket goes in the same write).
+    Returns the link error, else the auth result; None if closed."""
+    s.sendall(link_bytes(ctype, cid, conn_id))
+    err, _ = link_reply(s)
+    if err != 0:
+        return err
+    s.sendall(u32(AUTH_SPICE) + bytes(128) + after_ticket)
+    res = recv_exact(s, 4)
+    return struct.unpack("<I", res)[0] if len(res) == 4 else None
+
+
+def msg(mtype, body=b""):
+    """A client message with a mini header."""
+    return struct.pack("<HI", mtype, len(body)) + body
+
+
+def read_msg(s):
+    """(type, body) of the next server message (mini header), or None."""
+    hdr = recv_exact(s, 6)
+    if len(hdr) < 6:
+        return None
+    mtype, size = struct.unpack("<HI", hdr)
+    return mtype, recv_exact(s, size)
+
+
+def wait_msg(s, mtype):
+    """The body of the next message of type mtype, or None."""
+    while True:
+        m = read_msg(s)
+        if m is None or m[0] == mtype:
+            return m and m[1]
+
+
+def session_id(s):
+    """The session id in MAIN_INIT on a linked main channel."""
+    body = wait_msg(s, MAIN_INIT)
+    assert body is not None, "no MAIN_INIT"
+    return struct.unpack("<I", body[:4])[0]
+
+
+def tls_connect(port):
+    """A TLS socket to the server, certificate not checked."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    return ctx.wrap_socket(socket.create_connection(("127.0.0.1", port),
+                                                    timeout=10))
 
 
 def write_ppm(path, w, h, rgb):

@@ -13,12 +13,12 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <string.h>
-#include <spice/enums.h>
 
 #include "net/buf.h"
 #include "wire/demarshal.h"
 
-static __attribute__((unused)) void check_msg(uint8_t channel, const uint8_t *data, size_t size)
+static __attribute__((unused)) void check_msg(sc_parse_fn *parse,
+					      const uint8_t *data, size_t size)
 {
 	struct sc_msg m;
 	const char *why = NULL;
@@ -30,7 +30,7 @@ static __attribute__((unused)) void check_msg(uint8_t channel, const uint8_t *da
 	sc_parse_data_header(data, 1, &type, &len);
 	if (len > size - SC_MINI_HEADER_SIZE)
 		len = (uint32_t)(size - SC_MINI_HEADER_SIZE);
-	if (sc_demarshal(channel, type, data + SC_MINI_HEADER_SIZE, len, &m,
+	if (sc_demarshal(parse, type, data + SC_MINI_HEADER_SIZE, len, &m,
 			 &why) == 0) {
 		/* Byte views must stay inside the message. */
 		if (m.kind == SC_MSG_MAIN_AGENT_DATA ||
@@ -67,13 +67,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	     l.num_channel_caps > SC_LINK_MAX_CAPS))
 		__builtin_trap();
 #elif defined(FUZZ_MSG_MAIN)
-	check_msg(SPICE_CHANNEL_MAIN, data, size);
+	check_msg(sc_parse_main, data, size);
 #elif defined(FUZZ_MSG_DISPLAY)
-	check_msg(SPICE_CHANNEL_DISPLAY, data, size);
+	check_msg(sc_parse_display, data, size);
 #elif defined(FUZZ_MSG_INPUTS)
-	check_msg(SPICE_CHANNEL_INPUTS, data, size);
+	check_msg(sc_parse_inputs, data, size);
 #elif defined(FUZZ_MSG_CURSOR)
-	check_msg(SPICE_CHANNEL_CURSOR, data, size);
+	check_msg(NULL, data, size);	/* base messages only */
 #elif defined(FUZZ_AGENT)
 	struct sc_agent_header h;
 	struct spice_core_head heads[SC_MAX_HEADS];

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: MIT
+/* The channel dispatcher: connections from accept to the data phase, each
+ * message to its channel's ops (see channel.h). */
+#include <spice/protocol.h>
+
+#include "channels/channel.h"
+
+const struct sc_channel_ops *sc_channels_find(const struct sc_channels *chs,
+					      uint8_t type)
+{
+	const struct sc_channel_ops *const *ops;
+
+	for (ops = chs->registry; *ops; ops++)
+		if ((*ops)->type == type)
+			return *ops;
+	return NULL;
+}
+
+static void pump(struct sc_conn *c)
+{
+	if (sc_conn_running(c) && c->ops->pump)
+		c->ops->pump(c);
+}
+
+/* One data message; true once consumed. */
+static bool data_input(struct sc_conn *c)
+{
+	struct sc_msg m;
+
+	if (sc_wire_recv(&c->wire, c->ops->parse, &m) <= 0)
+		return false;
+	if (m.kind == SC_MSG_ACK)
+		pump(c);
+	else if (!sc_msg_is_base(m.kind) && c->ops->handle &&
+		 c->ops->handle(c, &m) < 0)
+		sc_stream_close(c->st, "message type %u rejected", m.type);
+	return !sc_stream_dead(c->st);
+}
+
+static void conn_input(void *opaque)
+{
+	struct sc_conn *c = opaque;
+	bool progress = true;
+
+	while (progress && !sc_stream_dead(c->st)) {
+		if (c->phase == SC_CONN_LINKING)
+			progress = sc_link_input(&c->link);
+		else if (c->phase == SC_CONN_RUNNING)
+			progress = data_input(c);
+		else
+			progress = false;	/* waits for the start */
+	}
+}
+
+static void start(struct sc_conn *c)
+{
+	struct sc_channels *chs = c->chs;
+
+	if (!chs->host->attach(chs->host_opaque, c)) {
+		sc_stream_close(c->st, "its session ended");
+		return;
+	}
+	c->phase = SC_CONN_RUNNING;
+	if (c->ops->start)
+		c->ops->start(c);
+	if (!sc_stream_dead(c->st))
+		sc_link_data_started(&c->link, &c->wire);
+}
+
+static void conn_writable(void *opaque)
+{
+	pump(opaque);
+}
+
+/* The link result went out on its own: start, then read what the client
+ * sent meanwhile. */
+static void conn_soon(void *opaque)
+{
+	struct sc_conn *c = opaque;
+
+	if (c->phase != SC_CONN_LINKED)
+		return;
+	if (sc_stream_queued(c->st)) {
+		sc_stream_call_soon(c->st);
+		return;
+	}
+	start(c);
+	conn_input(c);
+}
+
+static void conn_release(void *opaque)
+{
+	struct sc_conn *c = opaque;
+	struct sc_channels *chs = c->chs;
+
+	if (c->phase == SC_CONN_LINKING)
+		chs->n_linking--;
+	if (c->phase == SC_CONN_RUNNING && c->ops->close)
+		c->ops->close(c);
+	chs->host->detach(chs->host_opaque, c);
+	sc_link_fini(&c->link);
+	chs->conns = g_list_remove(chs->conns, c);
+	g_free(c);
+}
+
+static const struct sc_stream_ops conn_stream_ops = {
+	.input = conn_input,
+	.writable = conn_writable,
+	.soon = conn_soon,
+	.release = conn_release,
+};
+
+/* Link ------------------------------------------------------------------------ */
+
+static uint32_t conn_check(void *opaque, const struct sc_link_mess *l,
+			   uint32_t *caps, const char **why)
+{
+	struct sc_conn *c = opaque;
+	struct sc_channels *chs = c->chs;
+	const struct sc_channel_ops *ops = sc_channels_find(chs,
+							    l->channel_type);
+
+	if (!ops || !ops->exists(chs, l->channel_id)) {
+		*why = "no such channel";
+		return SPICE_LINK_ERR_CHANNEL_NOT_AVAILABLE;
+	}
+	c->ops = ops;
+	*caps = ops->caps;
+	return chs->host->check(chs->host_opaque, c, why);
+}
+
+static bool conn_ticket_ok(void *opaque, const char *password,
+			   const char **why)
+{
+	struct sc_channels *chs = ((struct sc_conn *)opaque)->chs;
+
+	return chs->host->ticket_ok(chs->host_opaque, password, why);
+}
+
+static void conn_linked(void *opaque)
+{
+	struct sc_conn *c = opaque;
+
+	c->chs->n_linking--;
+	c->phase = SC_CONN_LINKED;
+	sc_wire_init(&c->wire, c->st, c->link.mini);
+	if (!sc_stream_in_records(c->st)) {
+		start(c);
+		return;
+	}
+	/* spice-gtk reads the 4-byte result, then waits for the socket to
+	 * become readable: channel data sharing the result's TLS record or
+	 * SASL packet would sit unseen in its buffer.  Send the result in a
+	 * record / packet of its own and the channel's first messages after
+	 * it. */
+	sc_stream_flush(c->st);
+	sc_stream_call_soon(c->st);
+}
+
+static const struct sc_link_ops conn_link_ops = {
+	.check = conn_check,
+	.ticket_ok = conn_ticket_ok,
+	.linked = conn_linked,
+};
+
+/* Net ----------------------------------------------------------------------------- */
+
+static bool net_admit(void *opaque, const char **why)
+{
+	struct sc_channels *chs = opaque;
+
+	*why = "too many connections";
+	return chs->n_linking < SC_MAX_LINKING;
+}
+
+static void net_accepted(void *opaque, struct sc_stream *st)
+{
+	struct sc_channels *chs = opaque;
+	struct sc_conn *c = g_new0(struct sc_conn, 1);
+
+	c->chs = chs;
+	c->st = st;
+	c->phase = SC_CONN_LINKING;
+	chs->n_linking++;
+	chs->conns = g_list_prepend(chs->conns, c);
+	sc_stream_set_ops(st, &conn_stream_ops, c);
+	sc_link_init(&c->link, st, chs->ctx, &chs->link_cfg, &conn_link_ops,
+		     c);
+}
+
+const struct sc_net_ops sc_channels_net_ops = {
+	.admit = net_admit,
+	.accepted = net_accepted,
+};
+
+/* The dispatcher ----------------------------------------------------------------- */
+
+void sc_channels_init(struct sc_channels *chs, GMainContext *ctx,
+		      const struct sc_channel_ops *const *registry,
+		      const struct sc_channels_host *host, void *host_opaque,
+		      struct sc_model *model,
+		      const struct sc_link_config *link_cfg)
+{
+	chs->ctx = ctx;
+	chs->registry = registry;
+	chs->host = host;
+	chs->host_opaque = host_opaque;
+	chs->model = model;
+	chs->link_cfg = *link_cfg;
+	chs->conns = NULL;
+	chs->n_linking = 0;
+}
+
+/* Closing never frees a connection before the next turn, so walking the
+ * list while channels run is safe. */
+void sc_channels_deliver(struct sc_channels *chs)
+{
+	struct sc_changes ch;
+	GList *it;
+
+	sc_model_take_changes(chs->model, &ch);
+	for (it = chs->conns; it; it = it->next) {
+		struct sc_conn *c = it->data;
+
+		if (!sc_conn_running(c))
+			continue;
+		if (c->ops->changed)
+			c->ops->changed(c, &ch);
+		pump(c);
+		sc_stream_flush(c->st);
+	}
+	sc_changes_fini(&ch);
+}
+
+void sc_channels_notify(struct sc_channels *chs, enum sc_event ev)
+{
+	GList *it;
+
+	for (it = chs->conns; it; it = it->next) {
+		struct sc_conn *c = it->data;
+
+		if (!sc_conn_running(c) || !c->ops->notify)
+			continue;
+		c->ops->notify(c, ev);
+		sc_stream_flush(c->st);
+	}
+}
+
+void sc_channels_close_all(struct sc_channels *chs, const char *why)
+{
+	GList *it;
+
+	for (it = chs->conns; it; it = it->next)
+		sc_stream_close(((struct sc_conn *)it->data)->st, "%s", why);
+}
+
+struct SpiceCoreDisplay *sc_conn_lock_display(struct sc_conn *c)
+{
+	struct SpiceCoreDisplay *d =
+		sc_model_lock_display(c->chs->model, c->link.mess.channel_id);
+
+	if (!d)
+		sc_stream_close(c->st, "display source removed");
+	return d;
+}
+
+bool sc_exists_once(struct sc_channels *chs, uint8_t id)
+{
+	(void)chs;
+	return id == 0;
+}
+
+bool sc_exists_per_display(struct sc_channels *chs, uint8_t id)
+{
+	return sc_model_has_display(chs->model, id);
+}

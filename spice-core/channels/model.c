@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+/* What the channels serve, shared with the server's API (see model.h). */
+#include <spice/enums.h>
+
+#include "channels/model.h"
+
+void sc_model_init(struct sc_model *m, const struct spice_core_ops *ops,
+		   void *opaque, enum spice_core_compression compression,
+		   const char *name, const uint8_t *uuid)
+{
+	static const struct spice_core_ops none;
+
+	m->ops = ops ? ops : &none;
+	m->opaque = opaque;
+	m->compression = compression;
+	m->name = name;
+	m->uuid = uuid;
+	g_mutex_init(&m->lock);
+}
+
+void sc_model_fini(struct sc_model *m)
+{
+	g_mutex_clear(&m->lock);
+}
+
+struct SpiceCoreDisplay *sc_model_lock_display(struct sc_model *m,
+					       unsigned int id)
+{
+	struct SpiceCoreDisplay *d;
+
+	g_mutex_lock(&m->lock);
+	d = id < SC_MAX_DISPLAYS ? m->displays[id] : NULL;
+	if (!d)
+		g_mutex_unlock(&m->lock);
+	return d;
+}
+
+bool sc_model_has_display(struct sc_model *m, unsigned int id)
+{
+	if (!sc_model_lock_display(m, id))
+		return false;
+	g_mutex_unlock(&m->lock);
+	return true;
+}
+
+unsigned int sc_model_display_ids(struct sc_model *m,
+				  uint8_t ids[SC_MAX_DISPLAYS])
+{
+	unsigned int i, n = 0;
+
+	g_mutex_lock(&m->lock);
+	for (i = 0; i < SC_MAX_DISPLAYS; i++)
+		if (m->displays[i])
+			ids[n++] = (uint8_t)i;
+	g_mutex_unlock(&m->lock);
+	return n;
+}
+
+void sc_model_take_changes(struct sc_model *m, struct sc_changes *ch)
+{
+	unsigned int i;
+
+	g_mutex_lock(&m->lock);
+	for (i = 0; i < SC_MAX_DISPLAYS; i++) {
+		pixman_region32_init(&ch->damage[i]);
+		if (m->displays[i]) {
+			pixman_region32_copy(&ch->damage[i],
+					     &m->displays[i]->damage);
+			pixman_region32_clear(&m->displays[i]->damage);
+		}
+	}
+	g_mutex_unlock(&m->lock);
+}
+
+void sc_changes_fini(struct sc_changes *ch)
+{
+	unsigned int i;
+
+	for (i = 0; i < SC_MAX_DISPLAYS; i++)
+		pixman_region32_fini(&ch->damage[i]);
+}
+
+void sc_model_count(struct sc_model *m, uint64_t *field, uint64_t n)
+{
+	g_mutex_lock(&m->lock);
+	*field += n;
+	g_mutex_unlock(&m->lock);
+}
+
+bool sc_model_mouse_abs_available(struct sc_model *m)
+{
+	bool avail;
+
+	g_mutex_lock(&m->lock);
+	avail = m->mouse_abs_available;
+	g_mutex_unlock(&m->lock);
+	return avail;
+}
+
+uint32_t sc_model_mouse_modes(struct sc_model *m)
+{
+	return SPICE_MOUSE_MODE_SERVER |
+	       (sc_model_mouse_abs_available(m) ? SPICE_MOUSE_MODE_CLIENT : 0);
+}

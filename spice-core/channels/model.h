@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the channels serve: the display sources (primary surface, damage,
+ * cursor, monitor layout), the mouse mode and keyboard LEDs, the caller's
+ * callbacks and the settings channels read.  The server's public API
+ * (server/) writes it from any thread under `lock`; the channels read it
+ * on the server thread.  Connections never keep a pointer to a display
+ * source: they look it up by channel id under the lock, so a source may go
+ * at any time.
+ */
+#ifndef SPICE_CORE_CHANNELS_MODEL_H
+#define SPICE_CORE_CHANNELS_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <glib.h>
+#include <pixman.h>
+#include <spice-core/spice-core.h>
+
+#include "wire/demarshal.h"
+
+#define SC_MAX_DISPLAYS		16
+#define SC_MAX_SURFACE		16384
+#define SC_MAX_CURSOR		512
+
+struct SpiceCoreDisplay {
+	SpiceCore *core;
+	struct sc_model *model;
+	unsigned int id;
+	/* Everything below is guarded by model->lock. */
+	bool has_primary;
+	const uint8_t *top;
+	uint32_t width, height, format;
+	int32_t stride;
+	uint32_t surface_gen;		/* bumps on create/destroy/resize */
+	pixman_region32_t damage;	/* since the last delivery */
+	uint32_t *cursor;		/* ARGB, cw * ch */
+	uint16_t cw, ch, hot_x, hot_y;
+	bool cursor_visible;
+	int32_t cursor_x, cursor_y;
+	uint32_t cursor_gen, cursor_pos_gen;
+	struct spice_core_head heads[SC_MAX_HEADS];
+	unsigned int n_heads;
+	uint32_t heads_gen;
+};
+
+struct sc_model_stats {
+	uint64_t images_raw, images_lz4, fills, frames;
+};
+
+struct sc_model {
+	/* Set at spice_core_new(), then read-only. */
+	const struct spice_core_ops *ops;	/* never NULL */
+	void *opaque;
+	enum spice_core_compression compression;
+	const char *name;			/* NULL: none */
+	const uint8_t *uuid;			/* 16 bytes or NULL */
+
+	bool mouse_client;		/* server thread: client mode in use */
+
+	GMutex lock;			/* guards the fields below */
+	struct SpiceCoreDisplay *displays[SC_MAX_DISPLAYS];
+	bool mouse_abs_available;
+	uint32_t leds;
+	struct sc_model_stats stats;
+};
+
+/* Damage taken from every display at once, for the channels to share. */
+struct sc_changes {
+	pixman_region32_t damage[SC_MAX_DISPLAYS];
+};
+
+/* ops NULL: no callbacks.  name and uuid must outlive the model. */
+void sc_model_init(struct sc_model *m, const struct spice_core_ops *ops,
+		   void *opaque, enum spice_core_compression compression,
+		   const char *name, const uint8_t *uuid);
+void sc_model_fini(struct sc_model *m);
+/* Lock the model; the display source `id`, or NULL (unlocked again). */
+struct SpiceCoreDisplay *sc_model_lock_display(struct sc_model *m,
+					       unsigned int id);
+/* Whether display source `id` exists now. */
+bool sc_model_has_display(struct sc_model *m, unsigned int id);
+/* The ids of the display sources, ascending; returns how many. */
+unsigned int sc_model_display_ids(struct sc_model *m,
+				  uint8_t ids[SC_MAX_DISPLAYS]);
+/* Move every display's damage into ch (sc_changes_fini() it). */
+void sc_model_take_changes(struct sc_model *m, struct sc_changes *ch);
+void sc_changes_fini(struct sc_changes *ch);
+/* Count n into one of m->stats' fields. */
+void sc_model_count(struct sc_model *m, uint64_t *field, uint64_t n);
+bool sc_model_mouse_abs_available(struct sc_model *m);
+/* SPICE_MOUSE_MODE_* bits the clients may choose from. */
+uint32_t sc_model_mouse_modes(struct sc_model *m);
+
+#endif

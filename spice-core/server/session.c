@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: MIT
+/* Sessions: a client's main channel and the channels that joined it by its
+ * connection id; which links may have their channel; the ticket.  These
+ * are the dispatcher's host ops (struct sc_channels_host). */
+#include <spice/enums.h>
+
+#include "link/ticket.h"
+#include "server/server.h"
+
+static struct sc_session *session_by_id(SpiceCore *core, uint32_t id)
+{
+	GList *it;
+
+	for (it = core->sessions; it; it = it->next) {
+		struct sc_session *s = it->data;
+
+		if (s->id == id)
+			return s;
+	}
+	return NULL;
+}
+
+/* A session whose main channel is still up (a closed one ends when the
+ * main channel is freed, on the next turn). */
+static struct sc_session *session_find(SpiceCore *core, uint32_t id)
+{
+	struct sc_session *s = session_by_id(core, id);
+
+	return s && !sc_stream_dead(s->main->st) ? s : NULL;
+}
+
+static void clients_changed(SpiceCore *core)
+{
+	unsigned int n = g_list_length(core->sessions);
+	const struct spice_core_ops *ops = core->model.ops;
+
+	g_mutex_lock(&core->lock);
+	core->clients = n;
+	g_mutex_unlock(&core->lock);
+	if (ops->clients_changed)
+		ops->clients_changed(core->model.opaque, n);
+}
+
+static uint32_t check_session(SpiceCore *core, const struct sc_link_mess *l,
+			      const char **why)
+{
+	struct sc_session *s;
+	GList *it;
+
+	if (l->channel_type == SPICE_CHANNEL_MAIN) {
+		if (l->connection_id != 0 &&
+		    session_find(core, l->connection_id)) {
+			*why = "main channel for an existing session";
+			return SPICE_LINK_ERR_BAD_CONNECTION_ID;
+		}
+		if (core->cfg.max_clients &&
+		    g_list_length(core->sessions) >= core->cfg.max_clients) {
+			*why = "too many clients";
+			return SPICE_LINK_ERR_ERROR;
+		}
+		return SPICE_LINK_ERR_OK;
+	}
+	s = session_find(core, l->connection_id);
+	if (!s) {
+		*why = "connection id of no session";
+		return SPICE_LINK_ERR_BAD_CONNECTION_ID;
+	}
+	for (it = s->conns; it; it = it->next) {
+		struct sc_conn *o = it->data;
+
+		if (!sc_stream_dead(o->st) &&
+		    o->link.mess.channel_type == l->channel_type &&
+		    o->link.mess.channel_id == l->channel_id) {
+			*why = "channel already linked in this session";
+			return SPICE_LINK_ERR_ERROR;
+		}
+	}
+	return SPICE_LINK_ERR_OK;
+}
+
+static uint32_t host_check(void *opaque, struct sc_conn *c, const char **why)
+{
+	SpiceCore *core = opaque;
+	const struct sc_link_mess *l = &c->link.mess;
+	uint32_t secure_bit = l->channel_type < 32 ? 1u << l->channel_type : 0;
+
+	if (core->cfg.secure_channels & secure_bit && !c->st->ssl) {
+		*why = "channel must be on the TLS port";
+		return SPICE_LINK_ERR_NEED_SECURED;
+	}
+	return check_session(core, l, why);
+}
+
+static bool host_ticket_ok(void *opaque, const char *password,
+			   const char **why)
+{
+	SpiceCore *core = opaque;
+	bool ok;
+
+	if (core->cfg.disable_ticketing)
+		return true;
+	g_mutex_lock(&core->lock);
+	if (!core->ticket_set || core->ticket[0] == '\0') {
+		ok = false;
+		*why = "no password set";
+	} else if (core->ticket_expires &&
+		   g_get_real_time() / G_USEC_PER_SEC >= core->ticket_expires) {
+		ok = false;
+		*why = "password expired";
+	} else {
+		ok = sc_ticket_equal(password, core->ticket);
+		*why = "wrong password";
+	}
+	g_mutex_unlock(&core->lock);
+	return ok;
+}
+
+static bool host_attach(void *opaque, struct sc_conn *c)
+{
+	SpiceCore *core = opaque;
+	struct sc_session *s;
+
+	if (c->link.mess.channel_type != SPICE_CHANNEL_MAIN) {
+		s = session_find(core, c->link.mess.connection_id);
+		if (!s)
+			return false;
+		s->conns = g_list_prepend(s->conns, c);
+	} else {
+		s = g_new0(struct sc_session, 1);
+		do {
+			s->id = g_random_int();
+		} while (s->id == 0 || session_by_id(core, s->id));
+		s->core = core;
+		s->main = c;
+		core->sessions = g_list_prepend(core->sessions, s);
+		clients_changed(core);
+	}
+	c->session = s;
+	c->session_id = s->id;
+	return true;
+}
+
+/* The main channel went: every channel of the session goes with it. */
+static void session_end(struct sc_session *s)
+{
+	SpiceCore *core = s->core;
+	GList *it;
+
+	for (it = s->conns; it; it = it->next) {
+		struct sc_conn *c = it->data;
+
+		c->session = NULL;
+		sc_stream_close(c->st, "its session ended");
+	}
+	g_list_free(s->conns);
+	core->sessions = g_list_remove(core->sessions, s);
+	g_free(s);
+	clients_changed(core);
+}
+
+static void host_detach(void *opaque, struct sc_conn *c)
+{
+	struct sc_session *s = c->session;
+
+	(void)opaque;
+	if (!s)
+		return;
+	c->session = NULL;
+	if (s->main == c)
+		session_end(s);
+	else
+		s->conns = g_list_remove(s->conns, c);
+}
+
+const struct sc_channels_host sc_session_host = {
+	.check = host_check,
+	.ticket_ok = host_ticket_ok,
+	.attach = host_attach,
+	.detach = host_detach,
+};
+
+void sc_sessions_close_all(SpiceCore *core)
+{
+	GList *it;
+
+	for (it = core->sessions; it; it = it->next) {
+		struct sc_session *s = it->data;
+		GList *o;
+
+		for (o = s->conns; o; o = o->next)
+			sc_stream_close(((struct sc_conn *)o->data)->st,
+					"its session ended");
+		sc_stream_close(s->main->st, "session ended");
+	}
+	sc_channels_close_all(&core->chs, "server shutting down");
+}
