@@ -97,6 +97,7 @@ static void conn_release(void *opaque)
 		chs->n_linking--;
 	if (c->phase == SC_CONN_RUNNING && c->ops->close)
 		c->ops->close(c);
+	g_free(c->priv);
 	chs->host->detach(chs->host_opaque, c);
 	sc_link_fini(&c->link);
 	chs->conns = g_list_remove(chs->conns, c);

@@ -59,7 +59,8 @@ struct sc_channel_ops {
 	 * do not change it). */
 	void (*changed)(struct sc_conn *c, struct sc_changes *ch);
 	void (*notify)(struct sc_conn *c, enum sc_event ev);
-	/* Free c->priv (only after start). */
+	/* Tear down what c->priv holds (only after start); the dispatcher
+	 * frees c->priv itself. */
 	void (*close)(struct sc_conn *c);
 };
 
@@ -93,7 +94,7 @@ struct sc_conn {
 	enum sc_conn_phase phase;
 	uint32_t session_id;		/* set by host->attach */
 	void *session;			/* the host's */
-	void *priv;			/* the channel's */
+	void *priv;			/* the channel's (g_malloc'ed) */
 };
 
 struct sc_channels {

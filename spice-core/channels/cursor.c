@@ -96,16 +96,10 @@ static void cursor_pump(struct sc_conn *c)
 	g_mutex_unlock(&c->chs->model->lock);
 }
 
-static void cursor_close(struct sc_conn *c)
-{
-	g_free(c->priv);
-}
-
 const struct sc_channel_ops sc_cursor_channel = {
 	.name = "cursor",
 	.type = SPICE_CHANNEL_CURSOR,
 	.exists = sc_exists_per_display,
 	.start = cursor_start,
 	.pump = cursor_pump,
-	.close = cursor_close,
 };

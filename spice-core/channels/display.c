@@ -288,7 +288,6 @@ static void display_close(struct sc_conn *c)
 	struct sc_display *dc = c->priv;
 
 	pixman_region32_fini(&dc->pending);
-	g_free(dc);
 }
 
 const struct sc_channel_ops sc_display_channel = {

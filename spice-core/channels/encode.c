@@ -11,24 +11,21 @@
 
 #include "channels/encode.h"
 
-static uint32_t from_565(uint16_t v)
+/* The `bits`-wide field at `shift` of v, widened to 8 bits (the top bits
+ * repeated below, so full scale stays full scale). */
+static uint32_t widen(uint16_t v, unsigned int shift, unsigned int bits)
 {
-	uint32_t r = (v >> 11) & 0x1f, g = (v >> 5) & 0x3f, b = v & 0x1f;
+	uint32_t c = (v >> shift) & ((1u << bits) - 1);
 
-	r = (r << 3) | (r >> 2);
-	g = (g << 2) | (g >> 4);
-	b = (b << 3) | (b >> 2);
-	return r << 16 | g << 8 | b;
+	return (c << (8 - bits)) | (c >> (2 * bits - 8));
 }
 
-static uint32_t from_555(uint16_t v)
+/* r5g6b5 or x1r5g5b5 -> xRGB. */
+static uint32_t from_16(uint16_t v, bool is_565)
 {
-	uint32_t r = (v >> 10) & 0x1f, g = (v >> 5) & 0x1f, b = v & 0x1f;
+	unsigned int g = is_565 ? 6 : 5;
 
-	r = (r << 3) | (r >> 2);
-	g = (g << 3) | (g >> 2);
-	b = (b << 3) | (b >> 2);
-	return r << 16 | g << 8 | b;
+	return widen(v, 5 + g, 5) << 16 | widen(v, 5, g) << 8 | widen(v, 0, 5);
 }
 
 void sc_fetch_rect(const uint8_t *top, int32_t stride, uint32_t format,
@@ -48,8 +45,8 @@ void sc_fetch_rect(const uint8_t *top, int32_t stride, uint32_t format,
 
 				memcpy(&v, src + 2 * (x + i), 2);
 				v = GUINT16_FROM_LE(v);
-				dst[i] = format == SPICE_SURFACE_FMT_16_565 ?
-					 from_565(v) : from_555(v);
+				dst[i] = from_16(v, format ==
+						 SPICE_SURFACE_FMT_16_565);
 			}
 			break;
 		default:

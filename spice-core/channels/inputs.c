@@ -168,11 +168,6 @@ static int inputs_handle(struct sc_conn *c, const struct sc_msg *m)
 	return 0;
 }
 
-static void inputs_close(struct sc_conn *c)
-{
-	g_free(c->priv);
-}
-
 const struct sc_channel_ops sc_inputs_channel = {
 	.name = "inputs",
 	.type = SPICE_CHANNEL_INPUTS,
@@ -182,5 +177,4 @@ const struct sc_channel_ops sc_inputs_channel = {
 	.start = inputs_start,
 	.handle = inputs_handle,
 	.notify = inputs_notify,
-	.close = inputs_close,
 };

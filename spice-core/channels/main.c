@@ -196,7 +196,6 @@ static void main_close(struct sc_conn *c)
 	struct sc_main *m = c->priv;
 
 	sc_agent_fini(&m->agent);
-	g_free(m);
 }
 
 const struct sc_channel_ops sc_main_channel = {

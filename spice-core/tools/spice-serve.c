@@ -47,6 +47,9 @@ static const char usage[] =
 "  --frames N           'anim' stops after frame N and prints\n"
 "                       'anim-done N' (default: runs for ever)\n"
 "  --compression M      auto (LZ4 for clients that have it) or off\n"
+"  --format F           the primary's pixel format: 32 (xRGB, default),\n"
+"                       565 or 555 (16-bit, the picture rounded down to\n"
+"                       it; not with anim or typing)\n"
 "  --cursor             set a 16x16 arrow cursor\n"
 "  --mouse-absolute     offer client (absolute) mouse mode\n"
 "  --log-input          print input events and resize requests on stdout\n"
@@ -278,6 +281,24 @@ static int parse_port(const char *opt, const char *v)
 	return n == 0 ? -1 : (int)n;
 }
 
+/* The picture as little-endian r5g6b5 or x1r5g5b5 (each channel's top
+ * bits). */
+static uint16_t *to_16bit(const struct serve *s, bool is_565)
+{
+	size_t i, n = (size_t)s->w * s->h;
+	uint16_t *out = g_new(uint16_t, n);
+
+	for (i = 0; i < n; i++) {
+		uint32_t v = s->px[i], r = v >> 16 & 0xff, g = v >> 8 & 0xff,
+			 b = v & 0xff;
+
+		out[i] = GUINT16_TO_LE(is_565 ?
+			(r >> 3) << 11 | (g >> 2) << 5 | b >> 3 :
+			(r >> 3) << 10 | (g >> 3) << 5 | b >> 3);
+	}
+	return out;
+}
+
 static uint32_t parse_secure(const char *v)
 {
 	gchar **parts = g_strsplit(v, ",", -1);
@@ -322,7 +343,7 @@ static char *read_password(const char *file)
 
 enum { O_ADDR = 256, O_PORT, O_TLS_PORT, O_X509, O_SECURE, O_PWFILE,
        O_NOTICKET, O_SASL, O_IMAGE, O_PATTERN, O_SIZE, O_FPS, O_COMPRESS,
-       O_CURSOR, O_MABS, O_LOG, O_NAME, O_LIFETIME, O_FRAMES };
+       O_CURSOR, O_MABS, O_LOG, O_NAME, O_LIFETIME, O_FRAMES, O_FORMAT };
 
 static const struct option long_opts[] = {
 	{ "addr", required_argument, NULL, O_ADDR },
@@ -339,6 +360,7 @@ static const struct option long_opts[] = {
 	{ "fps", required_argument, NULL, O_FPS },
 	{ "frames", required_argument, NULL, O_FRAMES },
 	{ "compression", required_argument, NULL, O_COMPRESS },
+	{ "format", required_argument, NULL, O_FORMAT },
 	{ "cursor", no_argument, NULL, O_CURSOR },
 	{ "mouse-absolute", no_argument, NULL, O_MABS },
 	{ "log-input", no_argument, NULL, O_LOG },
@@ -368,6 +390,8 @@ int main(int argc, char **argv)
 	bool noticket = false, cursor = false, mabs = false;
 	unsigned int fps = 30;
 	long lifetime = 0;
+	uint32_t format = SPICE_CORE_FMT_32_xRGB;
+	uint16_t *px16 = NULL;
 	struct serve s = { 0 };
 	char *password = NULL;
 	GError *err = NULL;
@@ -419,6 +443,15 @@ int main(int argc, char **argv)
 				die("--compression: '%s' is not auto or off",
 				    optarg);
 			break;
+		case O_FORMAT:
+			if (!strcmp(optarg, "565"))
+				format = SPICE_CORE_FMT_16_565;
+			else if (!strcmp(optarg, "555"))
+				format = SPICE_CORE_FMT_16_555;
+			else if (strcmp(optarg, "32"))
+				die("--format: '%s' is not 32, 565 or 555",
+				    optarg);
+			break;
 		case O_CURSOR: cursor = true; break;
 		case O_MABS: mabs = true; break;
 		case O_LOG: s.log_input = true; break;
@@ -464,6 +497,10 @@ int main(int argc, char **argv)
 	    strcmp(pattern, "solid") && strcmp(pattern, "anim") &&
 	    strcmp(pattern, "typing"))
 		die("--pattern: unknown pattern '%s' (see --help)", pattern);
+	if (format != SPICE_CORE_FMT_32_xRGB && pattern &&
+	    (!strcmp(pattern, "anim") || !strcmp(pattern, "typing")))
+		die("--format %s: the animations are 32-bit only",
+		    format == SPICE_CORE_FMT_16_565 ? "565" : "555");
 	if (pwfile)
 		password = read_password(pwfile);
 	if (image) {
@@ -499,9 +536,12 @@ int main(int argc, char **argv)
 	}
 	spice_core_set_mouse_absolute(s.core, mabs);
 	s.display = spice_core_display_add(s.core, 0);
-	if (spice_core_display_set_primary(s.display, s.px, s.w, s.h,
-					   (int32_t)(s.w * 4),
-					   SPICE_CORE_FMT_32_xRGB))
+	if (format != SPICE_CORE_FMT_32_xRGB)
+		px16 = to_16bit(&s, format == SPICE_CORE_FMT_16_565);
+	if (spice_core_display_set_primary(s.display,
+					   px16 ? (void *)px16 : (void *)s.px,
+					   s.w, s.h, (int32_t)(s.w * (px16 ? 2 : 4)),
+					   format))
 		die("cannot set the primary surface");
 	if (cursor)
 		set_arrow_cursor(s.display);
@@ -533,5 +573,6 @@ int main(int argc, char **argv)
 	spice_core_free(s.core);
 	g_main_loop_unref(s.loop);
 	g_free(s.px);
+	g_free(px16);
 	return 0;
 }

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 """spicy-screenshot of a picture served by spice-serve is pixel-exact, for
 odd sizes, 1x1, large and random-noise pictures, on the raw path
-(--compression off) and the LZ4 path (spice-gtk advertises LZ4)."""
+(--compression off) and the LZ4 path (spice-gtk advertises LZ4); and for
+16-bit (565, 555) primaries, which clients get as 32-bit xRGB."""
 import os
 import sys
 
@@ -22,12 +23,39 @@ cases = [
     ("large_1920x1080_noise", 1920, 1080, noise(1920, 1080, 3)),
 ]
 
+
+
+def through_16bit(rgb, fmt):
+    """What a client shows of rgb served as --format 565 or 555: each
+    channel cut to its top 5 (green of 565: 6) bits, then widened back to
+    8 by repeating its top bits below them."""
+    def widen(c, bits):
+        c >>= 8 - bits
+        return c << (8 - bits) | c >> (2 * bits - 8)
+    table = [bytes(widen(c, bits) for c in range(256)) for bits in (5, 6)]
+    g = table[fmt == "565"]
+    out = bytearray(rgb)
+    out[0::3] = rgb[0::3].translate(table[0])
+    out[1::3] = rgb[1::3].translate(g)
+    out[2::3] = rgb[2::3].translate(table[0])
+    return bytes(out)
+
+
+gradient = cases[4][3]
+cases += [
+    ("gradient_257x131_565", 257, 131, gradient, "565"),
+    ("odd_641x479_noise_555", 641, 479, cases[2][3], "555"),
+]
+
 for mode in ("raw", "lz4"):
-    for name, w, h, rgb in cases:
+    for name, w, h, rgb, *fmt in cases:
         src = os.path.join(d, name + ".ppm")
         out = os.path.join(d, "%s-%s-out.ppm" % (name, mode))
         write_ppm(src, w, h, rgb)
         args = ["--port", "0", "--image", src, "--disable-ticketing"]
+        if fmt:
+            args += ["--format", fmt[0]]
+            rgb = through_16bit(rgb, fmt[0])
         if mode == "raw":
             args += ["--compression", "off"]
         srv = Server(*args)
