@@ -6,21 +6,10 @@ request into the monitors_request callback (spice-serve --log-input
 prints it)."""
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from sclib import Server, done, ok  # noqa: E402
-from scclient import Client, pump  # noqa: E402
-
-
-def wait_line(srv, pred, timeout=10):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        pump(0.02)
-        line = srv.read_lines_until(pred, 0.05)
-        if line:
-            return line.strip()
-    return None
+from scclient import Client, wait_line  # noqa: E402
 
 
 srv = Server("--port", "0", "--pattern", "bars", "--disable-ticketing", "--log-input")

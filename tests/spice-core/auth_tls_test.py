@@ -9,15 +9,16 @@ large and well-compressed pictures and an animation arrive pixel-exact
 import os
 import signal
 import socket
-import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 import time  # noqa: E402
 
-from sclib import (OUT, Server, console_like, done, noise, ok, read_ppm,  # noqa: E402
-                   screenshot, workdir, write_ppm, x509_dir)
-from scclient import Client, S  # noqa: E402
+from sclib import (DISPLAY, MAIN, Server, console_like, done, link_bytes,  # noqa: E402
+                   link_reply, linked, msg, noise, ok, password_file, read_ppm,
+                   recv_exact, screenshot, server_log, session_id, tls_connect,
+                   workdir, write_ppm, x509_dir)
+from scclient import Client, auth_refused  # noqa: E402
 
 d = workdir("auth_tls")
 pic = os.path.join(d, "pic.ppm")
@@ -26,11 +27,9 @@ write_ppm(pic, 123, 77, rgb)
 out = os.path.join(d, "out.ppm")
 
 
-def serve_with_password(pw):
-    pwf = os.path.join(d, "pw")
-    with open(pwf, "w") as f:
-        f.write(pw + "\n")
-    return Server("--port", "0", "--image", pic, "--password-file", pwf)
+def serve_with_password(pw, *more):
+    return Server("--port", "0", "--image", pic, "--password-file",
+                  password_file(d, pw), *more)
 
 
 srv = serve_with_password("s3cret")
@@ -40,11 +39,8 @@ rc = screenshot(srv.port, out, password="")
 ok(rc != 0 and not os.path.exists(out), "empty_password_gets_no_picture", "rc=%s" % rc)
 rc = screenshot(srv.port, out, password="s3cret")
 ok(rc == 0 and read_ppm(out) == (123, 77, rgb), "right_password_gets_the_picture", "rc=%s" % rc)
-c = Client(port=srv.port, password="s3cretX")
-c.run_until(lambda: c.errors(), 10)
-ok(S.ChannelEvent.ERROR_AUTH in c.errors(), "wrong_password_is_error_auth_in_spiceclientglib",
-   str(c.events))
-c.close()
+refused, events = auth_refused(port=srv.port, password="s3cretX")
+ok(refused, "wrong_password_is_error_auth_in_spiceclientglib", events)
 srv.stop()
 
 pw60 = "p" * 59 + "!"
@@ -66,11 +62,8 @@ c.close()
 
 # Plain text on the TLS port: a REDQ header gets no REDQ reply.
 s = socket.create_connection(("127.0.0.1", srv.tls_port), timeout=10)
-s.sendall(struct.pack("<4sIII", b"REDQ", 2, 2, 18) + bytes(18))
-try:
-    reply = s.recv(100)
-except (ConnectionResetError, socket.timeout):
-    reply = b""
+s.sendall(link_bytes())
+reply = recv_exact(s, 16)
 ok(not reply.startswith(b"REDQ"), "plain_text_on_tls_port_refused", repr(reply[:16]))
 s.close()
 srv.stop()
@@ -79,10 +72,8 @@ srv.stop()
 srv = Server("--port", "0", "--tls-port", "0", "--x509-dir", x, "--image", pic,
              "--disable-ticketing", "--secure-channels", "main")
 s = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
-s.sendall(struct.pack("<4sIII", b"REDQ", 2, 2, 18 + 4) +
-          struct.pack("<IBBIII", 0, 1, 0, 1, 0, 18) + struct.pack("<I", 0b1001))
-hdr = s.recv(16 + 4, socket.MSG_WAITALL)
-err = struct.unpack("<I", hdr[16:20])[0] if len(hdr) == 20 else None
+s.sendall(link_bytes(MAIN))
+err = link_reply(s)[0]
 ok(err == 5, "secure_channel_on_plain_port_gets_need_secured", "error=%s" % err)
 s.close()
 # spice-gtk then moves to the TLS port by itself.
@@ -104,9 +95,7 @@ srv.stop()
 import random  # noqa: E402
 
 ca = os.path.join(x, "ca-cert.pem")
-pwf = os.path.join(d, "pw")
-with open(pwf, "w") as f:
-    f.write("s3cret\n")
+pwf = password_file(d, "s3cret")
 pictures = [
     ("console_1024x768_lz4", 1024, 768, console_like(1024, 768, 1), "auto"),
     ("console_1024x768_raw", 1024, 768, console_like(1024, 768, 2, 48), "off"),
@@ -158,50 +147,18 @@ for pattern, comp in (("anim", "auto"), ("typing", "auto"), ("typing", "off")):
 
 # A TLS client vanishing while the server writes a big update: the server
 # gets EPIPE, never SIGPIPE (which would kill the process).
-import ssl  # noqa: E402
-
 big = os.path.join(d, "big.ppm")
 write_ppm(big, 1920, 1080, random.Random(3).randbytes(1920 * 1080 * 3))
 srv = Server("--port", "0", "--tls-port", "0", "--x509-dir", x, "--image", big,
              "--disable-ticketing", "--compression", "off")
-tctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-tctx.check_hostname = False
-tctx.verify_mode = ssl.CERT_NONE
-
-
-def tls_recv(s, n):
-    buf = b""
-    while len(buf) < n:
-        chunk = s.recv(n - len(buf))
-        if not chunk:
-            break
-        buf += chunk
-    return buf
-
-
-def tls_link(ctype, conn_id):
-    raw = socket.create_connection(("127.0.0.1", srv.tls_port), timeout=10)
-    s = tctx.wrap_socket(raw)
-    body = struct.pack("<IBBIII", conn_id, ctype, 0, 1, 0, 18) + struct.pack("<I", 0b1001)
-    s.sendall(struct.pack("<4sIII", b"REDQ", 2, 2, len(body)) + body)
-    hdr = tls_recv(s, 16)
-    tls_recv(s, struct.unpack("<I", hdr[12:16])[0])
-    s.sendall(struct.pack("<I", 1) + bytes(128))
-    assert tls_recv(s, 4) == bytes(4)
-    return raw, s
-
-
 for attempt in range(3):
-    raw_main, m = tls_link(1, 0)
-    while True:
-        mtype, size = struct.unpack("<HI", tls_recv(m, 6))
-        body = tls_recv(m, size)
-        if mtype == 103:            # MAIN_INIT: session id
-            sid = struct.unpack("<I", body[:4])[0]
-            break
-    raw_disp, dch = tls_link(2, sid)
-    dch.sendall(struct.pack("<HI", 101, 14) + bytes(14))      # DISPLAY_INIT
-    tls_recv(dch, 4096)             # the big update is on its way
+    m = tls_connect(srv.tls_port)
+    assert linked(m) == 0
+    sid = session_id(m)
+    dch = tls_connect(srv.tls_port)
+    assert linked(dch, DISPLAY, 0, sid) == 0
+    dch.sendall(msg(101, bytes(14)))                # DISPLAY_INIT
+    recv_exact(dch, 4096)           # the big update is on its way
     # Close without reading on: the server's next write draws a RST, the
     # one after it fails with EPIPE.
     dch.close()
@@ -216,25 +173,17 @@ c.close()
 srv.stop()
 
 # Ticket expiry -------------------------------------------------------------------
-pwf = os.path.join(d, "pw")
-with open(pwf, "w") as f:
-    f.write("s3cret\n")
-srv = Server("--port", "0", "--image", pic, "--password-file", pwf,
-             "--ticket-lifetime", "3600")
+srv = serve_with_password("s3cret", "--ticket-lifetime", "3600")
 rc = screenshot(srv.port, out, password="s3cret")
 ok(rc == 0 and read_ppm(out) == (123, 77, rgb), "ticket_within_its_lifetime_accepted",
    "rc=%s" % rc)
 srv.stop()
-srv = Server("--port", "0", "--image", pic, "--password-file", pwf,
-             "--ticket-lifetime", "1")
+srv = serve_with_password("s3cret", "--ticket-lifetime", "1")
 time.sleep(2.2)                     # past the lifetime (1 s after start)
 rc = screenshot(srv.port, out, password="s3cret")
 ok(rc != 0 and not os.path.exists(out), "expired_ticket_refused", "rc=%s" % rc)
-c = Client(port=srv.port, password="s3cret")
-c.run_until(lambda: c.errors(), 10)
-ok(S.ChannelEvent.ERROR_AUTH in c.errors(), "expired_ticket_is_error_auth", str(c.events))
-c.close()
+refused, events = auth_refused(port=srv.port, password="s3cret")
+ok(refused, "expired_ticket_is_error_auth", events)
 srv.stop()
-ok(any("password expired" in line for line in open(
-    os.path.join(OUT, "serve-%d.log" % os.getpid()))), "expired_ticket_logged_as_expired")
+ok("password expired" in server_log(), "expired_ticket_logged_as_expired")
 done()

@@ -14,8 +14,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from sclib import (DISPLAY, INPUTS, MAIN, MAIN_INIT, Server, closed, done,  # noqa: E402
-                   link_bytes, link_reply, linked, msg, ok, recv_exact, screenshot,
-                   session_id, tls_connect, u32, wait_msg, workdir, x509_dir)
+                   link_bytes, link_reply, linked, msg, ok, password_file, recv_exact,
+                   sanitizer_clean, screenshot, server_log, session_id, tls_connect,
+                   u32, wait_msg, workdir, x509_dir)
 
 d = workdir("hostile")
 
@@ -27,6 +28,15 @@ def conn(port):
 def link_error(s):
     """The error field of the link reply, None if the server closed."""
     return link_reply(s)[0]
+
+
+def link_refused(name, data, error):
+    """A fresh connection sends data; the link reply carries `error`."""
+    s = conn(P)
+    s.sendall(data)
+    got = link_error(s)
+    ok(got == error, name, "error=%s" % got)
+    s.close()
 
 
 def linked_conn(port, ctype=MAIN, cid=0, conn_id=0):
@@ -62,15 +72,11 @@ def alive(name):
 s = conn(P)
 s.sendall(b"GET / HTTP/1.1\r\n\r\n")
 ok(closed(s), "wrong_magic_dropped_without_reply")
-s = conn(P)
-s.sendall(link_bytes(major=3))
-ok(link_error(s) == 4, "major_version_3_gets_version_mismatch")
-s = conn(P)
-s.sendall(struct.pack("<4sIII", b"REDQ", 2, 2, 17))
-ok(link_error(s) == 3, "link_size_below_18_gets_invalid_data")
-s = conn(P)
-s.sendall(struct.pack("<4sIII", b"REDQ", 2, 2, 4097))
-ok(link_error(s) == 3, "link_size_above_4096_gets_invalid_data")
+link_refused("major_version_3_gets_version_mismatch", link_bytes(major=3), 4)
+link_refused("link_size_below_18_gets_invalid_data",
+             struct.pack("<4sIII", b"REDQ", 2, 2, 17), 3)
+link_refused("link_size_above_4096_gets_invalid_data",
+             struct.pack("<4sIII", b"REDQ", 2, 2, 4097), 3)
 s = conn(P)
 s.sendall(b"REDQ\x02\x00")
 s.close()
@@ -94,27 +100,22 @@ ok(dropped or closed(s, 5), "byte_at_a_time_link_dropped_after_timeout")
 alive("bad_link_headers")
 
 # 2. Link message ---------------------------------------------------------------------
-s = conn(P)
-s.sendall(link_bytes(ncommon=1025, caps=()))
-ok(link_error(s) == 3, "more_than_1024_common_caps_gets_invalid_data")
-s = conn(P)
-s.sendall(link_bytes(ncommon=0xffffffff, nchan=2, caps=()))
-ok(link_error(s) == 3, "caps_count_that_wraps_gets_invalid_data")
-s = conn(P)
-s.sendall(link_bytes(caps_off=10))
-ok(link_error(s) == 3, "caps_offset_inside_link_message_gets_invalid_data")
-s = conn(P)
-s.sendall(link_bytes(ncommon=4, caps=(1,)))
-ok(link_error(s) == 3, "caps_beyond_link_size_gets_invalid_data")
-s = conn(P)
-s.sendall(link_bytes(ctype=99))
-ok(link_error(s) == 9, "unknown_channel_type_gets_channel_not_available")
-s = conn(P)
-s.sendall(link_bytes(ctype=DISPLAY, cid=7, conn_id=1))
-ok(link_error(s) == 9, "unknown_display_id_gets_channel_not_available")
-s = conn(P)
-s.sendall(link_bytes(ctype=DISPLAY, cid=0, conn_id=0x12345678))
-ok(link_error(s) == 8, "connection_id_of_no_session_gets_bad_connection_id")
+for name, data, error in (
+        ("more_than_1024_common_caps_gets_invalid_data",
+         link_bytes(ncommon=1025, caps=()), 3),
+        ("caps_count_that_wraps_gets_invalid_data",
+         link_bytes(ncommon=0xffffffff, nchan=2, caps=()), 3),
+        ("caps_offset_inside_link_message_gets_invalid_data",
+         link_bytes(caps_off=10), 3),
+        ("caps_beyond_link_size_gets_invalid_data",
+         link_bytes(ncommon=4, caps=(1,)), 3),
+        ("unknown_channel_type_gets_channel_not_available",
+         link_bytes(ctype=99), 9),
+        ("unknown_display_id_gets_channel_not_available",
+         link_bytes(ctype=DISPLAY, cid=7, conn_id=1), 9),
+        ("connection_id_of_no_session_gets_bad_connection_id",
+         link_bytes(ctype=DISPLAY, cid=0, conn_id=0x12345678), 8)):
+    link_refused(name, data, error)
 m, sid = session(P)
 a, ra = linked_conn(P, INPUTS, 0, sid)
 b, rb = linked_conn(P, INPUTS, 0, sid)
@@ -125,10 +126,7 @@ for x in (a, b, m):
 alive("bad_link_messages")
 
 # 3. Auth --------------------------------------------------------------------------------
-pwf = os.path.join(d, "pw")
-with open(pwf, "w") as f:
-    f.write("secret\n")
-srv2 = Server("--port", "0", "--image", pic, "--password-file", pwf)
+srv2 = Server("--port", "0", "--image", pic, "--password-file", password_file(d, "secret"))
 s = conn(srv2.port)
 s.sendall(link_bytes())
 link_error(s)
@@ -231,8 +229,6 @@ ok(tsrv.stop() is not None and tsrv.proc.returncode == 0,
 stats = srv.stop()
 ok(srv.proc.returncode == 0, "server_exits_cleanly_no_sanitizer_report",
    "rc=%s" % srv.proc.returncode)
-log = open(srv.log.name).read()
-ok("ERROR: AddressSanitizer" not in log and "runtime error" not in log,
-   "no_asan_or_ubsan_report_in_server_log")
-ok("dropped:" in log, "drops_are_logged_with_a_reason")
+ok(sanitizer_clean(server_log()), "no_asan_or_ubsan_report_in_server_log")
+ok("dropped:" in server_log(), "drops_are_logged_with_a_reason")
 done()

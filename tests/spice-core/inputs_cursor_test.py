@@ -10,7 +10,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from sclib import Server, done, ok  # noqa: E402
-from scclient import Client, S, gconnect, pump  # noqa: E402
+from scclient import Client, S, gconnect, pump, wait_line  # noqa: E402
 
 
 LEFT, RIGHT, WHEEL_UP = 1, 3, 4        # SPICE_MOUSE_BUTTON_*
@@ -28,16 +28,6 @@ def arrow():
                 v = 0
             out += v.to_bytes(4, "little")
     return bytes(out)
-
-
-def wait_line(srv, text, timeout=10):
-    """Run the client's loop (it sends from there) while reading stdout."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        pump(0.02)
-        if srv.read_lines_until(lambda l: l.strip() == text, 0.05):
-            return True
-    return False
 
 
 # Server (relative) mouse mode ------------------------------------------------

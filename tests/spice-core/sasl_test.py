@@ -19,14 +19,15 @@ import socket
 import struct
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 import signal  # noqa: E402
 
-from sclib import (OUT, Server, closed, console_like, done, noise, ok, read_ppm,  # noqa: E402
-                   recv_exact, typing_frame, write_ppm, workdir, x509_dir)
-from scclient import Client, S, pump  # noqa: E402
+from sclib import (AUTH_SASL, AUTH_SELECTION, AUTH_SPICE, MAIN, MINI_HEADER,  # noqa: E402
+                   Server, closed, console_like, done, link_bytes, link_reply, noise,
+                   ok, read_ppm, recv_exact, sanitizer_clean, screenshot, server_log,
+                   typing_frame, u32, write_ppm, workdir, x509_dir)
+from scclient import Client, auth_refused, wait_line  # noqa: E402
 
 d = workdir("sasl")
 USER, PASSWORD = "alice", "s3cret-sasl"
@@ -49,49 +50,20 @@ write_ppm(pic, W, H, rgb)
 out = os.path.join(d, "out.ppm")
 
 
-def log_text():
-    with open(os.path.join(OUT, "serve-%d.log" % os.getpid())) as f:
-        return f.read()
-
-
-def screenshot_sasl(port, user, password, timeout=30, tls_port=None, ca=None):
-    if os.path.exists(out):
-        os.unlink(out)
-    uri = "spice://%s@127.0.0.1:%d" % (user, port) if not tls_port else \
-        "spice://%s@127.0.0.1?tls-port=%d" % (user, tls_port)
-    cmd = ["spicy-screenshot", "--uri", uri, "-w", password, "-o", out]
-    env = dict(os.environ)
-    if ca:
-        env["SSL_CERT_FILE"] = ca
-    try:
-        return subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              timeout=timeout, env=env).returncode
-    except subprocess.TimeoutExpired:
-        return None
-
-
 def alive(srv, name):
-    rc = screenshot_sasl(srv.port, USER, PASSWORD)
+    rc = screenshot(srv.port, out, PASSWORD, user=USER)
     return ok(rc == 0 and read_ppm(out) == (W, H, rgb), name, "rc=%s" % rc)
 
 
 # Wire helpers ---------------------------------------------------------------------
-AUTH_SELECTION, AUTH_SPICE, AUTH_SASL, MINI = 0, 1, 2, 3
-CAPS = (1 << AUTH_SELECTION) | (1 << AUTH_SASL) | (1 << MINI)
+CAPS = (1 << AUTH_SELECTION) | (1 << AUTH_SASL) | (1 << MINI_HEADER)
 
 
 def link(port):
     """Link a main channel; returns (socket, server common caps)."""
     s = socket.create_connection(("127.0.0.1", port), timeout=5)
-    body = struct.pack("<IBBIII", 0, 1, 0, 1, 0, 18) + struct.pack("<I", CAPS)
-    s.sendall(struct.pack("<4sIII", b"REDQ", 2, 2, len(body)) + body)
-    hdr = recv_exact(s, 16)
-    size = struct.unpack("<I", hdr[12:16])[0]
-    reply = recv_exact(s, size)
-    err = struct.unpack("<I", reply[:4])[0]
-    ncommon = struct.unpack("<I", reply[166:170])[0]
-    off = struct.unpack("<I", reply[174:178])[0]
-    caps = struct.unpack("<I", reply[off:off + 4])[0] if ncommon else 0
+    s.sendall(link_bytes(MAIN, caps=(CAPS,)))
+    err, caps = link_reply(s)
     assert err == 0, err
     return s, caps
 
@@ -99,13 +71,9 @@ def link(port):
 def sasl_begin(port):
     """Link, choose SASL; returns (socket, mechanism list)."""
     s, _ = link(port)
-    s.sendall(struct.pack("<I", AUTH_SASL))
+    s.sendall(u32(AUTH_SASL))
     n = struct.unpack("<I", recv_exact(s, 4))[0]
     return s, recv_exact(s, n).decode()
-
-
-def u32(v):
-    return struct.pack("<I", v)
 
 
 def start_digest(s):
@@ -130,30 +98,20 @@ ok(mechs == ",DIGEST-MD5,", "plain_port_offers_only_mechanisms_with_a_security_l
 s.close()
 
 alive(srv, "sasl_right_password_gets_the_picture_through_the_security_layer")
-ok("SASL DIGEST-MD5: authenticated 'alice' with a security layer" in log_text(),
+ok("SASL DIGEST-MD5: authenticated 'alice' with a security layer" in server_log(),
    "server_logs_the_authenticated_user")
 
-c = Client(port=srv.port, username=USER, password="wrong")
-c.run_until(lambda: c.errors(), 10)
-ok(S.ChannelEvent.ERROR_AUTH in c.errors(), "sasl_wrong_password_is_error_auth", str(c.events))
-c.close()
-
-c = Client(port=srv.port, username="mallory", password=PASSWORD)
-c.run_until(lambda: c.errors(), 10)
-ok(S.ChannelEvent.ERROR_AUTH in c.errors(), "sasl_unknown_user_is_error_auth", str(c.events))
-c.close()
-rc = screenshot_sasl(srv.port, USER, "wrong")
+refused, events = auth_refused(port=srv.port, username=USER, password="wrong")
+ok(refused, "sasl_wrong_password_is_error_auth", events)
+refused, events = auth_refused(port=srv.port, username="mallory", password=PASSWORD)
+ok(refused, "sasl_unknown_user_is_error_auth", events)
+rc = screenshot(srv.port, out, "wrong", user=USER)
 ok(rc != 0 and not os.path.exists(out), "sasl_wrong_password_gets_no_picture", "rc=%s" % rc)
 
 c = Client(port=srv.port, username=USER, password=PASSWORD)
 ok(c.run_until(lambda: "inputs" in c.opened, 15), "sasl_client_opens_every_channel", str(c.events))
 c.inputs.key_press(0x1e)
-deadline = time.time() + 10
-got = None
-while time.time() < deadline and not got:
-    pump(0.02)
-    got = srv.read_lines_until(lambda l: l.strip() == "key 0x01e down", 0.05)
-ok(got, "sasl_keys_arrive_through_the_security_layer")
+ok(wait_line(srv, "key 0x01e down"), "sasl_keys_arrive_through_the_security_layer")
 c.close()
 
 # Choosing the ticket when SASL is on gets no way in.
@@ -168,11 +126,11 @@ ok(res != u32(0) and closed(s), "ticket_auth_refused_when_sasl_is_on", repr(res)
 def hostile(name, send, reason):
     """Start SASL, send bytes, expect a drop and `reason` in the log."""
     s, _ = sasl_begin(srv.port)
-    before = len(log_text())
+    before = len(server_log())
     s.sendall(send)
     dropped = closed(s)
-    ok(dropped and reason in log_text()[before:], name,
-       "dropped=%s log=%r" % (dropped, log_text()[before:][-300:]))
+    ok(dropped and reason in server_log()[before:], name,
+       "dropped=%s log=%r" % (dropped, server_log()[before:][-300:]))
     s.close()
 
 
@@ -193,16 +151,16 @@ s, _ = sasl_begin(srv.port)
 data, complete = start_digest(s)
 ok(b"nonce=" in data and complete == b"\0", "digest_md5_start_gives_a_challenge",
    repr(data[:40]))
-before = len(log_text())
+before = len(server_log())
 s.sendall(u32(0xfffffff0))
-ok(closed(s) and "SASL data longer" in log_text()[before:], "sasl_step_length_huge_dropped")
+ok(closed(s) and "SASL data longer" in server_log()[before:], "sasl_step_length_huge_dropped")
 
 s, _ = sasl_begin(srv.port)
 start_digest(s)
-before = len(log_text())
+before = len(server_log())
 junk = b"username=\"alice\",response=" + b"\xff" * 300 + b"\0"
 s.sendall(u32(len(junk)) + junk)
-ok(closed(s) and "authentication failed" in log_text()[before:],
+ok(closed(s) and "authentication failed" in server_log()[before:],
    "sasl_garbage_step_data_is_an_auth_failure")
 
 # DIGEST-MD5 is server-first: initial data is ignored and the challenge
@@ -244,7 +202,7 @@ socks.append(("after_first_challenge", s))
 for name, s in socks:
     ok(closed(s, 10), "sasl_client_stopping_%s_dropped_by_link_timeout" % name)
     s.close()
-ok(log_text().count("link not complete in time") >= len(socks),
+ok(server_log().count("link not complete in time") >= len(socks),
    "each_stopped_client_logged")
 alive(srv, "real_client_served_after_stopped_sasl_clients")
 srv.stop()
@@ -258,11 +216,9 @@ c = Client(tls_port=srv.tls_port, ca_file=ca, username=USER, password=PASSWORD)
 ok(c.run_until(lambda: c.primary is not None and c.invalidates > 0, 20),
    "sasl_over_tls_gets_the_display", str(c.events))
 c.close()
-c = Client(tls_port=srv.tls_port, ca_file=ca, username=USER, password="nope")
-c.run_until(lambda: c.errors(), 10)
-ok(S.ChannelEvent.ERROR_AUTH in c.errors(), "sasl_over_tls_wrong_password_is_error_auth",
-   str(c.events))
-c.close()
+refused, events = auth_refused(tls_port=srv.tls_port, ca_file=ca, username=USER,
+                               password="nope")
+ok(refused, "sasl_over_tls_wrong_password_is_error_auth", events)
 srv.stop()
 
 # Big and well-compressed pictures and an animation, through the DIGEST-MD5
@@ -276,11 +232,11 @@ for name, w, h, px, comp in big:
     write_ppm(path, w, h, px)
     srv = Server("--port", "0", "--tls-port", "0", "--x509-dir", x, "--image", path,
                  "--sasl", "--compression", comp, env=SENV)
-    rc = screenshot_sasl(srv.port, USER, PASSWORD, timeout=60)
+    rc = screenshot(srv.port, out, PASSWORD, 60, user=USER)
     got = read_ppm(out) if rc == 0 else None
     ok(got == (w, h, px), "sasl_layer_%s_pixel_exact" % name,
        "rc=%s" % rc if got is None else "picture differs")
-    rc = screenshot_sasl(srv.port, USER, PASSWORD, tls_port=srv.tls_port, ca=ca, timeout=60)
+    rc = screenshot(srv.port, out, PASSWORD, 60, srv.tls_port, ca, user=USER)
     got = read_ppm(out) if rc == 0 else None
     ok(got == (w, h, px), "sasl_over_tls_%s_pixel_exact" % name,
        "rc=%s" % rc if got is None else "picture differs")
@@ -305,7 +261,5 @@ for where in ("layer", "tls"):
     c.close()
     srv.stop()
 
-text = log_text()
-ok("ERROR: AddressSanitizer" not in text and "ERROR: LeakSanitizer" not in text and
-   "runtime error" not in text, "no_sanitizer_reports_from_the_server")
+ok(sanitizer_clean(server_log()), "no_sanitizer_reports_from_the_server")
 done()

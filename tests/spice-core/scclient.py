@@ -121,3 +121,26 @@ def pump(seconds):
     while time.time() < deadline:
         ctx.iteration(False)
         time.sleep(0.002)
+
+
+def wait_line(srv, want, timeout=10):
+    """Run the client loop (clients send from it) while reading the
+    server's stdout for a line: `want` exactly (stripped) or want(line).
+    Returns the stripped line, or None after timeout seconds."""
+    pred = want if callable(want) else (lambda line: line.strip() == want)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        pump(0.02)
+        line = srv.read_lines_until(pred, 0.05)
+        if line:
+            return line.strip()
+    return None
+
+
+def auth_refused(**kw):
+    """Connect a Client(**kw); (whether it ends in ERROR_AUTH, its events)."""
+    c = Client(**kw)
+    c.run_until(lambda: c.errors(), 10)
+    refused = S.ChannelEvent.ERROR_AUTH in c.errors()
+    c.close()
+    return refused, str(c.events)

@@ -16,6 +16,7 @@ TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BUILD = os.environ.get("BUILD", os.path.join(TOP, "build"))
 SERVE = os.environ.get("SPICE_SERVE_BIN", os.path.join(BUILD, "bin", "spice-serve"))
 OUT = os.path.join(BUILD, "tests", "spice-core")
+LOG = os.path.join(OUT, "serve-%d.log" % os.getpid())
 
 _n = 0
 _failed = 0
@@ -45,11 +46,35 @@ def workdir(name):
     return d
 
 
+def server_log():
+    """Everything the servers this test started logged (stderr) so far."""
+    try:
+        with open(LOG) as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def sanitizer_clean(text):
+    """No AddressSanitizer, LeakSanitizer or UBSan report in text."""
+    return ("ERROR: AddressSanitizer" not in text and
+            "ERROR: LeakSanitizer" not in text and "runtime error" not in text)
+
+
+def password_file(d, password):
+    """d/pw holding password, for --password-file."""
+    path = os.path.join(d, "pw")
+    with open(path, "w") as f:
+        f.write(password + "\n")
+    return path
+
+
 class Server:
-    """spice-serve in the background; ports read from its stdout."""
+    """spice-serve in the background; ports read from its stdout, its
+    stderr appended to LOG."""
 
     def __init__(self, *args, env=None):
-        self.log = open(os.path.join(OUT, "serve-%d.log" % os.getpid()), "a")
+        self.log = open(LOG, "a")
         e = dict(os.environ)
         if env:
             e.update(env)
@@ -310,13 +335,20 @@ def noise(w, h, seed):
     return random.Random(seed).randbytes(w * h * 3)
 
 
-def screenshot(port, out, password=None, timeout=30, tls_port=None, ca=None):
+def screenshot(port, out, password=None, timeout=30, tls_port=None, ca=None,
+               user=None):
     """Run spicy-screenshot (on tls_port, trusting the CA file ca, when
-    given); returns its exit code (None on timeout)."""
+    given; as SASL user `user` when given); returns its exit code (None
+    on timeout)."""
     if os.path.exists(out):
         os.unlink(out)
-    cmd = ["spicy-screenshot", "-h", "127.0.0.1", "-o", out]
-    cmd += ["-s", str(tls_port)] if tls_port else ["-p", str(port)]
+    cmd = ["spicy-screenshot", "-o", out]
+    if user:
+        cmd += ["--uri", "spice://%s@127.0.0.1:%d" % (user, port) if not tls_port
+                else "spice://%s@127.0.0.1?tls-port=%d" % (user, tls_port)]
+    else:
+        cmd += ["-h", "127.0.0.1"]
+        cmd += ["-s", str(tls_port)] if tls_port else ["-p", str(port)]
     if password is not None:
         cmd += ["-w", password]
     env = dict(os.environ)

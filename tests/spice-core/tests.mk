@@ -77,15 +77,18 @@ $(SC_ASAN_SERVE): $(SC_ASAN_SRCS) $(SC_HDRS)
 		-DG_LOG_DOMAIN='"spice-core"' -I$(SC_DIR) $(SC_PKG_CFLAGS) \
 		-o $@ $(SC_ASAN_SRCS) $(SPICE_CORE_LIBS)
 
+# A test script against the ASan+UBSan spice-serve (sanitizer options
+# follow, then the script).
+SC_ASAN_PYTEST = @$(DEPS) client && mkdir -p $(SC_TOUT) && BUILD=$(BUILD) \
+	SPICE_SERVE_BIN=$(SC_ASAN_SERVE)
+
 .PHONY: check-spice-core-hostile
 CHECKS += check-spice-core-hostile
 
 # Hostile network clients (security_perf.md A.3) against the ASan build.
 check-spice-core-hostile: $(SC_ASAN_SERVE)
-	@$(DEPS) client
-	@mkdir -p $(SC_TOUT)
-	BUILD=$(BUILD) SPICE_SERVE_BIN=$(SC_ASAN_SERVE) \
-		ASAN_OPTIONS=detect_leaks=1 $(PYTHON) $(SC_TESTS)/hostile_test.py
+	$(SC_ASAN_PYTEST) ASAN_OPTIONS=detect_leaks=1 \
+		$(PYTHON) $(SC_TESTS)/hostile_test.py
 
 .PHONY: check-spice-core-sasl
 CHECKS += check-spice-core-sasl
@@ -95,11 +98,8 @@ CHECKS += check-spice-core-sasl
 # against the ASan+UBSan build.  Without CONFIG_SPICE_SASL it checks that
 # --sasl is refused.
 check-spice-core-sasl: $(SC_ASAN_SERVE)
-	@$(DEPS) client
-	@mkdir -p $(SC_TOUT)
 ifeq ($(CONFIG_SPICE_SASL),y)
-	BUILD=$(BUILD) SPICE_SERVE_BIN=$(SC_ASAN_SERVE) \
-		ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 \
+	$(SC_ASAN_PYTEST) ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 \
 		LSAN_OPTIONS=suppressions=$(SC_TESTS)/lsan.supp \
 		$(PYTHON) $(SC_TESTS)/sasl_test.py
 else

@@ -17,6 +17,15 @@
 #include "net/buf.h"
 #include "wire/demarshal.h"
 
+/* Step over `skip` bytes; whether `want` more follow. */
+static __attribute__((unused)) int step(const uint8_t **data, size_t *size,
+					size_t skip, size_t want)
+{
+	*data += skip;
+	*size -= skip;
+	return want <= *size;
+}
+
 static __attribute__((unused)) void check_msg(sc_parse_fn *parse,
 					      const uint8_t *data, size_t size)
 {
@@ -114,9 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (len < 1 || len > SC_SASL_MECH_MAX)
 		__builtin_trap();
-	data += 4;
-	size -= 4;
-	if (len > size)
+	if (!step(&data, &size, 4, len))
 		return 0;
 	if (sc_parse_sasl_mechname(data, len, list, mech, &why) == 0) {
 		char quoted[SC_SASL_MECH_MAX + 3];
@@ -141,9 +148,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			return 0;
 		if (len > SC_SASL_DATA_MAX)
 			__builtin_trap();
-		data += 4;
-		size -= 4;
-		if (len > size)
+		if (!step(&data, &size, 4, len))
 			return 0;
 		data += len;
 		size -= len;
