@@ -1,11 +1,18 @@
 # hw-qxl: the QXL PCI device model core (emulator-agnostic), its tests,
 # fuzz targets and benchmark.  Included from the top-level Makefile.
 
+# The core is four layers, lowest first, each in its directory with one
+# header; hw-qxl/layers is the map scripts/check-layers keeps it to.
 HWQXL_DIR := $(TOP)/hw-qxl
-HWQXL_SRCS := $(addprefix $(HWQXL_DIR)/,device.c guest_bug.c pci.c memslot.c \
-	io.c ring.c release.c surface.c chunks.c image.c draw.c render.c \
-	stroke_text.c cursor.c monitors.c)
-HWQXL_HDRS := $(wildcard $(HWQXL_DIR)/*.h) $(TOP)/include/qxl/qxl_abi.h
+HWQXL_SRCS := $(addprefix $(HWQXL_DIR)/, \
+	$(addprefix mem/,report.c memslot.c chunks.c ring.c release.c) \
+	$(addprefix parse/,drawable.c image.c path_string.c surface_cmd.c \
+		cursor_cmd.c monitors.c) \
+	$(addprefix render/,surface.c render.c stroke_text.c) \
+	$(addprefix device/,device.c guest_bug.c pci.c io.c commands.c \
+		display.c cursor.c))
+HWQXL_HDRS := $(wildcard $(HWQXL_DIR)/*.h $(HWQXL_DIR)/*/*.h) \
+	$(TOP)/include/qxl/qxl_abi.h
 HWQXL_PIXMAN_CFLAGS := $(shell pkg-config --cflags pixman-1 2>/dev/null || echo -I/usr/include/pixman-1)
 HWQXL_PIXMAN_LIBS := $(shell pkg-config --libs pixman-1 2>/dev/null || echo -lpixman-1)
 HWQXL_CFLAGS := $(QXL_CFLAGS) -I$(HWQXL_DIR) $(HWQXL_PIXMAN_CFLAGS)
@@ -14,6 +21,8 @@ HWQXL_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 
 HWQXL_LIB := $(BUILD)/lib/libhwqxl.a
 HWQXL_LIB_SAN := $(BUILD)/hw-qxl/san/libhwqxl-san.a
+# Object paths mirror the source paths (obj/mem/memslot.o): check-layers
+# reads them.
 HWQXL_OBJS := $(patsubst $(HWQXL_DIR)/%.c,$(BUILD)/hw-qxl/obj/%.o,$(HWQXL_SRCS))
 HWQXL_OBJS_SAN := $(patsubst $(HWQXL_DIR)/%.c,$(BUILD)/hw-qxl/san/%.o,$(HWQXL_SRCS))
 
@@ -41,5 +50,15 @@ $(HWQXL_LIB_SAN): $(HWQXL_OBJS_SAN)
 	rm -f $@ && ar rcs $@ $^
 
 ALL += $(HWQXL_LIB)
+
+# Each layer includes and calls only its own and lower layers (hw-qxl/layers,
+# from the objects); the QEMU glue keeps to hw-qxl/qemu/layers (includes:
+# its objects live in QEMU's build tree).
+.PHONY: check-layers-hwqxl
+check-layers-hwqxl: $(HWQXL_OBJS)
+	$(CHECK_LAYERS) $(HWQXL_DIR) --objects $(BUILD)/hw-qxl/obj
+	$(CHECK_LAYERS) $(HWQXL_DIR)/qemu
+
+CHECKS += check-layers-hwqxl
 
 -include $(TOP)/tests/hw-qxl/tests.mk

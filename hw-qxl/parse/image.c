@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * image.c - guest images (struct qxl_image) to pixman images.
+ * image.c - guest images (struct qxl_image) to pixman images, and masks.
  *
  * Headers are copied once and validated; pixel bytes are read through
  * one bounds-checked translation covering stride * height.  32-bit,
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qxl_chunks.h"
+#include "qxl_parse.h"
 
 static int bitmap_bpp(uint8_t fmt)
 {
@@ -64,26 +64,25 @@ void qxl_img_free(struct qxl_img *img)
 }
 
 /* Copy the palette (capped at 256 entries) out of guest memory. */
-static int read_palette(struct qxl_device *dev, qxl_phys addr,
+static int read_palette(const struct qxl_mem *m, qxl_phys addr,
 			uint32_t pal[256], unsigned int *n)
 {
 	struct qxl_palette hdr;
 	uint8_t *p;
 
 	if (!addr) {
-		qxl_guest_bug(dev, "bitmap: palette format without palette");
+		qxl_report_bug(&m->report, "bitmap: palette format without "
+			       "palette");
 		return -1;
 	}
-	p = qxl_memslot_translate(dev, addr, sizeof(hdr));
-	if (!p)
+	if (!qxl_memslot_copy(m, addr, &hdr, sizeof(hdr)))
 		return -1;
-	memcpy(&hdr, p, sizeof(hdr));
 	if (hdr.num_ents == 0 || hdr.num_ents > 256) {
-		qxl_guest_bug(dev, "bitmap: palette has %u entries (1..256)",
-			      hdr.num_ents);
+		qxl_report_bug(&m->report, "bitmap: palette has %u entries "
+			       "(1..256)", hdr.num_ents);
 		return -1;
 	}
-	p = qxl_memslot_translate(dev, addr, sizeof(hdr) +
+	p = qxl_memslot_translate(m, addr, sizeof(hdr) +
 				  (uint64_t)hdr.num_ents * 4);
 	if (!p)
 		return -1;
@@ -94,14 +93,14 @@ static int read_palette(struct qxl_device *dev, qxl_phys addr,
 }
 
 /* Fetch stride * height pixel bytes (direct or chunked). */
-static int read_pixels(struct qxl_device *dev, const struct qxl_bitmap *bm,
+static int read_pixels(const struct qxl_mem *m, const struct qxl_bitmap *bm,
 		       uint64_t need, struct qxl_buf *buf)
 {
 	struct qxl_data_chunk hdr;
 	uint8_t *p;
 
 	if (bm->flags & QXL_BITMAP_DIRECT) {
-		p = qxl_memslot_translate(dev, bm->data, need);
+		p = qxl_memslot_translate(m, bm->data, need);
 		if (!p)
 			return -1;
 		memset(buf, 0, sizeof(*buf));
@@ -109,15 +108,45 @@ static int read_pixels(struct qxl_device *dev, const struct qxl_bitmap *bm,
 		buf->size = need;
 		return 0;
 	}
-	p = qxl_memslot_translate(dev, bm->data, sizeof(hdr));
-	if (!p)
+	if (!qxl_memslot_copy(m, bm->data, &hdr, sizeof(hdr)))
 		return -1;
-	memcpy(&hdr, p, sizeof(hdr));
-	return qxl_chunks_read_at(dev, "bitmap", bm->data, sizeof(hdr), &hdr,
+	return qxl_chunks_read_at(m, "bitmap", bm->data, sizeof(hdr), &hdr,
 				  need, buf);
 }
 
-static uint32_t palette_index(const uint8_t *line, uint32_t x, uint8_t fmt)
+/*
+ * The checks a bitmap and a mask share: size, stride for bpp bits a
+ * pixel, bytes under the cap.  Returns stride * height, or 0 after a
+ * guest bug.
+ */
+static uint64_t bitmap_check(const struct qxl_mem *m, const char *what,
+			     const struct qxl_bitmap *bm, int bpp)
+{
+	uint64_t min_stride, need;
+
+	if (bm->x == 0 || bm->y == 0 || bm->x > QXL_MAX_IMAGE_DIM ||
+	    bm->y > QXL_MAX_IMAGE_DIM) {
+		qxl_report_bug(&m->report, "%s: size %ux%u outside 1..%u",
+			       what, bm->x, bm->y, QXL_MAX_IMAGE_DIM);
+		return 0;
+	}
+	min_stride = ((uint64_t)bm->x * bpp + 7) / 8;
+	if (bm->stride < min_stride) {
+		qxl_report_bug(&m->report, "%s: stride %u < %llu bytes for %u "
+			       "pixels", what, bm->stride,
+			       (unsigned long long)min_stride, bm->x);
+		return 0;
+	}
+	need = (uint64_t)bm->stride * bm->y;
+	if (need > QXL_MAX_IMAGE_BYTES) {
+		qxl_report_bug(&m->report, "%s: %llu bytes is above the cap",
+			       what, (unsigned long long)need);
+		return 0;
+	}
+	return need;
+}
+
+uint32_t qxl_bitmap_index(const uint8_t *line, uint32_t x, uint8_t fmt)
 {
 	switch (fmt) {
 	case QXL_BITMAP_FMT_1BIT_LE:
@@ -133,7 +162,7 @@ static uint32_t palette_index(const uint8_t *line, uint32_t x, uint8_t fmt)
 	}
 }
 
-static int convert_bitmap(struct qxl_device *dev, const struct qxl_bitmap *bm,
+static int convert_bitmap(const struct qxl_mem *m, const struct qxl_bitmap *bm,
 			  const uint8_t *src, const uint32_t *pal,
 			  struct qxl_img *img)
 {
@@ -146,13 +175,14 @@ static int convert_bitmap(struct qxl_device *dev, const struct qxl_bitmap *bm,
 	uint32_t y, x;
 
 	if ((uint64_t)out_stride * bm->y > QXL_MAX_IMAGE_BYTES) {
-		qxl_guest_bug(dev, "bitmap: %ux%u converts to more than %u "
-			      "bytes", bm->x, bm->y, QXL_MAX_IMAGE_BYTES);
+		qxl_report_bug(&m->report, "bitmap: %ux%u converts to more "
+			       "than %u bytes", bm->x, bm->y,
+			       QXL_MAX_IMAGE_BYTES);
 		return -1;
 	}
 	img->owned = malloc((size_t)out_stride * bm->y);
 	if (!img->owned) {
-		qxl_guest_warn(dev, "no memory for an image");
+		qxl_report_warn(&m->report, "no memory for an image");
 		return -1;
 	}
 	for (y = 0; y < bm->y; y++) {
@@ -166,7 +196,7 @@ static int convert_bitmap(struct qxl_device *dev, const struct qxl_bitmap *bm,
 			continue;
 		}
 		for (x = 0; x < bm->x; x++) {
-			uint32_t v = pal[palette_index(in, x, bm->format)];
+			uint32_t v = pal[qxl_bitmap_index(in, x, bm->format)];
 
 			memcpy(out + 4 * x, &v, 4);
 		}
@@ -178,43 +208,28 @@ static int convert_bitmap(struct qxl_device *dev, const struct qxl_bitmap *bm,
 	return img->image ? 0 : -1;
 }
 
-static int bitmap_get(struct qxl_device *dev, const struct qxl_bitmap *bm,
+static int bitmap_get(const struct qxl_mem *m, const struct qxl_bitmap *bm,
 		      struct qxl_img *img)
 {
 	int bpp = bitmap_bpp(bm->format);
-	uint64_t min_stride, need;
 	uint32_t pal[256];
 	unsigned int n_pal = 0;
 	struct qxl_buf buf;
+	uint64_t need;
 	int ret;
 
 	if (!bpp) {
-		qxl_guest_bug(dev, "bitmap: invalid format %u", bm->format);
+		qxl_report_bug(&m->report, "bitmap: invalid format %u",
+			       bm->format);
 		return -1;
 	}
-	if (bm->x == 0 || bm->y == 0 || bm->x > QXL_MAX_IMAGE_DIM ||
-	    bm->y > QXL_MAX_IMAGE_DIM) {
-		qxl_guest_bug(dev, "bitmap: size %ux%u outside 1..%u", bm->x,
-			      bm->y, QXL_MAX_IMAGE_DIM);
+	need = bitmap_check(m, "bitmap", bm, bpp);
+	if (!need)
 		return -1;
-	}
-	min_stride = ((uint64_t)bm->x * bpp + 7) / 8;
-	if (bm->stride < min_stride) {
-		qxl_guest_bug(dev, "bitmap: stride %u < %llu bytes for %u "
-			      "pixels", bm->stride,
-			      (unsigned long long)min_stride, bm->x);
-		return -1;
-	}
-	need = (uint64_t)bm->stride * bm->y;
-	if (need > QXL_MAX_IMAGE_BYTES) {
-		qxl_guest_bug(dev, "bitmap: %llu bytes is above the cap",
-			      (unsigned long long)need);
-		return -1;
-	}
 	if (bpp <= 8 && bm->format != QXL_BITMAP_FMT_8BIT_A &&
-	    read_palette(dev, bm->palette, pal, &n_pal))
+	    read_palette(m, bm->palette, pal, &n_pal))
 		return -1;
-	if (read_pixels(dev, bm, need, &buf))
+	if (read_pixels(m, bm, need, &buf))
 		return -1;
 	img->width = bm->x;
 	img->height = bm->y;
@@ -229,130 +244,91 @@ static int bitmap_get(struct qxl_device *dev, const struct qxl_bitmap *bm,
 			(uint32_t *)(uintptr_t)buf.ptr, (int)bm->stride);
 		return img->image ? 0 : -1;
 	}
-	ret = convert_bitmap(dev, bm, buf.ptr, pal, img);
+	ret = convert_bitmap(m, bm, buf.ptr, pal, img);
 	qxl_buf_free(&buf);
 	return ret;
 }
 
-int qxl_image_get(struct qxl_device *dev, qxl_phys addr, struct qxl_img *img)
+int qxl_parse_image(const struct qxl_mem *m, qxl_phys addr,
+		    struct qxl_img *img)
 {
 	struct qxl_image im;
 	uint8_t *p;
 
 	memset(img, 0, sizeof(*img));
-	p = qxl_memslot_translate(dev, addr, sizeof(im.descriptor));
-	if (!p)
+	if (!qxl_memslot_copy(m, addr, &im.descriptor, sizeof(im.descriptor)))
 		return -1;
-	memcpy(&im.descriptor, p, sizeof(im.descriptor));
 	switch (im.descriptor.type) {
 	case QXL_IMAGE_TYPE_BITMAP:
-		p = qxl_memslot_translate(dev, addr, sizeof(im.descriptor) +
+		p = qxl_memslot_translate(m, addr, sizeof(im.descriptor) +
 					  sizeof(struct qxl_bitmap));
 		if (!p)
 			return -1;
 		/* The descriptor was copied already: copy only the bitmap. */
 		memcpy(&im.bitmap, p + sizeof(im.descriptor),
 		       sizeof(struct qxl_bitmap));
-		return bitmap_get(dev, &im.bitmap, img);
-	case QXL_IMAGE_TYPE_SURFACE: {
-		struct qxl_surface_state *s;
-		uint32_t id;
-
-		p = qxl_memslot_translate(dev, addr, sizeof(im.descriptor) +
+		return bitmap_get(m, &im.bitmap, img);
+	case QXL_IMAGE_TYPE_SURFACE:
+		p = qxl_memslot_translate(m, addr, sizeof(im.descriptor) +
 					  sizeof(struct qxl_surface_id));
 		if (!p)
 			return -1;
-		memcpy(&id, p + sizeof(im.descriptor), sizeof(id));
-		if (id >= dev->cfg.n_surfaces) {
-			qxl_guest_bug(dev, "surface image: surface %u >= %u",
-				      id, dev->cfg.n_surfaces);
-			return -1;
-		}
-		s = &dev->surfaces[id];
-		if (!s->live) {
-			qxl_guest_warn(dev, "image of missing surface %u", id);
-			return 1;
-		}
-		img->image = pixman_image_ref(s->image);
-		img->width = s->width;
-		img->height = s->height;
-		img->has_alpha = s->format == QXL_SURFACE_FMT_32_ARGB;
+		memcpy(&img->surface_id, p + sizeof(im.descriptor),
+		       sizeof(img->surface_id));
 		img->is_surface = true;
-		img->surface_id = id;
 		return 0;
-	}
 	default:
 		/* Compressed or cached images come from SPICE servers only. */
-		qxl_log(dev, QXL_LOG_DEBUG, "qxl-%u: image type %u not drawn",
-			dev->cfg.id, im.descriptor.type);
+		qxl_report_debug(&m->report, "image type %u not drawn",
+				 im.descriptor.type);
 		return 1;
 	}
 }
 
-int qxl_mask_get(struct qxl_device *dev, qxl_phys addr, struct qxl_img *img)
+int qxl_parse_mask(const struct qxl_mem *m, qxl_phys addr,
+		   struct qxl_img *img)
 {
 	struct qxl_image im;
 	struct qxl_buf buf;
-	uint64_t need, min_stride;
+	uint64_t need;
 	uint32_t x, y;
-	uint8_t *p;
-	int be;
 
 	memset(img, 0, sizeof(*img));
-	p = qxl_memslot_translate(dev, addr, sizeof(im.descriptor) +
-				  sizeof(struct qxl_bitmap));
-	if (!p)
+	if (!qxl_memslot_copy(m, addr, &im, sizeof(im.descriptor) +
+			      sizeof(struct qxl_bitmap)))
 		return -1;
-	memcpy(&im, p, sizeof(im.descriptor) + sizeof(struct qxl_bitmap));
 	if (im.descriptor.type != QXL_IMAGE_TYPE_BITMAP ||
 	    (im.bitmap.format != QXL_BITMAP_FMT_1BIT_LE &&
 	     im.bitmap.format != QXL_BITMAP_FMT_1BIT_BE)) {
-		qxl_guest_bug(dev, "mask: not a 1-bit bitmap (type %u format "
-			      "%u)", im.descriptor.type, im.bitmap.format);
+		qxl_report_bug(&m->report, "mask: not a 1-bit bitmap (type %u "
+			       "format %u)", im.descriptor.type,
+			       im.bitmap.format);
 		return -1;
 	}
-	if (im.bitmap.x == 0 || im.bitmap.y == 0 ||
-	    im.bitmap.x > QXL_MAX_IMAGE_DIM || im.bitmap.y > QXL_MAX_IMAGE_DIM) {
-		qxl_guest_bug(dev, "mask: size %ux%u outside 1..%u",
-			      im.bitmap.x, im.bitmap.y, QXL_MAX_IMAGE_DIM);
+	need = bitmap_check(m, "mask", &im.bitmap, 1);
+	if (!need)
 		return -1;
-	}
-	min_stride = (im.bitmap.x + 7) / 8;
-	if (im.bitmap.stride < min_stride) {
-		qxl_guest_bug(dev, "mask: stride %u < %llu", im.bitmap.stride,
-			      (unsigned long long)min_stride);
-		return -1;
-	}
-	need = (uint64_t)im.bitmap.stride * im.bitmap.y;
-	if (need > QXL_MAX_IMAGE_BYTES) {
-		qxl_guest_bug(dev, "mask: %llu bytes is above the cap",
-			      (unsigned long long)need);
-		return -1;
-	}
 	if ((uint64_t)im.bitmap.x * im.bitmap.y > QXL_MAX_IMAGE_BYTES) {
-		qxl_guest_bug(dev, "mask: %ux%u is above the cap", im.bitmap.x,
-			      im.bitmap.y);
+		qxl_report_bug(&m->report, "mask: %ux%u is above the cap",
+			       im.bitmap.x, im.bitmap.y);
 		return -1;
 	}
-	if (read_pixels(dev, &im.bitmap, need, &buf))
+	if (read_pixels(m, &im.bitmap, need, &buf))
 		return -1;
 	img->owned = malloc((size_t)im.bitmap.x * im.bitmap.y);
 	if (!img->owned) {
 		qxl_buf_free(&buf);
 		return -1;
 	}
-	be = im.bitmap.format == QXL_BITMAP_FMT_1BIT_BE;
 	for (y = 0; y < im.bitmap.y; y++) {
 		const uint8_t *in = buf.ptr + (uint64_t)im.bitmap.stride *
 			((im.bitmap.flags & QXL_BITMAP_TOP_DOWN) ? y :
 			 im.bitmap.y - 1 - y);
 
-		for (x = 0; x < im.bitmap.x; x++) {
-			int bit = be ? (in[x / 8] >> (7 - x % 8)) & 1 :
-				       (in[x / 8] >> (x % 8)) & 1;
-
-			img->owned[(size_t)y * im.bitmap.x + x] = bit ? 0xff : 0;
-		}
+		for (x = 0; x < im.bitmap.x; x++)
+			img->owned[(size_t)y * im.bitmap.x + x] =
+				qxl_bitmap_index(in, x, im.bitmap.format) ?
+				0xff : 0;
 	}
 	qxl_buf_free(&buf);
 	img->width = im.bitmap.x;

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * device.c - device life cycle: configuration, creation, resets,
- * deferred work and the state getters.
+ * device.c - device life cycle: configuration, creation (with the layers
+ * below wired up), resets, deferred work and the state getters.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
-#include "qxl_internal.h"
+#include "qxl_dev.h"
 
 static uint64_t pow2ceil(uint64_t v)
 {
@@ -112,11 +112,16 @@ struct qxl_device *qxl_device_new(const struct qxl_device_config *cfg,
 	}
 	pixman_region32_init(&dev->damage);
 	dev->async_io = -1;
-	dev->surfaces = calloc(dev->cfg.n_surfaces, sizeof(*dev->surfaces));
+	/* What the layers below find wrong in guest memory comes back here. */
+	dev->mem.report.report = qxl_guest_report;
+	dev->mem.report.opaque = dev;
+	dev->held_create = calloc(dev->cfg.n_surfaces,
+				  sizeof(*dev->held_create));
 	dev->ram = bar_alloc(dev->cfg.ram_size);
 	dev->vram = bar_alloc(dev->cfg.vram64_size);
 	dev->rom = bar_alloc(QXL_ROM_SIZE);
-	if (!dev->surfaces || !dev->ram || !dev->vram || !dev->rom ||
+	if (qxl_render_init(&dev->render, &dev->mem, dev->cfg.n_surfaces) ||
+	    !dev->held_create || !dev->ram || !dev->vram || !dev->rom ||
 	    qxl_pci_init_layout(dev)) {
 		qxl_log(dev, QXL_LOG_GUEST_ERROR, "qxl: out of memory");
 		qxl_device_free(dev);
@@ -125,6 +130,8 @@ struct qxl_device *qxl_device_new(const struct qxl_device_config *cfg,
 	dev->mode = dev->cfg.is_vga ? QXL_MODE_VGA : QXL_MODE_UNDEFINED;
 	qxl_rom_init(dev);
 	qxl_ram_init(dev);
+	qxl_release_init(&dev->rel, &dev->ramh->release_ring,
+			 &dev->mem.report);
 	return dev;
 }
 
@@ -132,10 +139,11 @@ void qxl_device_free(struct qxl_device *dev)
 {
 	if (!dev)
 		return;
-	if (dev->surfaces)
+	if (dev->render.surfaces && dev->held_create)
 		qxl_surfaces_destroy_all(dev, false);
 	qxl_cursor_reset(dev, false);
-	free(dev->surfaces);
+	qxl_render_fini(&dev->render);
+	free(dev->held_create);
 	free(dev->primary_shadow);
 	if (dev->ram)
 		munmap(dev->ram, dev->cfg.ram_size);
@@ -193,10 +201,10 @@ void qxl_hard_reset(struct qxl_device *dev)
 	qxl_surfaces_destroy_all(dev, false);
 	if (dev->mode != QXL_MODE_VGA)
 		dev->mode = QXL_MODE_UNDEFINED;
-	qxl_memslots_reset(dev);
+	qxl_memslots_reset(&dev->mem);
 	qxl_rom_write_back(dev);
 	qxl_ram_init(dev);
-	qxl_release_reset(dev);
+	qxl_release_reset(&dev->rel);
 	dev->cmd_pending = false;
 	dev->cursor_pending = false;
 	dev->n_monitors = 0;
@@ -228,47 +236,6 @@ bool qxl_device_in_native_mode(const struct qxl_device *dev)
 	return dev->mode != QXL_MODE_VGA;
 }
 
-bool qxl_device_get_primary(const struct qxl_device *dev,
-			    struct qxl_primary_info *info)
-{
-	const struct qxl_surface_state *s = &dev->surfaces[0];
-
-	if (!s->live)
-		return false;
-	info->width = s->width;
-	info->height = s->height;
-	info->format = s->format;
-	if (s->stride < 0) {
-		info->stride = (uint32_t)-s->stride;
-		info->data = dev->primary_shadow;
-	} else {
-		info->stride = (uint32_t)s->stride;
-		info->data = s->line0;
-	}
-	return true;
-}
-
-bool qxl_device_get_cursor(const struct qxl_device *dev,
-			   struct qxl_cursor_shape *shape, int *x, int *y,
-			   bool *visible)
-{
-	const struct qxl_cursor_state *c = &dev->cursor;
-
-	if (!c->defined)
-		return false;
-	shape->unique = c->unique;
-	shape->type = c->type;
-	shape->width = c->width;
-	shape->height = c->height;
-	shape->hot_x = c->hot_x;
-	shape->hot_y = c->hot_y;
-	shape->argb = c->argb;
-	*x = c->x;
-	*y = c->y;
-	*visible = c->visible;
-	return true;
-}
-
 unsigned int qxl_device_get_monitors(const struct qxl_device *dev,
 				     struct qxl_monitor_head *heads,
 				     unsigned int max)
@@ -283,4 +250,7 @@ void qxl_device_get_stats(const struct qxl_device *dev,
 			  struct qxl_device_stats *stats)
 {
 	*stats = dev->stats;
+	stats->releases = dev->rel.releases;
+	stats->release_pushes = dev->rel.pushes;
+	stats->unsupported += dev->render.unsupported;
 }

@@ -6,8 +6,10 @@
  * Raster ops (ROP2 descriptors, ROP3 codes), masks and colour keys run
  * a per-pixel loop over the clip region on 32- and 16-bit surfaces, with
  * sources first rendered (and scaled) by pixman into the destination's
- * format.  Semantics follow spice-common's software canvas.
+ * format.  Semantics follow spice-common's software canvas.  What a
+ * draw points at in guest memory comes through the parse layer.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,8 +17,20 @@
 
 /* ---- raster ops ----------------------------------------------------- */
 
-unsigned int qxl_rop2_from_descriptor(uint16_t desc, enum qxl_rop_input s,
-				      enum qxl_rop_input d)
+/*
+ * Raster op tables: bit ((s << 1) | d) of the table is the result for
+ * source bit s and destination bit d.
+ */
+#define QXL_ROP2_CLEAR	0x0
+#define QXL_ROP2_COPY	0xc
+#define QXL_ROP2_NOOP	0xa
+#define QXL_ROP2_INVERT	0x5
+#define QXL_ROP2_SET	0xf
+
+enum qxl_rop_input { QXL_ROP_IN_SRC, QXL_ROP_IN_BRUSH, QXL_ROP_IN_DEST };
+
+static unsigned int rop2_from_descriptor(uint16_t desc, enum qxl_rop_input s,
+					 enum qxl_rop_input d)
 {
 	static const uint16_t inv_bit[] = {
 		[QXL_ROP_IN_SRC] = QXL_ROPD_INVERS_SRC,
@@ -220,13 +234,13 @@ static int image_plane(const struct qxl_img *img, const struct qxl_rect *src,
 }
 
 /* Brush to plane: solid colour, or a pattern tiled from pos. */
-static int brush_plane(struct qxl_device *dev, const struct qxl_brush *br,
+static int brush_plane(struct qxl_render *r, const struct qxl_brush *br,
 		       const struct qxl_surface_state *dst,
 		       const pixman_box32_t *ext, struct plane *pl)
 {
 	struct qxl_img pat;
 	int64_t sx, sy;
-	int r, w = ext->x2 - ext->x1, h = ext->y2 - ext->y1;
+	int ret, w = ext->x2 - ext->x1, h = ext->y2 - ext->y1;
 
 	memset(pl, 0, sizeof(*pl));
 	if (br->type == QXL_BRUSH_TYPE_SOLID) {
@@ -235,12 +249,12 @@ static int brush_plane(struct qxl_device *dev, const struct qxl_brush *br,
 		return 0;
 	}
 	if (br->type != QXL_BRUSH_TYPE_PATTERN) {
-		qxl_guest_bug(dev, "brush: unknown type %u", br->type);
+		qxl_report_bug(r->report, "brush: unknown type %u", br->type);
 		return -1;
 	}
-	r = qxl_image_get(dev, br->u.pattern.pat, &pat);
-	if (r)
-		return r;
+	ret = qxl_surface_image(r, br->u.pattern.pat, &pat);
+	if (ret)
+		return ret;
 	pl->img = pixman_image_create_bits(qxl_surface_pixman_format(
 						   dst->format), w, h, NULL, 0);
 	if (!pl->img) {
@@ -292,7 +306,7 @@ static bool mask_pass(const struct gen_op *op, int x, int y)
 	return set != op->mask_invert;
 }
 
-static int gen_apply(struct qxl_device *dev, struct qxl_draw *dr,
+static int gen_apply(struct qxl_render *r, struct qxl_draw *dr,
 		     const struct gen_op *op)
 {
 	int bpp = qxl_surface_bpp(dr->dst->format);
@@ -301,7 +315,7 @@ static int gen_apply(struct qxl_device *dev, struct qxl_draw *dr,
 	int n, i, x, y;
 
 	if (bpp != 32 && bpp != 16) {
-		dev->stats.unsupported++;
+		r->unsupported++;
 		return 0;
 	}
 	if (dr->dst->format == QXL_SURFACE_FMT_16_565)
@@ -345,14 +359,14 @@ static int gen_apply(struct qxl_device *dev, struct qxl_draw *dr,
 	return 0;
 }
 
-static int get_mask(struct qxl_device *dev, struct qxl_draw *dr,
+static int get_mask(struct qxl_render *r, struct qxl_draw *dr,
 		    const struct qxl_q_mask *m, struct qxl_img *img,
 		    struct gen_op *op)
 {
 	memset(img, 0, sizeof(*img));
 	if (!m->bitmap)
 		return 0;
-	if (qxl_mask_get(dev, m->bitmap, img))
+	if (qxl_parse_mask(r->mem, m->bitmap, img))
 		return -1;
 	op->mask = img;
 	op->mask_invert = m->flags & QXL_MASK_FLAGS_INVERS;
@@ -368,9 +382,9 @@ static int nothing(struct qxl_draw *dr)
 	return 0;
 }
 
-static int unsupported(struct qxl_device *dev, struct qxl_draw *dr)
+int qxl_render_unsupported(struct qxl_render *r, struct qxl_draw *dr)
 {
-	dev->stats.unsupported++;
+	r->unsupported++;
 	return nothing(dr);
 }
 
@@ -398,24 +412,24 @@ static void fill_solid(struct qxl_draw *dr, uint32_t v)
 	}
 }
 
-static bool src_area_ok(struct qxl_device *dev, const struct qxl_rect *r)
+static bool src_area_ok(struct qxl_render *r, const struct qxl_rect *a)
 {
-	if (r->left < r->right && r->top < r->bottom)
+	if (a->left < a->right && a->top < a->bottom)
 		return true;
-	qxl_guest_warn(dev, "source area (%d,%d)-(%d,%d) is empty or "
-		       "reversed", r->left, r->top, r->right, r->bottom);
+	qxl_report_warn(r->report, "source area (%d,%d)-(%d,%d) is empty or "
+			"reversed", a->left, a->top, a->right, a->bottom);
 	return false;
 }
 
 /* A source image: 1 with img held, 0 when unsupported (the draw is
  * dropped), -1 on error. */
-static int get_image(struct qxl_device *dev, struct qxl_draw *dr,
+static int get_image(struct qxl_render *r, struct qxl_draw *dr,
 		     qxl_phys addr, struct qxl_img *img)
 {
-	int r = qxl_image_get(dev, addr, img);
+	int ret = qxl_surface_image(r, addr, img);
 
-	if (r)
-		return r < 0 ? -1 : unsupported(dev, dr);
+	if (ret)
+		return ret < 0 ? -1 : qxl_render_unsupported(r, dr);
 	return 1;
 }
 
@@ -425,63 +439,63 @@ static int get_image(struct qxl_device *dev, struct qxl_draw *dr,
  * (0: the image's own, a8r8g8b8 if it has alpha, else x8r8g8b8).
  * Returns 1 with the plane held, 0 when the draw was dropped, -1 on error.
  */
-static int get_src_plane(struct qxl_device *dev, struct qxl_draw *dr,
+static int get_src_plane(struct qxl_render *r, struct qxl_draw *dr,
 			 qxl_phys bitmap, const struct qxl_rect *area,
 			 int scale_mode, pixman_format_code_t fmt,
 			 struct plane *pl)
 {
 	struct qxl_img img;
-	int r;
+	int ret;
 
-	if (!src_area_ok(dev, area))
+	if (!src_area_ok(r, area))
 		return nothing(dr);
-	r = get_image(dev, dr, bitmap, &img);
-	if (r <= 0)
-		return r;
+	ret = get_image(r, dr, bitmap, &img);
+	if (ret <= 0)
+		return ret;
 	if (!fmt)
 		fmt = img.has_alpha ? PIXMAN_a8r8g8b8 : PIXMAN_x8r8g8b8;
-	r = image_plane(&img, area, &dr->d.bbox, scale_mode,
+	ret = image_plane(&img, area, &dr->d.bbox, scale_mode,
 			pixman_region32_extents(&dr->region), fmt, pl);
 	qxl_img_free(&img);
-	return r ? -1 : 1;
+	return ret ? -1 : 1;
 }
 
 /* ---- draw types ------------------------------------------------------ */
 
-int qxl_render_fill(struct qxl_device *dev, struct qxl_draw *dr)
+static int render_fill(struct qxl_render *r, struct qxl_draw *dr)
 {
 	const struct qxl_fill *f = &dr->d.u.fill;
 	pixman_box32_t *ext = pixman_region32_extents(&dr->region);
 	struct gen_op op;
 	struct qxl_img mask;
-	int r;
+	int ret;
 
 	memset(&op, 0, sizeof(op));
-	op.table = qxl_rop2_from_descriptor(f->rop_descriptor,
+	op.table = rop2_from_descriptor(f->rop_descriptor,
 					    QXL_ROP_IN_BRUSH, QXL_ROP_IN_DEST);
 	if (f->brush.type == QXL_BRUSH_TYPE_NONE ||
 	    op.table == QXL_ROP2_NOOP || !pixman_region32_not_empty(&dr->region))
 		return nothing(dr);
 	if (qxl_surface_bpp(dr->dst->format) < 16)
-		return unsupported(dev, dr);
-	r = brush_plane(dev, &f->brush, dr->dst, ext, &op.s);
-	if (r)
-		return r < 0 ? -1 : unsupported(dev, dr);
-	if (get_mask(dev, dr, &f->mask, &mask, &op)) {
+		return qxl_render_unsupported(r, dr);
+	ret = brush_plane(r, &f->brush, dr->dst, ext, &op.s);
+	if (ret)
+		return ret < 0 ? -1 : qxl_render_unsupported(r, dr);
+	if (get_mask(r, dr, &f->mask, &mask, &op)) {
 		plane_fini(&op.s);
 		return -1;
 	}
 	if (op.table == QXL_ROP2_COPY && op.s.solid && !op.mask)
 		fill_solid(dr, op.s.color);
 	else
-		gen_apply(dev, dr, &op);
+		gen_apply(r, dr, &op);
 	plane_fini(&op.s);
 	qxl_img_free(&mask);
 	return 0;
 }
 
 /* Image onto the destination with a ROP2 table and optional mask. */
-static int blit(struct qxl_device *dev, struct qxl_draw *dr,
+static int blit(struct qxl_render *r, struct qxl_draw *dr,
 		const struct qxl_img *img, const struct qxl_rect *src,
 		int scale_mode, unsigned int table, struct gen_op *op)
 {
@@ -507,13 +521,13 @@ static int blit(struct qxl_device *dev, struct qxl_draw *dr,
 		return 0;
 	}
 	if (qxl_surface_bpp(dr->dst->format) < 16)
-		return unsupported(dev, dr);
+		return qxl_render_unsupported(r, dr);
 	if (image_plane(img, src, &dr->d.bbox, scale_mode, ext,
 			qxl_surface_pixman_format(dr->dst->format), &op->s))
 		return -1;
 	op->kind = GEN_ROP2;
 	op->table = table;
-	gen_apply(dev, dr, op);
+	gen_apply(r, dr, op);
 	plane_fini(&op->s);
 	return 0;
 }
@@ -523,88 +537,88 @@ static int blit(struct qxl_device *dev, struct qxl_draw *dr,
  * Returns 1 with both held (and op cleared), 0 when the draw was dropped,
  * -1 on error.
  */
-static int get_src_and_mask(struct qxl_device *dev, struct qxl_draw *dr,
+static int get_src_and_mask(struct qxl_render *r, struct qxl_draw *dr,
 			    qxl_phys bitmap, const struct qxl_rect *area,
 			    const struct qxl_q_mask *m, struct qxl_img *img,
 			    struct qxl_img *mask, struct gen_op *op)
 {
-	int r;
+	int ret;
 
 	if (!pixman_region32_not_empty(&dr->region) ||
-	    !src_area_ok(dev, area))
+	    !src_area_ok(r, area))
 		return nothing(dr);
-	r = get_image(dev, dr, bitmap, img);
-	if (r <= 0)
-		return r;
+	ret = get_image(r, dr, bitmap, img);
+	if (ret <= 0)
+		return ret;
 	memset(op, 0, sizeof(*op));
-	if (get_mask(dev, dr, m, mask, op)) {
+	if (get_mask(r, dr, m, mask, op)) {
 		qxl_img_free(img);
 		return -1;
 	}
 	return 1;
 }
 
-int qxl_render_copy(struct qxl_device *dev, struct qxl_draw *dr,
-		    const struct qxl_copy *c)
+static int render_copy(struct qxl_render *r, struct qxl_draw *dr,
+		       const struct qxl_copy *c)
 {
 	struct qxl_img img, mask;
 	struct gen_op op;
 	unsigned int table;
-	int r;
+	int ret;
 
-	table = qxl_rop2_from_descriptor(c->rop_descriptor, QXL_ROP_IN_SRC,
+	table = rop2_from_descriptor(c->rop_descriptor, QXL_ROP_IN_SRC,
 					 QXL_ROP_IN_DEST);
 	if (table == QXL_ROP2_NOOP)
 		return nothing(dr);
-	r = get_src_and_mask(dev, dr, c->src_bitmap, &c->src_area, &c->mask,
+	ret = get_src_and_mask(r, dr, c->src_bitmap, &c->src_area, &c->mask,
 			     &img, &mask, &op);
-	if (r <= 0)
-		return r;
-	r = blit(dev, dr, &img, &c->src_area, c->scale_mode, table, &op);
+	if (ret <= 0)
+		return ret;
+	ret = blit(r, dr, &img, &c->src_area, c->scale_mode, table, &op);
 	qxl_img_free(&mask);
 	qxl_img_free(&img);
-	return r;
+	return ret;
 }
 
-int qxl_render_opaque(struct qxl_device *dev, struct qxl_draw *dr)
+static int render_opaque(struct qxl_render *r, struct qxl_draw *dr)
 {
 	const struct qxl_opaque *o = &dr->d.u.opaque;
 	pixman_box32_t *ext;
 	struct qxl_img img, mask;
 	struct gen_op op;
 	unsigned int table;
-	int r;
+	int ret;
 
 	/* spice: the brush is the source, the copied image the dest. */
-	table = qxl_rop2_from_descriptor(o->rop_descriptor, QXL_ROP_IN_BRUSH,
+	table = rop2_from_descriptor(o->rop_descriptor, QXL_ROP_IN_BRUSH,
 					 QXL_ROP_IN_SRC);
 	if (table == QXL_ROP2_NOOP)
 		return nothing(dr);
-	r = get_src_and_mask(dev, dr, o->src_bitmap, &o->src_area, &o->mask,
+	ret = get_src_and_mask(r, dr, o->src_bitmap, &o->src_area, &o->mask,
 			     &img, &mask, &op);
-	if (r <= 0)
-		return r;
-	r = blit(dev, dr, &img, &o->src_area, o->scale_mode, QXL_ROP2_COPY,
+	if (ret <= 0)
+		return ret;
+	ret = blit(r, dr, &img, &o->src_area, o->scale_mode, QXL_ROP2_COPY,
 		 &op);
 	qxl_img_free(&img);
-	if (!r && o->brush.type != QXL_BRUSH_TYPE_NONE &&
+	if (!ret && o->brush.type != QXL_BRUSH_TYPE_NONE &&
 	    pixman_region32_not_empty(&dr->region)) {
 		ext = pixman_region32_extents(&dr->region);
-		r = brush_plane(dev, &o->brush, dr->dst, ext, &op.s);
-		if (r > 0)
-			r = 0;
-		else if (!r) {
+		ret = brush_plane(r, &o->brush, dr->dst, ext, &op.s);
+		if (ret > 0)
+			ret = 0;
+		else if (!ret) {
 			op.kind = GEN_ROP2;
 			op.table = table;
-			gen_apply(dev, dr, &op);
+			gen_apply(r, dr, &op);
 			plane_fini(&op.s);
 		}
 	}
 	qxl_img_free(&mask);
-	return r;
+	return ret;
 }
 
-int qxl_render_copy_bits(struct qxl_device *dev, struct qxl_draw *dr)
+static int render_copy_bits(struct qxl_render *r, struct qxl_draw *dr)
 {
 	struct qxl_surface_state *s = dr->dst;
 	int bpp = qxl_surface_bpp(s->format);
@@ -617,7 +631,7 @@ int qxl_render_copy_bits(struct qxl_device *dev, struct qxl_draw *dr)
 	int n, i, y;
 
 	if (bpp < 8)
-		return unsupported(dev, dr);
+		return qxl_render_unsupported(r, dr);
 	/* Only destination pixels whose source lies on the surface. */
 	if (!fits_int(dx) || !fits_int(dy))
 		return nothing(dr);
@@ -648,16 +662,16 @@ int qxl_render_copy_bits(struct qxl_device *dev, struct qxl_draw *dr)
 	return 0;
 }
 
-int qxl_render_solid_mask(struct qxl_device *dev, struct qxl_draw *dr,
-			  const struct qxl_q_mask *m, unsigned int table)
+static int render_solid_mask(struct qxl_render *r, struct qxl_draw *dr,
+			     const struct qxl_q_mask *m, unsigned int table)
 {
 	struct qxl_img mask;
 	struct gen_op op;
 
 	if (qxl_surface_bpp(dr->dst->format) < 16)
-		return unsupported(dev, dr);
+		return qxl_render_unsupported(r, dr);
 	memset(&op, 0, sizeof(op));
-	if (get_mask(dev, dr, m, &mask, &op))
+	if (get_mask(r, dr, m, &mask, &op))
 		return -1;
 	op.kind = GEN_ROP2;
 	op.table = table;
@@ -666,85 +680,85 @@ int qxl_render_solid_mask(struct qxl_device *dev, struct qxl_draw *dr,
 			   (qxl_surface_bpp(dr->dst->format) == 32 ?
 			    0xffffffffu : 0xffffu) : 0);
 	else
-		gen_apply(dev, dr, &op);
+		gen_apply(r, dr, &op);
 	qxl_img_free(&mask);
 	return 0;
 }
 
-int qxl_render_rop3(struct qxl_device *dev, struct qxl_draw *dr)
+static int render_rop3(struct qxl_render *r, struct qxl_draw *dr)
 {
 	const struct qxl_rop3 *o = &dr->d.u.rop3;
 	pixman_box32_t *ext = pixman_region32_extents(&dr->region);
 	struct qxl_img mask;
 	struct gen_op op;
-	int r;
+	int ret;
 
 	if (!pixman_region32_not_empty(&dr->region))
 		return nothing(dr);
 	if (qxl_surface_bpp(dr->dst->format) < 16)
-		return unsupported(dev, dr);
+		return qxl_render_unsupported(r, dr);
 	memset(&op, 0, sizeof(op));
-	r = get_src_plane(dev, dr, o->src_bitmap, &o->src_area, o->scale_mode,
+	ret = get_src_plane(r, dr, o->src_bitmap, &o->src_area, o->scale_mode,
 			  qxl_surface_pixman_format(dr->dst->format), &op.s);
-	if (r <= 0)
-		return r;
-	r = brush_plane(dev, &o->brush, dr->dst, ext, &op.p);
-	if (r) {
+	if (ret <= 0)
+		return ret;
+	ret = brush_plane(r, &o->brush, dr->dst, ext, &op.p);
+	if (ret) {
 		plane_fini(&op.s);
-		return r < 0 ? -1 : unsupported(dev, dr);
+		return ret < 0 ? -1 : qxl_render_unsupported(r, dr);
 	}
-	if (get_mask(dev, dr, &o->mask, &mask, &op)) {
+	if (get_mask(r, dr, &o->mask, &mask, &op)) {
 		plane_fini(&op.s);
 		plane_fini(&op.p);
 		return -1;
 	}
 	op.kind = GEN_ROP3;
 	op.rop3 = o->rop3;
-	gen_apply(dev, dr, &op);
+	gen_apply(r, dr, &op);
 	plane_fini(&op.s);
 	plane_fini(&op.p);
 	qxl_img_free(&mask);
 	return 0;
 }
 
-int qxl_render_transparent(struct qxl_device *dev, struct qxl_draw *dr)
+static int render_transparent(struct qxl_render *r, struct qxl_draw *dr)
 {
 	const struct qxl_transparent *t = &dr->d.u.transparent;
 	struct gen_op op;
-	int r;
+	int ret;
 
 	if (!pixman_region32_not_empty(&dr->region))
 		return nothing(dr);
 	if (qxl_surface_bpp(dr->dst->format) < 16)
-		return unsupported(dev, dr);
+		return qxl_render_unsupported(r, dr);
 	memset(&op, 0, sizeof(op));
-	r = get_src_plane(dev, dr, t->src_bitmap, &t->src_area,
+	ret = get_src_plane(r, dr, t->src_bitmap, &t->src_area,
 			  QXL_SCALE_MODE_NEAREST,
 			  qxl_surface_pixman_format(dr->dst->format), &op.s);
-	if (r <= 0)
-		return r;
+	if (ret <= 0)
+		return ret;
 	op.kind = GEN_KEY;
 	op.key = qxl_color_to_dest(t->true_color, dr->dst->format);
-	gen_apply(dev, dr, &op);
+	gen_apply(r, dr, &op);
 	plane_fini(&op.s);
 	return 0;
 }
 
-int qxl_render_alpha_blend(struct qxl_device *dev, struct qxl_draw *dr)
+static int render_alpha_blend(struct qxl_render *r, struct qxl_draw *dr)
 {
 	const struct qxl_alpha_blend *a = &dr->d.u.alpha_blend;
 	pixman_box32_t *ext = pixman_region32_extents(&dr->region);
 	pixman_color_t mc = { 0, 0, 0, (uint16_t)(a->alpha * 257) };
 	pixman_image_t *maskimg;
 	struct plane pl;
-	int r;
+	int ret;
 
 	if (a->alpha == 0 || !pixman_region32_not_empty(&dr->region))
 		return nothing(dr);
-	r = get_src_plane(dev, dr, a->src_bitmap, &a->src_area,
+	ret = get_src_plane(r, dr, a->src_bitmap, &a->src_area,
 			  QXL_SCALE_MODE_NEAREST, 0, &pl);
-	if (r <= 0)
-		return r;
+	if (ret <= 0)
+		return ret;
 	maskimg = pixman_image_create_solid_fill(&mc);
 	pixman_image_set_clip_region32(dr->dst->image, &dr->region);
 	pixman_image_composite32(PIXMAN_OP_OVER, pl.img, maskimg,
@@ -763,7 +777,7 @@ static bool composite_op_ok(uint32_t op)
 }
 
 /* Transform, filter and repeat from the command onto img. */
-static int composite_setup(struct qxl_device *dev, pixman_image_t *im,
+static int composite_setup(struct qxl_render *r, pixman_image_t *im,
 			   qxl_phys xform, unsigned int filter,
 			   unsigned int repeat)
 {
@@ -773,24 +787,15 @@ static int composite_setup(struct qxl_device *dev, pixman_image_t *im,
 	};
 
 	if (filter > QXL_COMPOSITE_FILTER_BILINEAR) {
-		qxl_guest_bug(dev, "composite: unknown filter %u", filter);
+		qxl_report_bug(r->report, "composite: unknown filter %u",
+			       filter);
 		return -1;
 	}
 	if (xform) {
-		struct qxl_transform t;
 		struct pixman_transform pt;
-		uint8_t *p = qxl_memslot_translate(dev, xform, sizeof(t));
 
-		if (!p)
+		if (qxl_parse_transform(r->mem, xform, &pt))
 			return -1;
-		memcpy(&t, p, sizeof(t));
-		pixman_transform_init_identity(&pt);
-		pt.matrix[0][0] = (pixman_fixed_t)t.t00;
-		pt.matrix[0][1] = (pixman_fixed_t)t.t01;
-		pt.matrix[0][2] = (pixman_fixed_t)t.t02;
-		pt.matrix[1][0] = (pixman_fixed_t)t.t10;
-		pt.matrix[1][1] = (pixman_fixed_t)t.t11;
-		pt.matrix[1][2] = (pixman_fixed_t)t.t12;
 		pixman_image_set_transform(im, &pt);
 	}
 	pixman_image_set_filter(im, filter == QXL_COMPOSITE_FILTER_NEAREST ?
@@ -808,7 +813,7 @@ static void composite_reset(pixman_image_t *im)
 	pixman_image_set_component_alpha(im, false);
 }
 
-int qxl_render_composite(struct qxl_device *dev, struct qxl_draw *dr)
+static int render_composite(struct qxl_render *r, struct qxl_draw *dr)
 {
 	const struct qxl_composite *c = &dr->d.u.composite;
 	pixman_box32_t *ext = pixman_region32_extents(&dr->region);
@@ -816,35 +821,36 @@ int qxl_render_composite(struct qxl_device *dev, struct qxl_draw *dr)
 	int64_t ox = (int64_t)ext->x1 - dr->d.bbox.left;
 	int64_t oy = (int64_t)ext->y1 - dr->d.bbox.top;
 	struct qxl_img src, mask;
-	int r;
+	int ret;
 
 	if (!composite_op_ok(op)) {
-		qxl_guest_bug(dev, "composite: unknown operator 0x%x", op);
+		qxl_report_bug(r->report, "composite: unknown operator 0x%x",
+			       op);
 		return -1;
 	}
 	if (!pixman_region32_not_empty(&dr->region) || !fits_int(ox) ||
 	    !fits_int(oy))
 		return nothing(dr);
-	r = get_image(dev, dr, c->src, &src);
-	if (r <= 0)
-		return r;
+	ret = get_image(r, dr, c->src, &src);
+	if (ret <= 0)
+		return ret;
 	memset(&mask, 0, sizeof(mask));
 	if (c->mask) {
-		r = get_image(dev, dr, c->mask, &mask);
-		if (r <= 0) {
+		ret = get_image(r, dr, c->mask, &mask);
+		if (ret <= 0) {
 			qxl_img_free(&src);
-			return r;
+			return ret;
 		}
 	}
-	if (composite_setup(dev, src.image, c->src_transform,
+	if (composite_setup(r, src.image, c->src_transform,
 			    (c->flags >> QXL_COMPOSITE_SRC_FILTER_SHIFT) & 7,
 			    (c->flags >> QXL_COMPOSITE_SRC_REPEAT_SHIFT) & 3) ||
 	    (mask.image &&
-	     composite_setup(dev, mask.image, c->mask_transform,
+	     composite_setup(r, mask.image, c->mask_transform,
 			     (c->flags >> QXL_COMPOSITE_MASK_FILTER_SHIFT) & 7,
 			     (c->flags >> QXL_COMPOSITE_MASK_REPEAT_SHIFT) &
 			     3))) {
-		r = -1;
+		ret = -1;
 		goto out;
 	}
 	if (mask.image && (c->flags & QXL_COMPOSITE_COMPONENT_ALPHA))
@@ -859,12 +865,57 @@ int qxl_render_composite(struct qxl_device *dev, struct qxl_draw *dr)
 				 ext->x1, ext->y1, ext->x2 - ext->x1,
 				 ext->y2 - ext->y1);
 	pixman_image_set_clip_region32(dr->dst->image, NULL);
-	r = 0;
+	ret = 0;
 out:
 	composite_reset(src.image);
 	if (mask.image)
 		composite_reset(mask.image);
 	qxl_img_free(&src);
 	qxl_img_free(&mask);
-	return r;
+	return ret;
+}
+
+/* ---- dispatch -------------------------------------------------------- */
+
+int qxl_render_draw(struct qxl_render *r, struct qxl_draw *dr)
+{
+	switch (dr->d.type) {
+	case QXL_DRAW_NOP:
+		return 0;
+	case QXL_DRAW_FILL:
+		return render_fill(r, dr);
+	case QXL_DRAW_OPAQUE:
+		return render_opaque(r, dr);
+	case QXL_DRAW_COPY:
+		return render_copy(r, dr, &dr->d.u.copy);
+	case QXL_DRAW_BLEND:
+		return render_copy(r, dr, &dr->d.u.blend);
+	case QXL_COPY_BITS:
+		return render_copy_bits(r, dr);
+	case QXL_DRAW_BLACKNESS:
+		return render_solid_mask(r, dr, &dr->d.u.blackness.mask,
+					 QXL_ROP2_CLEAR);
+	case QXL_DRAW_WHITENESS:
+		return render_solid_mask(r, dr, &dr->d.u.whiteness.mask,
+					 QXL_ROP2_SET);
+	case QXL_DRAW_INVERS:
+		return render_solid_mask(r, dr, &dr->d.u.invers.mask,
+					 QXL_ROP2_INVERT);
+	case QXL_DRAW_ROP3:
+		return render_rop3(r, dr);
+	case QXL_DRAW_STROKE:
+		return qxl_render_stroke(r, dr);
+	case QXL_DRAW_TEXT:
+		return qxl_render_text(r, dr);
+	case QXL_DRAW_TRANSPARENT:
+		return render_transparent(r, dr);
+	case QXL_DRAW_ALPHA_BLEND:
+		return render_alpha_blend(r, dr);
+	case QXL_DRAW_COMPOSITE:
+		return render_composite(r, dr);
+	default:
+		qxl_report_bug(r->report, "draw: unknown draw type %u",
+			       dr->d.type);
+		return -1;
+	}
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * pci.c - PCI identity, BAR layout, config space and the ROM image.
+ * pci.c - PCI identity, BAR layout, config space, the ROM image and the
+ * RAM header.
  *
  * BAR0 (RAM): [0, surface0_area_size) primary surface area, then command
  * pages, then the RAM header in its last page(s).  BAR1: 32-bit VRAM.
@@ -10,7 +11,7 @@
  */
 #include <string.h>
 
-#include "qxl_internal.h"
+#include "qxl_dev.h"
 
 #define PCI_SUBVENDOR_QEMU	0x1af4
 #define PCI_SUBDEVICE_QEMU	0x1100
@@ -110,6 +111,18 @@ void qxl_rom_init(struct qxl_device *dev)
 	dev->ramh = (struct qxl_ram_header *)(dev->ram +
 					      dev->ram_header_offset);
 	qxl_rom_write_back(dev);
+}
+
+/* The RAM header as the device leaves it on reset: empty rings. */
+void qxl_ram_init(struct qxl_device *dev)
+{
+	struct qxl_ram_header *r = dev->ramh;
+
+	memset(r, 0, sizeof(*r));
+	r->magic = QXL_RAM_MAGIC;
+	qxl_ring_init(&r->cmd_ring.hdr, QXL_COMMAND_RING_SIZE);
+	qxl_ring_init(&r->cursor_ring.hdr, QXL_CURSOR_RING_SIZE);
+	qxl_ring_init(&r->release_ring.hdr, QXL_RELEASE_RING_SIZE);
 }
 
 /* Rewrite the guest-visible ROM from the shadow (reset, client changes). */

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qxl_chunks.h"
+#include "qxl_mem.h"
 
 void qxl_buf_free(struct qxl_buf *b)
 {
@@ -17,20 +17,21 @@ void qxl_buf_free(struct qxl_buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-int qxl_chunks_read(struct qxl_device *dev, const char *what,
-		    const struct qxl_data_chunk *first, const uint8_t *data0,
-		    uint64_t need, struct qxl_buf *out)
+/* 'first' is a copy of the first header, data0 its translated data. */
+static int chunks_read(const struct qxl_mem *m, const char *what,
+		       const struct qxl_data_chunk *first, const uint8_t *data0,
+		       uint64_t need, struct qxl_buf *out)
 {
+	const struct qxl_report *r = &m->report;
 	struct qxl_data_chunk hdr = *first;
 	const uint8_t *data = data0;
 	uint64_t have = 0;
 	unsigned int n = 1;
 
-	memset(out, 0, sizeof(*out));
 	if (need > QXL_MAX_IMAGE_BYTES) {
-		qxl_guest_bug(dev, "%s: %llu bytes is above the %u byte cap",
-			      what, (unsigned long long)need,
-			      QXL_MAX_IMAGE_BYTES);
+		qxl_report_bug(r, "%s: %llu bytes is above the %u byte cap",
+			       what, (unsigned long long)need,
+			       QXL_MAX_IMAGE_BYTES);
 		return -1;
 	}
 	if (hdr.data_size >= need) {	/* the common case: no copy */
@@ -40,7 +41,7 @@ int qxl_chunks_read(struct qxl_device *dev, const char *what,
 	}
 	out->owned = malloc(need ? need : 1);
 	if (!out->owned) {
-		qxl_guest_warn(dev, "%s: no memory", what);
+		qxl_report_warn(r, "%s: no memory", what);
 		return -1;
 	}
 	for (;;) {
@@ -55,23 +56,21 @@ int qxl_chunks_read(struct qxl_device *dev, const char *what,
 		if (have == need)
 			break;
 		if (!hdr.next_chunk) {
-			qxl_guest_bug(dev, "%s: chunks hold %llu bytes, need "
-				      "%llu", what, (unsigned long long)have,
-				      (unsigned long long)need);
+			qxl_report_bug(r, "%s: chunks hold %llu bytes, need "
+				       "%llu", what, (unsigned long long)have,
+				       (unsigned long long)need);
 			goto fail;
 		}
 		if (++n > QXL_MAX_CHUNKS) {
-			qxl_guest_bug(dev, "%s: more than %u chunks", what,
-				      QXL_MAX_CHUNKS);
+			qxl_report_bug(r, "%s: more than %u chunks", what,
+				       QXL_MAX_CHUNKS);
 			goto fail;
 		}
 		next = hdr.next_chunk;
-		p = qxl_memslot_translate(dev, next, sizeof(hdr));
-		if (!p)
+		if (!qxl_memslot_copy(m, next, &hdr, sizeof(hdr)))
 			goto fail;
-		memcpy(&hdr, p, sizeof(hdr));
 		/* Translate header and data together: the data follows it. */
-		p = qxl_memslot_translate(dev, next,
+		p = qxl_memslot_translate(m, next,
 					  sizeof(hdr) + (uint64_t)hdr.data_size);
 		if (!p)
 			goto fail;
@@ -85,7 +84,7 @@ fail:
 	return -1;
 }
 
-int qxl_chunks_read_at(struct qxl_device *dev, const char *what,
+int qxl_chunks_read_at(const struct qxl_mem *m, const char *what,
 		       qxl_phys addr, uint64_t hdr_size,
 		       const struct qxl_data_chunk *first, uint64_t need,
 		       struct qxl_buf *out)
@@ -93,9 +92,9 @@ int qxl_chunks_read_at(struct qxl_device *dev, const char *what,
 	uint8_t *p;
 
 	memset(out, 0, sizeof(*out));
-	p = qxl_memslot_translate(dev, addr,
+	p = qxl_memslot_translate(m, addr,
 				  hdr_size + (uint64_t)first->data_size);
 	if (!p)
 		return -1;
-	return qxl_chunks_read(dev, what, first, p + hdr_size, need, out);
+	return chunks_read(m, what, first, p + hdr_size, need, out);
 }

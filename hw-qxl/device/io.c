@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "qxl_internal.h"
+#include "qxl_dev.h"
 
 /* ---- interrupts ---------------------------------------------------- */
 
@@ -117,10 +117,43 @@ static void io_notify_oom(struct qxl_device *dev)
 
 	if (!qxl_ring_cons_empty(r))
 		return;
-	dev->oom_running = true;
+	dev->rel.hold = true;
 	qxl_process_cmd_ring(dev, QXL_UPDATE_AREA_LIMIT);
-	dev->oom_running = false;
-	qxl_push_free_res(dev, true);
+	dev->rel.hold = false;
+	qxl_flush_releases(dev);
+}
+
+/*
+ * MEMSLOT_ADD over the mapped memory BARs, BAR0 first.  The ROM shows the
+ * generation: QEMU reports 0 for every slot.
+ */
+static int memslot_add(struct qxl_device *dev, unsigned int slot_id,
+		       uint64_t start, uint64_t end, uint64_t delta)
+{
+	static const unsigned int bars[] = {
+		QXL_RAM_RANGE_INDEX, QXL_VRAM_RANGE_INDEX,
+		QXL_VRAM64_RANGE_INDEX,
+	};
+	struct qxl_mem_window win[3];
+	unsigned int i, n = 0;
+
+	for (i = 0; i < 3; i++) {
+		unsigned int bar = bars[i];
+
+		if (!dev->bar_size[bar] ||
+		    dev->bar_gpa[bar] == QXL_BAR_UNMAPPED)
+			continue;
+		win[n].host = qxl_device_bar_ptr(dev, bar);
+		win[n].gpa = dev->bar_gpa[bar];
+		win[n].size = dev->bar_size[bar];
+		n++;
+	}
+	if (qxl_memslot_add(&dev->mem, slot_id, start, end, delta,
+			    dev->shadow_rom.slot_generation, win, n))
+		return -1;
+	((struct qxl_rom *)dev->rom)->slot_generation =
+		dev->shadow_rom.slot_generation;
+	return 0;
 }
 
 static void io_set_mode(struct qxl_device *dev, unsigned int modenr)
@@ -141,9 +174,8 @@ static void io_set_mode(struct qxl_device *dev, unsigned int modenr)
 	m = &dev->modes[modenr];
 	qxl_hard_reset(dev);
 	/* Slot 0 covers BAR0 with guest-physical offsets, like QEMU. */
-	if (qxl_memslot_add(dev, 0, devmem,
-			    devmem + dev->bar_size[QXL_RAM_RANGE_INDEX],
-			    devmem))
+	if (memslot_add(dev, 0, devmem,
+			devmem + dev->bar_size[QXL_RAM_RANGE_INDEX], devmem))
 		return;
 	memset(&sc, 0, sizeof(sc));
 	sc.width = m->x_res;
@@ -187,7 +219,7 @@ static void io_memslot_add(struct qxl_device *dev, unsigned int val)
 		return;
 	}
 	memcpy(&ms, (const void *)&dev->ramh->mem_slot, sizeof(ms));
-	if (qxl_memslot_add(dev, val, ms.mem_start, ms.mem_end, 0))
+	if (memslot_add(dev, val, ms.mem_start, ms.mem_end, 0))
 		return;
 	async_finish(dev);
 }
@@ -252,11 +284,6 @@ static void io_destroy_all_surfaces(struct qxl_device *dev)
 	if (dev->mode != QXL_MODE_VGA)
 		qxl_set_dev_mode(dev, QXL_MODE_UNDEFINED);
 	async_finish(dev);
-}
-
-static void io_flush_release(struct qxl_device *dev)
-{
-	qxl_push_free_res(dev, true);
 }
 
 static void io_monitors_config(struct qxl_device *dev)
@@ -346,7 +373,7 @@ void qxl_device_io_write(struct qxl_device *dev, unsigned int port,
 		io_memslot_add(dev, val);
 		break;
 	case QXL_IO_MEMSLOT_DEL:
-		qxl_memslot_del(dev, val);
+		qxl_memslot_del(&dev->mem, val);
 		break;
 	case QXL_IO_CREATE_PRIMARY:
 	case QXL_IO_CREATE_PRIMARY_ASYNC:
@@ -369,7 +396,7 @@ void qxl_device_io_write(struct qxl_device *dev, unsigned int port,
 		async_finish(dev);
 		break;
 	case QXL_IO_FLUSH_RELEASE:
-		io_flush_release(dev);
+		qxl_flush_releases(dev);
 		break;
 	case QXL_IO_MONITORS_CONFIG_ASYNC:
 		io_monitors_config(dev);

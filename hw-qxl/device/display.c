@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+/*
+ * display.c - the surfaces as the guest and the display sink see them:
+ * the primary (created by a port, with a top-down shadow when the guest's
+ * is bottom-up), off-screen surfaces' lifetimes and the CREATE commands
+ * they hold, damage on the primary, and the guest's monitors config.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qxl_dev.h"
+
+static void primary_shadow_refresh(struct qxl_device *dev, int y, int h)
+{
+	struct qxl_surface_state *s = &dev->render.surfaces[0];
+	uint32_t abs_stride = (uint32_t)-s->stride;
+	int i;
+
+	for (i = y; i < y + h; i++)
+		memcpy(dev->primary_shadow + (size_t)i * abs_stride,
+		       s->line0 - (ptrdiff_t)i * abs_stride, abs_stride);
+}
+
+int qxl_primary_create(struct qxl_device *dev,
+		       const struct qxl_surface_create *sc)
+{
+	struct qxl_surface_desc desc;
+	struct qxl_primary_info info;
+
+	if (qxl_parse_primary(&dev->mem, sc, dev->cfg.vgamem_size,
+			      dev->mode == QXL_MODE_NATIVE ||
+			      dev->render.surfaces[0].live, &desc))
+		return -1;
+	if (desc.stride < 0) {
+		free(dev->primary_shadow);
+		dev->primary_shadow = malloc(desc.size);
+		if (!dev->primary_shadow) {
+			qxl_guest_warn(dev, "no memory for a %llu byte shadow",
+				       (unsigned long long)desc.size);
+			return -1;
+		}
+	}
+	if (qxl_surface_create(&dev->render, 0, &desc))
+		return -1;
+	if (desc.stride < 0)
+		primary_shadow_refresh(dev, 0, (int)desc.height);
+	if (dev->sink && dev->sink->primary_create &&
+	    qxl_device_get_primary(dev, &info))
+		dev->sink->primary_create(dev->sink_opaque, &info);
+	return 0;
+}
+
+bool qxl_primary_destroy(struct qxl_device *dev)
+{
+	if (!dev->render.surfaces[0].live)
+		return false;
+	qxl_damage_flush(dev);
+	qxl_surface_free(&dev->render, 0);	/* made by a port: no command */
+	free(dev->primary_shadow);
+	dev->primary_shadow = NULL;
+	pixman_region32_clear(&dev->damage);
+	if (dev->sink && dev->sink->primary_destroy)
+		dev->sink->primary_destroy(dev->sink_opaque);
+	return true;
+}
+
+/*
+ * Forget a surface.  hand_back: release the CREATE command it held (the
+ * DESTROY command and the DESTROY_ALL_SURFACES port do; a device reset,
+ * which re-initialises the release ring, does not).
+ */
+void qxl_surface_destroy(struct qxl_device *dev, uint32_t id, bool hand_back)
+{
+	uint8_t *create_cmd;
+
+	if (id == 0) {
+		qxl_primary_destroy(dev);
+		return;
+	}
+	create_cmd = dev->held_create[id];
+	qxl_surface_free(&dev->render, id);
+	dev->held_create[id] = NULL;
+	if (create_cmd && hand_back)
+		qxl_hand_back(dev, create_cmd);
+}
+
+/* In id order, as spice-server walks its surface table. */
+void qxl_surfaces_destroy_all(struct qxl_device *dev, bool hand_back)
+{
+	uint32_t i;
+
+	qxl_primary_destroy(dev);
+	for (i = 1; i < dev->cfg.n_surfaces; i++)
+		if (dev->render.surfaces[i].live)
+			qxl_surface_destroy(dev, i, hand_back);
+}
+
+void qxl_damage_add(struct qxl_device *dev, uint32_t surface_id,
+		    const pixman_region32_t *region)
+{
+	if (surface_id != 0)
+		return;
+	pixman_region32_union(&dev->damage, &dev->damage,
+			      (pixman_region32_t *)region);
+}
+
+void qxl_damage_flush(struct qxl_device *dev)
+{
+	struct qxl_surface_state *s = &dev->render.surfaces[0];
+	pixman_box32_t *boxes;
+	int n, i;
+
+	if (!pixman_region32_not_empty(&dev->damage))
+		return;
+	boxes = pixman_region32_rectangles(&dev->damage, &n);
+	for (i = 0; i < n && s->live; i++) {
+		int w = boxes[i].x2 - boxes[i].x1, h = boxes[i].y2 - boxes[i].y1;
+
+		if (w <= 0 || h <= 0)
+			continue;
+		if (s->stride < 0)
+			primary_shadow_refresh(dev, boxes[i].y1, h);
+		if (dev->sink && dev->sink->damage)
+			dev->sink->damage(dev->sink_opaque, boxes[i].x1,
+					  boxes[i].y1, w, h);
+	}
+	pixman_region32_clear(&dev->damage);
+	if (dev->sink && dev->sink->flush)
+		dev->sink->flush(dev->sink_opaque);
+}
+
+bool qxl_device_get_primary(const struct qxl_device *dev,
+			    struct qxl_primary_info *info)
+{
+	const struct qxl_surface_state *s = &dev->render.surfaces[0];
+
+	if (!s->live)
+		return false;
+	info->width = s->width;
+	info->height = s->height;
+	info->format = s->format;
+	if (s->stride < 0) {
+		info->stride = (uint32_t)-s->stride;
+		info->data = dev->primary_shadow;
+	} else {
+		info->stride = (uint32_t)s->stride;
+		info->data = s->line0;
+	}
+	return true;
+}
+
+/* MONITORS_CONFIG_ASYNC: the guest's head layout, kept and sunk. */
+void qxl_monitors_config_read(struct qxl_device *dev)
+{
+	struct qxl_head heads[QXL_MAX_MONITOR_HEADS];
+	int n, i;
+
+	n = qxl_parse_monitors_config(&dev->mem, dev->ramh->monitors_config,
+				      QXL_MAX_MONITOR_HEADS,
+				      dev->cfg.max_outputs, heads);
+	if (n <= 0)
+		return;
+	for (i = 0; i < n; i++) {
+		dev->monitors[i].id = heads[i].id;
+		dev->monitors[i].surface_id = heads[i].surface_id;
+		dev->monitors[i].x = heads[i].x;
+		dev->monitors[i].y = heads[i].y;
+		dev->monitors[i].width = heads[i].width;
+		dev->monitors[i].height = heads[i].height;
+		dev->monitors[i].flags = heads[i].flags;
+	}
+	dev->n_monitors = (unsigned int)n;
+	if (dev->sink && dev->sink->monitors_config)
+		dev->sink->monitors_config(dev->sink_opaque, dev->n_monitors,
+					   dev->monitors);
+}
