@@ -52,6 +52,7 @@ include guest-drm-qxl/guest-drm-qxl.mk
 include guest-drm-qxl/tests/kunit.mk
 include hw-qxl/qemu/qemu.mk
 include tests/interop/interop.mk
+include tests/desktop/desktop.mk
 
 .PHONY: all check fuzz bench run deps clean distclean help
 
@@ -90,6 +91,7 @@ help:
 	@echo "  defconfig      write .config with every option at its default"
 	@echo "  menuconfig     edit .config in a terminal menu"
 	@echo "  deps           install the Debian packages (scripts/install-deps)"
+	@echo "  guest-image    build (once) the desktop guest image (scripts/guest/mkimage)"
 	@echo "  clean          remove build/"
 	@echo "Tests (make check runs them all, each is also a target):"
 	@echo "  $(CHECKS)" | fold -s -w 78 | sed '2,$$s/^/  /'

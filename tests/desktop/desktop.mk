@@ -1,0 +1,27 @@
+# tests/desktop: X desktop tests on the Debian desktop guest image
+# (tests/desktop/desktop.py --help).  The image is built once by
+# scripts/guest/mkimage and cached in $(QXLNG_CACHE)/guest-image/ (a few
+# minutes the first time, seconds after); each run adds a small initramfs
+# with its own init, scripts and modules.
+#
+#   make guest-image                  build (or find) the cached image
+#   make desktop-stock-qxl-surfaces   issue 22: Xorg churning off-screen
+#                                     surfaces on qxl.ko/qxlng.ko, three
+#                                     pairings, final pictures compared
+
+DESKTOP := $(TOP)/tests/desktop/desktop.py
+DESKTOP_CASES := stock-qxl-surfaces
+DESKTOP_TARGETS := $(addprefix desktop-,$(DESKTOP_CASES))
+
+.PHONY: guest-image desktop $(DESKTOP_TARGETS)
+guest-image:
+	@$(DEPS) kernel image
+	@$(TOP)/scripts/guest/mkimage > /dev/null
+
+desktop: $(DESKTOP_TARGETS)
+
+$(DESKTOP_TARGETS): desktop-%: $(QEMU_BIN) $(GUEST_KO) guest-image
+	@$(DEPS) kernel guest image
+	$(PYTHON) $(DESKTOP) $*
+
+CHECKS += $(DESKTOP_TARGETS)
