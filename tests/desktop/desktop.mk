@@ -22,6 +22,6 @@ desktop: $(DESKTOP_TARGETS)
 
 $(DESKTOP_TARGETS): desktop-%: $(QEMU_BIN) $(GUEST_KO) guest-image
 	@$(DEPS) kernel guest image
-	$(PYTHON) $(DESKTOP) $*
+	$(PYTHON) $(DESKTOP) --qemu $(QEMU_BIN) $*
 
 CHECKS += $(DESKTOP_TARGETS)
