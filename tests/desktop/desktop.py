@@ -364,6 +364,17 @@ def surface_counts(hits):
             "evict_calls": hits.get("qxl_surface_evict", 0)}
 
 
+def qxlng_state(g):
+    """qxlng.ko's counters (debugfs qxlng_state), the numeric ones."""
+    out = g.run("cat /sys/kernel/debug/dri/0/qxlng_state")
+    state = {}
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 2 and f[1].isdigit():
+            state[f[0]] = int(f[1])
+    return state
+
+
 def xorg_start(g, n, flags=""):
     """Start Xorg session n on vt7; True once clients can connect."""
     g.run("Xorg :0 vt7 -nolisten tcp -noreset -s 0 -dpms %s "
@@ -499,6 +510,16 @@ def run_pairing(args, p, image, res, top_work):
                       % (c["creates"], c["destroys"], sizes))
             res.check(c["gc_runs"] >= sizes, "release_garbage_collection_runs",
                       "%d runs for %d screen sizes" % (c["gc_runs"], sizes))
+        if p.driver == "qxlng":
+            st = res.counts = qxlng_state(g)
+            progress(p.name, "qxlng.ko: %s" % st)
+            bad = {k: st.get(k) for k in ("bad_releases", "irq_error",
+                                          "io_timeouts", "io_resets",
+                                          "guest_bug") if st.get(k) != 0}
+            res.check(not bad and st.get("draws", 0) >= sizes,
+                      "qxlng_counters_clean",
+                      "%s; %s draws for %d screen sizes"
+                      % (bad or "no errors", st.get("draws"), sizes))
 
         step = "xorg session 2"
         progress(p.name, "Xorg again, final scene")
@@ -612,7 +633,7 @@ def one_run(args, tap, image, work):
         res = results[p.name]
         tap.comment("%s: %s %s, %s driver, Xorg %s DDX (%ds)%s"
                     % (p.name, p.qemu, " ".join(p.device), p.driver, p.ddx,
-                       res.seconds, ", qxl.ko counts %s" % res.counts
+                       res.seconds, ", %s counts %s" % (p.driver, res.counts)
                        if res.counts else ""))
         for ok, name, why in res.checks:
             tap.ok(ok, name, why)
