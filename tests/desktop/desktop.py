@@ -97,14 +97,14 @@ DEVICE_PROPS = "ram_size_mb=256,vram_size_mb=256,vgamem_mb=32"
 
 
 def pairings(args):
+    props = ("," + args.device_props) if args.device_props else ""
     return [
-        Pairing("reference", DEBIAN_QEMU,
-                ["-device", "qxl-vga," + DEVICE_PROPS], "qxl", "qxl", False),
-        Pairing("stock-qxl", args.qemu,
-                ["-device", "qxlng-vga," + DEVICE_PROPS], "qxl", "qxl", True),
-        Pairing("qxlng", args.qemu,
-                ["-device", "qxlng-vga," + DEVICE_PROPS], "qxlng",
-                "modesetting", True),
+        Pairing("reference", DEBIAN_QEMU, ["-device", "qxl-vga" + props],
+                "qxl", "qxl", False),
+        Pairing("stock-qxl", args.qemu, ["-device", "qxlng-vga" + props],
+                "qxl", "qxl", True),
+        Pairing("qxlng", args.qemu, ["-device", "qxlng-vga" + props],
+                "qxlng", "modesetting", True),
     ]
 
 
@@ -707,6 +707,9 @@ def main():
                          "qxlng")
     ap.add_argument("--jobs", type=int, default=3,
                     help="guests at a time (default %(default)s)")
+    ap.add_argument("--device-props", default=DEVICE_PROPS,
+                    help="properties of every display device "
+                         "(default %(default)s)")
     ap.add_argument("--repeat", type=int, default=1,
                     help="run everything N times (how often does it fail?)")
     ap.add_argument("case", choices=sorted(CASES))
