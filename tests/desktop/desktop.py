@@ -695,11 +695,11 @@ def main():
                     help="our QEMU (default %(default)s)")
     ap.add_argument("--work", default=os.path.join(BUILD, "tests",
                                                     "desktop"))
-    ap.add_argument("--rounds", type=int, default=4,
+    ap.add_argument("--rounds", type=int, default=5,
                     help="xstorm rounds per pairing (default %(default)s)")
     ap.add_argument("--windows", type=int, default=2,
                     help="xterms per round (default %(default)s)")
-    ap.add_argument("--switches", type=int, default=50,
+    ap.add_argument("--switches", type=int, default=40,
                     help="screen size changes per round "
                          "(default %(default)s)")
     ap.add_argument("--only", default="",
