@@ -21,20 +21,6 @@ void qxl_flush_releases(struct qxl_device *dev)
 		qxl_send_events(dev, QXL_INTERRUPT_DISPLAY);
 }
 
-/* One ring entry; raises irq when the guest asked for a kick. */
-static int take(struct qxl_device *dev, struct qxl_ring_header *hdr,
-		struct qxl_command *items, uint32_t size,
-		struct qxl_command *cmd, uint32_t irq)
-{
-	bool notify;
-	int r = qxl_ring_take(&dev->mem.report, hdr, items, size, cmd,
-			      &notify);
-
-	if (notify)
-		qxl_send_events(dev, irq);
-	return r;
-}
-
 /* QXL_CMD_DRAW: released once drawn, or when dropped. */
 static void cmd_draw(struct qxl_device *dev, qxl_phys addr)
 {
@@ -139,59 +125,69 @@ static void handle_command(struct qxl_device *dev,
 	}
 }
 
-void qxl_process_cmd_ring(struct qxl_device *dev, unsigned int budget)
+/*
+ * Up to budget entries of a ring, each handed to handle; the rest is
+ * deferred (*pending, a scheduled run).  The pop raises irq when the
+ * guest asked for a kick.
+ */
+static void drain(struct qxl_device *dev, struct qxl_ring_header *hdr,
+		  struct qxl_command *items, uint32_t size, uint32_t irq,
+		  unsigned int budget, bool *pending, uint64_t *count,
+		  void (*handle)(struct qxl_device *dev,
+				 const struct qxl_command *cmd))
 {
 	struct qxl_command cmd;
 	unsigned int n = 0;
+	bool notify;
 
+	while (!dev->guest_bug) {
+		if (n == budget) {
+			/* More may be waiting; finish it later. */
+			*pending = true;
+			qxl_schedule(dev);
+			break;
+		}
+		if (qxl_ring_take(&dev->mem.report, hdr, items, size, &cmd,
+				  &notify) <= 0)
+			break;
+		if (notify)
+			qxl_send_events(dev, irq);
+		n++;
+		(*count)++;
+		handle(dev, &cmd);
+	}
+}
+
+void qxl_process_cmd_ring(struct qxl_device *dev, unsigned int budget)
+{
 	dev->cmd_pending = false;
 	if (dev->guest_bug || dev->mode == QXL_MODE_VGA || dev->in_processing)
 		return;
 	dev->in_processing = true;
-	while (!dev->guest_bug) {
-		if (n == budget) {
-			/* More may be waiting; finish it later. */
-			dev->cmd_pending = true;
-			qxl_schedule(dev);
-			break;
-		}
-		if (take(dev, &dev->ramh->cmd_ring.hdr,
-			 dev->ramh->cmd_ring.items, QXL_COMMAND_RING_SIZE,
-			 &cmd, QXL_INTERRUPT_DISPLAY) <= 0)
-			break;
-		n++;
-		dev->stats.commands++;
-		handle_command(dev, &cmd);
-	}
+	drain(dev, &dev->ramh->cmd_ring.hdr, dev->ramh->cmd_ring.items,
+	      QXL_COMMAND_RING_SIZE, QXL_INTERRUPT_DISPLAY, budget,
+	      &dev->cmd_pending, &dev->stats.commands, handle_command);
 	dev->in_processing = false;
 	qxl_damage_flush(dev);
 }
 
+static void handle_cursor_command(struct qxl_device *dev,
+				  const struct qxl_command *cmd)
+{
+	if (cmd->type != QXL_CMD_CURSOR)
+		qxl_guest_bug(dev, "cursor ring: command type %u is not "
+			      "QXL_CMD_CURSOR", cmd->type);
+	else
+		qxl_cmd_cursor(dev, cmd->data);
+}
+
 void qxl_process_cursor_ring(struct qxl_device *dev, unsigned int budget)
 {
-	struct qxl_command cmd;
-	unsigned int n = 0;
-
 	dev->cursor_pending = false;
 	if (dev->guest_bug || dev->mode == QXL_MODE_VGA)
 		return;
-	while (!dev->guest_bug) {
-		if (n == budget) {
-			dev->cursor_pending = true;
-			qxl_schedule(dev);
-			break;
-		}
-		if (take(dev, &dev->ramh->cursor_ring.hdr,
-			 dev->ramh->cursor_ring.items, QXL_CURSOR_RING_SIZE,
-			 &cmd, QXL_INTERRUPT_CURSOR) <= 0)
-			break;
-		n++;
-		dev->stats.cursor_commands++;
-		if (cmd.type != QXL_CMD_CURSOR) {
-			qxl_guest_bug(dev, "cursor ring: command type %u is not "
-				      "QXL_CMD_CURSOR", cmd.type);
-			break;
-		}
-		qxl_cmd_cursor(dev, cmd.data);
-	}
+	drain(dev, &dev->ramh->cursor_ring.hdr, dev->ramh->cursor_ring.items,
+	      QXL_CURSOR_RING_SIZE, QXL_INTERRUPT_CURSOR, budget,
+	      &dev->cursor_pending, &dev->stats.cursor_commands,
+	      handle_cursor_command);
 }

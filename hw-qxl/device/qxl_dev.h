@@ -15,6 +15,8 @@
 
 #include <pixman.h>
 
+#include "mem/qxl_mem.h"
+#include "parse/qxl_parse.h"
 #include "render/qxl_render.h"
 #include "qxl_device.h"
 

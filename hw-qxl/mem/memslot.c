@@ -107,7 +107,7 @@ void *qxl_memslot_translate(const struct qxl_mem *m, qxl_phys phys,
 		return NULL;
 	}
 	offset -= slot->delta;
-	if (!qxl_add_u64(offset, len, &end) || end > slot->size) {
+	if (__builtin_add_overflow(offset, len, &end) || end > slot->size) {
 		qxl_report_bug(r, "address 0x%llx + %llu bytes runs past slot "
 			       "%u (%llu bytes)", (unsigned long long)phys,
 			       (unsigned long long)len, slot_id,

@@ -22,18 +22,7 @@
 
 /* Caps on guest-described data, so a hostile guest costs bounded work. */
 #define QXL_MAX_CHUNKS		4096	  /* data chunks in one list */
-#define QXL_MAX_IMAGE_BYTES	(256u << 20) /* bytes gathered from one list */
-
-/* Overflow-safe helpers. */
-static inline bool qxl_mul_u64(uint64_t a, uint64_t b, uint64_t *out)
-{
-	return !__builtin_mul_overflow(a, b, out);
-}
-
-static inline bool qxl_add_u64(uint64_t a, uint64_t b, uint64_t *out)
-{
-	return !__builtin_add_overflow(a, b, out);
-}
+#define QXL_MAX_IMAGE_BYTES	(256u << 20) /* one list's or image's bytes */
 
 /* ---- reporting (report.c) ------------------------------------------ */
 

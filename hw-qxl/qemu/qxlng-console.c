@@ -126,15 +126,8 @@ static void qxlng_request_heads(QxlngState *s, const QxlngHead *heads,
                                 unsigned int n)
 {
     struct qxl_client_head ch[QXL_CLIENT_MONITORS_MAX];
-    unsigned int i;
 
-    n = MIN(n, QXL_CLIENT_MONITORS_MAX);
-    for (i = 0; i < n; i++) {
-        ch[i].x = heads[i].x;
-        ch[i].y = heads[i].y;
-        ch[i].width = heads[i].width;
-        ch[i].height = heads[i].height;
-    }
+    n = QXLNG_COPY_HEADS(ch, heads, n);
     if (n && !qxl_device_client_monitors_config(s->core, n, ch) &&
         s->debug) {
         qemu_log("%s: guest not ready for a monitors config\n",
@@ -238,18 +231,11 @@ static void qxlng_monitors_config(void *opaque, unsigned int n,
 {
     QxlngState *s = opaque;
     QxlngHead h[QXL_MAX_MONITOR_HEADS];
-    unsigned int i;
 
     if (!s->spice_display) {
         return;
     }
-    n = MIN(n, QXL_MAX_MONITOR_HEADS);
-    for (i = 0; i < n; i++) {
-        h[i].x = heads[i].x;
-        h[i].y = heads[i].y;
-        h[i].width = heads[i].width;
-        h[i].height = heads[i].height;
-    }
+    n = QXLNG_COPY_HEADS(h, heads, n);
     qxlng_spice_monitors(s->spice_display, h, n);
 }
 

@@ -330,6 +330,19 @@ static void qxlng_init_pci_ids(QxlngState *s)
     pci_set_byte(config + PCI_INTERRUPT_PIN, ids.interrupt_pin);
 }
 
+/* Undo realize: the display sink, the bottom half, the console. */
+static void qxlng_teardown(QxlngState *s)
+{
+    if (s->core) {
+        qxl_device_set_sink(s->core, NULL, NULL);
+    }
+    if (s->bh) {
+        qemu_bh_delete(s->bh);
+        s->bh = NULL;
+    }
+    graphic_console_close(s->con);
+}
+
 static void qxlng_realize(PCIDevice *dev, Error **errp)
 {
     QxlngState *s = QXLNG_COMMON(dev);
@@ -364,14 +377,7 @@ static void qxlng_realize(PCIDevice *dev, Error **errp)
     return;
 
 fail:
-    if (s->core) {
-        qxl_device_set_sink(s->core, NULL, NULL);
-    }
-    if (s->bh) {
-        qemu_bh_delete(s->bh);
-        s->bh = NULL;
-    }
-    graphic_console_close(s->con);
+    qxlng_teardown(s);
 }
 
 static void qxlng_exit(PCIDevice *dev)
@@ -379,12 +385,7 @@ static void qxlng_exit(PCIDevice *dev)
     QxlngState *s = QXLNG_COMMON(dev);
 
     qxlng_console_unrealize(s);
-    qxl_device_set_sink(s->core, NULL, NULL);
-    if (s->bh) {
-        qemu_bh_delete(s->bh);
-        s->bh = NULL;
-    }
-    graphic_console_close(s->con);
+    qxlng_teardown(s);
 }
 
 /* The BAR memory belongs to the core: free it only with the device. */

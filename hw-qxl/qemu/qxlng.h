@@ -34,6 +34,24 @@ typedef struct QxlngHead {
     uint32_t width, height;
 } QxlngHead;
 
+/*
+ * Copy up to @n heads into the array @out, between any of the head types
+ * the glue meets (QxlngHead, the core's struct qxl_client_head and struct
+ * qxl_monitor_head, spice-core's struct spice_core_head: each has x, y,
+ * width and height).  Evaluates to the number copied, at most
+ * ARRAY_SIZE(@out).
+ */
+#define QXLNG_COPY_HEADS(out, heads, n) ({                           \
+    unsigned int n_ = MIN((unsigned int)(n), ARRAY_SIZE(out)), i_;   \
+    for (i_ = 0; i_ < n_; i_++) {                                    \
+        (out)[i_].x = (heads)[i_].x;                                 \
+        (out)[i_].y = (heads)[i_].y;                                 \
+        (out)[i_].width = (heads)[i_].width;                         \
+        (out)[i_].height = (heads)[i_].height;                       \
+    }                                                                \
+    n_;                                                              \
+})
+
 typedef struct QxlngSpiceDisplayOps {
     /* A client asked for this monitor layout (n >= 1); may be NULL. */
     void (*monitors_request)(void *opaque, const QxlngHead *heads,

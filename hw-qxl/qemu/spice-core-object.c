@@ -140,18 +140,11 @@ static void spice_core_obj_monitors_request(void *opaque, uint32_t display_id,
     QxlngSpiceDisplay *d = display_id < SPICE_CORE_MAX_DISPLAYS ?
                            sc->displays[display_id] : NULL;
     QxlngHead h[SPICE_CORE_MAX_DISPLAYS];
-    unsigned int i;
 
     if (!d || !d->ops || !d->ops->monitors_request) {
         return;
     }
-    n = MIN(n, ARRAY_SIZE(h));
-    for (i = 0; i < n; i++) {
-        h[i].x = heads[i].x;
-        h[i].y = heads[i].y;
-        h[i].width = heads[i].width;
-        h[i].height = heads[i].height;
-    }
+    n = QXLNG_COPY_HEADS(h, heads, n);
     d->ops->monitors_request(d->opaque, h, n);
 }
 
@@ -356,15 +349,8 @@ void qxlng_spice_monitors(QxlngSpiceDisplay *d, const QxlngHead *heads,
                           unsigned int n)
 {
     struct spice_core_head h[SPICE_CORE_MAX_DISPLAYS];
-    unsigned int i;
 
-    n = MIN(n, ARRAY_SIZE(h));
-    for (i = 0; i < n; i++) {
-        h[i].x = heads[i].x;
-        h[i].y = heads[i].y;
-        h[i].width = heads[i].width;
-        h[i].height = heads[i].height;
-    }
+    n = QXLNG_COPY_HEADS(h, heads, n);
     spice_core_display_set_monitors(d->src, h, n);
 }
 

@@ -12,6 +12,7 @@
 #ifndef QXL_RENDER_H
 #define QXL_RENDER_H
 
+#include "mem/qxl_mem.h"
 #include "parse/qxl_parse.h"
 
 /* A surface the device draws on: the primary (id 0) or an off-screen one. */

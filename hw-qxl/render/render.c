@@ -455,7 +455,7 @@ static int get_src_plane(struct qxl_render *r, struct qxl_draw *dr,
 	if (!fmt)
 		fmt = img.has_alpha ? PIXMAN_a8r8g8b8 : PIXMAN_x8r8g8b8;
 	ret = image_plane(&img, area, &dr->d.bbox, scale_mode,
-			pixman_region32_extents(&dr->region), fmt, pl);
+			  pixman_region32_extents(&dr->region), fmt, pl);
 	qxl_img_free(&img);
 	return ret ? -1 : 1;
 }
@@ -471,8 +471,8 @@ static int render_fill(struct qxl_render *r, struct qxl_draw *dr)
 	int ret;
 
 	memset(&op, 0, sizeof(op));
-	op.table = rop2_from_descriptor(f->rop_descriptor,
-					    QXL_ROP_IN_BRUSH, QXL_ROP_IN_DEST);
+	op.table = rop2_from_descriptor(f->rop_descriptor, QXL_ROP_IN_BRUSH,
+					QXL_ROP_IN_DEST);
 	if (f->brush.type == QXL_BRUSH_TYPE_NONE ||
 	    op.table == QXL_ROP2_NOOP || !pixman_region32_not_empty(&dr->region))
 		return nothing(dr);
@@ -533,81 +533,43 @@ static int blit(struct qxl_render *r, struct qxl_draw *dr,
 }
 
 /*
- * The shared opening of COPY and OPAQUE: the source image and the mask.
- * Returns 1 with both held (and op cleared), 0 when the draw was dropped,
- * -1 on error.
+ * COPY and BLEND (brush NULL): the source area, scaled onto the bbox,
+ * through the mask with the descriptor's ROP2 of source and destination.
+ * OPAQUE: the source copied, then the brush through the mask with the
+ * ROP2 of brush and copied image (spice's canvas: the brush is the source,
+ * the copied image the dest).
  */
-static int get_src_and_mask(struct qxl_render *r, struct qxl_draw *dr,
-			    qxl_phys bitmap, const struct qxl_rect *area,
-			    const struct qxl_q_mask *m, struct qxl_img *img,
-			    struct qxl_img *mask, struct gen_op *op)
+static int render_copy(struct qxl_render *r, struct qxl_draw *dr,
+		       const struct qxl_copy *c, const struct qxl_brush *brush)
 {
+	unsigned int table = brush ?
+		rop2_from_descriptor(c->rop_descriptor, QXL_ROP_IN_BRUSH,
+				     QXL_ROP_IN_SRC) :
+		rop2_from_descriptor(c->rop_descriptor, QXL_ROP_IN_SRC,
+				     QXL_ROP_IN_DEST);
+	struct qxl_img img, mask;
+	struct gen_op op;
 	int ret;
 
-	if (!pixman_region32_not_empty(&dr->region) ||
-	    !src_area_ok(r, area))
+	if (table == QXL_ROP2_NOOP || !pixman_region32_not_empty(&dr->region) ||
+	    !src_area_ok(r, &c->src_area))
 		return nothing(dr);
-	ret = get_image(r, dr, bitmap, img);
+	ret = get_image(r, dr, c->src_bitmap, &img);
 	if (ret <= 0)
 		return ret;
-	memset(op, 0, sizeof(*op));
-	if (get_mask(r, dr, m, mask, op)) {
-		qxl_img_free(img);
+	memset(&op, 0, sizeof(op));
+	if (get_mask(r, dr, &c->mask, &mask, &op)) {
+		qxl_img_free(&img);
 		return -1;
 	}
-	return 1;
-}
-
-static int render_copy(struct qxl_render *r, struct qxl_draw *dr,
-		       const struct qxl_copy *c)
-{
-	struct qxl_img img, mask;
-	struct gen_op op;
-	unsigned int table;
-	int ret;
-
-	table = rop2_from_descriptor(c->rop_descriptor, QXL_ROP_IN_SRC,
-					 QXL_ROP_IN_DEST);
-	if (table == QXL_ROP2_NOOP)
-		return nothing(dr);
-	ret = get_src_and_mask(r, dr, c->src_bitmap, &c->src_area, &c->mask,
-			     &img, &mask, &op);
-	if (ret <= 0)
-		return ret;
-	ret = blit(r, dr, &img, &c->src_area, c->scale_mode, table, &op);
-	qxl_img_free(&mask);
+	ret = blit(r, dr, &img, &c->src_area, c->scale_mode,
+		   brush ? QXL_ROP2_COPY : table, &op);
 	qxl_img_free(&img);
-	return ret;
-}
-
-static int render_opaque(struct qxl_render *r, struct qxl_draw *dr)
-{
-	const struct qxl_opaque *o = &dr->d.u.opaque;
-	pixman_box32_t *ext;
-	struct qxl_img img, mask;
-	struct gen_op op;
-	unsigned int table;
-	int ret;
-
-	/* spice: the brush is the source, the copied image the dest. */
-	table = rop2_from_descriptor(o->rop_descriptor, QXL_ROP_IN_BRUSH,
-					 QXL_ROP_IN_SRC);
-	if (table == QXL_ROP2_NOOP)
-		return nothing(dr);
-	ret = get_src_and_mask(r, dr, o->src_bitmap, &o->src_area, &o->mask,
-			     &img, &mask, &op);
-	if (ret <= 0)
-		return ret;
-	ret = blit(r, dr, &img, &o->src_area, o->scale_mode, QXL_ROP2_COPY,
-		 &op);
-	qxl_img_free(&img);
-	if (!ret && o->brush.type != QXL_BRUSH_TYPE_NONE &&
+	if (!ret && brush && brush->type != QXL_BRUSH_TYPE_NONE &&
 	    pixman_region32_not_empty(&dr->region)) {
-		ext = pixman_region32_extents(&dr->region);
-		ret = brush_plane(r, &o->brush, dr->dst, ext, &op.s);
-		if (ret > 0)
-			ret = 0;
-		else if (!ret) {
+		ret = brush_plane(r, brush, dr->dst,
+				  pixman_region32_extents(&dr->region), &op.s);
+		if (!ret) {
 			op.kind = GEN_ROP2;
 			op.table = table;
 			gen_apply(r, dr, &op);
@@ -615,7 +577,21 @@ static int render_opaque(struct qxl_render *r, struct qxl_draw *dr)
 		}
 	}
 	qxl_img_free(&mask);
-	return ret;
+	return ret < 0 ? -1 : 0;
+}
+
+static int render_opaque(struct qxl_render *r, struct qxl_draw *dr)
+{
+	const struct qxl_opaque *o = &dr->d.u.opaque;
+	const struct qxl_copy c = {
+		.src_bitmap = o->src_bitmap,
+		.src_area = o->src_area,
+		.rop_descriptor = o->rop_descriptor,
+		.scale_mode = o->scale_mode,
+		.mask = o->mask,
+	};
+
+	return render_copy(r, dr, &c, &o->brush);
 }
 
 static int render_copy_bits(struct qxl_render *r, struct qxl_draw *dr)
@@ -699,7 +675,7 @@ static int render_rop3(struct qxl_render *r, struct qxl_draw *dr)
 		return qxl_render_unsupported(r, dr);
 	memset(&op, 0, sizeof(op));
 	ret = get_src_plane(r, dr, o->src_bitmap, &o->src_area, o->scale_mode,
-			  qxl_surface_pixman_format(dr->dst->format), &op.s);
+			    qxl_surface_pixman_format(dr->dst->format), &op.s);
 	if (ret <= 0)
 		return ret;
 	ret = brush_plane(r, &o->brush, dr->dst, ext, &op.p);
@@ -733,8 +709,8 @@ static int render_transparent(struct qxl_render *r, struct qxl_draw *dr)
 		return qxl_render_unsupported(r, dr);
 	memset(&op, 0, sizeof(op));
 	ret = get_src_plane(r, dr, t->src_bitmap, &t->src_area,
-			  QXL_SCALE_MODE_NEAREST,
-			  qxl_surface_pixman_format(dr->dst->format), &op.s);
+			    QXL_SCALE_MODE_NEAREST,
+			    qxl_surface_pixman_format(dr->dst->format), &op.s);
 	if (ret <= 0)
 		return ret;
 	op.kind = GEN_KEY;
@@ -756,7 +732,7 @@ static int render_alpha_blend(struct qxl_render *r, struct qxl_draw *dr)
 	if (a->alpha == 0 || !pixman_region32_not_empty(&dr->region))
 		return nothing(dr);
 	ret = get_src_plane(r, dr, a->src_bitmap, &a->src_area,
-			  QXL_SCALE_MODE_NEAREST, 0, &pl);
+			    QXL_SCALE_MODE_NEAREST, 0, &pl);
 	if (ret <= 0)
 		return ret;
 	maskimg = pixman_image_create_solid_fill(&mc);
@@ -887,9 +863,9 @@ int qxl_render_draw(struct qxl_render *r, struct qxl_draw *dr)
 	case QXL_DRAW_OPAQUE:
 		return render_opaque(r, dr);
 	case QXL_DRAW_COPY:
-		return render_copy(r, dr, &dr->d.u.copy);
+		return render_copy(r, dr, &dr->d.u.copy, NULL);
 	case QXL_DRAW_BLEND:
-		return render_copy(r, dr, &dr->d.u.blend);
+		return render_copy(r, dr, &dr->d.u.blend, NULL);
 	case QXL_COPY_BITS:
 		return render_copy_bits(r, dr);
 	case QXL_DRAW_BLACKNESS:
