@@ -263,34 +263,51 @@ int g_create_primary(struct guest *g, uint32_t w, uint32_t h,
 	return qxl_device_guest_bug(g->dev) ? -1 : 0;
 }
 
-static void push(struct guest *g, struct qxl_ring_header *hdr,
-		 struct qxl_command *items, uint32_t type, qxl_phys data,
-		 unsigned int port)
+/* One ring entry; true when the device asked to be kicked. */
+static bool queue(struct qxl_ring_header *hdr, struct qxl_command *items,
+		  uint32_t type, qxl_phys data)
 {
 	uint32_t slot;
 
 	if (qxl_ring_prod_full(hdr, 32)) {
 		printf("#   ring full\n");
-		return;
+		return false;
 	}
 	slot = qxl_ring_prod_slot(hdr, 32);
 	items[slot].data = data;
 	items[slot].type = type;
 	items[slot].padding = 0;
-	if (qxl_ring_push(hdr))
-		g_io(g, port, 0);
+	return qxl_ring_push(hdr);
+}
+
+void g_queue_cmd(struct guest *g, uint32_t type, qxl_phys data)
+{
+	queue(&g->ramh->cmd_ring.hdr, g->ramh->cmd_ring.items, type, data);
 }
 
 void g_push_cmd(struct guest *g, uint32_t type, qxl_phys data)
 {
-	push(g, &g->ramh->cmd_ring.hdr, g->ramh->cmd_ring.items, type, data,
-	     QXL_IO_NOTIFY_CMD);
+	if (queue(&g->ramh->cmd_ring.hdr, g->ramh->cmd_ring.items, type, data))
+		g_io(g, QXL_IO_NOTIFY_CMD, 0);
 }
 
 void g_push_cursor(struct guest *g, uint32_t type, qxl_phys data)
 {
-	push(g, &g->ramh->cursor_ring.hdr, g->ramh->cursor_ring.items, type,
-	     data, QXL_IO_NOTIFY_CURSOR);
+	if (queue(&g->ramh->cursor_ring.hdr, g->ramh->cursor_ring.items, type,
+		  data))
+		g_io(g, QXL_IO_NOTIFY_CURSOR, 0);
+}
+
+void g_submit(struct guest *g, uint32_t type, const void *cmd)
+{
+	g_push_cmd(g, type, g_phys(g, cmd));
+	g_io(g, QXL_IO_NOTIFY_CMD, 0);
+}
+
+void g_submit_cursor(struct guest *g, const void *cmd)
+{
+	g_push_cursor(g, QXL_CMD_CURSOR, g_phys(g, cmd));
+	g_io(g, QXL_IO_NOTIFY_CURSOR, 0);
 }
 
 int g_releases(struct guest *g, uint64_t *ids, int max)
@@ -380,6 +397,52 @@ struct qxl_image *g_bitmap32(struct guest *g, uint32_t w, uint32_t h,
 {
 	return g_bitmap(g, QXL_BITMAP_FMT_32BIT, w, h, w * 4,
 			QXL_BITMAP_TOP_DOWN, px, NULL, 0);
+}
+
+struct qxl_surface_cmd *g_surface_cmd(struct guest *g,
+				      struct qxl_surface_cmd *sc, uint32_t id,
+				      uint8_t type, uint32_t w, uint32_t h,
+				      void *mem)
+{
+	if (!sc)
+		sc = g_alloc(g, sizeof(*sc));
+	memset(sc, 0, sizeof(*sc));
+	sc->release_info.id = g_phys(g, sc);
+	sc->surface_id = id;
+	sc->type = type;
+	sc->u.surface_create.format = QXL_SURFACE_FMT_32_xRGB;
+	sc->u.surface_create.width = w;
+	sc->u.surface_create.height = h;
+	sc->u.surface_create.stride = (int32_t)(w * 4);
+	sc->u.surface_create.data = mem ? g_phys(g, mem) : 0;
+	return sc;
+}
+
+struct qxl_cursor *g_cursor(struct guest *g, uint16_t type, uint16_t w,
+			    uint16_t h, uint32_t bytes)
+{
+	struct qxl_cursor *cur = g_alloc(g, sizeof(*cur) + bytes);
+
+	cur->header.type = type;
+	cur->header.width = w;
+	cur->header.height = h;
+	cur->data_size = bytes;
+	cur->chunk.data_size = bytes;
+	return cur;
+}
+
+struct qxl_cursor_cmd *g_cursor_cmd(struct guest *g, uint8_t type,
+				    const struct qxl_cursor *shape)
+{
+	struct qxl_cursor_cmd *c = g_alloc(g, sizeof(*c));
+
+	c->release_info.id = g_phys(g, c);
+	c->type = type;
+	if (type == QXL_CURSOR_SET) {
+		c->u.set.visible = 1;
+		c->u.set.shape = g_phys(g, shape);
+	}
+	return c;
 }
 
 qxl_phys g_clip_rects(struct guest *g, const struct qxl_rect *r, unsigned n)

@@ -80,8 +80,14 @@ void *g_alloc(struct guest *g, size_t size);
 void *g_valloc(struct guest *g, size_t size);
 int g_create_primary(struct guest *g, uint32_t w, uint32_t h,
 		     int32_t stride, uint32_t format);
+/* Push on a ring; kick the device (NOTIFY_*) when the ring asks for it. */
 void g_push_cmd(struct guest *g, uint32_t type, qxl_phys data);
 void g_push_cursor(struct guest *g, uint32_t type, qxl_phys data);
+/* Push without kicking. */
+void g_queue_cmd(struct guest *g, uint32_t type, qxl_phys data);
+/* Push the command at cmd (guest RAM) and kick the device in any case. */
+void g_submit(struct guest *g, uint32_t type, const void *cmd);
+void g_submit_cursor(struct guest *g, const void *cmd);
 /* Pop the release ring; store ids; returns how many. */
 int g_releases(struct guest *g, uint64_t *ids, int max);
 uint32_t g_px(struct guest *g, int x, int y);	/* primary pixel */
@@ -98,6 +104,20 @@ struct qxl_image *g_bitmap(struct guest *g, uint8_t fmt, uint32_t w,
 struct qxl_image *g_bitmap32(struct guest *g, uint32_t w, uint32_t h,
 			     const uint32_t *px);
 qxl_phys g_clip_rects(struct guest *g, const struct qxl_rect *r, unsigned n);
+/*
+ * A surface command at sc (NULL: a new one), cleared first: w x h xRGB,
+ * stride w * 4, its memory at mem (NULL: none).
+ */
+struct qxl_surface_cmd *g_surface_cmd(struct guest *g,
+				      struct qxl_surface_cmd *sc, uint32_t id,
+				      uint8_t type, uint32_t w, uint32_t h,
+				      void *mem);
+/* A cursor shape whose one chunk holds bytes (data_size says the same). */
+struct qxl_cursor *g_cursor(struct guest *g, uint16_t type, uint16_t w,
+			    uint16_t h, uint32_t bytes);
+/* A cursor command; a SET shows shape, visible. */
+struct qxl_cursor_cmd *g_cursor_cmd(struct guest *g, uint8_t type,
+				    const struct qxl_cursor *shape);
 bool g_bug(struct guest *g);
 
 #endif /* HWQXL_HARNESS_H */

@@ -26,12 +26,6 @@ static void fill_bg(struct guest *g, uint32_t v)
 			g_set_px(g, x, y, v);
 }
 
-static void submit(struct guest *g, struct qxl_drawable *d)
-{
-	g_push_cmd(g, QXL_CMD_DRAW, g_phys(g, d));
-	g_io(g, QXL_IO_NOTIFY_CMD, 0);
-}
-
 /* Check every pixel: inside [l,t,r,b) want 'in(x,y)', outside 'out'. */
 #define EXPECT_RECT(g, l, t, r, b, in_expr, out) do { int x, y, bad = 0; \
 	for (y = 0; y < H; y++) for (x = 0; x < W; x++) { \
@@ -52,7 +46,7 @@ static void draw_fill_solid_copies_brush(void)
 	d->u.fill.brush.type = QXL_BRUSH_TYPE_SOLID;
 	d->u.fill.brush.u.color = 0x123456;
 	d->u.fill.rop_descriptor = QXL_ROPD_OP_PUT;
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	EXPECT_RECT(&g, 2, 3, 10, 7, 0x123456, 0);
 	CHECK_EQ(g.dmg_x1, 2);
 	CHECK_EQ(g.dmg_y1, 3);
@@ -77,7 +71,7 @@ static void draw_fill_clip_rects_limit_pixels(void)
 	d->u.fill.rop_descriptor = QXL_ROPD_OP_PUT;
 	d->clip.type = QXL_CLIP_TYPE_RECTS;
 	d->clip.data = g_clip_rects(&g, clip, 2);
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	for (y = 0; y < H; y++)
 		for (x = 0; x < W; x++) {
 			bool in = (x < 4 && y < 4) ||
@@ -100,13 +94,13 @@ static void draw_fill_rop_xor_and_inverted_brush(void)
 	d->u.fill.brush.type = QXL_BRUSH_TYPE_SOLID;
 	d->u.fill.brush.u.color = 0x00ff33;
 	d->u.fill.rop_descriptor = QXL_ROPD_OP_XOR;
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	EXPECT_RECT(&g, 0, 0, 8, 8, 0x0f0f0f ^ 0x00ff33, 0x0f0f0f);
 	d = g_drawable(&g, QXL_DRAW_FILL, 0, 8, 0, 16, 8);
 	d->u.fill.brush.type = QXL_BRUSH_TYPE_SOLID;
 	d->u.fill.brush.u.color = 0x00ff33;
 	d->u.fill.rop_descriptor = QXL_ROPD_OP_AND | QXL_ROPD_INVERS_BRUSH;
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	CHECK_EQ(RGB(g_px(&g, 9, 1)), 0x0f0f0f & ~0x00ff33u);
 	g_fini(&g);
 }
@@ -130,7 +124,7 @@ static void draw_copy_bitmap32_exact(void)
 	d->u.copy.src_bitmap = g_phys(&g, g_bitmap32(&g, 6, 5, px));
 	d->u.copy.src_area = (struct qxl_rect){ 1, 2, 4, 6 };	/* t l b r */
 	d->u.copy.rop_descriptor = QXL_ROPD_OP_PUT;
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	EXPECT_RECT(&g, 5, 4, 9, 7, pat(x - 5 + 2, y - 4 + 1), 0);
 	g_fini(&g);
 }
@@ -172,7 +166,7 @@ static void draw_copy_chunked_bottom_up_bitmap(void)
 	d->u.copy.src_bitmap = g_phys(&g, im);
 	d->u.copy.src_area = (struct qxl_rect){ 0, 0, 4, 4 };
 	d->u.copy.rop_descriptor = QXL_ROPD_OP_PUT;
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	EXPECT_RECT(&g, 0, 0, 4, 4, pat(x, y), 0);
 	g_fini(&g);
 }
@@ -191,17 +185,17 @@ static void draw_copy_palette_8_4_1_bit(void)
 	d->u.copy.src_bitmap = g_phys(&g, g_bitmap(&g, QXL_BITMAP_FMT_8BIT, 4,
 		2, 4, QXL_BITMAP_TOP_DOWN, p8, pal, 4));
 	d->u.copy.src_area = (struct qxl_rect){ 0, 0, 2, 4 };
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	d = g_drawable(&g, QXL_DRAW_COPY, 0, 0, 4, 4, 6);
 	d->u.copy.src_bitmap = g_phys(&g, g_bitmap(&g, QXL_BITMAP_FMT_4BIT_BE,
 		4, 2, 2, QXL_BITMAP_TOP_DOWN, p4be, pal, 4));
 	d->u.copy.src_area = (struct qxl_rect){ 0, 0, 2, 4 };
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	d = g_drawable(&g, QXL_DRAW_COPY, 0, 0, 8, 4, 10);
 	d->u.copy.src_bitmap = g_phys(&g, g_bitmap(&g, QXL_BITMAP_FMT_1BIT_LE,
 		4, 2, 1, QXL_BITMAP_TOP_DOWN, p1le, pal, 2));
 	d->u.copy.src_area = (struct qxl_rect){ 0, 0, 2, 4 };
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	CHECK_EQ(RGB(g_px(&g, 1, 0)), 0xff0000);
 	CHECK_EQ(RGB(g_px(&g, 3, 0)), 0x0000ff);
 	CHECK_EQ(RGB(g_px(&g, 0, 1)), 0x0000ff);
@@ -230,17 +224,17 @@ static void draw_copy_16_24_rgba_formats(void)
 	d->u.copy.src_bitmap = g_phys(&g, g_bitmap(&g, QXL_BITMAP_FMT_16BIT, 2,
 		1, 4, QXL_BITMAP_TOP_DOWN, p16, NULL, 0));
 	d->u.copy.src_area = (struct qxl_rect){ 0, 0, 1, 2 };
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	d = g_drawable(&g, QXL_DRAW_COPY, 0, 0, 1, 2, 2);
 	d->u.copy.src_bitmap = g_phys(&g, g_bitmap(&g, QXL_BITMAP_FMT_24BIT, 2,
 		1, 8, QXL_BITMAP_TOP_DOWN, p24, NULL, 0));
 	d->u.copy.src_area = (struct qxl_rect){ 0, 0, 1, 2 };
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	d = g_drawable(&g, QXL_DRAW_COPY, 0, 0, 2, 2, 3);
 	d->u.copy.src_bitmap = g_phys(&g, g_bitmap(&g, QXL_BITMAP_FMT_RGBA, 2,
 		1, 8, QXL_BITMAP_TOP_DOWN, prgba, NULL, 0));
 	d->u.copy.src_area = (struct qxl_rect){ 0, 0, 1, 2 };
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	CHECK_EQ(RGB(g_px(&g, 0, 0)), 0xff0000);
 	CHECK_EQ(RGB(g_px(&g, 1, 0)), 0x0000ff);
 	CHECK_EQ(RGB(g_px(&g, 0, 1)), 0x332211);
@@ -261,7 +255,7 @@ static void draw_copy_scaled_nearest_doubles(void)
 	d->u.copy.src_bitmap = g_phys(&g, g_bitmap32(&g, 2, 2, px));
 	d->u.copy.src_area = (struct qxl_rect){ 0, 0, 2, 2 };
 	d->u.copy.scale_mode = QXL_SCALE_MODE_NEAREST;
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	EXPECT_RECT(&g, 0, 0, 4, 4, px[(y / 2) * 2 + x / 2], 0);
 	g_fini(&g);
 }
@@ -278,7 +272,7 @@ static void draw_blend_rop_and_with_dest(void)
 	d->u.blend.src_bitmap = g_phys(&g, g_bitmap32(&g, 2, 2, px));
 	d->u.blend.src_area = (struct qxl_rect){ 0, 0, 2, 2 };
 	d->u.blend.rop_descriptor = QXL_ROPD_OP_AND;
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	EXPECT_RECT(&g, 0, 0, 2, 2, px[y * 2 + x] & 0x336699, 0x336699);
 	g_fini(&g);
 }
@@ -297,7 +291,7 @@ static void draw_opaque_image_then_brush_rop(void)
 	d->u.opaque.brush.type = QXL_BRUSH_TYPE_SOLID;
 	d->u.opaque.brush.u.color = 0x0f0f0f;
 	d->u.opaque.rop_descriptor = QXL_ROPD_OP_OR;	/* brush | src */
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	EXPECT_RECT(&g, 0, 0, 2, 2, px[y * 2 + x] | 0x0f0f0f, 0xabcdef);
 	g_fini(&g);
 }
@@ -316,7 +310,7 @@ static void copy_bits_overlapping_moves_pixels(void)
 	d = g_drawable(&g, QXL_COPY_BITS, 0, 5, 3, 15, 13);
 	d->u.copy_bits.src_pos.x = 2;
 	d->u.copy_bits.src_pos.y = 2;
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	for (y = 0; y < H; y++)
 		for (x = 0; x < W; x++) {
 			bool in = x >= 5 && x < 15 && y >= 3 && y < 13;
@@ -338,16 +332,16 @@ static void blackness_whiteness_invers_with_mask(void)
 	setup(&g);
 	fill_bg(&g, 0x5a5a5a);
 	d = g_drawable(&g, QXL_DRAW_BLACKNESS, 0, 0, 0, 2, 2);
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	d = g_drawable(&g, QXL_DRAW_WHITENESS, 0, 2, 0, 4, 2);
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	d = g_drawable(&g, QXL_DRAW_INVERS, 0, 4, 0, 6, 2);
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	mask = g_bitmap(&g, QXL_BITMAP_FMT_1BIT_BE, 2, 2, 1,
 			QXL_BITMAP_TOP_DOWN, maskbits, NULL, 0);
 	d = g_drawable(&g, QXL_DRAW_BLACKNESS, 0, 6, 0, 8, 2);
 	d->u.blackness.mask.bitmap = g_phys(&g, mask);
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	CHECK_EQ(RGB(g_px(&g, 1, 1)), 0);
 	CHECK_EQ(RGB(g_px(&g, 3, 1)), 0xffffff);
 	CHECK_EQ(RGB(g_px(&g, 5, 1)), 0xa5a5a5);
@@ -374,7 +368,7 @@ static void rop3_pattern_source_dest(void)
 	d->u.rop3.brush.type = QXL_BRUSH_TYPE_SOLID;
 	d->u.rop3.brush.u.color = P;
 	d->u.rop3.rop3 = 0xb8;	/* PSDPxax: (P ^ (S & (D ^ P))) */
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	CHECK_EQ(RGB(g_px(&g, 0, 0)), RGB(P ^ (px[0] & (D ^ P))));
 	CHECK_EQ(RGB(g_px(&g, 1, 0)), RGB(P ^ (px[1] & (D ^ P))));
 	d = g_drawable(&g, QXL_DRAW_ROP3, 0, 2, 0, 4, 1);
@@ -383,7 +377,7 @@ static void rop3_pattern_source_dest(void)
 	d->u.rop3.brush.type = QXL_BRUSH_TYPE_SOLID;
 	d->u.rop3.brush.u.color = P;
 	d->u.rop3.rop3 = 0x66;	/* SRCINVERT: S ^ D */
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	CHECK_EQ(RGB(g_px(&g, 2, 0)), RGB(px[0] ^ D));
 	g_fini(&g);
 }
@@ -400,7 +394,7 @@ static void transparent_skips_key_color(void)
 	d->u.transparent.src_bitmap = g_phys(&g, g_bitmap32(&g, 3, 1, px));
 	d->u.transparent.src_area = (struct qxl_rect){ 0, 0, 1, 3 };
 	d->u.transparent.true_color = 0x00ff00;
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	CHECK_EQ(RGB(g_px(&g, 0, 0)), 0x999999);
 	CHECK_EQ(RGB(g_px(&g, 1, 0)), 0x123456);
 	CHECK_EQ(RGB(g_px(&g, 2, 0)), 0x999999);
@@ -429,7 +423,7 @@ static void alpha_blend_constant_alpha_over(void)
 	d->u.alpha_blend.alpha = (uint8_t)a;
 	d->u.alpha_blend.src_bitmap = g_phys(&g, g_bitmap32(&g, 1, 1, px));
 	d->u.alpha_blend.src_area = (struct qxl_rect){ 0, 0, 1, 1 };
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	for (sh = 0; sh < 24; sh += 8) {
 		uint32_t s = mul8((px[0] >> sh) & 0xff, a);
 		uint32_t dd = mul8((D >> sh) & 0xff, 255 - mul8(255, a));
@@ -454,7 +448,7 @@ static void composite_over_with_alpha_source(void)
 	d->u.composite.flags = QXL_OP_OVER;
 	d->u.composite.src = g_phys(&g, g_bitmap(&g, QXL_BITMAP_FMT_RGBA, 2, 1,
 		8, QXL_BITMAP_TOP_DOWN, px, NULL, 0));
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	/* OVER: src + dst * (1 - src_alpha) per channel. */
 	CHECK_EQ(RGB(g_px(&g, 0, 0)), (0xffu << 16) | mul8(0xff, 0xff - 0x80));
 	CHECK_EQ(RGB(g_px(&g, 1, 0)), D);
@@ -486,7 +480,7 @@ static void surface_create_draw_then_copy_from_surface_image(void)
 	d->u.fill.brush.type = QXL_BRUSH_TYPE_SOLID;
 	d->u.fill.brush.u.color = 0x445566;
 	d->u.fill.rop_descriptor = QXL_ROPD_OP_PUT;
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	CHECK_EQ(((uint32_t *)mem)[9], 0x445566);
 	CHECK_EQ(g.damages, 0);		/* off-screen: no primary damage */
 	si = g_alloc(&g, sizeof(*si));
@@ -495,7 +489,7 @@ static void surface_create_draw_then_copy_from_surface_image(void)
 	d = g_drawable(&g, QXL_DRAW_COPY, 0, 10, 10, 14, 14);
 	d->u.copy.src_bitmap = g_phys(&g, si);
 	d->u.copy.src_area = (struct qxl_rect){ 0, 0, 4, 4 };
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	EXPECT_RECT(&g, 10, 10, 14, 14, 0x445566, 0);
 	CHECK(!g_bug(&g));
 	g_fini(&g);
@@ -523,7 +517,7 @@ static void stroke_draws_line_best_effort(void)
 	d->u.stroke.brush.type = QXL_BRUSH_TYPE_SOLID;
 	d->u.stroke.brush.u.color = 0xffffff;
 	d->u.stroke.fore_mode = QXL_ROPD_OP_PUT;
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	CHECK_EQ(RGB(g_px(&g, 5, 5)), 0xffffff);
 	CHECK_EQ(RGB(g_px(&g, 5, 6)), 0);
 	CHECK(!g_bug(&g));
@@ -555,7 +549,7 @@ static void text_a1_glyph_best_effort(void)
 	d->u.text.fore_brush.type = QXL_BRUSH_TYPE_SOLID;
 	d->u.text.fore_brush.u.color = 0xff00ff;
 	d->u.text.fore_mode = QXL_ROPD_OP_PUT;
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	CHECK_EQ(RGB(g_px(&g, 4, 4)), 0xff00ff);
 	CHECK_EQ(RGB(g_px(&g, 5, 4)), 0);
 	CHECK_EQ(RGB(g_px(&g, 5, 5)), 0xff00ff);
@@ -570,44 +564,28 @@ static void cursor_set_move_hide_reach_sink(void)
 	int i;
 
 	setup(&g);
-	cur = g_alloc(&g, sizeof(*cur) + 4 * 4 * 4);
-	cur->header.type = QXL_CURSOR_TYPE_ALPHA;
-	cur->header.width = 4;
-	cur->header.height = 4;
+	cur = g_cursor(&g, QXL_CURSOR_TYPE_ALPHA, 4, 4, 4 * 4 * 4);
 	cur->header.hot_spot_x = 1;
-	cur->data_size = 64;
-	cur->chunk.data_size = 64;
 	for (i = 0; i < 16; i++) {
 		uint32_t v = 0x80112233;
 
 		memcpy(cur->chunk.data + 4 * i, &v, 4);
 	}
-	c = g_alloc(&g, sizeof(*c));
-	c->release_info.id = g_phys(&g, c);
-	c->type = QXL_CURSOR_SET;
+	c = g_cursor_cmd(&g, QXL_CURSOR_SET, cur);
 	c->u.set.position.x = 7;
 	c->u.set.position.y = 9;
-	c->u.set.visible = 1;
-	c->u.set.shape = g_phys(&g, cur);
 	g_push_cursor(&g, QXL_CMD_CURSOR, g_phys(&g, c));
 	CHECK_EQ(g.cursor_sets, 1);
 	CHECK_EQ(g.cursor_w, 4);
 	CHECK_EQ(g.cursor_px0, 0x80112233);
 	CHECK_EQ(g.cursor_x, 7);
-	c = g_alloc(&g, sizeof(*c));
-	c->release_info.id = g_phys(&g, c);
-	c->type = QXL_CURSOR_MOVE;
+	c = g_cursor_cmd(&g, QXL_CURSOR_MOVE, NULL);
 	c->u.position.x = 20;
 	c->u.position.y = 21;
-	g_push_cursor(&g, QXL_CMD_CURSOR, g_phys(&g, c));
-	g_io(&g, QXL_IO_NOTIFY_CURSOR, 0);
+	g_submit_cursor(&g, c);
 	CHECK_EQ(g.cursor_moves, 1);
 	CHECK_EQ(g.cursor_y, 21);
-	c = g_alloc(&g, sizeof(*c));
-	c->release_info.id = g_phys(&g, c);
-	c->type = QXL_CURSOR_HIDE;
-	g_push_cursor(&g, QXL_CMD_CURSOR, g_phys(&g, c));
-	g_io(&g, QXL_IO_NOTIFY_CURSOR, 0);
+	g_submit_cursor(&g, g_cursor_cmd(&g, QXL_CURSOR_HIDE, NULL));
 	CHECK_EQ(g.cursor_hides, 1);
 	CHECK(!g_bug(&g));
 	g_fini(&g);
@@ -623,23 +601,14 @@ static void cursor_mono_converted_to_argb(void)
 	bool vis;
 
 	setup(&g);
-	cur = g_alloc(&g, sizeof(*cur) + 4);
-	cur->header.type = QXL_CURSOR_TYPE_MONO;
-	cur->header.width = 2;
-	cur->header.height = 2;
-	cur->data_size = 4;
-	cur->chunk.data_size = 4;
+	cur = g_cursor(&g, QXL_CURSOR_TYPE_MONO, 2, 2, 4);
 	/* AND rows: 10, 00; XOR rows: 00, 10 -> transparent, black / white,
 	 * black. */
 	cur->chunk.data[0] = 0x80;
 	cur->chunk.data[1] = 0x00;
 	cur->chunk.data[2] = 0x00;
 	cur->chunk.data[3] = 0x80;
-	c = g_alloc(&g, sizeof(*c));
-	c->release_info.id = g_phys(&g, c);
-	c->type = QXL_CURSOR_SET;
-	c->u.set.visible = 1;
-	c->u.set.shape = g_phys(&g, cur);
+	c = g_cursor_cmd(&g, QXL_CURSOR_SET, cur);
 	g_push_cursor(&g, QXL_CMD_CURSOR, g_phys(&g, c));
 	CHECK(qxl_device_get_cursor(g.dev, &shape, &x, &y, &vis));
 	CHECK_EQ(shape.argb[0], 0);
@@ -653,16 +622,10 @@ static void update_area_drains_ring_before_returning(void)
 {
 	struct guest g;
 	struct qxl_drawable *d;
-	struct qxl_ring_header *h;
-	uint32_t s;
 
 	setup(&g);
 	d = g_drawable(&g, QXL_DRAW_WHITENESS, 0, 0, 0, 4, 4);
-	h = &g.ramh->cmd_ring.hdr;
-	s = qxl_ring_prod_slot(h, 32);
-	g.ramh->cmd_ring.items[s].data = g_phys(&g, d);
-	g.ramh->cmd_ring.items[s].type = QXL_CMD_DRAW;
-	qxl_ring_push(h);		/* no NOTIFY_CMD */
+	g_queue_cmd(&g, QXL_CMD_DRAW, g_phys(&g, d));	/* no NOTIFY_CMD */
 	g.ramh->update_area = (struct qxl_rect){ 0, 0, 4, 4 };
 	g.ramh->update_surface = 0;
 	g_io(&g, QXL_IO_UPDATE_AREA, 0);

@@ -42,12 +42,6 @@ static struct qxl_drawable *fill(struct guest *g)
 	return d;
 }
 
-static void submit(struct guest *g, struct qxl_drawable *d)
-{
-	g_push_cmd(g, QXL_CMD_DRAW, g_phys(g, d));
-	g_io(g, QXL_IO_NOTIFY_CMD, 0);
-}
-
 static void hostile_01_phys_bad_slot_generation_offset_wrap(void)
 {
 	qxl_phys bad[6];
@@ -139,7 +133,7 @@ static void hostile_03_unknown_command_types(void)
 		struct qxl_drawable *d = fill(&g);
 
 		d->type = 99;
-		submit(&g, d);
+		g_submit(&g, QXL_CMD_DRAW, d);
 	}
 	expect_guest_bug(&g);
 	g_fini(&g);
@@ -148,17 +142,7 @@ static void hostile_03_unknown_command_types(void)
 static struct qxl_surface_cmd *surf_cmd(struct guest *g, uint32_t id,
 					uint8_t type)
 {
-	struct qxl_surface_cmd *sc = g_alloc(g, sizeof(*sc));
-
-	sc->release_info.id = g_phys(g, sc);
-	sc->surface_id = id;
-	sc->type = type;
-	sc->u.surface_create.format = QXL_SURFACE_FMT_32_xRGB;
-	sc->u.surface_create.width = 4;
-	sc->u.surface_create.height = 4;
-	sc->u.surface_create.stride = 16;
-	sc->u.surface_create.data = g_phys(g, g_valloc(g, 64));
-	return sc;
+	return g_surface_cmd(g, NULL, id, type, 4, 4, g_valloc(g, 64));
 }
 
 static void hostile_04_surface_ids(void)
@@ -201,7 +185,7 @@ static void hostile_04_surface_ids(void)
 			QXL_SURFACE_CMD_DESTROY)));
 	d = fill(&g);
 	d->surface_id = 3;
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	CHECK(!g_bug(&g));
 	{
 		struct qxl_device_stats st;
@@ -281,21 +265,21 @@ static void hostile_06_bitmaps(void)
 	setup(&g);	/* stride < width * bpp */
 	im = g_bitmap32(&g, 4, 4, px);
 	im->bitmap.stride = 8;
-	submit(&g, copy_of(&g, im));
+	g_submit(&g, QXL_CMD_DRAW, copy_of(&g, im));
 	expect_guest_bug(&g);
 	g_fini(&g);
 
 	setup(&g);	/* zero area */
 	im = g_bitmap32(&g, 4, 4, px);
 	im->bitmap.x = 0;
-	submit(&g, copy_of(&g, im));
+	g_submit(&g, QXL_CMD_DRAW, copy_of(&g, im));
 	expect_guest_bug(&g);
 	g_fini(&g);
 
 	setup(&g);	/* palette format without palette */
 	im = g_bitmap(&g, QXL_BITMAP_FMT_8BIT, 4, 4, 4, QXL_BITMAP_TOP_DOWN,
 		      px, NULL, 0);
-	submit(&g, copy_of(&g, im));
+	g_submit(&g, QXL_CMD_DRAW, copy_of(&g, im));
 	expect_guest_bug(&g);
 	g_fini(&g);
 
@@ -304,7 +288,7 @@ static void hostile_06_bitmaps(void)
 		      px, px, 2);
 	pal = g_host(&g, im->bitmap.palette);
 	pal->num_ents = 60000;
-	submit(&g, copy_of(&g, im));
+	g_submit(&g, QXL_CMD_DRAW, copy_of(&g, im));
 	expect_guest_bug(&g);
 	g_fini(&g);
 
@@ -313,26 +297,26 @@ static void hostile_06_bitmaps(void)
 	im->bitmap.x = 16000;
 	im->bitmap.y = 16000;
 	im->bitmap.stride = 64000;
-	submit(&g, copy_of(&g, im));
+	g_submit(&g, QXL_CMD_DRAW, copy_of(&g, im));
 	expect_guest_bug(&g);
 	g_fini(&g);
 
 	setup(&g);	/* swapped source rectangle: dropped, no draw */
 	d = copy_of(&g, g_bitmap32(&g, 4, 4, px));
 	d->u.copy.src_area = (struct qxl_rect){ 4, 4, 0, 0 };
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	CHECK(!g_bug(&g));
 	CHECK(g.guest_errors > 0);
 	/* source rectangle outside the bitmap: draws zeros, no overread */
 	d = copy_of(&g, g_bitmap32(&g, 4, 4, px));
 	d->u.copy.src_area = (struct qxl_rect){ 1000, 1000, 1004, 1004 };
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	CHECK(!g_bug(&g));
 	/* compressed (QUIC) image claiming a size: not drawn, no bug */
 	im = g_alloc(&g, sizeof(*im));
 	im->descriptor.type = QXL_IMAGE_TYPE_QUIC;
 	im->quic.data_size = 0x7fffffff;
-	submit(&g, copy_of(&g, im));
+	g_submit(&g, QXL_CMD_DRAW, copy_of(&g, im));
 	CHECK(!g_bug(&g));
 	g_fini(&g);
 }
@@ -349,11 +333,11 @@ static void hostile_06_scaled_copy_bbox_int32_min(void)
 	d->bbox.left = INT32_MIN;
 	d->bbox.top = INT32_MIN;
 	d->u.copy.src_area = (struct qxl_rect){ 0, 0, 2, 2 };	/* scaled */
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	d = copy_of(&g, g_bitmap32(&g, 4, 4, px));
 	d->u.copy.src_area = (struct qxl_rect){ 0, 0x40000000, 3,
 						  0x40000003 };
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	CHECK(!g_bug(&g));
 	g_fini(&g);
 }
@@ -372,7 +356,7 @@ static void hostile_07_chunk_lists(void)
 	c1->next_chunk = g_phys(&g, c2);
 	c2->next_chunk = g_phys(&g, c1);
 	im->bitmap.data = g_phys(&g, c1);
-	submit(&g, copy_of(&g, im));
+	g_submit(&g, QXL_CMD_DRAW, copy_of(&g, im));
 	expect_guest_bug(&g);
 	g_fini(&g);
 
@@ -383,7 +367,7 @@ static void hostile_07_chunk_lists(void)
 	c1->data_size = 1;
 	c1->next_chunk = g_phys(&g, c1);
 	im->bitmap.data = g_phys(&g, c1);
-	submit(&g, copy_of(&g, im));
+	g_submit(&g, QXL_CMD_DRAW, copy_of(&g, im));
 	expect_guest_bug(&g);
 	g_fini(&g);
 
@@ -391,7 +375,7 @@ static void hostile_07_chunk_lists(void)
 	im = g_bitmap32(&g, 4, 4, px);
 	c1 = g_host(&g, im->bitmap.data);
 	c1->data_size = 10;
-	submit(&g, copy_of(&g, im));
+	g_submit(&g, QXL_CMD_DRAW, copy_of(&g, im));
 	expect_guest_bug(&g);
 	g_fini(&g);
 
@@ -400,7 +384,7 @@ static void hostile_07_chunk_lists(void)
 	c1 = g_host(&g, im->bitmap.data);
 	c1->data_size = 8;
 	c1->next_chunk = (6ull << 56) | 64;
-	submit(&g, copy_of(&g, im));
+	g_submit(&g, QXL_CMD_DRAW, copy_of(&g, im));
 	expect_guest_bug(&g);
 	g_fini(&g);
 
@@ -408,7 +392,7 @@ static void hostile_07_chunk_lists(void)
 	im = g_bitmap32(&g, 4, 4, px);
 	c1 = g_host(&g, im->bitmap.data);
 	c1->data_size = 0xfffffff0u;
-	submit(&g, copy_of(&g, im));
+	g_submit(&g, QXL_CMD_DRAW, copy_of(&g, im));
 	expect_guest_bug(&g);
 	g_fini(&g);
 }
@@ -429,14 +413,14 @@ static void hostile_08_clip_path_glyph_overflow(void)
 	cr = g_alloc(&g, sizeof(*cr));
 	cr->num_rects = 0x10000001u;
 	d->clip.data = g_phys(&g, cr);
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	expect_guest_bug(&g);
 	g_fini(&g);
 
 	setup(&g);	/* unknown clip type */
 	d = fill(&g);
 	d->clip.type = 7;
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	expect_guest_bug(&g);
 	g_fini(&g);
 
@@ -449,7 +433,7 @@ static void hostile_08_clip_path_glyph_overflow(void)
 	d = g_drawable(&g, QXL_DRAW_STROKE, 0, 0, 0, 8, 8);
 	d->u.stroke.path = g_phys(&g, p);
 	d->u.stroke.brush.type = QXL_BRUSH_TYPE_SOLID;
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	expect_guest_bug(&g);
 	g_fini(&g);
 
@@ -465,21 +449,14 @@ static void hostile_08_clip_path_glyph_overflow(void)
 	d = g_drawable(&g, QXL_DRAW_TEXT, 0, 0, 0, 8, 8);
 	d->u.text.str = g_phys(&g, s);
 	d->u.text.fore_brush.type = QXL_BRUSH_TYPE_SOLID;
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	expect_guest_bug(&g);
 	g_fini(&g);
 }
 
 static void push_cursor_set(struct guest *g, struct qxl_cursor *cur)
 {
-	struct qxl_cursor_cmd *c = g_alloc(g, sizeof(*c));
-
-	c->release_info.id = g_phys(g, c);
-	c->type = QXL_CURSOR_SET;
-	c->u.set.visible = 1;
-	c->u.set.shape = g_phys(g, cur);
-	g_push_cursor(g, QXL_CMD_CURSOR, g_phys(g, c));
-	g_io(g, QXL_IO_NOTIFY_CURSOR, 0);
+	g_submit_cursor(g, g_cursor_cmd(g, QXL_CURSOR_SET, cur));
 }
 
 static void hostile_09_cursor_shapes(void)
@@ -488,45 +465,26 @@ static void hostile_09_cursor_shapes(void)
 	struct guest g;
 
 	setup(&g);	/* huge: w*h*4 would overflow 32 bits */
-	cur = g_alloc(&g, sizeof(*cur) + 64);
-	cur->header.type = QXL_CURSOR_TYPE_ALPHA;
-	cur->header.width = 0xffff;
-	cur->header.height = 0xffff;
-	cur->data_size = 64;
-	cur->chunk.data_size = 64;
+	cur = g_cursor(&g, QXL_CURSOR_TYPE_ALPHA, 0xffff, 0xffff, 64);
 	push_cursor_set(&g, cur);
 	expect_guest_bug(&g);
 	g_fini(&g);
 
 	setup(&g);	/* data_size smaller than the shape */
-	cur = g_alloc(&g, sizeof(*cur) + 64);
-	cur->header.type = QXL_CURSOR_TYPE_ALPHA;
-	cur->header.width = 32;
-	cur->header.height = 32;
-	cur->data_size = 64;
-	cur->chunk.data_size = 64;
+	cur = g_cursor(&g, QXL_CURSOR_TYPE_ALPHA, 32, 32, 64);
 	push_cursor_set(&g, cur);
 	expect_guest_bug(&g);
 	g_fini(&g);
 
 	setup(&g);	/* data_size claims more than the chunks hold */
-	cur = g_alloc(&g, sizeof(*cur) + 16);
-	cur->header.type = QXL_CURSOR_TYPE_MONO;
-	cur->header.width = 32;
-	cur->header.height = 32;
+	cur = g_cursor(&g, QXL_CURSOR_TYPE_MONO, 32, 32, 16);
 	cur->data_size = 256;
-	cur->chunk.data_size = 16;
 	push_cursor_set(&g, cur);
 	expect_guest_bug(&g);
 	g_fini(&g);
 
 	setup(&g);	/* unknown cursor type */
-	cur = g_alloc(&g, sizeof(*cur) + 16);
-	cur->header.type = 42;
-	cur->header.width = 2;
-	cur->header.height = 2;
-	cur->data_size = 16;
-	cur->chunk.data_size = 16;
+	cur = g_cursor(&g, 42, 2, 2, 16);
 	push_cursor_set(&g, cur);
 	expect_guest_bug(&g);
 	g_fini(&g);
@@ -569,30 +527,19 @@ static void hostile_10_double_fetch_race(void)
 	int i;
 
 	setup(&g);
-	cur = g_alloc(&g, sizeof(*cur) + 8 * 8 * 4);
-	cur->header.type = QXL_CURSOR_TYPE_ALPHA;
-	cur->header.width = 8;
-	cur->header.height = 8;
-	cur->data_size = 256;
-	cur->chunk.data_size = 256;
+	cur = g_cursor(&g, QXL_CURSOR_TYPE_ALPHA, 8, 8, 8 * 8 * 4);
 	im = g_bitmap32(&g, 4, 4, px);
 	r.stop = 0;
 	r.w16 = (uint8_t *)cur + offsetof(struct qxl_cursor, header.width);
 	r.w32 = (uint8_t *)im + offsetof(struct qxl_image, bitmap.stride);
 	pthread_create(&th, NULL, race, &r);
 	for (i = 0; i < 200; i++) {
-		struct qxl_cursor_cmd *c = g_alloc(&g, sizeof(*c));
-
 		if (g_bug(&g))
 			g_io(&g, QXL_IO_RESET, 0), g_add_slots(&g),
 			g_create_primary(&g, 32, 32, 128,
 					 QXL_SURFACE_FMT_32_xRGB);
-		c->release_info.id = g_phys(&g, c);
-		c->type = QXL_CURSOR_SET;
-		c->u.set.shape = g_phys(&g, cur);
-		g_push_cursor(&g, QXL_CMD_CURSOR, g_phys(&g, c));
-		g_io(&g, QXL_IO_NOTIFY_CURSOR, 0);
-		submit(&g, copy_of(&g, im));
+		g_submit_cursor(&g, g_cursor_cmd(&g, QXL_CURSOR_SET, cur));
+		g_submit(&g, QXL_CMD_DRAW, copy_of(&g, im));
 		g_releases(&g, (uint64_t[64]){ 0 }, 64);
 	}
 	r.stop = 1;
@@ -737,13 +684,13 @@ static void hostile_13_release_after_reset(void)
 
 	setup(&g);
 	d1 = fill(&g);
-	submit(&g, d1);		/* chain holds d1 */
+	g_submit(&g, QXL_CMD_DRAW, d1);		/* chain holds d1 */
 	g_io(&g, QXL_IO_RESET, 0);
 	g_add_slots(&g);
 	g_create_primary(&g, 32, 32, 128, QXL_SURFACE_FMT_32_xRGB);
 	d1->release_info.next = 0x1234;	/* stale pointer must not be used */
 	d2 = fill(&g);
-	submit(&g, d2);
+	g_submit(&g, QXL_CMD_DRAW, d2);
 	g_io(&g, QXL_IO_FLUSH_RELEASE, 0);
 	CHECK_EQ(g_releases(&g, ids, 4), 1);
 	CHECK_EQ(ids[0], g_phys(&g, d2));
@@ -751,7 +698,7 @@ static void hostile_13_release_after_reset(void)
 	CHECK(!g_bug(&g));
 	/* Guest scribbles on the release ring head slot: no effect on us. */
 	g.ramh->release_ring.items[1] = 0xdeadbeef;
-	submit(&g, fill(&g));
+	g_submit(&g, QXL_CMD_DRAW, fill(&g));
 	g_io(&g, QXL_IO_FLUSH_RELEASE, 0);
 	CHECK(!g_bug(&g));
 	g_fini(&g);
@@ -801,7 +748,8 @@ static void hostile_15_log_flood_rate_limited(void)
 	setup(&g);
 	g.guest_errors = 0;
 	for (i = 0; i < 200; i++) {
-		submit(&g, g_drawable(&g, QXL_DRAW_FILL, 5, 0, 0, 4, 4));
+		g_submit(&g, QXL_CMD_DRAW,
+			 g_drawable(&g, QXL_DRAW_FILL, 5, 0, 0, 4, 4));
 		g_releases(&g, (uint64_t[64]){ 0 }, 64);
 		if (g.ram_next > g.romp->pages_offset + (1u << 20))
 			g.ram_next = g.romp->pages_offset;
@@ -815,7 +763,8 @@ static void hostile_15_log_flood_rate_limited(void)
 	g_io(&g, QXL_IO_RESET, 0);
 	g_add_slots(&g);
 	g_create_primary(&g, 32, 32, 128, QXL_SURFACE_FMT_32_xRGB);
-	submit(&g, g_drawable(&g, QXL_DRAW_FILL, 5, 0, 0, 4, 4));
+	g_submit(&g, QXL_CMD_DRAW,
+		 g_drawable(&g, QXL_DRAW_FILL, 5, 0, 0, 4, 4));
 	CHECK_EQ(g.guest_errors, logged + 1);
 	g_fini(&g);
 }
@@ -875,37 +824,27 @@ static void hostile_16_memory_reused_the_moment_it_is_released(void)
 				st.held_create[id] = 0;
 				st.released_creates++;
 			}
-			g_push_cmd(&st.g, QXL_CMD_SURFACE, g_phys(&st.g, sc));
-			g_io(&st.g, QXL_IO_NOTIFY_CMD, 0);
+			g_submit(&st.g, QXL_CMD_SURFACE, sc);
 			break;
 		}
 		case 1: {	/* draw on a surface, live or not */
 			struct qxl_drawable *d = fill(&st.g);
 
 			d->surface_id = id;
-			submit(&st.g, d);
+			g_submit(&st.g, QXL_CMD_DRAW, d);
 			break;
 		}
 		case 2: {	/* a new cursor shape */
-			struct qxl_cursor_cmd *c = g_alloc(&st.g, sizeof(*c));
-			struct qxl_cursor *cur = g_alloc(&st.g, sizeof(*cur) +
-							 16);
+			struct qxl_cursor_cmd *c = g_cursor_cmd(&st.g,
+				QXL_CURSOR_SET, g_cursor(&st.g,
+				QXL_CURSOR_TYPE_ALPHA, 2, 2, 16));
 
-			cur->header.type = QXL_CURSOR_TYPE_ALPHA;
-			cur->header.width = 2;
-			cur->header.height = 2;
-			cur->data_size = 16;
-			cur->chunk.data_size = 16;
-			c->release_info.id = g_phys(&st.g, c);
-			c->type = QXL_CURSOR_SET;
-			c->u.set.shape = g_phys(&st.g, cur);
 			st.held_set = g_phys(&st.g, c);
-			g_push_cursor(&st.g, QXL_CMD_CURSOR, st.held_set);
-			g_io(&st.g, QXL_IO_NOTIFY_CURSOR, 0);
+			g_submit_cursor(&st.g, c);
 			break;
 		}
 		default:
-			submit(&st.g, fill(&st.g));
+			g_submit(&st.g, QXL_CMD_DRAW, fill(&st.g));
 			break;
 		}
 		reuse_collect(&st);

@@ -431,15 +431,9 @@ static void notify_oom_drains_ring_and_pushes(void)
 	g_init(&g);
 	g_create_primary(&g, 16, 16, 64, QXL_SURFACE_FMT_32_xRGB);
 	/* Queue without notifying (ring notify already consumed). */
-	for (i = 0; i < 3; i++) {
-		struct qxl_ring_header *h = &g.ramh->cmd_ring.hdr;
-		uint32_t s = qxl_ring_prod_slot(h, 32);
-
-		g.ramh->cmd_ring.items[s].data = g_phys(&g, g_drawable(&g,
-				QXL_DRAW_NOP, 0, 0, 0, 1, 1));
-		g.ramh->cmd_ring.items[s].type = QXL_CMD_DRAW;
-		qxl_ring_push(h);
-	}
+	for (i = 0; i < 3; i++)
+		g_queue_cmd(&g, QXL_CMD_DRAW, g_phys(&g, g_drawable(&g,
+			    QXL_DRAW_NOP, 0, 0, 0, 1, 1)));
 	g_io(&g, QXL_IO_NOTIFY_OOM, 0);
 	CHECK_EQ(g_releases(&g, ids, 8), 3);
 	CHECK_EQ(g.ramh->cmd_ring.hdr.cons, 3);
@@ -458,15 +452,9 @@ static void ring_budget_defers_the_rest(void)
 	g_init_cfg(&g, &cfg);
 	g_add_slots(&g);
 	g_create_primary(&g, 16, 16, 64, QXL_SURFACE_FMT_32_xRGB);
-	for (i = 0; i < 10; i++) {
-		struct qxl_ring_header *h = &g.ramh->cmd_ring.hdr;
-		uint32_t s = qxl_ring_prod_slot(h, 32);
-
-		g.ramh->cmd_ring.items[s].data = g_phys(&g, g_drawable(&g,
-				QXL_DRAW_NOP, 0, 0, 0, 1, 1));
-		g.ramh->cmd_ring.items[s].type = QXL_CMD_DRAW;
-		qxl_ring_push(h);
-	}
+	for (i = 0; i < 10; i++)
+		g_queue_cmd(&g, QXL_CMD_DRAW, g_phys(&g, g_drawable(&g,
+			    QXL_DRAW_NOP, 0, 0, 0, 1, 1)));
 	g_io(&g, QXL_IO_NOTIFY_CMD, 0);
 	CHECK_EQ(g.ramh->cmd_ring.hdr.cons, 4);
 	CHECK(g.schedules > 0);

@@ -24,35 +24,12 @@ static int flushed(struct guest *g, uint64_t *ids)
 	return g_releases(g, ids, MAX_IDS);
 }
 
-static void surface_cmd_at(struct guest *g, struct qxl_surface_cmd *sc,
-			   uint32_t id, uint8_t type, void *mem)
-{
-	memset(sc, 0, sizeof(*sc));
-	sc->release_info.id = g_phys(g, sc);
-	sc->surface_id = id;
-	sc->type = type;
-	sc->u.surface_create.format = QXL_SURFACE_FMT_32_xRGB;
-	sc->u.surface_create.width = 8;
-	sc->u.surface_create.height = 8;
-	sc->u.surface_create.stride = 32;
-	sc->u.surface_create.data = mem ? g_phys(g, mem) : 0;
-}
-
 static struct qxl_surface_cmd *surface_cmd(struct guest *g, uint32_t id,
 					   uint8_t type)
 {
-	struct qxl_surface_cmd *sc = g_alloc(g, sizeof(*sc));
-
-	surface_cmd_at(g, sc, id, type,
-		       type == QXL_SURFACE_CMD_CREATE ?
-		       g_valloc(g, 8 * 32) : NULL);
-	return sc;
-}
-
-static void push_surface(struct guest *g, struct qxl_surface_cmd *sc)
-{
-	g_push_cmd(g, QXL_CMD_SURFACE, g_phys(g, sc));
-	g_io(g, QXL_IO_NOTIFY_CMD, 0);
+	return g_surface_cmd(g, NULL, id, type, 8, 8,
+			     type == QXL_SURFACE_CMD_CREATE ?
+			     g_valloc(g, 8 * 32) : NULL);
 }
 
 static struct qxl_drawable *fill_on(struct guest *g, uint32_t surface_id,
@@ -67,37 +44,15 @@ static struct qxl_drawable *fill_on(struct guest *g, uint32_t surface_id,
 	return d;
 }
 
-static void submit(struct guest *g, struct qxl_drawable *d)
-{
-	g_push_cmd(g, QXL_CMD_DRAW, g_phys(g, d));
-	g_io(g, QXL_IO_NOTIFY_CMD, 0);
-}
-
 static struct qxl_cursor_cmd *cursor_cmd(struct guest *g, uint8_t type)
 {
-	struct qxl_cursor_cmd *c = g_alloc(g, sizeof(*c));
+	struct qxl_cursor *cur = NULL;
 
-	c->release_info.id = g_phys(g, c);
-	c->type = type;
 	if (type == QXL_CURSOR_SET) {
-		struct qxl_cursor *cur = g_alloc(g, sizeof(*cur) + 4 * 4 * 4);
-
-		cur->header.type = QXL_CURSOR_TYPE_ALPHA;
-		cur->header.width = 4;
-		cur->header.height = 4;
-		cur->data_size = 64;
-		cur->chunk.data_size = 64;
+		cur = g_cursor(g, QXL_CURSOR_TYPE_ALPHA, 4, 4, 4 * 4 * 4);
 		memset(cur->chunk.data, 0x80, 64);
-		c->u.set.shape = g_phys(g, cur);
-		c->u.set.visible = 1;
 	}
-	return c;
-}
-
-static void push_cursor(struct guest *g, struct qxl_cursor_cmd *c)
-{
-	g_push_cursor(g, QXL_CMD_CURSOR, g_phys(g, c));
-	g_io(g, QXL_IO_NOTIFY_CURSOR, 0);
+	return g_cursor_cmd(g, type, cur);
 }
 
 static void surface_create_released_only_with_its_destroy_in_that_order(void)
@@ -109,14 +64,14 @@ static void surface_create_released_only_with_its_destroy_in_that_order(void)
 
 	setup(&g);
 	create = surface_cmd(&g, 3, QXL_SURFACE_CMD_CREATE);
-	push_surface(&g, create);
-	submit(&g, fill_on(&g, 3, 0x123456));
+	g_submit(&g, QXL_CMD_SURFACE, create);
+	g_submit(&g, QXL_CMD_DRAW, fill_on(&g, 3, 0x123456));
 	n = flushed(&g, ids);
 	CHECK_EQ(n, 1);				/* the draw only */
 	CHECK(n < 1 || ids[0] != g_phys(&g, create));
 	CHECK_EQ(create->release_info.id, g_phys(&g, create));	/* intact */
 	destroy = surface_cmd(&g, 3, QXL_SURFACE_CMD_DESTROY);
-	push_surface(&g, destroy);
+	g_submit(&g, QXL_CMD_SURFACE, destroy);
 	n = flushed(&g, ids);
 	CHECK_EQ(n, 2);
 	CHECK_EQ(ids[0], g_phys(&g, create));
@@ -145,9 +100,10 @@ static void destroy_written_into_the_create_buffer_as_qxl_ko_does(void)
 
 		create = (struct qxl_surface_cmd *)slot;
 		destroy = (struct qxl_surface_cmd *)(slot + 64);
-		surface_cmd_at(&g, create, 7, QXL_SURFACE_CMD_CREATE, mem);
-		push_surface(&g, create);
-		submit(&g, fill_on(&g, 7, 0x010203 * (uint32_t)(round + 1)));
+		g_surface_cmd(&g, create, 7, QXL_SURFACE_CMD_CREATE, 8, 8, mem);
+		g_submit(&g, QXL_CMD_SURFACE, create);
+		g_submit(&g, QXL_CMD_DRAW,
+			 fill_on(&g, 7, 0x010203 * (uint32_t)(round + 1)));
 		n = flushed(&g, ids);
 		for (i = 0; i < n; i++) {
 			/* The driver frees what came back: scribble on it. */
@@ -155,8 +111,9 @@ static void destroy_written_into_the_create_buffer_as_qxl_ko_does(void)
 			memset(g_host(&g, ids[i]), 0xa5, 16);
 		}
 		CHECK_EQ(((uint32_t *)mem)[0], 0x010203u * (round + 1));
-		surface_cmd_at(&g, destroy, 7, QXL_SURFACE_CMD_DESTROY, NULL);
-		push_surface(&g, destroy);
+		g_surface_cmd(&g, destroy, 7, QXL_SURFACE_CMD_DESTROY, 8, 8,
+			      NULL);
+		g_submit(&g, QXL_CMD_SURFACE, destroy);
 		n = flushed(&g, ids);
 		CHECK_EQ(n, 2);
 		CHECK_EQ(ids[0], g_phys(&g, create));
@@ -178,13 +135,14 @@ static void destroy_surface_wait_keeps_the_surface_and_its_create(void)
 	setup(&g);
 	create = surface_cmd(&g, 4, QXL_SURFACE_CMD_CREATE);
 	mem = g_host(&g, create->u.surface_create.data);
-	push_surface(&g, create);
+	g_submit(&g, QXL_CMD_SURFACE, create);
 	g_io(&g, QXL_IO_DESTROY_SURFACE_WAIT, 4);
 	CHECK_EQ(flushed(&g, ids), 0);
-	submit(&g, fill_on(&g, 4, 0x00ff00));	/* still there: drawn */
+	/* still there: drawn */
+	g_submit(&g, QXL_CMD_DRAW, fill_on(&g, 4, 0x00ff00));
 	CHECK_EQ(((uint32_t *)mem)[0], 0x00ff00);
 	destroy = surface_cmd(&g, 4, QXL_SURFACE_CMD_DESTROY);
-	push_surface(&g, destroy);
+	g_submit(&g, QXL_CMD_SURFACE, destroy);
 	CHECK_EQ(flushed(&g, ids), 3);
 	CHECK_EQ(ids[1], g_phys(&g, create));
 	CHECK_EQ(ids[2], g_phys(&g, destroy));
@@ -202,10 +160,10 @@ static void destroy_all_surfaces_releases_creates_in_id_order_and_cursor(void)
 	setup(&g);
 	c9 = surface_cmd(&g, 9, QXL_SURFACE_CMD_CREATE);
 	c2 = surface_cmd(&g, 2, QXL_SURFACE_CMD_CREATE);
-	push_surface(&g, c9);
-	push_surface(&g, c2);
+	g_submit(&g, QXL_CMD_SURFACE, c9);
+	g_submit(&g, QXL_CMD_SURFACE, c2);
 	set = cursor_cmd(&g, QXL_CURSOR_SET);
-	push_cursor(&g, set);
+	g_submit_cursor(&g, set);
 	CHECK_EQ(flushed(&g, ids), 0);
 	g_io(&g, QXL_IO_DESTROY_ALL_SURFACES, 0);
 	CHECK_EQ(flushed(&g, ids), 3);
@@ -224,8 +182,8 @@ static void reset_drops_held_commands_without_releasing_them(void)
 
 	setup(&g);
 	create = surface_cmd(&g, 5, QXL_SURFACE_CMD_CREATE);
-	push_surface(&g, create);
-	push_cursor(&g, cursor_cmd(&g, QXL_CURSOR_SET));
+	g_submit(&g, QXL_CMD_SURFACE, create);
+	g_submit_cursor(&g, cursor_cmd(&g, QXL_CURSOR_SET));
 	g_io(&g, QXL_IO_RESET, 0);
 	CHECK_EQ(flushed(&g, ids), 0);
 	CHECK_EQ(create->release_info.id, g_phys(&g, create));
@@ -240,16 +198,16 @@ static void cursor_set_held_until_the_next_set(void)
 
 	setup(&g);
 	set1 = cursor_cmd(&g, QXL_CURSOR_SET);
-	push_cursor(&g, set1);
+	g_submit_cursor(&g, set1);
 	move = cursor_cmd(&g, QXL_CURSOR_MOVE);
-	push_cursor(&g, move);
+	g_submit_cursor(&g, move);
 	hide = cursor_cmd(&g, QXL_CURSOR_HIDE);
-	push_cursor(&g, hide);
+	g_submit_cursor(&g, hide);
 	CHECK_EQ(flushed(&g, ids), 2);		/* MOVE and HIDE at once */
 	CHECK_EQ(ids[0], g_phys(&g, move));
 	CHECK_EQ(ids[1], g_phys(&g, hide));
 	set2 = cursor_cmd(&g, QXL_CURSOR_SET);
-	push_cursor(&g, set2);
+	g_submit_cursor(&g, set2);
 	CHECK_EQ(flushed(&g, ids), 1);		/* the shape replaced */
 	CHECK_EQ(ids[0], g_phys(&g, set1));
 	CHECK_EQ(g.cursor_sets, 2);
@@ -265,7 +223,7 @@ static void cursor_set_released_by_destroy_primary(void)
 
 	setup(&g);
 	set = cursor_cmd(&g, QXL_CURSOR_SET);
-	push_cursor(&g, set);
+	g_submit_cursor(&g, set);
 	CHECK_EQ(flushed(&g, ids), 0);
 	g_io(&g, QXL_IO_DESTROY_PRIMARY, 0);
 	CHECK_EQ(flushed(&g, ids), 1);
@@ -284,7 +242,7 @@ static void draw_update_and_message_released_once_processed(void)
 
 	setup(&g);
 	d = fill_on(&g, 0, 0xff0000);
-	submit(&g, d);
+	g_submit(&g, QXL_CMD_DRAW, d);
 	up = g_alloc(&g, sizeof(*up));
 	up->release_info.id = g_phys(&g, up);
 	g_push_cmd(&g, QXL_CMD_UPDATE, g_phys(&g, up));
@@ -310,14 +268,14 @@ static void surface_create_twice_released_and_the_first_kept(void)
 	setup(&g);
 	first = surface_cmd(&g, 6, QXL_SURFACE_CMD_CREATE);
 	mem = g_host(&g, first->u.surface_create.data);
-	push_surface(&g, first);
+	g_submit(&g, QXL_CMD_SURFACE, first);
 	second = surface_cmd(&g, 6, QXL_SURFACE_CMD_CREATE);
-	push_surface(&g, second);
+	g_submit(&g, QXL_CMD_SURFACE, second);
 	CHECK(!g_bug(&g));
 	CHECK(g.guest_errors > 0);
 	CHECK_EQ(flushed(&g, ids), 1);
 	CHECK_EQ(ids[0], g_phys(&g, second));
-	submit(&g, fill_on(&g, 6, 0x0000ff));
+	g_submit(&g, QXL_CMD_DRAW, fill_on(&g, 6, 0x0000ff));
 	CHECK_EQ(((uint32_t *)mem)[0], 0x0000ff);	/* the first's memory */
 	g_fini(&g);
 }
@@ -330,7 +288,7 @@ static void destroy_of_a_missing_surface_released_at_once(void)
 
 	setup(&g);
 	destroy = surface_cmd(&g, 11, QXL_SURFACE_CMD_DESTROY);
-	push_surface(&g, destroy);
+	g_submit(&g, QXL_CMD_SURFACE, destroy);
 	CHECK(!g_bug(&g));
 	CHECK_EQ(flushed(&g, ids), 1);
 	CHECK_EQ(ids[0], g_phys(&g, destroy));

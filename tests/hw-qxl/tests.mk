@@ -26,14 +26,8 @@ HWQXL_FUZZ_TARGETS := fuzz-hwqxl-cmd fuzz-hwqxl-io
 HWQXL_FUZZ_BINS := $(addprefix $(BUILD)/fuzz/,$(HWQXL_FUZZ_TARGETS))
 HWQXL_FUZZ_SMOKE_SECONDS ?= 12
 
-$(BUILD)/fuzz/fuzz-hwqxl-cmd: $(HWQXL_TDIR)/fuzz/fuzz_cmd.c $(HWQXL_TDIR)/fuzz/fuzz_common.h $(HWQXL_LIB_SAN)
-	@$(DEPS) build fuzz
-	@mkdir -p $(dir $@)
-	$(CLANG) -O1 -g -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=undefined $(HWQXL_CFLAGS) $< \
-		$(HWQXL_LIB_SAN) $(HWQXL_PIXMAN_LIBS) -o $@
-
-$(BUILD)/fuzz/fuzz-hwqxl-io: $(HWQXL_TDIR)/fuzz/fuzz_io.c $(HWQXL_TDIR)/fuzz/fuzz_common.h $(HWQXL_LIB_SAN)
+# fuzz-hwqxl-<t> from fuzz/fuzz_<t>.c.
+$(BUILD)/fuzz/fuzz-hwqxl-%: $(HWQXL_TDIR)/fuzz/fuzz_%.c $(HWQXL_TDIR)/fuzz/fuzz_common.h $(HWQXL_LIB_SAN)
 	@$(DEPS) build fuzz
 	@mkdir -p $(dir $@)
 	$(CLANG) -O1 -g -fsanitize=fuzzer,address,undefined \
