@@ -460,6 +460,26 @@ static int get_src_plane(struct qxl_render *r, struct qxl_draw *dr,
 	return ret ? -1 : 1;
 }
 
+/*
+ * The opening of ROP3 and TRANSPARENT, which run the per-pixel engine:
+ * op cleared and the source plane, in the destination's format, in op->s.
+ * Returns 1, 0 when the draw was dropped (an empty region, a surface
+ * below 16 bits), -1 on error.
+ */
+static int engine_src_plane(struct qxl_render *r, struct qxl_draw *dr,
+			    qxl_phys bitmap, const struct qxl_rect *area,
+			    int scale_mode, struct gen_op *op)
+{
+	if (!pixman_region32_not_empty(&dr->region))
+		return nothing(dr);
+	if (qxl_surface_bpp(dr->dst->format) < 16)
+		return qxl_render_unsupported(r, dr);
+	memset(op, 0, sizeof(*op));
+	return get_src_plane(r, dr, bitmap, area, scale_mode,
+			     qxl_surface_pixman_format(dr->dst->format),
+			     &op->s);
+}
+
 /* ---- draw types ------------------------------------------------------ */
 
 static int render_fill(struct qxl_render *r, struct qxl_draw *dr)
@@ -669,13 +689,8 @@ static int render_rop3(struct qxl_render *r, struct qxl_draw *dr)
 	struct gen_op op;
 	int ret;
 
-	if (!pixman_region32_not_empty(&dr->region))
-		return nothing(dr);
-	if (qxl_surface_bpp(dr->dst->format) < 16)
-		return qxl_render_unsupported(r, dr);
-	memset(&op, 0, sizeof(op));
-	ret = get_src_plane(r, dr, o->src_bitmap, &o->src_area, o->scale_mode,
-			    qxl_surface_pixman_format(dr->dst->format), &op.s);
+	ret = engine_src_plane(r, dr, o->src_bitmap, &o->src_area,
+			       o->scale_mode, &op);
 	if (ret <= 0)
 		return ret;
 	ret = brush_plane(r, &o->brush, dr->dst, ext, &op.p);
@@ -703,14 +718,8 @@ static int render_transparent(struct qxl_render *r, struct qxl_draw *dr)
 	struct gen_op op;
 	int ret;
 
-	if (!pixman_region32_not_empty(&dr->region))
-		return nothing(dr);
-	if (qxl_surface_bpp(dr->dst->format) < 16)
-		return qxl_render_unsupported(r, dr);
-	memset(&op, 0, sizeof(op));
-	ret = get_src_plane(r, dr, t->src_bitmap, &t->src_area,
-			    QXL_SCALE_MODE_NEAREST,
-			    qxl_surface_pixman_format(dr->dst->format), &op.s);
+	ret = engine_src_plane(r, dr, t->src_bitmap, &t->src_area,
+			       QXL_SCALE_MODE_NEAREST, &op);
 	if (ret <= 0)
 		return ret;
 	op.kind = GEN_KEY;
