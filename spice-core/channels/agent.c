@@ -14,6 +14,7 @@
 #include <spice/vd_agent.h>
 
 #include "channels/agent.h"
+#include "net/bounds.h"
 
 #define SC_AGENT_MSG_MAX	65536	/* largest agent message we keep */
 
@@ -73,10 +74,12 @@ static void route_heads(struct sc_agent *a,
 			minx = MIN(minx, heads[i].x);
 			miny = MIN(miny, heads[i].y);
 		}
+		/* Positions were clamped to +-SC_COORD_LIMIT when parsed:
+		 * relative ones lie in [0, 2 * SC_COORD_LIMIT]. */
 		for (i = 0; i < n; i++) {
 			rel[i] = heads[i];
-			rel[i].x -= minx;
-			rel[i].y -= miny;
+			rel[i].x = sc_coord_sub(heads[i].x, minx);
+			rel[i].y = sc_coord_sub(heads[i].y, miny);
 		}
 		ops->monitors_request(a->model->opaque, ids[0], rel, n);
 		return;
@@ -131,7 +134,7 @@ int sc_agent_input(struct sc_agent *a, const uint8_t *p, size_t n,
 
 	while (n) {
 		struct sc_agent_header h;
-		size_t take;
+		size_t take, whole;
 
 		if (a->skip) {
 			take = MIN(n, (size_t)a->skip);
@@ -149,17 +152,22 @@ int sc_agent_input(struct sc_agent *a, const uint8_t *p, size_t n,
 		}
 		if (sc_parse_agent_header(in->data, &h, why))
 			return -1;
-		if (h.size > SC_AGENT_MSG_MAX) {
+		if (!sc_size_add(SC_AGENT_HEADER_SIZE, h.size,
+				 SC_AGENT_HEADER_SIZE + SC_AGENT_MSG_MAX,
+				 &whole)) {
 			/* Skip the body without storing it. */
+			g_message("session %08x: agent message type %u of %u "
+				  "bytes skipped (over %u)", a->id, h.type,
+				  h.size, SC_AGENT_MSG_MAX);
 			a->skip = h.size;
 			in->len = 0;
 			continue;
 		}
-		take = MIN(n, SC_AGENT_HEADER_SIZE + h.size - in->len);
+		take = MIN(n, whole - in->len);
 		sc_buf_put(in, p, take);
 		p += take;
 		n -= take;
-		if (in->len == SC_AGENT_HEADER_SIZE + h.size) {
+		if (in->len == whole) {
 			int rc = handle_message(a, &h,
 						in->data + SC_AGENT_HEADER_SIZE,
 						why);

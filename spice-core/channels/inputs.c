@@ -3,6 +3,7 @@
  * buttons and wheel, handed to the caller's callbacks; MOTION_ACK every
  * SPICE_INPUT_MOTION_ACK_BUNCH motion messages. */
 #include "channels/channels.h"
+#include "net/bounds.h"
 
 #define BUTTONS_MASK 0x7fu
 
@@ -143,13 +144,14 @@ static int inputs_handle(struct sc_conn *c, const struct sc_msg *m)
 	case SC_MSG_INPUTS_MOUSE_MOTION:
 		motion_ack(c);
 		if (!client_mode && ops->mouse_rel)
-			ops->mouse_rel(op, m->u.motion.dx, m->u.motion.dy, 0,
+			ops->mouse_rel(op, sc_pointer_delta(m->u.motion.dx),
+				       sc_pointer_delta(m->u.motion.dy), 0,
 				       m->u.motion.buttons & BUTTONS_MASK);
 		break;
 	case SC_MSG_INPUTS_MOUSE_POSITION:
 		motion_ack(c);
-		in->last_x = (int32_t)MIN(m->u.position.x, (uint32_t)INT32_MAX);
-		in->last_y = (int32_t)MIN(m->u.position.y, (uint32_t)INT32_MAX);
+		in->last_x = sc_pointer_pos(m->u.position.x);
+		in->last_y = sc_pointer_pos(m->u.position.y);
 		in->last_display = m->u.position.display_id;
 		if (client_mode && ops->mouse_abs)
 			ops->mouse_abs(op, in->last_display, in->last_x,

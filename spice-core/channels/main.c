@@ -6,6 +6,7 @@
 
 #include "channels/agent.h"
 #include "channels/channels.h"
+#include "net/bounds.h"
 
 #define SC_AGENT_WINDOW		10	/* agent tokens granted to a client */
 
@@ -175,8 +176,8 @@ static int main_handle(struct sc_conn *c, const struct sc_msg *msg)
 		sc_agent_reset(&m->agent);
 		return 0;
 	case SC_MSG_MAIN_AGENT_TOKEN:
-		m->client_tokens = (uint32_t)MIN((uint64_t)m->client_tokens +
-						 msg->u.tokens, UINT32_MAX);
+		m->client_tokens = sc_sat_add_u32(m->client_tokens,
+						  msg->u.tokens);
 		return 0;
 	case SC_MSG_MAIN_AGENT_DATA:
 		return agent_data(c, msg);

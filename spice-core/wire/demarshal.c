@@ -5,6 +5,7 @@
 #include <spice/enums.h>
 #include <spice/vd_agent.h>
 
+#include "net/bounds.h"
 #include "net/buf.h"
 #include "wire/demarshal.h"
 
@@ -41,8 +42,8 @@ static void read_caps(const uint8_t *p, uint32_t n, uint32_t *out)
 int sc_parse_link_mess(const uint8_t *p, size_t size,
 		       struct sc_link_mess *out, const char **why)
 {
+	size_t words, bytes, end;
 	uint32_t off;
-	uint64_t end;
 
 	memset(out, 0, sizeof(*out));
 	if (size < SC_LINK_MESS_SIZE || size > SC_LINK_MAX_SIZE) {
@@ -64,10 +65,10 @@ int sc_parse_link_mess(const uint8_t *p, size_t size,
 		*why = "caps_offset inside the link message";
 		return SPICE_LINK_ERR_INVALID_DATA;
 	}
-	/* 64-bit sum: no wrap with both counts <= 1024 and off < 2^32. */
-	end = (uint64_t)off + 4ull * out->num_common_caps +
-	      4ull * out->num_channel_caps;
-	if (end > size) {
+	if (!sc_size_add(out->num_common_caps, out->num_channel_caps,
+			 2 * SC_LINK_MAX_CAPS, &words) ||
+	    !sc_size_mul(words, 4, size, &bytes) ||
+	    !sc_size_add(off, bytes, size, &end)) {
 		*why = "capabilities run past the link message";
 		return SPICE_LINK_ERR_INVALID_DATA;
 	}
@@ -257,11 +258,11 @@ int sc_parse_agent_monitors(const uint8_t *p, size_t size,
 		int32_t x, y;
 
 		sc_rd_u32(&r);	/* depth */
-		x = (int32_t)sc_rd_u32(&r);
-		y = (int32_t)sc_rd_u32(&r);
+		x = sc_coord((int32_t)sc_rd_u32(&r));
+		y = sc_coord((int32_t)sc_rd_u32(&r));
 		if (w == 0 || h == 0)
 			continue;	/* a disabled monitor */
-		if (w > 16384 || h > 16384) {
+		if (!sc_dim_ok(w) || !sc_dim_ok(h)) {
 			*why = "monitor larger than 16384 pixels";
 			return -1;
 		}

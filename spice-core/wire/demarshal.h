@@ -125,7 +125,8 @@ struct sc_agent_header {
 int sc_parse_agent_header(const uint8_t *p, struct sc_agent_header *out,
 			  const char **why);
 /* VDAgentMonitorsConfig body of `size` bytes -> heads (at most
- * SC_MAX_HEADS), skipping disabled (0x0) entries. */
+ * SC_MAX_HEADS), skipping disabled (0x0) entries; sizes 1..SC_DIM_MAX,
+ * positions clamped to +-SC_COORD_LIMIT (net/bounds.h). */
 int sc_parse_agent_monitors(const uint8_t *p, size_t size,
 			    struct spice_core_head *heads, unsigned int *n,
 			    const char **why);

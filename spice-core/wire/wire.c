@@ -3,6 +3,7 @@
 #include <glib.h>
 #include <spice/protocol.h>
 
+#include "net/bounds.h"
 #include "wire/wire.h"
 
 static size_t header_size(const struct sc_wire *w)
@@ -90,7 +91,7 @@ void sc_wire_ping(struct sc_wire *w, uint32_t id)
 int sc_wire_recv(struct sc_wire *w, sc_parse_fn *parse, struct sc_msg *m)
 {
 	struct sc_stream *st = w->st;
-	size_t hdr = header_size(w);
+	size_t hdr = header_size(w), whole;
 	const char *why = "malformed";
 	uint16_t type;
 	uint32_t size;
@@ -98,12 +99,12 @@ int sc_wire_recv(struct sc_wire *w, sc_parse_fn *parse, struct sc_msg *m)
 	if (sc_stream_in_len(st) < hdr)
 		return 0;
 	sc_parse_data_header(sc_stream_in_data(st), w->mini, &type, &size);
-	if (size > SC_MAX_MSG_SIZE) {
+	if (!sc_size_add(hdr, size, hdr + SC_MAX_MSG_SIZE, &whole)) {
 		sc_stream_close(st, "message type %u of %u bytes exceeds %u",
 				type, size, SC_MAX_MSG_SIZE);
 		return -1;
 	}
-	if (sc_stream_in_len(st) - hdr < size)
+	if (sc_stream_in_len(st) < whole)
 		return 0;
 	if (sc_demarshal(parse, type, sc_stream_in_data(st) + hdr, size, m,
 			 &why) < 0) {
@@ -111,9 +112,9 @@ int sc_wire_recv(struct sc_wire *w, sc_parse_fn *parse, struct sc_msg *m)
 		return -1;
 	}
 	/* Byte views in *m stay valid: the buffer only moves on a read. */
-	sc_stream_consume(st, hdr + size);
+	sc_stream_consume(st, whole);
+	/* An ACK the client owes no message for opens nothing. */
 	if (m->kind == SC_MSG_ACK)
-		w->unacked = w->unacked > SC_ACK_WINDOW ?
-			     w->unacked - SC_ACK_WINDOW : 0;
+		w->unacked = sc_sat_sub_u32(w->unacked, SC_ACK_WINDOW);
 	return 1;
 }

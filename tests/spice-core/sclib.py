@@ -72,9 +72,12 @@ def password_file(d, password):
 class Server:
     """spice-serve in the background; ports read from its stdout, its
     stderr appended to LOG."""
+    started = []        # every Server of this test
 
     def __init__(self, *args, env=None):
+        Server.started.append(self)
         self.log = open(LOG, "a")
+        self.log_start = self.log.tell()
         e = dict(os.environ)
         if env:
             e.update(env)
@@ -134,6 +137,16 @@ class Server:
                 return None
             self._fill(min(left, 0.2))
 
+    def kill(self):
+        """SIGKILL, if still running (a test that gave up on it)."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def log_text(self):
+        """What this server logged (stderr) so far."""
+        return server_log()[self.log_start:]
+
     def stop(self):
         """SIGTERM; returns the stats dict printed at exit."""
         if self.proc.poll() is None:
@@ -162,6 +175,12 @@ def recv_exact(s, n):
             return buf
         buf += chunk
     return buf
+
+
+def rst(s):
+    """Close socket s with a reset (RST) instead of a FIN."""
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()
 
 
 def closed(s, timeout=5):
@@ -360,6 +379,12 @@ def screenshot(port, out, password=None, timeout=30, tls_port=None, ca=None,
         return r.returncode
     except subprocess.TimeoutExpired:
         return None
+
+
+def picture_ok(port, ppm, out, **kw):
+    """spicy-screenshot on port gives back the picture in file ppm, pixel
+    for pixel (kw: as screenshot())."""
+    return screenshot(port, out, **kw) == 0 and read_ppm(out) == read_ppm(ppm)
 
 
 def x509_dir(parent, ca_cn):
