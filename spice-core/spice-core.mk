@@ -16,7 +16,8 @@ SC_LIBS_EXTRA += -lsasl2
 endif
 SC_PKG_CFLAGS = $(shell pkg-config --cflags $(SC_PKGS))
 # Everything a program linking libspicecore.a needs after it.
-SPICE_CORE_LIBS = $(shell pkg-config --libs $(SC_PKGS)) $(SC_LIBS_EXTRA)
+SPICE_CORE_LIBS = $(shell pkg-config --libs $(SC_PKGS)) $(SC_LIBS_EXTRA) \
+	-lm -lpthread
 SC_CFLAGS = $(CFLAGS) $(QXL_CFLAGS) -include $(CONFIG_HEADER) \
 	-DG_LOG_DOMAIN='"spice-core"' -I$(SC_DIR) $(SC_PKG_CFLAGS)
 
@@ -32,7 +33,11 @@ SC_OBJ := $(SC_OUT)/obj
 SC_LIB_OBJS := $(addprefix $(SC_OBJ)/,$(SC_LIB_SRCS:.c=.o))
 SC_TOOL_OBJS := $(addprefix $(SC_OBJ)/,$(SC_TOOL_SRCS:.c=.o))
 SC_HDRS := $(wildcard $(addprefix $(SC_DIR)/,$(addsuffix /*.h,$(SC_LAYER_DIRS) \
-	tools))) $(TOP)/include/spice-core/spice-core.h $(CONFIG_HEADER)
+	tools codec))) $(TOP)/include/spice-core/spice-core.h $(CONFIG_HEADER)
+# The QUIC and LZ encoders (spice-core/codec, a part of its own built by
+# tests/codec/codec.mk) go into the library too.
+SC_CODEC_SRCS := codec/quic.c codec/lz.c codec/classify.c
+SC_CODEC_OBJS := $(addprefix $(BUILD)/spice-core/,$(SC_CODEC_SRCS:.c=.o))
 SPICE_CORE_LIB := $(BUILD)/lib/libspicecore.a
 SPICE_SERVE := $(BUILD)/bin/spice-serve
 
@@ -43,7 +48,7 @@ $(SC_OBJ)/%.o: $(SC_DIR)/%.c $(SC_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(SC_CFLAGS) -c -o $@ $<
 
-$(SPICE_CORE_LIB): $(SC_LIB_OBJS)
+$(SPICE_CORE_LIB): $(SC_LIB_OBJS) $(SC_CODEC_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	ar rcs $@ $^
@@ -64,3 +69,4 @@ check-layers-spicecore: $(SC_LIB_OBJS) $(SC_TOOL_OBJS)
 CHECKS += check-layers-spicecore
 
 -include $(SC_TESTS)/tests.mk
+-include $(SC_TESTS)/browser.mk

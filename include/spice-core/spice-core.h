@@ -70,9 +70,12 @@ extern "C" {
 
 /* Image encodings (config.image_compression). */
 enum spice_core_compression {
-	SPICE_CORE_COMPRESSION_AUTO = 0,	/* LZ4 if the client has it */
+	SPICE_CORE_COMPRESSION_AUTO = 0,	/* per client: LZ4 if it has it,
+						 * else QUIC or LZ by content */
 	SPICE_CORE_COMPRESSION_OFF,		/* raw bitmaps only */
 	SPICE_CORE_COMPRESSION_LZ4,		/* same as AUTO today */
+	SPICE_CORE_COMPRESSION_QUIC,		/* QUIC to every client */
+	SPICE_CORE_COMPRESSION_LZ,		/* LZ_RGB to every client */
 };
 
 /* One monitor (head): a rectangle in the surface of its display. */
@@ -132,6 +135,11 @@ struct spice_core_config {
 	bool sasl;
 	const char *sasl_appname;
 	enum spice_core_compression image_compression;
+	/* Serve the files under this directory (e.g. Debian's spice-html5,
+	 * /usr/share/spice-html5) to HTTP GETs on the ports; NULL: none.
+	 * WebSocket clients (spice-html5) connect to the same ports with or
+	 * without it. */
+	const char *web_root;
 	unsigned int max_clients;	/* 0: 16; more are refused at link */
 	const char *name;	/* VM name sent to clients; NULL: none */
 	const uint8_t *uuid;	/* 16 bytes or NULL */
@@ -180,6 +188,8 @@ struct spice_core_stats {
 	uint64_t bytes_received;
 	uint64_t images_raw;		/* DRAW_COPY with raw bitmaps */
 	uint64_t images_lz4;		/* DRAW_COPY with LZ4 images */
+	uint64_t images_quic;		/* DRAW_COPY with QUIC images */
+	uint64_t images_lz;		/* DRAW_COPY with LZ_RGB images */
 	uint64_t fills;			/* DRAW_FILL sent */
 	uint64_t frames;		/* MARK-terminated updates sent */
 	uint64_t clients_dropped;	/* for a protocol or auth error */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* The display channel: surface create and destroy, damage coalesced per
- * client into a region and sent as DRAW_COPY (raw or LZ4) or DRAW_FILL of
- * the latest pixels, MARK, MONITORS_CONFIG. */
+ * client into a region and sent as DRAW_COPY (LZ4, QUIC, LZ or raw, per
+ * client: sc_codec_choose) or DRAW_FILL of the latest pixels, MARK,
+ * MONITORS_CONFIG. */
 #include <string.h>
 
 #include "channels/channels.h"
@@ -13,7 +14,7 @@ struct sc_display {
 	uint32_t surface_gen, heads_gen;	/* the source's, as sent */
 	bool surface_created, marked;
 	pixman_region32_t pending;	/* damage not sent yet */
-	bool lz4;
+	struct sc_codec_client codecs;	/* what the client decodes */
 };
 
 static void put_rect(struct sc_buf *b, int32_t x, int32_t y, int32_t w,
@@ -106,8 +107,10 @@ static void send_copy(struct sc_conn *c, const pixman_box32_t *r,
 	uint32_t w = (uint32_t)(r->x2 - r->x1), h = (uint32_t)(r->y2 - r->y1);
 	uint64_t image_id = 0;	/* not cached: the id is unused */
 	struct sc_buf *b = sc_msg_begin(&c->wire, SPICE_MSG_DISPLAY_DRAW_COPY);
-	size_t img_off;
-	bool lz4 = false;
+	size_t img_off, img_at;
+	enum sc_codec codec = sc_codec_choose(&dc->codecs, px, w, h);
+	bool done = false;
+	uint64_t *count;
 
 	put_base(b, r->x1, r->y1, (int32_t)w, (int32_t)h);
 	img_off = sc_msg_body_len(&c->wire);
@@ -117,13 +120,32 @@ static void send_copy(struct sc_conn *c, const pixman_box32_t *r,
 	sc_buf_u16(b, SPICE_ROPD_OP_PUT);
 	sc_buf_u8(b, SPICE_IMAGE_SCALE_MODE_NEAREST);
 	put_no_mask(b);
-	if (dc->lz4 && (size_t)w * h >= 64)
-		lz4 = sc_encode_lz4(b, image_id, px, w, h);
-	if (!lz4)
+	img_at = b->len;
+	switch (codec) {
+	case SC_CODEC_LZ4:
+		done = sc_encode_lz4(b, image_id, px, w, h);
+		break;
+	case SC_CODEC_QUIC:
+		done = sc_encode_quic(b, image_id, px, w, h);
+		break;
+	case SC_CODEC_LZ:
+		done = sc_encode_lz(b, image_id, px, w, h);
+		break;
+	case SC_CODEC_RAW:
+		break;
+	}
+	if (!done) {
+		codec = SC_CODEC_RAW;	/* the last resort */
 		sc_encode_raw(b, image_id, px, w, h);
+	}
+	g_debug("%s: %s: DRAW_COPY %ux%u at %d,%d: %s, %zu bytes",
+		c->st->peer, c->st->label, w, h, r->x1, r->y1,
+		sc_codec_name(codec), b->len - img_at);
 	sc_msg_end(&c->wire);
-	sc_model_count(c->chs->model, lz4 ? &stats->images_lz4 :
-		       &stats->images_raw, 1);
+	count = codec == SC_CODEC_LZ4 ? &stats->images_lz4 :
+		codec == SC_CODEC_QUIC ? &stats->images_quic :
+		codec == SC_CODEC_LZ ? &stats->images_lz : &stats->images_raw;
+	sc_model_count(c->chs->model, count, 1);
 }
 
 /* Send the pending region's latest pixels; the caller holds no lock. */
@@ -232,10 +254,9 @@ static void display_pump(struct sc_conn *c)
 	}
 }
 
-static bool lz4_wanted(const struct sc_conn *c)
+static bool lz4_announced(const struct sc_conn *c)
 {
 	return sc_lz4_available() &&
-	       c->chs->model->compression != SPICE_CORE_COMPRESSION_OFF &&
 	       sc_has_cap(c->link.mess.channel_caps,
 			  SPICE_DISPLAY_CAP_LZ4_COMPRESSION);
 }
@@ -247,7 +268,8 @@ static void display_start(struct sc_conn *c)
 
 	c->priv = dc;
 	pixman_region32_init(&dc->pending);
-	dc->lz4 = lz4_wanted(c);
+	dc->codecs.server = c->chs->model->compression;
+	dc->codecs.lz4 = lz4_announced(c);
 	sc_wire_set_ack(&c->wire);
 	/* Differs from the source's: the first pump creates the surface. */
 	dc->surface_gen = (uint32_t)-2;
@@ -267,11 +289,9 @@ static int display_handle(struct sc_conn *c, const struct sc_msg *m)
 	 * disconnect. */
 	if (m->kind != SC_MSG_DISPLAY_PREFERRED_COMPRESSION)
 		return 0;
-	if (m->u.compression == SPICE_IMAGE_COMPRESSION_OFF)
-		dc->lz4 = false;
-	else if (m->u.compression >= SPICE_IMAGE_COMPRESSION_AUTO_GLZ &&
-		 m->u.compression < SPICE_IMAGE_COMPRESSION_ENUM_END)
-		dc->lz4 = lz4_wanted(c);
+	if (m->u.compression > SPICE_IMAGE_COMPRESSION_INVALID &&
+	    m->u.compression < SPICE_IMAGE_COMPRESSION_ENUM_END)
+		dc->codecs.preferred = m->u.compression;
 	return 0;
 }
 

@@ -10,6 +10,48 @@
 #endif
 
 #include "channels/encode.h"
+#include "codec/qnc_codec.h"
+
+enum sc_codec sc_codec_choose(const struct sc_codec_client *c,
+			      const uint32_t *px, uint32_t w, uint32_t h)
+{
+	if (c->server == SPICE_CORE_COMPRESSION_OFF ||
+	    c->preferred == SPICE_IMAGE_COMPRESSION_OFF ||
+	    (size_t)w * h < SC_CODEC_MIN_PIXELS)
+		return SC_CODEC_RAW;
+	if (c->server == SPICE_CORE_COMPRESSION_QUIC)
+		return SC_CODEC_QUIC;
+	if (c->server == SPICE_CORE_COMPRESSION_LZ)
+		return SC_CODEC_LZ;
+	switch (c->preferred) {
+	case SPICE_IMAGE_COMPRESSION_LZ4:
+		if (c->lz4)
+			return SC_CODEC_LZ4;
+		break;
+	case SPICE_IMAGE_COMPRESSION_QUIC:
+		return SC_CODEC_QUIC;
+	case SPICE_IMAGE_COMPRESSION_LZ:
+	case SPICE_IMAGE_COMPRESSION_GLZ:	/* no dictionary: plain LZ */
+		return SC_CODEC_LZ;
+	case SPICE_IMAGE_COMPRESSION_AUTO_LZ:
+	case SPICE_IMAGE_COMPRESSION_AUTO_GLZ:
+		goto by_content;
+	default:				/* none said */
+		break;
+	}
+	if (c->lz4)
+		return SC_CODEC_LZ4;
+by_content:
+	return qnc_classify((const uint8_t *)px, (int)(w * 4), w, h) ==
+	       QNC_CONTENT_PHOTO ? SC_CODEC_QUIC : SC_CODEC_LZ;
+}
+
+const char *sc_codec_name(enum sc_codec codec)
+{
+	static const char *const names[] = { "raw", "lz4", "quic", "lz" };
+
+	return codec < G_N_ELEMENTS(names) ? names[codec] : "?";
+}
 
 /* The `bits`-wide field at `shift` of v, widened to 8 bits (the top bits
  * repeated below, so full scale stays full scale). */
@@ -90,6 +132,46 @@ void sc_encode_raw(struct sc_buf *b, uint64_t id, const uint32_t *px,
 	sc_buf_u32(b, w * 4);		/* stride */
 	sc_buf_u32(b, 0);		/* no palette */
 	sc_buf_put(b, px, (size_t)w * h * 4);
+}
+
+/* descriptor, u32 data_size, then what enc writes: at most the raw size
+ * (more would not be worth it). */
+static bool encode_with(struct sc_buf *b, uint64_t id, uint8_t type,
+			size_t (*enc)(const uint8_t *, int, uint32_t, uint32_t,
+				      uint8_t *, size_t),
+			const uint32_t *px, uint32_t w, uint32_t h)
+{
+	size_t start = b->len, size_at, cap = (size_t)w * h * 4, got;
+
+	if ((uint64_t)w * h > QNC_MAX_PIXELS || w > (uint32_t)INT32_MAX / 4)
+		return false;
+	put_descriptor(b, id, type, w, h);
+	size_at = b->len;
+	sc_buf_u32(b, 0);
+	sc_buf_reserve(b, cap);
+	got = enc((const uint8_t *)px, (int)(w * 4), w, h, b->data + b->len,
+		  cap);
+	if (!got) {
+		b->len = start;
+		return false;
+	}
+	b->len += got;
+	sc_put_u32(b->data + size_at, (uint32_t)got);
+	return true;
+}
+
+bool sc_encode_quic(struct sc_buf *b, uint64_t id, const uint32_t *px,
+		    uint32_t w, uint32_t h)
+{
+	return encode_with(b, id, SPICE_IMAGE_TYPE_QUIC, qnc_quic_encode_rgb32,
+			   px, w, h);
+}
+
+bool sc_encode_lz(struct sc_buf *b, uint64_t id, const uint32_t *px,
+		  uint32_t w, uint32_t h)
+{
+	return encode_with(b, id, SPICE_IMAGE_TYPE_LZ_RGB, qnc_lz_encode_rgb32,
+			   px, w, h);
 }
 
 #ifdef CONFIG_SPICE_LZ4

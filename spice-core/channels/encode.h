@@ -1,12 +1,46 @@
 /* SPDX-License-Identifier: MIT */
-/* Pixels -> SPICE images: fetch a rectangle as xRGB, raw bitmap, LZ4. */
+/* Pixels -> SPICE images: fetch a rectangle as xRGB; raw bitmap, LZ4,
+ * QUIC, LZ_RGB; which one a client gets. */
 #ifndef SPICE_CORE_ENCODE_H
 #define SPICE_CORE_ENCODE_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <spice-core/spice-core.h>
+
 #include "net/buf.h"
+
+/* What a DRAW_COPY's image is. */
+enum sc_codec {
+	SC_CODEC_RAW,		/* SPICE_IMAGE_TYPE_BITMAP */
+	SC_CODEC_LZ4,		/* SPICE_IMAGE_TYPE_LZ4 (spice-gtk) */
+	SC_CODEC_QUIC,		/* SPICE_IMAGE_TYPE_QUIC (every client) */
+	SC_CODEC_LZ,		/* SPICE_IMAGE_TYPE_LZ_RGB (every client) */
+};
+
+/* What one display client can decode and asked for. */
+struct sc_codec_client {
+	enum spice_core_compression server;	/* the server's policy */
+	bool lz4;		/* announced SPICE_DISPLAY_CAP_LZ4_COMPRESSION
+				 * (and LZ4 is built in) */
+	uint8_t preferred;	/* its PREFERRED_COMPRESSION
+				 * (SPICE_IMAGE_COMPRESSION_*); 0: none said */
+};
+
+/* Rectangles under this many pixels go raw. */
+#define SC_CODEC_MIN_PIXELS 64
+
+/* The codec for w x h pixels px (packed xRGB) to this client.  Raw for
+ * tiny rectangles, when compression is off (server or client), and never
+ * otherwise (the caller falls back to raw only when an encoder fails).
+ * LZ4 only to a client that announced it; without it (spice-html5 has no
+ * LZ4) QUIC for photo-like pixels and LZ for UI-like ones
+ * (qnc_classify).  One place to extend (per-region choice, issue 11). */
+enum sc_codec sc_codec_choose(const struct sc_codec_client *c,
+			      const uint32_t *px, uint32_t w, uint32_t h);
+/* The codec's name, for logs and tests. */
+const char *sc_codec_name(enum sc_codec codec);
 
 /* Copy w x h pixels at (x, y) of a surface into dst as packed 32-bit
  * xRGB.  The caller has checked the rectangle against the surface. */
@@ -23,5 +57,11 @@ void sc_encode_raw(struct sc_buf *b, uint64_t id, const uint32_t *px,
 bool sc_encode_lz4(struct sc_buf *b, uint64_t id, const uint32_t *px,
 		   uint32_t w, uint32_t h);
 bool sc_lz4_available(void);
+/* SpiceImage of type QUIC (RGB32) or LZ_RGB (RGB32, top-down); false if
+ * the encoder gives up (the buffer is then unchanged). */
+bool sc_encode_quic(struct sc_buf *b, uint64_t id, const uint32_t *px,
+		    uint32_t w, uint32_t h);
+bool sc_encode_lz(struct sc_buf *b, uint64_t id, const uint32_t *px,
+		  uint32_t w, uint32_t h);
 
 #endif

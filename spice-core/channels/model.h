@@ -45,7 +45,7 @@ struct SpiceCoreDisplay {
 };
 
 struct sc_model_stats {
-	uint64_t images_raw, images_lz4, fills, frames;
+	uint64_t images_raw, images_lz4, images_quic, images_lz, fills, frames;
 };
 
 struct sc_model {

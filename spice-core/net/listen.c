@@ -150,5 +150,7 @@ void sc_net_fini(struct sc_net *net)
 	if (net->tls)
 		SSL_CTX_free(net->tls);
 	net->tls = NULL;
+	g_free(net->web_root);
+	net->web_root = NULL;
 	g_mutex_clear(&net->lock);
 }

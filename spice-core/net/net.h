@@ -99,6 +99,13 @@ struct sc_stream {
 	struct sc_buf filter_out;	/* encoded bytes not yet sent */
 	size_t filter_out_off;
 
+	/* HTTP and WebSocket on the same port (net/http.c, websocket.c). */
+	bool sniffing;			/* the first bytes are not known yet */
+	const char *close_when_sent;	/* close, with this reason, once
+					 * the queued bytes are sent */
+	bool quiet;			/* closing logs nothing */
+	struct sc_ws *ws;		/* the WebSocket filter's state */
+
 	const struct sc_stream_ops *ops;
 	void *opaque;
 };
@@ -149,7 +156,9 @@ void sc_stream_call_soon(struct sc_stream *st);
 /* Key bits of the TLS cipher, 0 on plain TCP. */
 int sc_stream_tls_bits(const struct sc_stream *st);
 /* Filter every later byte: what is queued now still goes as it is, the
- * received bytes not consumed yet are decoded.  -1 if they do not decode. */
+ * received bytes not consumed yet are decoded.  -1 if they do not decode,
+ * or if the stream has a filter already (a SASL layer over WebSocket):
+ * the stream is then closed. */
 int sc_stream_set_filter(struct sc_stream *st,
 			 const struct sc_stream_filter *filter, void *opaque);
 /* Drop the client: logs "peer: label dropped: why", closes the socket now
@@ -189,6 +198,7 @@ struct sc_net {
 	struct sc_listener listener[2];	/* plain, TLS */
 	SSL_CTX *tls;
 	GQueue dead;			/* closed streams, for the reaper */
+	char *web_root;			/* files served over HTTP, or NULL */
 	GSource *reaper;
 	GMutex lock;			/* guards stats */
 	struct sc_net_stats stats;
@@ -203,6 +213,9 @@ int sc_net_tls_init(struct sc_net *net, const char *cert, const char *key,
 /* Listen on addr:port (0 or -1: a free port) for plain or TLS clients. */
 int sc_net_listen(struct sc_net *net, bool tls, const char *addr, int port,
 		  GError **err);
+/* Serve the files under dir to HTTP GETs on the ports (NULL: none, the
+ * default; WebSocket is always on).  -1 if dir is not a directory. */
+int sc_net_set_web_root(struct sc_net *net, const char *dir, GError **err);
 /* Free the closed streams now (the reaper does it after each dispatch). */
 void sc_net_reap(struct sc_net *net);
 void sc_net_get_stats(struct sc_net *net, struct sc_net_stats *out);

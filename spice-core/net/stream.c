@@ -11,9 +11,11 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 
 #include "net/net.h"
+#include "net/websocket.h"
 
 static void stat_add(struct sc_net *net, uint64_t *field, uint64_t n)
 {
@@ -52,7 +54,13 @@ static ssize_t stream_recv(struct sc_stream *st, uint8_t *p, size_t n)
 	ssize_t r;
 
 	if (st->ssl) {
-		int rc = SSL_read(st->ssl, p, (int)n);
+		int rc;
+
+		/* SSL_get_error() reads the thread's error queue: a stale
+		 * entry (a failed ticket decryption) would look like a TLS
+		 * failure. */
+		ERR_clear_error();
+		rc = SSL_read(st->ssl, p, (int)n);
 
 		if (rc > 0)
 			return rc;
@@ -87,7 +95,10 @@ static ssize_t stream_send(struct sc_stream *st, const uint8_t *p, size_t n)
 	ssize_t r;
 
 	if (st->ssl) {
-		int rc = SSL_write(st->ssl, p, (int)MIN(n, (size_t)INT_MAX));
+		int rc;
+
+		ERR_clear_error();
+		rc = SSL_write(st->ssl, p, (int)MIN(n, (size_t)INT_MAX));
 
 		st->want_write = false;
 		if (rc > 0)
@@ -125,7 +136,7 @@ void sc_stream_end_unit(struct sc_stream *st)
 	guint64 end = st->out_base + st->out.len;
 	GArray *a;
 
-	if (!st->ssl)
+	if (!st->ssl || st->filter)	/* filtered: whole frames or packets */
 		return;
 	if (!st->ends)
 		st->ends = g_array_new(FALSE, FALSE, sizeof(guint64));
@@ -246,6 +257,11 @@ void sc_stream_flush(struct sc_stream *st)
 	st->net->stats.queued_bytes += queued - st->accounted;
 	g_mutex_unlock(&st->net->lock);
 	st->accounted = queued;
+	if (st->close_when_sent && !queued) {
+		st->quiet = true;	/* what it was has been logged */
+		sc_stream_close(st, "%s", st->close_when_sent);
+		return;
+	}
 	if (queued > SC_OUT_HARD_LIMIT) {
 		sc_stream_close(st, "client does not read (%zu bytes queued)",
 				queued);
@@ -318,7 +334,9 @@ static void stream_io(void *data, GIOCondition cond)
 				break;
 			stat_add(st->net, &st->net->stats.bytes_received,
 				 (uint64_t)r);
-			st->ops->input(st->opaque);
+			/* HTTP or WebSocket (net/http.c) before SPICE. */
+			if (!st->sniffing || sc_http_sniff(st))
+				st->ops->input(st->opaque);
 			if (!st->ssl || !SSL_pending(st->ssl))
 				if ((size_t)r < chunk)
 					break;
@@ -346,6 +364,7 @@ struct sc_stream *sc_stream_new(struct sc_net *net, int fd, SSL *ssl,
 	st->ssl = ssl;
 	g_strlcpy(st->peer, peer, sizeof(st->peer));
 	g_strlcpy(st->label, "channel 0:0", sizeof(st->label));
+	st->sniffing = true;
 	sc_buf_init(&st->in);
 	sc_buf_init(&st->out);
 	sc_buf_init(&st->filter_out);
@@ -394,6 +413,11 @@ int sc_stream_set_filter(struct sc_stream *st,
 	uint8_t *tmp;
 	int rc;
 
+	if (st->filter) {
+		sc_stream_close(st, "a second byte filter (a SASL layer over "
+				"WebSocket) is not supported");
+		return -1;
+	}
 	st->filter = filter;
 	st->filter_opaque = opaque;
 	st->filter_plain = sc_stream_queued(st);
@@ -414,6 +438,7 @@ static void stream_free(struct sc_stream *st)
 	sc_buf_free(&st->in);
 	sc_buf_free(&st->out);
 	sc_buf_free(&st->filter_out);
+	sc_ws_free(st);
 	if (st->ends)
 		g_array_free(st->ends, TRUE);
 	g_free(st);
@@ -450,7 +475,8 @@ void sc_stream_close(struct sc_stream *st, const char *fmt, ...)
 	va_start(ap, fmt);
 	why = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	g_message("%s: %s dropped: %s", st->peer, st->label, why);
+	if (!st->quiet)
+		g_message("%s: %s dropped: %s", st->peer, st->label, why);
 	g_free(why);
 	st->dead = true;
 	sc_source_drop(&st->io);

@@ -194,7 +194,8 @@ SpiceCore *spice_core_new(const struct spice_core_config *config,
 	sc_channels_init(&core->chs, core->ctx, channels, &sc_session_host,
 			 core, &core->model, &link_cfg);
 	sc_net_init(&core->net, core->ctx, &sc_channels_net_ops, &core->chs);
-	if (start_listening(core, err)) {
+	if (sc_net_set_web_root(&core->net, config->web_root, err) ||
+	    start_listening(core, err)) {
 		spice_core_free(core);
 		return NULL;
 	}
@@ -323,6 +324,8 @@ void spice_core_get_stats(SpiceCore *core, struct spice_core_stats *out)
 	out->queued_bytes = net.queued_bytes;
 	out->images_raw = model.images_raw;
 	out->images_lz4 = model.images_lz4;
+	out->images_quic = model.images_quic;
+	out->images_lz = model.images_lz;
 	out->fills = model.fills;
 	out->frames = model.frames;
 }

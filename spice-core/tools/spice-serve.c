@@ -46,13 +46,20 @@ static const char usage[] =
 "  --fps N              frames per second of 'anim' (default 30)\n"
 "  --frames N           'anim' stops after frame N and prints\n"
 "                       'anim-done N' (default: runs for ever)\n"
-"  --compression M      auto (LZ4 for clients that have it) or off\n"
+"  --compression M      auto (per client: LZ4 if it has it, else QUIC or\n"
+"                       LZ by content), off (raw), quic or lz (that codec\n"
+"                       for every client)\n"
+"  --web-root DIR       serve the files under DIR over HTTP on the ports,\n"
+"                       e.g. /usr/share/spice-html5: then\n"
+"                       http://ADDR:PORT/spice_auto.html?password=... opens\n"
+"                       the picture in a browser (WebSocket is always on)\n"
 "  --format F           the primary's pixel format: 32 (xRGB, default),\n"
 "                       565 or 555 (16-bit, the picture rounded down to\n"
 "                       it; not with anim or typing)\n"
 "  --cursor             set a 16x16 arrow cursor\n"
 "  --mouse-absolute     offer client (absolute) mouse mode\n"
 "  --log-input          print input events and resize requests on stdout\n"
+"  --log-images         log each image sent (codec, bytes) on stderr\n"
 "  --name NAME          VM name sent to clients\n"
 "  -h, --help           this help\n"
 "\n"
@@ -343,7 +350,8 @@ static char *read_password(const char *file)
 
 enum { O_ADDR = 256, O_PORT, O_TLS_PORT, O_X509, O_SECURE, O_PWFILE,
        O_NOTICKET, O_SASL, O_IMAGE, O_PATTERN, O_SIZE, O_FPS, O_COMPRESS,
-       O_CURSOR, O_MABS, O_LOG, O_NAME, O_LIFETIME, O_FRAMES, O_FORMAT };
+       O_CURSOR, O_MABS, O_LOG, O_NAME, O_LIFETIME, O_FRAMES, O_FORMAT,
+       O_WEBROOT, O_LOGIMG };
 
 static const struct option long_opts[] = {
 	{ "addr", required_argument, NULL, O_ADDR },
@@ -364,6 +372,8 @@ static const struct option long_opts[] = {
 	{ "cursor", no_argument, NULL, O_CURSOR },
 	{ "mouse-absolute", no_argument, NULL, O_MABS },
 	{ "log-input", no_argument, NULL, O_LOG },
+	{ "log-images", no_argument, NULL, O_LOGIMG },
+	{ "web-root", required_argument, NULL, O_WEBROOT },
 	{ "name", required_argument, NULL, O_NAME },
 	{ "ticket-lifetime", required_argument, NULL, O_LIFETIME },
 	{ "help", no_argument, NULL, 'h' },
@@ -439,9 +449,15 @@ int main(int argc, char **argv)
 			if (!strcmp(optarg, "off"))
 				cfg.image_compression =
 					SPICE_CORE_COMPRESSION_OFF;
+			else if (!strcmp(optarg, "quic"))
+				cfg.image_compression =
+					SPICE_CORE_COMPRESSION_QUIC;
+			else if (!strcmp(optarg, "lz"))
+				cfg.image_compression =
+					SPICE_CORE_COMPRESSION_LZ;
 			else if (strcmp(optarg, "auto") && strcmp(optarg, "lz4"))
-				die("--compression: '%s' is not auto or off",
-				    optarg);
+				die("--compression: '%s' is not auto, off, "
+				    "quic or lz", optarg);
 			break;
 		case O_FORMAT:
 			if (!strcmp(optarg, "565"))
@@ -455,6 +471,11 @@ int main(int argc, char **argv)
 		case O_CURSOR: cursor = true; break;
 		case O_MABS: mabs = true; break;
 		case O_LOG: s.log_input = true; break;
+		case O_LOGIMG:
+			g_setenv("G_MESSAGES_DEBUG", "spice-core", TRUE);
+			g_log_writer_default_set_use_stderr(TRUE);
+			break;
+		case O_WEBROOT: cfg.web_root = optarg; break;
 		case O_NAME: cfg.name = optarg; break;
 		case O_LIFETIME: {
 			char *end;
@@ -566,9 +587,11 @@ int main(int argc, char **argv)
 		spice_core_get_stats(s.core, &st);
 		printf("stats clients=%u connections=%u bytes_sent=%" PRIu64
 		       " images_raw=%" PRIu64 " images_lz4=%" PRIu64
+		       " images_quic=%" PRIu64 " images_lz=%" PRIu64
 		       " fills=%" PRIu64 " frames=%" PRIu64 "\n", st.clients,
 		       st.connections, st.bytes_sent, st.images_raw,
-		       st.images_lz4, st.fills, st.frames);
+		       st.images_lz4, st.images_quic, st.images_lz, st.fills,
+		       st.frames);
 	}
 	spice_core_free(s.core);
 	g_main_loop_unref(s.loop);
