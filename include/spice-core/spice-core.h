@@ -234,9 +234,40 @@ void spice_core_display_cursor_hide(SpiceCoreDisplay *display);
 
 /* The guest's monitor layout on this display, n in 0..16 (0: one head
  * covering the primary).  Sent to clients with the MONITORS_CONFIG cap. */
+#define SPICE_CORE_MAX_HEADS	16
 int spice_core_display_set_monitors(SpiceCoreDisplay *display,
 				    const struct spice_core_head *heads,
 				    unsigned int n);
+
+/* What a display source serves now, copied: the state a client connecting
+ * now would be sent.  For tests and tools that check a producer (a device
+ * model, a display-sink adapter) against the server's view, no client
+ * needed. */
+struct spice_core_snapshot {
+	/* The primary, as clients get it: height rows of width xRGB
+	 * pixels (u32 0xXXRRGGBB, 16-bit formats widened), top row first;
+	 * NULL without a primary.  format is the source's SPICE_CORE_FMT_*. */
+	bool has_primary;
+	uint32_t width, height, format;
+	uint32_t *pixels;
+	/* Bumps whenever clients see the surface destroyed or created
+	 * (a primary set with a new size or format, or cleared). */
+	uint32_t generation;
+	/* The cursor: NULL if none was set, else cursor_width *
+	 * cursor_height ARGB pixels as given to cursor_set. */
+	uint32_t *cursor;
+	uint16_t cursor_width, cursor_height, hot_x, hot_y;
+	bool cursor_visible;
+	int32_t cursor_x, cursor_y;
+	/* The monitor layout last set (0: one head over the primary). */
+	unsigned int n_heads;
+	struct spice_core_head heads[SPICE_CORE_MAX_HEADS];
+};
+/* Fill *out; release its buffers with spice_core_snapshot_clear().  Any
+ * thread, like the other display-source functions. */
+void spice_core_display_snapshot(SpiceCoreDisplay *display,
+				 struct spice_core_snapshot *out);
+void spice_core_snapshot_clear(struct spice_core_snapshot *snap);
 
 #ifdef __cplusplus
 }

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: MIT
 /* Display sources, the public API: primary surface, damage, monitors and
  * cursor, written into the model from any thread under its lock; each
- * change wakes the server thread, which delivers it to the channels. */
+ * change wakes the server thread, which delivers it to the channels.
+ * Snapshots copy the model out for tests. */
 #include <errno.h>
 #include <string.h>
 
+#include "channels/encode.h"
 #include "server/server.h"
+
+G_STATIC_ASSERT(SPICE_CORE_MAX_HEADS == SC_MAX_HEADS);
 
 static void lock(SpiceCoreDisplay *d)
 {
@@ -175,4 +179,41 @@ void spice_core_display_cursor_hide(SpiceCoreDisplay *d)
 		d->cursor_gen++;
 	}
 	changed(d);
+}
+
+void spice_core_display_snapshot(SpiceCoreDisplay *d,
+				 struct spice_core_snapshot *out)
+{
+	memset(out, 0, sizeof(*out));
+	lock(d);
+	out->has_primary = d->has_primary;
+	out->generation = d->surface_gen;
+	if (d->has_primary) {
+		out->width = d->width;
+		out->height = d->height;
+		out->format = d->format;
+		out->pixels = g_new(uint32_t, (size_t)d->width * d->height);
+		sc_fetch_rect(d->top, d->stride, d->format, 0, 0, d->width,
+			      d->height, out->pixels);
+	}
+	if (d->cursor) {
+		out->cursor = g_memdup2(d->cursor, (size_t)d->cw * d->ch * 4);
+		out->cursor_width = d->cw;
+		out->cursor_height = d->ch;
+		out->hot_x = d->hot_x;
+		out->hot_y = d->hot_y;
+	}
+	out->cursor_visible = d->cursor_visible;
+	out->cursor_x = d->cursor_x;
+	out->cursor_y = d->cursor_y;
+	out->n_heads = d->n_heads;
+	memcpy(out->heads, d->heads, d->n_heads * sizeof(*d->heads));
+	g_mutex_unlock(&d->model->lock);
+}
+
+void spice_core_snapshot_clear(struct spice_core_snapshot *snap)
+{
+	g_free(snap->pixels);
+	g_free(snap->cursor);
+	memset(snap, 0, sizeof(*snap));
 }
