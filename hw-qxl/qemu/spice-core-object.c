@@ -3,7 +3,7 @@
  *
  *   -object spice-core,id=ID,addr=127.0.0.1,port=5900,tls-port=N,
  *           tls-creds=<tls-creds-x509 id>,password-secret=<secret id>,
- *           disable-ticketing=on|off
+ *           disable-ticketing=on|off,web-root=DIR
  *
  * A SPICE server (libspicecore) on QEMU's main loop.  Display devices attach
  * their console with qxlng_spice_attach() (the qxlng devices do so with
@@ -54,6 +54,7 @@ struct SpiceCoreObject {
     char *tls_creds;
     char *password_secret;
     bool disable_ticketing;
+    char *web_root;
 
     /* state */
     SpiceCore *core;
@@ -435,6 +436,7 @@ static void spice_core_obj_complete(UserCreatable *uc, Error **errp)
         return;
     }
     cfg.disable_ticketing = sc->disable_ticketing;
+    cfg.web_root = sc->web_root;
     cfg.name = qemu_get_vm_name();
     cfg.uuid = qemu_uuid_set ? qemu_uuid.data : NULL;
     cfg.ops = &spice_core_obj_ops;
@@ -483,6 +485,7 @@ static void spice_core_obj_finalize(Object *obj)
     g_free(sc->addr);
     g_free(sc->tls_creds);
     g_free(sc->password_secret);
+    g_free(sc->web_root);
 }
 
 static void spice_core_obj_init(Object *obj)
@@ -520,6 +523,7 @@ static void spice_core_obj_set_##field(Object *obj, const char *v,          \
 SPICE_CORE_STR_PROP(addr)
 SPICE_CORE_STR_PROP(tls_creds)
 SPICE_CORE_STR_PROP(password_secret)
+SPICE_CORE_STR_PROP(web_root)
 
 static void spice_core_obj_get_port(Object *obj, Visitor *v, const char *name,
                                 void *opaque, Error **errp)
@@ -587,6 +591,12 @@ static void spice_core_obj_class_init(ObjectClass *oc, void *data)
                                    spice_core_obj_set_disable_ticketing);
     object_class_property_set_description(oc, "disable-ticketing",
         "on: clients need no password");
+    object_class_property_add_str(oc, "web-root", spice_core_obj_get_web_root,
+                                  spice_core_obj_set_web_root);
+    object_class_property_set_description(oc, "web-root",
+        "serve the files under this directory over HTTP on the ports "
+        "(e.g. /usr/share/spice-html5); WebSocket clients are always "
+        "welcome");
 }
 
 /* Port properties point at their field, so they are per instance. */

@@ -8,13 +8,13 @@ INTEROP_DIR := $(BUILD)/tests/interop
 INTEROP_HOSTILE := $(INTEROP_DIR)/qxl-hostile
 INTEROP_EVDEV := $(INTEROP_DIR)/evdev-read
 INTEROP_CASES := stock-qxl-on-qxlng-vga qxlng-on-qxlng-vga spice-screenshot \
-	spice-key spice-mouse spice-tablet spice-resize spice-tls-password spice-tls-native \
+	spice-key spice-browser spice-mouse spice-tablet spice-resize spice-tls-password spice-tls-native \
 	vnc hostile-guest two-heads make-run
 INTEROP_TARGETS := $(addprefix interop-,$(INTEROP_CASES))
 # make check runs every case.
 INTEROP_CHECKS := interop-stock-qxl-on-qxlng-vga interop-qxlng-on-qxlng-vga \
 	interop-spice-screenshot \
-	interop-spice-key interop-spice-mouse interop-spice-tablet \
+	interop-spice-key interop-spice-browser interop-spice-mouse interop-spice-tablet \
 	interop-spice-resize \
 	interop-spice-tls-password interop-spice-tls-native \
 	interop-vnc interop-hostile-guest interop-two-heads interop-make-run
@@ -33,7 +33,7 @@ $(INTEROP_EVDEV): $(TOP)/tests/interop/evdev-read.c
 
 $(INTEROP_TARGETS): interop-%: $(QEMU_BIN) $(INTEROP_HOSTILE) $(INTEROP_EVDEV) \
 		$(GUEST_KO)
-	@$(DEPS) kernel guest client
+	@$(DEPS) kernel guest client browser
 	$(PYTHON) $(INTEROP) $*
 
 # Pictures from Debian's own QEMU (qxl-vga + stock qxl.ko) the cases

@@ -21,6 +21,11 @@ Cases:
                            once stalled spice-core)
   spice-key                a key sent by a SpiceClientGLib client is read
                            by the guest
+  spice-browser            spice-html5 in headless chromium, served by the
+                           spice-core object (web-root=) over HTTP and
+                           WebSocket: its canvas == spicy-screenshot's
+                           picture (console, SMPTE bars); a key typed in
+                           the page is read by the guest
   spice-mouse              client mouse motion reaches the guest's mouse
   spice-tablet             with virtio-tablet-pci: client mouse mode, a
                            client's absolute position and click arrive on
@@ -300,10 +305,10 @@ def free_port():
     return port
 
 
-def spice_guest(args, name, module, port):
+def spice_guest(args, name, module, port, props=""):
     return Guest(args.qemu, initrd(args, module),
                  ["-object", "spice-core,id=sc0,addr=127.0.0.1,port=%d,"
-                  "disable-ticketing=on" % port,
+                  "disable-ticketing=on%s" % (port, props),
                   "-device", "qxlng-vga,spice=sc0"],
                  os.path.join(args.work, "case-" + name))
 
@@ -443,6 +448,56 @@ def case_spice_key(args, tap):
                     " do sleep 0.1; i=$((i+1)); done; cat /tmp/key")
         tap.ok(got.strip() == "a", "guest_read_key_a_from_spice_client",
                "guest read %r" % got.strip())
+
+
+def case_spice_browser(args, tap):
+    """spice-html5 (Debian's) in Debian's headless chromium, loaded from the
+    spice-core object itself (web-root=) and talking WebSocket to it."""
+    sys.path.insert(0, os.path.join(TOP, "tests", "spice-core"))
+    import browserlib
+    why = browserlib.available()
+    if why:
+        tap.ok(False, "browser_available", why)
+        return
+    port = free_port()
+    with spice_guest(args, "spice-browser", "qxl", port,
+                     ",web-root=" + browserlib.HTML5) as g:
+        load_driver(g, "qxl")
+        dump = show_console_text(g)
+        b = browserlib.Browser()
+        try:
+            b.open("http://127.0.0.1:%d/" % port)
+            shot = spicy_screenshot(port, os.path.join(g.work, "client.ppm"))
+            same, why = same_pixels(shot, dump)
+            tap.ok(same, "spicy_screenshot_equals_screendump_console", why)
+            want = (shot.width, shot.height, shot.tobytes())
+            same, seen, _ = b.wait_canvas(want, timeout=90)
+            tap.ok(same, "browser_canvas_equals_spicy_screenshot_console",
+                   "%d pixels differ" % browserlib.diff_count(seen, want))
+            print("# display channel: %d bytes on the WebSocket for the "
+                  "console" % max([n for _, n, _ in b.ws_bytes()] or [0]))
+            # The active VT, line by line: 'a' then Enter gives "a".
+            g.run("stty -F /dev/tty1 -echo; head -n 1 /dev/tty1 > /tmp/key"
+                  " & KEY=$!; sleep 1")
+            b.type_keys("a\ue007")   # a, Enter
+            got = g.run("i=0; while kill -0 $KEY 2>/dev/null && "
+                        "[ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; "
+                        "cat /tmp/key")
+            tap.ok(got.strip() == "a", "guest_read_key_a_typed_in_the_browser",
+                   "guest read %r" % got.strip())
+            modetest_start(g, "qxl")
+            dump = wait_for_smpte(g, "smpte")
+            shot = spicy_screenshot(port, os.path.join(g.work, "client2.ppm"))
+            same, why = same_pixels(shot, dump)
+            tap.ok(same, "spicy_screenshot_equals_screendump_smpte", why)
+            want = (shot.width, shot.height, shot.tobytes())
+            same, seen, _ = b.wait_canvas(want, timeout=90)
+            tap.ok(same, "browser_canvas_equals_spicy_screenshot_smpte",
+                   "%d pixels differ" % browserlib.diff_count(seen, want))
+            modetest_stop(g)
+        finally:
+            b.quit()
+        tap.ok(g.alive(), "qemu_still_running")
 
 
 def case_spice_mouse(args, tap):
@@ -789,6 +844,7 @@ CASES = {
     "qxlng-on-qxlng-vga": case_qxlng,
     "spice-screenshot": case_spice_screenshot,
     "spice-key": case_spice_key,
+    "spice-browser": case_spice_browser,
     "spice-resize": case_spice_resize,
     "hostile-guest": case_hostile,
 }
