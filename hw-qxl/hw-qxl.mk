@@ -26,6 +26,25 @@ HWQXL_LIB_SAN := $(BUILD)/hw-qxl/san/libhwqxl-san.a
 HWQXL_OBJS := $(patsubst $(HWQXL_DIR)/%.c,$(BUILD)/hw-qxl/obj/%.o,$(HWQXL_SRCS))
 HWQXL_OBJS_SAN := $(patsubst $(HWQXL_DIR)/%.c,$(BUILD)/hw-qxl/san/%.o,$(HWQXL_SRCS))
 
+# Above the device, through qxl_device.h only (two more layers of
+# hw-qxl/layers): the display-sink adapter onto spice-core
+# (hw-qxl/spice/, libqxlspice.a; spice-core.h is its only other header)
+# and the device simulator (hw-qxl/sim/, libqxlsim.a).  The QEMU glue,
+# the tests and spice-serve --qxl link them.
+QXLSPICE_SRCS := $(HWQXL_DIR)/spice/qxl_spice.c
+QXLSIM_SRCS := $(addprefix $(HWQXL_DIR)/sim/,sim.c build.c)
+QXLSPICE_LIB := $(BUILD)/lib/libqxlspice.a
+QXLSIM_LIB := $(BUILD)/lib/libqxlsim.a
+QXLSPICE_OBJS := $(patsubst $(HWQXL_DIR)/%.c,$(BUILD)/hw-qxl/obj/%.o,$(QXLSPICE_SRCS))
+QXLSIM_OBJS := $(patsubst $(HWQXL_DIR)/%.c,$(BUILD)/hw-qxl/obj/%.o,$(QXLSIM_SRCS))
+# Sanitizer builds of both, for the tests.
+HWQXL_HOST_LIB_SAN := $(BUILD)/hw-qxl/san/libqxlhost-san.a
+HWQXL_HOST_OBJS_SAN := $(patsubst $(HWQXL_DIR)/%.c,$(BUILD)/hw-qxl/san/%.o,$(QXLSPICE_SRCS) $(QXLSIM_SRCS))
+HWQXL_GLIB_CFLAGS := $(shell pkg-config --cflags glib-2.0 2>/dev/null)
+# What a program linking the adapter needs besides libspicecore.a's
+# $(SPICE_CORE_LIBS); the simulator needs libhwqxl.a and pixman.
+QXLSPICE_DEPS := $(TOP)/include/spice-core/spice-core.h
+
 # Packages first (pixman; clang for the sanitizer build), once per run.
 .PHONY: hwqxl-deps hwqxl-san-deps
 hwqxl-deps:
@@ -49,13 +68,32 @@ $(HWQXL_LIB_SAN): $(HWQXL_OBJS_SAN)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-ALL += $(HWQXL_LIB)
+# The adapter includes spice-core.h, hence GLib's headers.
+$(BUILD)/hw-qxl/obj/spice/%.o $(BUILD)/hw-qxl/san/spice/%.o: \
+	HWQXL_CFLAGS += $(HWQXL_GLIB_CFLAGS)
+$(BUILD)/hw-qxl/obj/spice/qxl_spice.o $(BUILD)/hw-qxl/san/spice/qxl_spice.o: \
+	$(QXLSPICE_DEPS)
+
+$(QXLSPICE_LIB): $(QXLSPICE_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(QXLSIM_LIB): $(QXLSIM_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(HWQXL_HOST_LIB_SAN): $(HWQXL_HOST_OBJS_SAN)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+ALL += $(HWQXL_LIB) $(QXLSPICE_LIB) $(QXLSIM_LIB)
 
 # Each layer includes and calls only its own and lower layers (hw-qxl/layers,
-# from the objects); the QEMU glue keeps to hw-qxl/qemu/layers (includes:
+# from the objects; the adapter and the simulator reach the device through
+# qxl_device.h alone); the QEMU glue keeps to hw-qxl/qemu/layers (includes:
 # its objects live in QEMU's build tree).
 .PHONY: check-layers-hwqxl
-check-layers-hwqxl: $(HWQXL_OBJS)
+check-layers-hwqxl: $(HWQXL_OBJS) $(QXLSPICE_OBJS) $(QXLSIM_OBJS)
 	$(CHECK_LAYERS) $(HWQXL_DIR) --objects $(BUILD)/hw-qxl/obj
 	$(CHECK_LAYERS) $(HWQXL_DIR)/qemu
 

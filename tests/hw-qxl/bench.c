@@ -79,7 +79,7 @@ int main(int argc, char **argv)
 		memcpy(dst, g.primary.data, bytes);
 		t_mem[i] = now() - t0;
 	}
-	if (qxl_device_guest_bug(g.dev) || memcmp(g.primary.data, src, bytes)) {
+	if (qxl_device_guest_bug(g.sim.dev) || memcmp(g.primary.data, src, bytes)) {
 		printf("bench: DRAW_COPY did not produce the source pixels\n");
 		return 1;
 	}
@@ -97,11 +97,11 @@ int main(int argc, char **argv)
 	d->u.fill.rop_descriptor = QXL_ROPD_OP_PUT;
 	t0 = now();
 	for (i = 0; i < n_cmds; i++) {
-		struct qxl_ring_header *h = &g.ramh->cmd_ring.hdr;
+		struct qxl_ring_header *h = &g.sim.ramh->cmd_ring.hdr;
 		uint32_t s = qxl_ring_prod_slot(h, 32);
 
-		g.ramh->cmd_ring.items[s].data = g_phys(&g, d);
-		g.ramh->cmd_ring.items[s].type = QXL_CMD_DRAW;
+		g.sim.ramh->cmd_ring.items[s].data = g_phys(&g, d);
+		g.sim.ramh->cmd_ring.items[s].type = QXL_CMD_DRAW;
 		if (qxl_ring_push(h) || qxl_ring_prod_full(h, 32))
 			g_io(&g, QXL_IO_NOTIFY_CMD, 0);
 		if ((i & 255) == 255)

@@ -1,43 +1,44 @@
 // SPDX-License-Identifier: MIT
-/* harness.c - the in-process fake guest and host for hw-qxl tests. */
+/* harness.c - the hw-qxl tests' host: simulator, SPICE adapter, recorder. */
 #include <stdlib.h>
 
 #include "harness.h"
 
 int t_failed;
 
-static void h_set_irq(void *o, int level)
-{
-	struct guest *g = o;
-
-	g->irq = level;
-	g->irq_changes++;
-}
-
-static void h_schedule(void *o)
-{
-	((struct guest *)o)->schedules++;
-}
+/* The simulator's hooks ------------------------------------------------- */
 
 static void h_log(void *o, enum qxl_log_level level, const char *msg)
 {
-	struct guest *g = o;
-
-	g->logs++;
-	if (level == QXL_LOG_GUEST_ERROR)
-		g->guest_errors++;
-	snprintf(g->last_log, sizeof(g->last_log), "%s", msg);
+	(void)o;
+	(void)level;
 	if (getenv("HWQXL_VERBOSE"))
 		printf("#   log: %s\n", msg);
 }
 
-static void h_mode(void *o, bool native)
+/* As in QEMU: SPICE shows the device's own display in native mode only
+ * (the VGA console's otherwise). */
+static void h_mode_changed(void *o, bool native)
 {
 	struct guest *g = o;
 
-	g->mode_changes++;
-	g->native = native;
+	qxl_spice_set_active(g->spice, native);
 }
+
+static void h_out_of_memory(void *o, const char *what, size_t size)
+{
+	(void)o;
+	printf("Bail out! %s exhausted (%zu bytes more)\n", what, size);
+	exit(1);
+}
+
+static const struct qxl_sim_ops sim_ops = {
+	.log = h_log,
+	.mode_changed = h_mode_changed,
+	.out_of_memory = h_out_of_memory,
+};
+
+/* The recording sink, behind the adapter -------------------------------- */
 
 static void s_primary_create(void *o, const struct qxl_primary_info *i)
 {
@@ -113,14 +114,7 @@ static void s_monitors(void *o, unsigned int n,
 	memcpy(g->mons, h, n * sizeof(*h));
 }
 
-static const struct qxl_host_ops host_ops = {
-	.set_irq = h_set_irq,
-	.schedule = h_schedule,
-	.log = h_log,
-	.mode_changed = h_mode,
-};
-
-static const struct qxl_display_sink sink = {
+static const struct qxl_display_sink recorder = {
 	.primary_create = s_primary_create,
 	.primary_destroy = s_primary_destroy,
 	.damage = s_damage,
@@ -131,331 +125,136 @@ static const struct qxl_display_sink sink = {
 	.monitors_config = s_monitors,
 };
 
+/* Life cycle ------------------------------------------------------------ */
+
+/* A spice-core on a context of the test's own, never run: display-source
+ * calls only record into its model, which snapshots read. */
+static void spice_up(struct guest *g)
+{
+	struct spice_core_config cfg = { 0 };
+	GError *err = NULL;
+
+	cfg.context = g_main_context_new();
+	cfg.port = -1;
+	cfg.disable_ticketing = true;
+	g->core = spice_core_new(&cfg, &err);
+	g_main_context_unref(cfg.context);
+	if (!g->core) {
+		printf("Bail out! spice_core_new: %s\n", err->message);
+		exit(1);
+	}
+	g->display = spice_core_display_add(g->core, 0);
+	g->spice = qxl_spice_new(g->display);
+	if (!g->display || !g->spice) {
+		printf("Bail out! no SPICE display\n");
+		exit(1);
+	}
+	qxl_spice_chain(g->spice, &recorder, g);
+	qxl_spice_set_active(g->spice, g->sim.native);
+	qxl_spice_attach(g->spice, g->sim.dev);
+}
+
 void g_init_cfg(struct guest *g, const struct qxl_device_config *cfg)
 {
 	memset(g, 0, sizeof(*g));
-	g->dev = qxl_device_new(cfg, &host_ops, g);
-	if (!g->dev) {
-		printf("Bail out! qxl_device_new failed\n");
+	if (qxl_sim_init(&g->sim, cfg, &sim_ops, g)) {
+		printf("Bail out! qxl_device_new failed: %s\n",
+		       g->sim.last_log);
 		exit(1);
 	}
-	qxl_device_set_sink(g->dev, &sink, g);
-	/* Program the BARs the way firmware does: config space writes. */
-	qxl_device_pci_config_write(g->dev, 0x10, 4, (uint32_t)G_RAM_GPA);
-	qxl_device_pci_config_write(g->dev, 0x14, 4, (uint32_t)G_VRAM_GPA);
-	qxl_device_pci_config_write(g->dev, 0x18, 4, (uint32_t)G_ROM_GPA);
-	qxl_device_pci_config_write(g->dev, 0x1c, 4, G_IO_PORT);
-	g->ram = qxl_device_bar_ptr(g->dev, QXL_RAM_RANGE_INDEX);
-	g->vram = qxl_device_bar_ptr(g->dev, QXL_VRAM_RANGE_INDEX);
-	g->rom = qxl_device_bar_ptr(g->dev, QXL_ROM_RANGE_INDEX);
-	g->ram_size = qxl_device_bar_size(g->dev, QXL_RAM_RANGE_INDEX);
-	g->vram_size = qxl_device_bar_size(g->dev, QXL_VRAM_RANGE_INDEX);
-	g->romp = (const struct qxl_rom *)g->rom;
-	g->ramh = (struct qxl_ram_header *)(g->ram +
-					    g->romp->ram_header_offset);
-	g->ram_next = g->romp->pages_offset;
-	g->vram_next = 0;
+	spice_up(g);
 }
 
 void g_init(struct guest *g)
 {
-	struct qxl_device_config cfg;
-
-	qxl_device_config_init(&cfg);
-	cfg.vgamem_size = 8u << 20;
-	cfg.ram_size = 16u << 20;
-	cfg.vram_size = 4u << 20;
-	cfg.n_surfaces = 64;
-	g_init_cfg(g, &cfg);
+	g_init_cfg(g, NULL);
 	g_add_slots(g);
 }
 
 void g_fini(struct guest *g)
 {
-	qxl_device_free(g->dev);
+	qxl_spice_free(g->spice);
+	spice_core_free(g->core);
+	qxl_sim_fini(&g->sim);
 	memset(g, 0, sizeof(*g));
 }
 
-void g_io(struct guest *g, unsigned int port, uint8_t val)
+/* SPICE's view ------------------------------------------------------- */
+
+#define DIFF(cond, ...) do { if (cond) { printf("#   spice: " __VA_ARGS__); \
+	printf("\n"); bad++; } } while (0)
+
+/* A 16-bit channel widened to 8 bits as clients get it: its top bits
+ * repeated below. */
+static uint32_t widen(uint32_t v, unsigned int shift, unsigned int bits)
 {
-	qxl_device_io_write(g->dev, port, val);
+	uint32_t c = v >> shift & ((1u << bits) - 1);
+
+	return c << (8 - bits) | c >> (2 * bits - 8);
 }
 
-void g_deferred(struct guest *g)
+/* The device's top-down primary as a client gets it (xRGB). */
+static uint32_t device_px(const struct qxl_primary_info *p, uint32_t x,
+			  uint32_t y)
 {
-	int n = 0;
-
-	while (g->schedules && n++ < 100) {
-		g->schedules = 0;
-		qxl_device_run_deferred(g->dev);
-	}
-}
-
-void g_add_slots(struct guest *g)
-{
-	g->ramh->mem_slot.mem_start = G_RAM_GPA;
-	g->ramh->mem_slot.mem_end = G_RAM_GPA + g->ram_size;
-	g_io(g, QXL_IO_MEMSLOT_ADD, G_SLOT_RAM);
-	g->ramh->mem_slot.mem_start = G_VRAM_GPA;
-	g->ramh->mem_slot.mem_end = G_VRAM_GPA + g->vram_size;
-	g_io(g, QXL_IO_MEMSLOT_ADD, G_SLOT_VRAM);
-}
-
-qxl_phys g_phys(struct guest *g, const void *host)
-{
-	const uint8_t *p = host;
-
-	if (p >= g->ram && p < g->ram + g->ram_size)
-		return qxl_memslot_high_bits(G_SLOT_RAM, 0, 8, 8) |
-		       (uint64_t)(p - g->ram);
-	return qxl_memslot_high_bits(G_SLOT_VRAM, 0, 8, 8) |
-	       (uint64_t)(p - g->vram);
-}
-
-void *g_host(struct guest *g, qxl_phys phys)
-{
-	uint64_t off = phys & ((1ull << 48) - 1);
-
-	return (phys >> 56) == G_SLOT_RAM ? g->ram + off : g->vram + off;
-}
-
-void *g_alloc(struct guest *g, size_t size)
-{
-	uint64_t off = (g->ram_next + 7) & ~7ull;
-
-	if (off + size > g->romp->ram_header_offset) {
-		printf("Bail out! guest RAM exhausted\n");
-		exit(1);
-	}
-	g->ram_next = off + size;
-	memset(g->ram + off, 0, size);
-	return g->ram + off;
-}
-
-void *g_valloc(struct guest *g, size_t size)
-{
-	uint64_t off = (g->vram_next + 63) & ~63ull;
-
-	if (off + size > g->vram_size) {
-		printf("Bail out! guest VRAM exhausted\n");
-		exit(1);
-	}
-	g->vram_next = off + size;
-	memset(g->vram + off, 0, size);
-	return g->vram + off;
-}
-
-int g_create_primary(struct guest *g, uint32_t w, uint32_t h,
-		     int32_t stride, uint32_t format)
-{
-	struct qxl_surface_create *c = &g->ramh->create_surface;
-
-	c->width = w;
-	c->height = h;
-	c->stride = stride;
-	c->format = format;
-	c->position = 0;
-	c->mouse_mode = 1;
-	c->flags = 0;
-	c->type = QXL_SURF_TYPE_PRIMARY;
-	c->mem = g_phys(g, g->ram);
-	g_io(g, QXL_IO_CREATE_PRIMARY, 0);
-	return qxl_device_guest_bug(g->dev) ? -1 : 0;
-}
-
-/* One ring entry; true when the device asked to be kicked. */
-static bool queue(struct qxl_ring_header *hdr, struct qxl_command *items,
-		  uint32_t type, qxl_phys data)
-{
-	uint32_t slot;
-
-	if (qxl_ring_prod_full(hdr, 32)) {
-		printf("#   ring full\n");
-		return false;
-	}
-	slot = qxl_ring_prod_slot(hdr, 32);
-	items[slot].data = data;
-	items[slot].type = type;
-	items[slot].padding = 0;
-	return qxl_ring_push(hdr);
-}
-
-void g_queue_cmd(struct guest *g, uint32_t type, qxl_phys data)
-{
-	queue(&g->ramh->cmd_ring.hdr, g->ramh->cmd_ring.items, type, data);
-}
-
-void g_push_cmd(struct guest *g, uint32_t type, qxl_phys data)
-{
-	if (queue(&g->ramh->cmd_ring.hdr, g->ramh->cmd_ring.items, type, data))
-		g_io(g, QXL_IO_NOTIFY_CMD, 0);
-}
-
-void g_push_cursor(struct guest *g, uint32_t type, qxl_phys data)
-{
-	if (queue(&g->ramh->cursor_ring.hdr, g->ramh->cursor_ring.items, type,
-		  data))
-		g_io(g, QXL_IO_NOTIFY_CURSOR, 0);
-}
-
-void g_submit(struct guest *g, uint32_t type, const void *cmd)
-{
-	g_push_cmd(g, type, g_phys(g, cmd));
-	g_io(g, QXL_IO_NOTIFY_CMD, 0);
-}
-
-void g_submit_cursor(struct guest *g, const void *cmd)
-{
-	g_push_cursor(g, QXL_CMD_CURSOR, g_phys(g, cmd));
-	g_io(g, QXL_IO_NOTIFY_CURSOR, 0);
-}
-
-int g_releases(struct guest *g, uint64_t *ids, int max)
-{
-	struct qxl_ring_header *hdr = &g->ramh->release_ring.hdr;
-	uint32_t slot;
-	int n = 0;
-
-	while (qxl_ring_cons_slot(hdr, QXL_RELEASE_RING_SIZE, &slot) == 1) {
-		uint64_t id = g->ramh->release_ring.items[slot];
-
-		qxl_ring_pop(hdr);
-		while (id && n < max) {
-			union qxl_release_info *ri = g_host(g, id);
-
-			ids[n++] = id;
-			id = ri->next;
-		}
-	}
-	return n;
-}
-
-uint32_t g_px(struct guest *g, int x, int y)
-{
+	const uint8_t *row = p->data + (size_t)y * p->stride;
+	unsigned int g;
 	uint32_t v;
+	uint16_t w;
 
-	memcpy(&v, g->primary.data + (size_t)y * g->primary.stride + 4 * x, 4);
-	return v;
-}
-
-void g_set_px(struct guest *g, int x, int y, uint32_t v)
-{
-	memcpy(g->primary.data + (size_t)y * g->primary.stride + 4 * x, &v, 4);
-}
-
-struct qxl_drawable *g_drawable(struct guest *g, uint8_t type,
-				uint32_t surface_id, int l, int t, int r,
-				int b)
-{
-	struct qxl_drawable *d = g_alloc(g, sizeof(*d));
-
-	d->release_info.id = g_phys(g, d);
-	d->surface_id = surface_id;
-	d->effect = QXL_EFFECT_OPAQUE;
-	d->type = type;
-	d->bbox.left = l;
-	d->bbox.top = t;
-	d->bbox.right = r;
-	d->bbox.bottom = b;
-	d->clip.type = QXL_CLIP_TYPE_NONE;
-	d->surfaces_dest[0] = d->surfaces_dest[1] = d->surfaces_dest[2] = -1;
-	return d;
-}
-
-struct qxl_image *g_bitmap(struct guest *g, uint8_t fmt, uint32_t w,
-			   uint32_t h, uint32_t stride, uint8_t flags,
-			   const void *pixels, const uint32_t *pal,
-			   unsigned int n_pal)
-{
-	struct qxl_image *im = g_alloc(g, sizeof(*im));
-	struct qxl_data_chunk *ch = g_alloc(g, sizeof(*ch) +
-					    (size_t)stride * h);
-
-	im->descriptor.type = QXL_IMAGE_TYPE_BITMAP;
-	im->descriptor.width = w;
-	im->descriptor.height = h;
-	im->bitmap.format = fmt;
-	im->bitmap.flags = flags;
-	im->bitmap.x = w;
-	im->bitmap.y = h;
-	im->bitmap.stride = stride;
-	ch->data_size = stride * h;
-	memcpy(ch->data, pixels, (size_t)stride * h);
-	im->bitmap.data = g_phys(g, ch);
-	if (pal) {
-		struct qxl_palette *p = g_alloc(g, sizeof(*p) + 4 * n_pal);
-
-		p->num_ents = (uint16_t)n_pal;
-		memcpy(p->ents, pal, 4 * n_pal);
-		im->bitmap.palette = g_phys(g, p);
+	if (p->format != QXL_SURFACE_FMT_16_565 &&
+	    p->format != QXL_SURFACE_FMT_16_555) {
+		memcpy(&v, row + 4 * (size_t)x, 4);
+		return v;
 	}
-	return im;
+	memcpy(&w, row + 2 * (size_t)x, 2);
+	g = p->format == QXL_SURFACE_FMT_16_565 ? 6 : 5;
+	return widen(w, 5 + g, 5) << 16 | widen(w, 5, g) << 8 | widen(w, 0, 5);
 }
 
-struct qxl_image *g_bitmap32(struct guest *g, uint32_t w, uint32_t h,
-			     const uint32_t *px)
+int g_spice_check(struct guest *g)
 {
-	return g_bitmap(g, QXL_BITMAP_FMT_32BIT, w, h, w * 4,
-			QXL_BITMAP_TOP_DOWN, px, NULL, 0);
-}
+	struct spice_core_snapshot snap;
+	struct qxl_primary_info p;
+	struct qxl_cursor_shape cur;
+	bool has_p = qxl_device_get_primary(g->sim.dev, &p), vis;
+	uint32_t x, y, wrong = 0;
+	int cx, cy, bad = 0;
 
-struct qxl_surface_cmd *g_surface_cmd(struct guest *g,
-				      struct qxl_surface_cmd *sc, uint32_t id,
-				      uint8_t type, uint32_t w, uint32_t h,
-				      void *mem)
-{
-	if (!sc)
-		sc = g_alloc(g, sizeof(*sc));
-	memset(sc, 0, sizeof(*sc));
-	sc->release_info.id = g_phys(g, sc);
-	sc->surface_id = id;
-	sc->type = type;
-	sc->u.surface_create.format = QXL_SURFACE_FMT_32_xRGB;
-	sc->u.surface_create.width = w;
-	sc->u.surface_create.height = h;
-	sc->u.surface_create.stride = (int32_t)(w * 4);
-	sc->u.surface_create.data = mem ? g_phys(g, mem) : 0;
-	return sc;
-}
-
-struct qxl_cursor *g_cursor(struct guest *g, uint16_t type, uint16_t w,
-			    uint16_t h, uint32_t bytes)
-{
-	struct qxl_cursor *cur = g_alloc(g, sizeof(*cur) + bytes);
-
-	cur->header.type = type;
-	cur->header.width = w;
-	cur->header.height = h;
-	cur->data_size = bytes;
-	cur->chunk.data_size = bytes;
-	return cur;
-}
-
-struct qxl_cursor_cmd *g_cursor_cmd(struct guest *g, uint8_t type,
-				    const struct qxl_cursor *shape)
-{
-	struct qxl_cursor_cmd *c = g_alloc(g, sizeof(*c));
-
-	c->release_info.id = g_phys(g, c);
-	c->type = type;
-	if (type == QXL_CURSOR_SET) {
-		c->u.set.visible = 1;
-		c->u.set.shape = g_phys(g, shape);
+	spice_core_display_snapshot(g->display, &snap);
+	DIFF(snap.has_primary != has_p, "primary %d, device's %d",
+	     snap.has_primary, has_p);
+	if (snap.has_primary && has_p) {
+		DIFF(snap.width != p.width || snap.height != p.height ||
+		     snap.format != qxl_spice_format(p.format),
+		     "%ux%u format %u, device's %ux%u format %u", snap.width,
+		     snap.height, snap.format, p.width, p.height, p.format);
+		for (y = 0; y < snap.height && y < p.height; y++)
+			for (x = 0; x < snap.width && x < p.width; x++)
+				if ((snap.pixels[(size_t)y * snap.width + x] ^
+				     device_px(&p, x, y)) & 0xffffff &&
+				    wrong++ < 3)
+					printf("#   spice: pixel (%u,%u) %06x, "
+					       "device's %06x\n", x, y,
+					       snap.pixels[(size_t)y *
+							   snap.width + x],
+					       device_px(&p, x, y));
+		DIFF(wrong, "%u pixels differ", wrong);
 	}
-	return c;
-}
-
-qxl_phys g_clip_rects(struct guest *g, const struct qxl_rect *r, unsigned n)
-{
-	struct qxl_clip_rects *c = g_alloc(g, sizeof(*c) + n * sizeof(*r));
-
-	c->num_rects = n;
-	c->chunk.data_size = n * sizeof(*r);
-	memcpy(c->chunk.data, r, n * sizeof(*r));
-	return g_phys(g, c);
-}
-
-bool g_bug(struct guest *g)
-{
-	return qxl_device_guest_bug(g->dev);
+	if (qxl_spice_active(g->spice) &&
+	    qxl_device_get_cursor(g->sim.dev, &cur, &cx, &cy, &vis)) {
+		DIFF(snap.cursor_visible != vis, "cursor visible %d, device's %d",
+		     snap.cursor_visible, vis);
+		DIFF(snap.cursor_x != cx || snap.cursor_y != cy,
+		     "cursor at %d,%d, device's %d,%d", snap.cursor_x,
+		     snap.cursor_y, cx, cy);
+		DIFF(!snap.cursor || snap.cursor_width != cur.width ||
+		     snap.cursor_height != cur.height ||
+		     memcmp(snap.cursor, cur.argb,
+			    (size_t)cur.width * cur.height * 4),
+		     "cursor shape differs from the device's %ux%u",
+		     cur.width, cur.height);
+	}
+	spice_core_snapshot_clear(&snap);
+	return bad;
 }

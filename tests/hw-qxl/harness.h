@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * harness.h - plays the guest against the hw-qxl core in-process: guest
- * RAM is the device's own BARs, mapped at fixed guest-physical addresses
- * through PCI config writes; IRQ, deferred work, log and display sink
- * are recorded for the tests to check.
+ * harness.h - the hw-qxl tests' host: the device simulator
+ * (hw-qxl/sim/qxl_sim.h: the device, its BARs mapped, the guest side)
+ * whose display sink is the SPICE adapter (hw-qxl/spice/qxl_spice.h)
+ * serving display 0 of a real in-process spice-core, with a recording
+ * sink chained behind the adapter.  So every test runs the path QEMU
+ * users run, device -> adapter -> spice-core, and can check what
+ * spice-core serves (g_spice_snapshot) against what the device drew.
  */
 #ifndef HWQXL_HARNESS_H
 #define HWQXL_HARNESS_H
@@ -14,30 +17,16 @@
 #include <string.h>
 
 #include "qxl_device.h"
-
-#define G_RAM_GPA	0xe0000000ull
-#define G_VRAM_GPA	0xd0000000ull
-#define G_ROM_GPA	0xcfff0000ull
-#define G_IO_PORT	0xc000u
-#define G_SLOT_RAM	1
-#define G_SLOT_VRAM	2
+#include "sim/qxl_sim.h"
+#include "spice/qxl_spice.h"
 
 struct guest {
-	struct qxl_device *dev;
-	uint8_t *ram, *vram, *rom;
-	uint64_t ram_size, vram_size;
-	struct qxl_ram_header *ramh;
-	const struct qxl_rom *romp;
-	uint64_t ram_next;	/* bump allocator in the RAM pages */
-	uint64_t vram_next;	/* bump allocator in VRAM */
-	/* host side */
-	int irq;
-	int irq_changes;
-	int schedules;
-	int logs;
-	int guest_errors;
-	char last_log[600];
-	/* sink side */
+	struct qxl_sim sim;	/* the device, the guest, the host's record */
+	/* SPICE: the adapter, active in native mode as in QEMU */
+	SpiceCore *core;
+	SpiceCoreDisplay *display;
+	struct qxl_spice *spice;
+	/* the display sink's calls, recorded behind the adapter */
 	int primary_creates, primary_destroys, damages, flushes;
 	struct qxl_primary_info primary;
 	int dmg_x1, dmg_y1, dmg_x2, dmg_y2;	/* union of damage */
@@ -49,8 +38,6 @@ struct guest {
 	int mon_calls;
 	unsigned int mon_n;
 	struct qxl_monitor_head mons[64];
-	int mode_changes;
-	bool native;
 };
 
 /* Test bookkeeping (TAP). */
@@ -68,56 +55,52 @@ struct test {
 	void (*fn)(void);
 };
 
+/* A device with cfg (its BARs mapped, no memslot), served over SPICE;
+ * bails out if it cannot be created. */
 void g_init_cfg(struct guest *g, const struct qxl_device_config *cfg);
 void g_init(struct guest *g);	/* small default device, slots added */
 void g_fini(struct guest *g);
-void g_add_slots(struct guest *g);
-void g_io(struct guest *g, unsigned int port, uint8_t val);
-void g_deferred(struct guest *g);	/* run scheduled work */
-qxl_phys g_phys(struct guest *g, const void *host);
-void *g_host(struct guest *g, qxl_phys phys);
-void *g_alloc(struct guest *g, size_t size);
-void *g_valloc(struct guest *g, size_t size);
-int g_create_primary(struct guest *g, uint32_t w, uint32_t h,
-		     int32_t stride, uint32_t format);
-/* Push on a ring; kick the device (NOTIFY_*) when the ring asks for it. */
-void g_push_cmd(struct guest *g, uint32_t type, qxl_phys data);
-void g_push_cursor(struct guest *g, uint32_t type, qxl_phys data);
-/* Push without kicking. */
-void g_queue_cmd(struct guest *g, uint32_t type, qxl_phys data);
-/* Push the command at cmd (guest RAM) and kick the device in any case. */
-void g_submit(struct guest *g, uint32_t type, const void *cmd);
-void g_submit_cursor(struct guest *g, const void *cmd);
-/* Pop the release ring; store ids; returns how many. */
-int g_releases(struct guest *g, uint64_t *ids, int max);
-uint32_t g_px(struct guest *g, int x, int y);	/* primary pixel */
-void g_set_px(struct guest *g, int x, int y, uint32_t v);
 
-/* Command builders (all in guest RAM). */
-struct qxl_drawable *g_drawable(struct guest *g, uint8_t type,
-				uint32_t surface_id, int l, int t, int r,
-				int b);
-struct qxl_image *g_bitmap(struct guest *g, uint8_t fmt, uint32_t w,
-			   uint32_t h, uint32_t stride, uint8_t flags,
-			   const void *pixels, const uint32_t *pal,
-			   unsigned int n_pal);
-struct qxl_image *g_bitmap32(struct guest *g, uint32_t w, uint32_t h,
-			     const uint32_t *px);
-qxl_phys g_clip_rects(struct guest *g, const struct qxl_rect *r, unsigned n);
 /*
- * A surface command at sc (NULL: a new one), cleared first: w x h xRGB,
- * stride w * 4, its memory at mem (NULL: none).
+ * What spice-core serves on display 0 equals what the device shows: the
+ * primary (size, format, every pixel of the device's top-down view as a
+ * client gets it), or none; the cursor's shape, position and visibility.
+ * Returns the number of differences, each printed.
  */
-struct qxl_surface_cmd *g_surface_cmd(struct guest *g,
-				      struct qxl_surface_cmd *sc, uint32_t id,
-				      uint8_t type, uint32_t w, uint32_t h,
-				      void *mem);
-/* A cursor shape whose one chunk holds bytes (data_size says the same). */
-struct qxl_cursor *g_cursor(struct guest *g, uint16_t type, uint16_t w,
-			    uint16_t h, uint32_t bytes);
-/* A cursor command; a SET shows shape, visible. */
-struct qxl_cursor_cmd *g_cursor_cmd(struct guest *g, uint8_t type,
-				    const struct qxl_cursor *shape);
-bool g_bug(struct guest *g);
+int g_spice_check(struct guest *g);
+
+/* The simulator's guest side, on the test's guest (qxl_sim.h says what
+ * each does; allocations that do not fit bail out). */
+#define g_add_slots(g)		qxl_sim_add_slots(&(g)->sim)
+#define g_io(g, port, val)	qxl_sim_io(&(g)->sim, port, val)
+#define g_deferred(g)		qxl_sim_deferred(&(g)->sim)
+#define g_bug(g)		qxl_sim_bug(&(g)->sim)
+#define g_phys(g, host)		qxl_sim_phys(&(g)->sim, host)
+#define g_host(g, phys)		qxl_sim_host(&(g)->sim, phys)
+#define g_alloc(g, size)	qxl_sim_alloc(&(g)->sim, size)
+#define g_valloc(g, size)	qxl_sim_valloc(&(g)->sim, size)
+#define g_create_primary(g, w, h, stride, format) \
+	qxl_sim_create_primary(&(g)->sim, w, h, stride, format)
+#define g_push_cmd(g, type, data) qxl_sim_push_cmd(&(g)->sim, type, data)
+#define g_push_cursor(g, type, data) \
+	qxl_sim_push_cursor(&(g)->sim, type, data)
+#define g_queue_cmd(g, type, data) qxl_sim_queue_cmd(&(g)->sim, type, data)
+#define g_submit(g, type, cmd)	qxl_sim_submit(&(g)->sim, type, cmd)
+#define g_submit_cursor(g, cmd)	qxl_sim_submit_cursor(&(g)->sim, cmd)
+#define g_releases(g, ids, max)	qxl_sim_releases(&(g)->sim, ids, max)
+#define g_px(g, x, y)		qxl_sim_px(&(g)->sim, x, y)
+#define g_set_px(g, x, y, v)	qxl_sim_set_px(&(g)->sim, x, y, v)
+#define g_drawable(g, type, surface_id, l, t, r, b) \
+	qxl_sim_drawable(&(g)->sim, type, surface_id, l, t, r, b)
+#define g_bitmap(g, fmt, w, h, stride, flags, pixels, pal, n_pal) \
+	qxl_sim_bitmap(&(g)->sim, fmt, w, h, stride, flags, pixels, pal, \
+		       n_pal)
+#define g_bitmap32(g, w, h, px)	qxl_sim_bitmap32(&(g)->sim, w, h, px, 0)
+#define g_clip_rects(g, r, n)	qxl_sim_clip_rects(&(g)->sim, r, n)
+#define g_surface_cmd(g, sc, id, type, w, h, mem) \
+	qxl_sim_surface_cmd(&(g)->sim, sc, id, type, w, h, mem)
+#define g_cursor(g, type, w, h, bytes) \
+	qxl_sim_cursor(&(g)->sim, type, w, h, bytes)
+#define g_cursor_cmd(g, type, shape) qxl_sim_cursor_cmd(&(g)->sim, type, shape)
 
 #endif /* HWQXL_HARNESS_H */

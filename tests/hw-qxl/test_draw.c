@@ -54,6 +54,7 @@ static void draw_fill_solid_copies_brush(void)
 	CHECK_EQ(g.dmg_y2, 7);
 	CHECK(g.flushes > 0);
 	CHECK(!g_bug(&g));
+	CHECK_EQ(g_spice_check(&g), 0);
 	g_fini(&g);
 }
 
@@ -126,6 +127,7 @@ static void draw_copy_bitmap32_exact(void)
 	d->u.copy.rop_descriptor = QXL_ROPD_OP_PUT;
 	g_submit(&g, QXL_CMD_DRAW, d);
 	EXPECT_RECT(&g, 5, 4, 9, 7, pat(x - 5 + 2, y - 4 + 1), 0);
+	CHECK_EQ(g_spice_check(&g), 0);
 	g_fini(&g);
 }
 
@@ -319,6 +321,7 @@ static void copy_bits_overlapping_moves_pixels(void)
 			bad += g_px(&g, x, y) != want;
 		}
 	CHECK_EQ(bad, 0);
+	CHECK_EQ(g_spice_check(&g), 0);
 	g_fini(&g);
 }
 
@@ -453,6 +456,7 @@ static void composite_over_with_alpha_source(void)
 	CHECK_EQ(RGB(g_px(&g, 0, 0)), (0xffu << 16) | mul8(0xff, 0xff - 0x80));
 	CHECK_EQ(RGB(g_px(&g, 1, 0)), D);
 	CHECK(!g_bug(&g));
+	CHECK_EQ(g_spice_check(&g), 0);
 	g_fini(&g);
 }
 
@@ -553,6 +557,7 @@ static void text_a1_glyph_best_effort(void)
 	CHECK_EQ(RGB(g_px(&g, 4, 4)), 0xff00ff);
 	CHECK_EQ(RGB(g_px(&g, 5, 4)), 0);
 	CHECK_EQ(RGB(g_px(&g, 5, 5)), 0xff00ff);
+	CHECK_EQ(g_spice_check(&g), 0);
 	g_fini(&g);
 }
 
@@ -588,6 +593,7 @@ static void cursor_set_move_hide_reach_sink(void)
 	g_submit_cursor(&g, g_cursor_cmd(&g, QXL_CURSOR_HIDE, NULL));
 	CHECK_EQ(g.cursor_hides, 1);
 	CHECK(!g_bug(&g));
+	CHECK_EQ(g_spice_check(&g), 0);
 	g_fini(&g);
 }
 
@@ -610,7 +616,7 @@ static void cursor_mono_converted_to_argb(void)
 	cur->chunk.data[3] = 0x80;
 	c = g_cursor_cmd(&g, QXL_CURSOR_SET, cur);
 	g_push_cursor(&g, QXL_CMD_CURSOR, g_phys(&g, c));
-	CHECK(qxl_device_get_cursor(g.dev, &shape, &x, &y, &vis));
+	CHECK(qxl_device_get_cursor(g.sim.dev, &shape, &x, &y, &vis));
 	CHECK_EQ(shape.argb[0], 0);
 	CHECK_EQ(shape.argb[1], 0xff000000);
 	CHECK_EQ(shape.argb[2], 0xffffffff);
@@ -626,8 +632,8 @@ static void update_area_drains_ring_before_returning(void)
 	setup(&g);
 	d = g_drawable(&g, QXL_DRAW_WHITENESS, 0, 0, 0, 4, 4);
 	g_queue_cmd(&g, QXL_CMD_DRAW, g_phys(&g, d));	/* no NOTIFY_CMD */
-	g.ramh->update_area = (struct qxl_rect){ 0, 0, 4, 4 };
-	g.ramh->update_surface = 0;
+	g.sim.ramh->update_area = (struct qxl_rect){ 0, 0, 4, 4 };
+	g.sim.ramh->update_surface = 0;
 	g_io(&g, QXL_IO_UPDATE_AREA, 0);
 	CHECK_EQ(RGB(g_px(&g, 3, 3)), 0xffffff);
 	CHECK(!g_bug(&g));

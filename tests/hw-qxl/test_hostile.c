@@ -17,7 +17,7 @@ static void setup(struct guest *g)
 {
 	g_init(g);
 	g_create_primary(g, 32, 32, 128, QXL_SURFACE_FMT_32_xRGB);
-	g->ramh->int_mask = QXL_INTERRUPT_ALL;
+	g->sim.ramh->int_mask = QXL_INTERRUPT_ALL;
 	g_io(g, QXL_IO_UPDATE_IRQ, 0);
 }
 
@@ -25,9 +25,9 @@ static void setup(struct guest *g)
 static void expect_guest_bug(struct guest *g)
 {
 	CHECK(g_bug(g));
-	CHECK(g->ramh->int_pending & QXL_INTERRUPT_ERROR);
-	CHECK_EQ(g->irq, !!(g->ramh->int_mask & QXL_INTERRUPT_ERROR));
-	CHECK(qxl_device_guest_bug_reason(g->dev) != NULL);
+	CHECK(g->sim.ramh->int_pending & QXL_INTERRUPT_ERROR);
+	CHECK_EQ(g->sim.irq, !!(g->sim.ramh->int_mask & QXL_INTERRUPT_ERROR));
+	CHECK(qxl_device_guest_bug_reason(g->sim.dev) != NULL);
 	g_io(g, QXL_IO_RESET, 0);
 	CHECK(!g_bug(g));
 }
@@ -63,8 +63,8 @@ static void hostile_01_phys_bad_slot_generation_offset_wrap(void)
 	}
 	setup(&g);
 	/* A memslot straddling RAM and beyond / spanning two BARs. */
-	g.ramh->mem_slot.mem_start = G_RAM_GPA + 4096;
-	g.ramh->mem_slot.mem_end = G_RAM_GPA + g.ram_size + 4096;
+	g.sim.ramh->mem_slot.mem_start = QXL_SIM_RAM_GPA + 4096;
+	g.sim.ramh->mem_slot.mem_end = QXL_SIM_RAM_GPA + g.sim.ram_size + 4096;
 	g_io(&g, QXL_IO_MEMSLOT_ADD, 4);
 	expect_guest_bug(&g);
 	g_fini(&g);
@@ -76,13 +76,13 @@ static void hostile_02_ring_indices_impossible(void)
 	uint64_t ids[4];
 
 	setup(&g);
-	g.ramh->cmd_ring.hdr.prod = 1000;	/* prod - cons > 32 */
+	g.sim.ramh->cmd_ring.hdr.prod = 1000;	/* prod - cons > 32 */
 	g_io(&g, QXL_IO_NOTIFY_CMD, 0);
 	expect_guest_bug(&g);
 	g_fini(&g);
 
 	setup(&g);
-	g.ramh->cursor_ring.hdr.cons = 5;	/* cons past prod */
+	g.sim.ramh->cursor_ring.hdr.cons = 5;	/* cons past prod */
 	g_io(&g, QXL_IO_NOTIFY_CURSOR, 0);
 	expect_guest_bug(&g);
 	g_fini(&g);
@@ -90,7 +90,7 @@ static void hostile_02_ring_indices_impossible(void)
 	/* Release ring: guest cons far from our prod. */
 	setup(&g);
 	g_push_cmd(&g, QXL_CMD_DRAW, g_phys(&g, fill(&g)));
-	g.ramh->release_ring.hdr.cons = 0x80000000u;
+	g.sim.ramh->release_ring.hdr.cons = 0x80000000u;
 	g_io(&g, QXL_IO_FLUSH_RELEASE, 0);
 	expect_guest_bug(&g);
 	g_fini(&g);
@@ -104,11 +104,11 @@ static void hostile_02_ring_indices_impossible(void)
 			g_push_cmd(&g, QXL_CMD_DRAW, g_phys(&g, fill(&g)));
 			g_io(&g, QXL_IO_FLUSH_RELEASE, 0);
 		}
-		CHECK_EQ(g.ramh->release_ring.hdr.prod, 7);
+		CHECK_EQ(g.sim.ramh->release_ring.hdr.prod, 7);
 		CHECK(!g_bug(&g));
 		CHECK_EQ(g_releases(&g, ids, 4), 4);	/* drains, then ok */
 		g_io(&g, QXL_IO_FLUSH_RELEASE, 0);
-		CHECK_EQ(g.ramh->release_ring.hdr.prod, 8);
+		CHECK_EQ(g.sim.ramh->release_ring.hdr.prod, 8);
 	}
 	g_fini(&g);
 }
@@ -157,8 +157,8 @@ static void hostile_04_surface_ids(void)
 	g_fini(&g);
 
 	setup(&g);	/* UPDATE_AREA with update_surface == n_surfaces */
-	g.ramh->update_area = (struct qxl_rect){ 0, 0, 4, 4 };
-	g.ramh->update_surface = 64;
+	g.sim.ramh->update_area = (struct qxl_rect){ 0, 0, 4, 4 };
+	g.sim.ramh->update_surface = 64;
 	g_io(&g, QXL_IO_UPDATE_AREA, 0);
 	expect_guest_bug(&g);
 	g_fini(&g);
@@ -170,14 +170,14 @@ static void hostile_04_surface_ids(void)
 	g_push_cmd(&g, QXL_CMD_SURFACE, g_phys(&g, surf_cmd(&g, 3,
 			QXL_SURFACE_CMD_CREATE)));
 	CHECK(!g_bug(&g));
-	CHECK(g.guest_errors > 0);
+	CHECK(g.sim.guest_errors > 0);
 	g_fini(&g);
 
 	setup(&g);	/* destroy missing: logged and dropped */
 	g_push_cmd(&g, QXL_CMD_SURFACE, g_phys(&g, surf_cmd(&g, 9,
 			QXL_SURFACE_CMD_DESTROY)));
 	CHECK(!g_bug(&g));
-	CHECK(g.guest_errors > 0);
+	CHECK(g.sim.guest_errors > 0);
 	/* draw to a destroyed surface (CVE-2015-5260): dropped */
 	g_push_cmd(&g, QXL_CMD_SURFACE, g_phys(&g, surf_cmd(&g, 3,
 			QXL_SURFACE_CMD_CREATE)));
@@ -190,7 +190,7 @@ static void hostile_04_surface_ids(void)
 	{
 		struct qxl_device_stats st;
 
-		qxl_device_get_stats(g.dev, &st);
+		qxl_device_get_stats(g.sim.dev, &st);
 		CHECK_EQ(st.draws, 0);
 	}
 	g_fini(&g);
@@ -306,7 +306,7 @@ static void hostile_06_bitmaps(void)
 	d->u.copy.src_area = (struct qxl_rect){ 4, 4, 0, 0 };
 	g_submit(&g, QXL_CMD_DRAW, d);
 	CHECK(!g_bug(&g));
-	CHECK(g.guest_errors > 0);
+	CHECK(g.sim.guest_errors > 0);
 	/* source rectangle outside the bitmap: draws zeros, no overread */
 	d = copy_of(&g, g_bitmap32(&g, 4, 4, px));
 	d->u.copy.src_area = (struct qxl_rect){ 1000, 1000, 1004, 1004 };
@@ -559,19 +559,19 @@ static void hostile_11_monitors_config(void)
 		mc = g_alloc(&g, sizeof(*mc) + 4 * sizeof(struct qxl_head));
 		mc->count = i == 0 ? 0 : (i == 1 ? 3 : 65);
 		mc->max_allowed = i == 1 ? 2 : 0;
-		g.ramh->monitors_config = g_phys(&g, mc);
+		g.sim.ramh->monitors_config = g_phys(&g, mc);
 		g_io(&g, QXL_IO_MONITORS_CONFIG_ASYNC, 0);
 		g_deferred(&g);
 		CHECK(!g_bug(&g));		/* ignored, like spice */
 		CHECK_EQ(g.mon_calls, 0);
-		CHECK(g.ramh->int_pending & QXL_INTERRUPT_IO_CMD);
+		CHECK(g.sim.ramh->int_pending & QXL_INTERRUPT_IO_CMD);
 		g_fini(&g);
 	}
 	setup(&g);	/* heads run past the slot */
-	mc = (struct qxl_monitors_config *)(g.ram + g.ram_size - 8);
+	mc = (struct qxl_monitors_config *)(g.sim.ram + g.sim.ram_size - 8);
 	mc->count = 60;
 	mc->max_allowed = 64;
-	g.ramh->monitors_config = g_phys(&g, mc);
+	g.sim.ramh->monitors_config = g_phys(&g, mc);
 	g_io(&g, QXL_IO_MONITORS_CONFIG_ASYNC, 0);
 	expect_guest_bug(&g);
 	g_fini(&g);
@@ -589,7 +589,7 @@ static void hostile_12_io_sequences(void)
 	g_fini(&g);
 
 	setup(&g);	/* MEMSLOT_ADD on an active slot */
-	g_io(&g, QXL_IO_MEMSLOT_ADD, G_SLOT_RAM);
+	g_io(&g, QXL_IO_MEMSLOT_ADD, QXL_SIM_SLOT_RAM);
 	expect_guest_bug(&g);
 	g_fini(&g);
 
@@ -599,15 +599,15 @@ static void hostile_12_io_sequences(void)
 	g_fini(&g);
 
 	setup(&g);	/* start > end */
-	g.ramh->mem_slot.mem_start = G_RAM_GPA + 8192;
-	g.ramh->mem_slot.mem_end = G_RAM_GPA;
+	g.sim.ramh->mem_slot.mem_start = QXL_SIM_RAM_GPA + 8192;
+	g.sim.ramh->mem_slot.mem_end = QXL_SIM_RAM_GPA;
 	g_io(&g, QXL_IO_MEMSLOT_ADD, 5);
 	expect_guest_bug(&g);
 	g_fini(&g);
 
 	setup(&g);	/* a range spanning the VRAM and RAM BARs */
-	g.ramh->mem_slot.mem_start = G_VRAM_GPA;
-	g.ramh->mem_slot.mem_end = G_RAM_GPA + 4096;
+	g.sim.ramh->mem_slot.mem_start = QXL_SIM_VRAM_GPA;
+	g.sim.ramh->mem_slot.mem_end = QXL_SIM_RAM_GPA + 4096;
 	g_io(&g, QXL_IO_MEMSLOT_ADD, 5);
 	expect_guest_bug(&g);
 	g_fini(&g);
@@ -635,11 +635,11 @@ static void hostile_12_io_sequences(void)
 	g_fini(&g);
 
 	setup(&g);	/* LOG buffer without NUL, with control bytes */
-	memset(g.ramh->log_buf, 'A', QXL_LOG_BUF_SIZE);
-	g.ramh->log_buf[5] = 0x1b;
+	memset(g.sim.ramh->log_buf, 'A', QXL_LOG_BUF_SIZE);
+	g.sim.ramh->log_buf[5] = 0x1b;
 	g_io(&g, QXL_IO_LOG, 0);
 	CHECK(!g_bug(&g));
-	CHECK(strchr(g.last_log, 0x1b) == NULL);
+	CHECK(strchr(g.sim.last_log, 0x1b) == NULL);
 	g_fini(&g);
 
 	{		/* ports above the revision's range (rev 3) */
@@ -669,7 +669,7 @@ static void hostile_12_io_sequences(void)
 	g_io(&g, QXL_IO_RESET, 0);
 	g_deferred(&g);
 	CHECK(!g_bug(&g));
-	CHECK_EQ(g.ramh->int_pending, 0);	/* no stale completion */
+	CHECK_EQ(g.sim.ramh->int_pending, 0);	/* no stale completion */
 	g_add_slots(&g);
 	g_io(&g, QXL_IO_FLUSH_SURFACES_ASYNC, 0);	/* accepted again */
 	CHECK(!g_bug(&g));
@@ -697,7 +697,7 @@ static void hostile_13_release_after_reset(void)
 	CHECK_EQ(d1->release_info.next, 0x1234);
 	CHECK(!g_bug(&g));
 	/* Guest scribbles on the release ring head slot: no effect on us. */
-	g.ramh->release_ring.items[1] = 0xdeadbeef;
+	g.sim.ramh->release_ring.items[1] = 0xdeadbeef;
 	g_submit(&g, QXL_CMD_DRAW, fill(&g));
 	g_io(&g, QXL_IO_FLUSH_RELEASE, 0);
 	CHECK(!g_bug(&g));
@@ -710,8 +710,8 @@ static void hostile_14_vga_port_writes_in_native_mode(void)
 	struct guest g;
 
 	setup(&g);	/* revision 5: ignored */
-	qxl_device_vga_ioport_written(g.dev);
-	CHECK(qxl_device_in_native_mode(g.dev));
+	qxl_device_vga_ioport_written(g.sim.dev);
+	CHECK(qxl_device_in_native_mode(g.sim.dev));
 	CHECK_EQ(g.primary_destroys, 0);
 	g_fini(&g);
 
@@ -721,14 +721,14 @@ static void hostile_14_vga_port_writes_in_native_mode(void)
 	g_init_cfg(&g, &cfg);
 	g_add_slots(&g);
 	g_create_primary(&g, 16, 16, 64, QXL_SURFACE_FMT_32_xRGB);
-	qxl_device_vga_ioport_written(g.dev);	/* rev 4: back to VGA */
-	CHECK(!qxl_device_in_native_mode(g.dev));
+	qxl_device_vga_ioport_written(g.sim.dev);	/* rev 4: back to VGA */
+	CHECK(!qxl_device_in_native_mode(g.sim.dev));
 	CHECK_EQ(g.primary_destroys, 1);
-	CHECK(!g.native);
+	CHECK(!g.sim.native);
 	/* Ring kicks in VGA mode are ignored; async ones still complete. */
-	g.ramh->int_mask = QXL_INTERRUPT_IO_CMD;
+	g.sim.ramh->int_mask = QXL_INTERRUPT_IO_CMD;
 	g_io(&g, QXL_IO_FLUSH_SURFACES_ASYNC, 0);
-	CHECK(g.ramh->int_pending & QXL_INTERRUPT_IO_CMD);
+	CHECK(g.sim.ramh->int_pending & QXL_INTERRUPT_IO_CMD);
 	CHECK(!g_bug(&g));
 	g_fini(&g);
 }
@@ -746,26 +746,26 @@ static void hostile_15_log_flood_rate_limited(void)
 	int i, logged;
 
 	setup(&g);
-	g.guest_errors = 0;
+	g.sim.guest_errors = 0;
 	for (i = 0; i < 200; i++) {
 		g_submit(&g, QXL_CMD_DRAW,
 			 g_drawable(&g, QXL_DRAW_FILL, 5, 0, 0, 4, 4));
 		g_releases(&g, (uint64_t[64]){ 0 }, 64);
-		if (g.ram_next > g.romp->pages_offset + (1u << 20))
-			g.ram_next = g.romp->pages_offset;
+		if (g.sim.ram_next > g.sim.romp->pages_offset + (1u << 20))
+			g.sim.ram_next = g.sim.romp->pages_offset;
 	}
 	CHECK(!g_bug(&g));
-	qxl_device_get_stats(g.dev, &st);
+	qxl_device_get_stats(g.sim.dev, &st);
 	CHECK_EQ(st.guest_warnings, 200);
-	CHECK(g.guest_errors >= 2);
-	CHECK(g.guest_errors <= 20);
-	logged = g.guest_errors;
+	CHECK(g.sim.guest_errors >= 2);
+	CHECK(g.sim.guest_errors <= 20);
+	logged = g.sim.guest_errors;
 	g_io(&g, QXL_IO_RESET, 0);
 	g_add_slots(&g);
 	g_create_primary(&g, 32, 32, 128, QXL_SURFACE_FMT_32_xRGB);
 	g_submit(&g, QXL_CMD_DRAW,
 		 g_drawable(&g, QXL_DRAW_FILL, 5, 0, 0, 4, 4));
-	CHECK_EQ(g.guest_errors, logged + 1);
+	CHECK_EQ(g.sim.guest_errors, logged + 1);
 	g_fini(&g);
 }
 

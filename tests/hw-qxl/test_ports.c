@@ -9,13 +9,13 @@ static void pci_config_vga_ids_class_revision_pin(void)
 	struct guest g;
 
 	g_init(&g);
-	CHECK_EQ(qxl_device_pci_config_read(g.dev, 0, 2), 0x1b36);
-	CHECK_EQ(qxl_device_pci_config_read(g.dev, 2, 2), 0x0100);
-	CHECK_EQ(qxl_device_pci_config_read(g.dev, 8, 1), 5);
-	CHECK_EQ(qxl_device_pci_config_read(g.dev, 0x0a, 2), 0x0300);
-	CHECK_EQ(qxl_device_pci_config_read(g.dev, 0x3d, 1), 1);
-	CHECK_EQ(qxl_device_pci_config_read(g.dev, 0x10, 4), G_RAM_GPA);
-	CHECK_EQ(qxl_device_pci_config_read(g.dev, 0x1c, 4), G_IO_PORT | 1);
+	CHECK_EQ(qxl_device_pci_config_read(g.sim.dev, 0, 2), 0x1b36);
+	CHECK_EQ(qxl_device_pci_config_read(g.sim.dev, 2, 2), 0x0100);
+	CHECK_EQ(qxl_device_pci_config_read(g.sim.dev, 8, 1), 5);
+	CHECK_EQ(qxl_device_pci_config_read(g.sim.dev, 0x0a, 2), 0x0300);
+	CHECK_EQ(qxl_device_pci_config_read(g.sim.dev, 0x3d, 1), 1);
+	CHECK_EQ(qxl_device_pci_config_read(g.sim.dev, 0x10, 4), QXL_SIM_RAM_GPA);
+	CHECK_EQ(qxl_device_pci_config_read(g.sim.dev, 0x1c, 4), QXL_SIM_IO_PORT | 1);
 	g_fini(&g);
 }
 
@@ -29,9 +29,9 @@ static void pci_config_secondary_class_0380_and_rev3(void)
 	cfg.revision = 3;
 	cfg.vgamem_size = 8u << 20;
 	g_init_cfg(&g, &cfg);
-	CHECK_EQ(qxl_device_pci_config_read(g.dev, 0x0a, 2), 0x0380);
-	CHECK_EQ(qxl_device_pci_config_read(g.dev, 8, 1), 3);
-	CHECK(qxl_device_in_native_mode(g.dev));
+	CHECK_EQ(qxl_device_pci_config_read(g.sim.dev, 0x0a, 2), 0x0380);
+	CHECK_EQ(qxl_device_pci_config_read(g.sim.dev, 8, 1), 3);
+	CHECK(qxl_device_in_native_mode(g.sim.dev));
 	g_fini(&g);
 }
 
@@ -43,17 +43,17 @@ static void pci_bar_sizing_reports_sizes(void)
 	qxl_device_config_init(&cfg);
 	cfg.vram64_size = 256u << 20;	/* BAR4 appears */
 	g_init_cfg(&g, &cfg);
-	qxl_device_pci_config_write(g.dev, 0x10, 4, 0xffffffff);
-	CHECK_EQ(qxl_device_pci_config_read(g.dev, 0x10, 4),
+	qxl_device_pci_config_write(g.sim.dev, 0x10, 4, 0xffffffff);
+	CHECK_EQ(qxl_device_pci_config_read(g.sim.dev, 0x10, 4),
 		 ~(QXL_DEFAULT_RAM_SIZE - 1u));
-	qxl_device_pci_config_write(g.dev, 0x18, 4, 0xffffffff);
-	CHECK_EQ(qxl_device_pci_config_read(g.dev, 0x18, 4), ~(8192u - 1));
-	qxl_device_pci_config_write(g.dev, 0x1c, 4, 0xffffffff);
-	CHECK_EQ(qxl_device_pci_config_read(g.dev, 0x1c, 4), ~(32u - 1) | 1);
-	CHECK_EQ(qxl_device_pci_config_read(g.dev, 0x20, 4) & 0xf, 0xc);
-	CHECK_EQ(qxl_device_bar_size(g.dev, 4), 256u << 20);
-	CHECK(qxl_device_bar_flags(g.dev, 4) & QXL_BAR_FLAG_64BIT);
-	CHECK_EQ(qxl_device_bar_size(g.dev, 1), QXL_DEFAULT_VRAM_SIZE);
+	qxl_device_pci_config_write(g.sim.dev, 0x18, 4, 0xffffffff);
+	CHECK_EQ(qxl_device_pci_config_read(g.sim.dev, 0x18, 4), ~(8192u - 1));
+	qxl_device_pci_config_write(g.sim.dev, 0x1c, 4, 0xffffffff);
+	CHECK_EQ(qxl_device_pci_config_read(g.sim.dev, 0x1c, 4), ~(32u - 1) | 1);
+	CHECK_EQ(qxl_device_pci_config_read(g.sim.dev, 0x20, 4) & 0xf, 0xc);
+	CHECK_EQ(qxl_device_bar_size(g.sim.dev, 4), 256u << 20);
+	CHECK(qxl_device_bar_flags(g.sim.dev, 4) & QXL_BAR_FLAG_64BIT);
+	CHECK_EQ(qxl_device_bar_size(g.sim.dev, 1), QXL_DEFAULT_VRAM_SIZE);
 	g_fini(&g);
 }
 
@@ -65,7 +65,7 @@ static void default_config_fits_4k_primary(void)
 	qxl_device_config_init(&cfg);
 	g_init_cfg(&g, &cfg);
 	g_add_slots(&g);
-	CHECK(g.romp->surface0_area_size >= 3840u * 2160 * 4);
+	CHECK(g.sim.romp->surface0_area_size >= 3840u * 2160 * 4);
 	CHECK_EQ(g_create_primary(&g, 3840, 2160, 3840 * 4,
 				  QXL_SURFACE_FMT_32_xRGB), 0);
 	CHECK_EQ(g.primary.width, 3840);
@@ -80,16 +80,16 @@ static void rom_header_modes_and_ram_header(void)
 	bool has_1080 = false;
 
 	g_init(&g);
-	CHECK_EQ(g.romp->magic, QXL_ROM_MAGIC);
-	CHECK_EQ(g.romp->n_surfaces, 64);
-	CHECK_EQ(g.romp->slot_id_bits, 8);
-	CHECK_EQ(g.romp->slot_gen_bits, 8);
-	CHECK_EQ(g.romp->slots_start, 1);
-	CHECK_EQ(g.romp->slots_end, 7);
-	CHECK_EQ(g.romp->ram_header_offset, (16u << 20) - 8192);
-	CHECK_EQ(g.romp->surface0_area_size, 8u << 20);
-	CHECK_EQ(g.romp->num_pages, ((16u << 20) - 8192 - (8u << 20)) / 4096);
-	m = (const struct qxl_modes *)(g.rom + g.romp->modes_offset);
+	CHECK_EQ(g.sim.romp->magic, QXL_ROM_MAGIC);
+	CHECK_EQ(g.sim.romp->n_surfaces, 64);
+	CHECK_EQ(g.sim.romp->slot_id_bits, 8);
+	CHECK_EQ(g.sim.romp->slot_gen_bits, 8);
+	CHECK_EQ(g.sim.romp->slots_start, 1);
+	CHECK_EQ(g.sim.romp->slots_end, 7);
+	CHECK_EQ(g.sim.romp->ram_header_offset, (16u << 20) - 8192);
+	CHECK_EQ(g.sim.romp->surface0_area_size, 8u << 20);
+	CHECK_EQ(g.sim.romp->num_pages, ((16u << 20) - 8192 - (8u << 20)) / 4096);
+	m = (const struct qxl_modes *)(g.sim.rom + g.sim.romp->modes_offset);
 	CHECK(m->n_modes > 8);
 	for (i = 0; i < m->n_modes; i++) {
 		CHECK((uint64_t)m->modes[i].stride * m->modes[i].y_res <=
@@ -99,10 +99,10 @@ static void rom_header_modes_and_ram_header(void)
 			has_1080 = true;
 	}
 	CHECK(has_1080);
-	CHECK_EQ(g.ramh->magic, QXL_RAM_MAGIC);
-	CHECK_EQ(g.ramh->cmd_ring.hdr.num_items, 32);
-	CHECK_EQ(g.ramh->release_ring.hdr.num_items, 8);
-	CHECK_EQ(g.ramh->cmd_ring.hdr.notify_on_prod, 1);
+	CHECK_EQ(g.sim.ramh->magic, QXL_RAM_MAGIC);
+	CHECK_EQ(g.sim.ramh->cmd_ring.hdr.num_items, 32);
+	CHECK_EQ(g.sim.ramh->release_ring.hdr.num_items, 8);
+	CHECK_EQ(g.sim.ramh->cmd_ring.hdr.notify_on_prod, 1);
 	g_fini(&g);
 }
 
@@ -111,8 +111,8 @@ static void io_read_returns_ff(void)
 	struct guest g;
 
 	g_init(&g);
-	CHECK_EQ(qxl_device_io_read(g.dev, QXL_IO_NOTIFY_CMD), 0xff);
-	CHECK_EQ(qxl_device_io_read(g.dev, 24), 0xff);
+	CHECK_EQ(qxl_device_io_read(g.sim.dev, QXL_IO_NOTIFY_CMD), 0xff);
+	CHECK_EQ(qxl_device_io_read(g.sim.dev, 24), 0xff);
 	g_fini(&g);
 }
 
@@ -121,15 +121,15 @@ static void create_primary_leaves_vga_and_tells_sink(void)
 	struct guest g;
 
 	g_init(&g);
-	CHECK(!qxl_device_in_native_mode(g.dev));
+	CHECK(!qxl_device_in_native_mode(g.sim.dev));
 	CHECK_EQ(g_create_primary(&g, 64, 32, 256, QXL_SURFACE_FMT_32_xRGB), 0);
-	CHECK(qxl_device_in_native_mode(g.dev));
-	CHECK_EQ(g.mode_changes, 1);
+	CHECK(qxl_device_in_native_mode(g.sim.dev));
+	CHECK_EQ(g.sim.mode_changes, 1);
 	CHECK_EQ(g.primary_creates, 1);
 	CHECK_EQ(g.primary.width, 64);
 	CHECK_EQ(g.primary.height, 32);
 	CHECK_EQ(g.primary.stride, 256);
-	CHECK(g.primary.data == g.ram);
+	CHECK(g.primary.data == g.sim.ram);
 	g_io(&g, QXL_IO_DESTROY_PRIMARY, 0);
 	CHECK_EQ(g.primary_destroys, 1);
 	CHECK(!g_bug(&g));
@@ -142,24 +142,24 @@ static void create_primary_async_raises_io_cmd_when_done(void)
 	struct qxl_surface_create *c;
 
 	g_init(&g);
-	g.ramh->int_mask = QXL_INTERRUPT_IO_CMD;
+	g.sim.ramh->int_mask = QXL_INTERRUPT_IO_CMD;
 	g_io(&g, QXL_IO_UPDATE_IRQ, 0);
-	c = &g.ramh->create_surface;
+	c = &g.sim.ramh->create_surface;
 	c->width = 32;
 	c->height = 32;
 	c->stride = 128;
 	c->format = QXL_SURFACE_FMT_32_xRGB;
-	c->mem = g_phys(&g, g.ram);
+	c->mem = g_phys(&g, g.sim.ram);
 	g_io(&g, QXL_IO_CREATE_PRIMARY_ASYNC, 0);
-	CHECK_EQ(g.irq, 0);		/* completion is deferred */
-	CHECK(g.schedules > 0);
+	CHECK_EQ(g.sim.irq, 0);		/* completion is deferred */
+	CHECK(g.sim.schedules > 0);
 	g_deferred(&g);
-	CHECK_EQ(g.irq, 1);
-	CHECK(g.ramh->int_pending & QXL_INTERRUPT_IO_CMD);
+	CHECK_EQ(g.sim.irq, 1);
+	CHECK(g.sim.ramh->int_pending & QXL_INTERRUPT_IO_CMD);
 	CHECK_EQ(g.primary_creates, 1);
-	g.ramh->int_pending = 0;
+	g.sim.ramh->int_pending = 0;
 	g_io(&g, QXL_IO_UPDATE_IRQ, 0);
-	CHECK_EQ(g.irq, 0);
+	CHECK_EQ(g.sim.irq, 0);
 	g_fini(&g);
 }
 
@@ -168,16 +168,16 @@ static void update_irq_follows_pending_and_mask(void)
 	struct guest g;
 
 	g_init(&g);
-	g.ramh->int_pending = QXL_INTERRUPT_DISPLAY;
-	g.ramh->int_mask = 0;
+	g.sim.ramh->int_pending = QXL_INTERRUPT_DISPLAY;
+	g.sim.ramh->int_mask = 0;
 	g_io(&g, QXL_IO_UPDATE_IRQ, 0);
-	CHECK_EQ(g.irq, 0);
-	g.ramh->int_mask = QXL_INTERRUPT_DISPLAY;
+	CHECK_EQ(g.sim.irq, 0);
+	g.sim.ramh->int_mask = QXL_INTERRUPT_DISPLAY;
 	g_io(&g, QXL_IO_UPDATE_IRQ, 0);
-	CHECK_EQ(g.irq, 1);
-	g.ramh->int_pending = 0;
+	CHECK_EQ(g.sim.irq, 1);
+	g.sim.ramh->int_pending = 0;
 	g_io(&g, QXL_IO_UPDATE_IRQ, 0);
-	CHECK_EQ(g.irq, 0);
+	CHECK_EQ(g.sim.irq, 0);
 	g_fini(&g);
 }
 
@@ -188,7 +188,7 @@ static void memslot_del_then_use_is_guest_bug(void)
 
 	g_init(&g);
 	g_create_primary(&g, 16, 16, 64, QXL_SURFACE_FMT_32_xRGB);
-	g_io(&g, QXL_IO_MEMSLOT_DEL, G_SLOT_RAM);
+	g_io(&g, QXL_IO_MEMSLOT_DEL, QXL_SIM_SLOT_RAM);
 	d = g_drawable(&g, QXL_DRAW_NOP, 0, 0, 0, 1, 1);
 	g_push_cmd(&g, QXL_CMD_DRAW, g_phys(&g, d));
 	CHECK(g_bug(&g));
@@ -200,14 +200,14 @@ static void memslot_add_async_completes(void)
 	struct guest g;
 
 	g_init(&g);
-	g.ramh->int_mask = QXL_INTERRUPT_IO_CMD;
-	g.ramh->mem_slot.mem_start = G_RAM_GPA;
-	g.ramh->mem_slot.mem_end = G_RAM_GPA + 4096;
+	g.sim.ramh->int_mask = QXL_INTERRUPT_IO_CMD;
+	g.sim.ramh->mem_slot.mem_start = QXL_SIM_RAM_GPA;
+	g.sim.ramh->mem_slot.mem_end = QXL_SIM_RAM_GPA + 4096;
 	g_io(&g, QXL_IO_MEMSLOT_ADD_ASYNC, 3);
 	g_deferred(&g);
 	CHECK(!g_bug(&g));
-	CHECK(g.ramh->int_pending & QXL_INTERRUPT_IO_CMD);
-	CHECK_EQ(g.romp->slot_generation, 0);
+	CHECK(g.sim.ramh->int_pending & QXL_INTERRUPT_IO_CMD);
+	CHECK_EQ(g.sim.romp->slot_generation, 0);
 	g_fini(&g);
 }
 
@@ -216,9 +216,9 @@ static void log_port_prints_bounded_text(void)
 	struct guest g;
 
 	g_init(&g);
-	memcpy(g.ramh->log_buf, "hello from guest\n", 18);
+	memcpy(g.sim.ramh->log_buf, "hello from guest\n", 18);
 	g_io(&g, QXL_IO_LOG, 0);
-	CHECK(strstr(g.last_log, "hello from guest") != NULL);
+	CHECK(strstr(g.sim.last_log, "hello from guest") != NULL);
 	CHECK(!g_bug(&g));
 	g_fini(&g);
 }
@@ -230,7 +230,7 @@ static void set_mode_creates_bottom_up_compat_primary(void)
 	uint32_t i, idx = 0;
 
 	g_init(&g);
-	m = (const struct qxl_modes *)(g.rom + g.romp->modes_offset);
+	m = (const struct qxl_modes *)(g.sim.rom + g.sim.romp->modes_offset);
 	for (i = 0; i < m->n_modes; i++)
 		if (m->modes[i].x_res == 640 && m->modes[i].bits == 32) {
 			idx = i;
@@ -242,9 +242,9 @@ static void set_mode_creates_bottom_up_compat_primary(void)
 	CHECK_EQ(g.primary.width, 640);
 	CHECK_EQ(g.primary.height, 480);
 	CHECK_EQ(g.primary.stride, 640 * 4);
-	CHECK_EQ(g.romp->mode, idx);
+	CHECK_EQ(g.sim.romp->mode, idx);
 	/* Bottom-up: guest line 479 (start of BAR0) is the top row. */
-	CHECK(g.primary.data != g.ram);
+	CHECK(g.primary.data != g.sim.ram);
 	g_fini(&g);
 }
 
@@ -259,13 +259,13 @@ static void reset_port_restores_power_on_state(void)
 	g_io(&g, QXL_IO_UPDATE_IRQ, 0);	/* ignored in guest-bug state */
 	g_io(&g, QXL_IO_RESET, 0);
 	CHECK(!g_bug(&g));
-	CHECK(!qxl_device_in_native_mode(g.dev));
+	CHECK(!qxl_device_in_native_mode(g.sim.dev));
 	CHECK_EQ(g.primary_destroys, 1);
-	CHECK_EQ(g.ramh->int_pending, 0);
-	CHECK_EQ(g.ramh->cmd_ring.hdr.prod, 0);
-	CHECK_EQ(g.irq, 0);
+	CHECK_EQ(g.sim.ramh->int_pending, 0);
+	CHECK_EQ(g.sim.ramh->cmd_ring.hdr.prod, 0);
+	CHECK_EQ(g.sim.irq, 0);
 	/* Memslots are gone after reset. */
-	g.ramh->create_surface.mem = g_phys(&g, g.ram);
+	g.sim.ramh->create_surface.mem = g_phys(&g, g.sim.ram);
 	g_io(&g, QXL_IO_CREATE_PRIMARY, 0);
 	CHECK(g_bug(&g));
 	g_fini(&g);
@@ -277,14 +277,14 @@ static void destroy_all_surfaces_and_flush_surfaces_async(void)
 
 	g_init(&g);
 	g_create_primary(&g, 16, 16, 64, QXL_SURFACE_FMT_32_xRGB);
-	g.ramh->int_mask = QXL_INTERRUPT_IO_CMD;
+	g.sim.ramh->int_mask = QXL_INTERRUPT_IO_CMD;
 	g_io(&g, QXL_IO_FLUSH_SURFACES_ASYNC, 0);
 	g_deferred(&g);
-	CHECK(g.ramh->int_pending & QXL_INTERRUPT_IO_CMD);
-	g.ramh->int_pending = 0;
+	CHECK(g.sim.ramh->int_pending & QXL_INTERRUPT_IO_CMD);
+	g.sim.ramh->int_pending = 0;
 	g_io(&g, QXL_IO_DESTROY_ALL_SURFACES_ASYNC, 0);
 	g_deferred(&g);
-	CHECK(g.ramh->int_pending & QXL_INTERRUPT_IO_CMD);
+	CHECK(g.sim.ramh->int_pending & QXL_INTERRUPT_IO_CMD);
 	CHECK_EQ(g.primary_destroys, 1);
 	CHECK(!g_bug(&g));
 	g_fini(&g);
@@ -298,23 +298,23 @@ static void client_monitors_config_written_with_crc_and_irq(void)
 
 	g_init(&g);
 	/* Guest has not unmasked the interrupt: nothing written. */
-	CHECK_EQ(qxl_device_client_monitors_config(g.dev, 2, h), 0);
-	g.ramh->int_mask = QXL_INTERRUPT_CLIENT_MONITORS_CONFIG;
-	CHECK_EQ(qxl_device_client_monitors_config(g.dev, 2, h), 1);
-	CHECK_EQ(g.romp->client_monitors_config.count, 2);
-	CHECK_EQ(g.romp->client_monitors_config.heads[1].left, 1024);
-	CHECK_EQ(g.romp->client_monitors_config.heads[1].right, 1824);
-	CHECK_EQ(g.romp->client_monitors_config.heads[0].bottom, 768);
-	CHECK_EQ(g.romp->client_monitors_config_crc,
-		 qxl_client_monitors_config_crc(&g.romp->client_monitors_config,
-			sizeof(g.romp->client_monitors_config)));
-	CHECK(g.ramh->int_pending & QXL_INTERRUPT_CLIENT_MONITORS_CONFIG);
-	CHECK_EQ(g.irq, 1);
+	CHECK_EQ(qxl_device_client_monitors_config(g.sim.dev, 2, h), 0);
+	g.sim.ramh->int_mask = QXL_INTERRUPT_CLIENT_MONITORS_CONFIG;
+	CHECK_EQ(qxl_device_client_monitors_config(g.sim.dev, 2, h), 1);
+	CHECK_EQ(g.sim.romp->client_monitors_config.count, 2);
+	CHECK_EQ(g.sim.romp->client_monitors_config.heads[1].left, 1024);
+	CHECK_EQ(g.sim.romp->client_monitors_config.heads[1].right, 1824);
+	CHECK_EQ(g.sim.romp->client_monitors_config.heads[0].bottom, 768);
+	CHECK_EQ(g.sim.romp->client_monitors_config_crc,
+		 qxl_client_monitors_config_crc(&g.sim.romp->client_monitors_config,
+			sizeof(g.sim.romp->client_monitors_config)));
+	CHECK(g.sim.ramh->int_pending & QXL_INTERRUPT_CLIENT_MONITORS_CONFIG);
+	CHECK_EQ(g.sim.irq, 1);
 	/* Same config again: no new interrupt. */
-	g.ramh->int_pending = 0;
+	g.sim.ramh->int_pending = 0;
 	g_io(&g, QXL_IO_UPDATE_IRQ, 0);
-	CHECK_EQ(qxl_device_client_monitors_config(g.dev, 2, h), 1);
-	CHECK_EQ(g.ramh->int_pending, 0);
+	CHECK_EQ(qxl_device_client_monitors_config(g.sim.dev, 2, h), 1);
+	CHECK_EQ(g.sim.ramh->int_pending, 0);
 	g_fini(&g);
 }
 
@@ -329,9 +329,9 @@ static void client_monitors_config_capped_at_max_outputs(void)
 	cfg.max_outputs = 2;
 	cfg.vgamem_size = 8u << 20;
 	g_init_cfg(&g, &cfg);
-	g.ramh->int_mask = QXL_INTERRUPT_CLIENT_MONITORS_CONFIG;
-	CHECK_EQ(qxl_device_client_monitors_config(g.dev, 3, h), 1);
-	CHECK_EQ(g.romp->client_monitors_config.count, 2);
+	g.sim.ramh->int_mask = QXL_INTERRUPT_CLIENT_MONITORS_CONFIG;
+	CHECK_EQ(qxl_device_client_monitors_config(g.sim.dev, 3, h), 1);
+	CHECK_EQ(g.sim.romp->client_monitors_config.count, 2);
 	g_fini(&g);
 }
 
@@ -342,13 +342,13 @@ static void client_caps_in_rom_raise_client_irq(void)
 
 	g_init(&g);
 	caps[0] = 0x2a;
-	g.ramh->int_mask = QXL_INTERRUPT_CLIENT;
-	qxl_device_set_client_present(g.dev, true);
-	qxl_device_set_client_caps(g.dev, caps);
-	CHECK_EQ(g.romp->client_present, 1);
-	CHECK_EQ(g.romp->client_capabilities[0], 0x2a);
-	CHECK(g.ramh->int_pending & QXL_INTERRUPT_CLIENT);
-	CHECK_EQ(g.irq, 1);
+	g.sim.ramh->int_mask = QXL_INTERRUPT_CLIENT;
+	qxl_device_set_client_present(g.sim.dev, true);
+	qxl_device_set_client_caps(g.sim.dev, caps);
+	CHECK_EQ(g.sim.romp->client_present, 1);
+	CHECK_EQ(g.sim.romp->client_capabilities[0], 0x2a);
+	CHECK(g.sim.ramh->int_pending & QXL_INTERRUPT_CLIENT);
+	CHECK_EQ(g.sim.irq, 1);
 	g_fini(&g);
 }
 
@@ -367,11 +367,11 @@ static void monitors_config_async_reaches_sink(void)
 	mc->heads[1].x = 32;
 	mc->heads[1].width = 32;
 	mc->heads[1].height = 64;
-	g.ramh->monitors_config = g_phys(&g, mc);
-	g.ramh->int_mask = QXL_INTERRUPT_IO_CMD;
+	g.sim.ramh->monitors_config = g_phys(&g, mc);
+	g.sim.ramh->int_mask = QXL_INTERRUPT_IO_CMD;
 	g_io(&g, QXL_IO_MONITORS_CONFIG_ASYNC, 0);
 	g_deferred(&g);
-	CHECK(g.ramh->int_pending & QXL_INTERRUPT_IO_CMD);
+	CHECK(g.sim.ramh->int_pending & QXL_INTERRUPT_IO_CMD);
 	CHECK_EQ(g.mon_n, 2);
 	CHECK_EQ(g.mons[1].x, 32);
 	CHECK_EQ(g.mons[1].width, 32);
@@ -436,7 +436,7 @@ static void notify_oom_drains_ring_and_pushes(void)
 			    QXL_DRAW_NOP, 0, 0, 0, 1, 1)));
 	g_io(&g, QXL_IO_NOTIFY_OOM, 0);
 	CHECK_EQ(g_releases(&g, ids, 8), 3);
-	CHECK_EQ(g.ramh->cmd_ring.hdr.cons, 3);
+	CHECK_EQ(g.sim.ramh->cmd_ring.hdr.cons, 3);
 	g_fini(&g);
 }
 
@@ -456,12 +456,12 @@ static void ring_budget_defers_the_rest(void)
 		g_queue_cmd(&g, QXL_CMD_DRAW, g_phys(&g, g_drawable(&g,
 			    QXL_DRAW_NOP, 0, 0, 0, 1, 1)));
 	g_io(&g, QXL_IO_NOTIFY_CMD, 0);
-	CHECK_EQ(g.ramh->cmd_ring.hdr.cons, 4);
-	CHECK(g.schedules > 0);
+	CHECK_EQ(g.sim.ramh->cmd_ring.hdr.cons, 4);
+	CHECK(g.sim.schedules > 0);
 	g_deferred(&g);
-	CHECK_EQ(g.ramh->cmd_ring.hdr.cons, 10);
+	CHECK_EQ(g.sim.ramh->cmd_ring.hdr.cons, 10);
 	/* Empty again: the device asked for a kick at the next push. */
-	CHECK_EQ(g.ramh->cmd_ring.hdr.notify_on_prod, 11);
+	CHECK_EQ(g.sim.ramh->cmd_ring.hdr.notify_on_prod, 11);
 	g_fini(&g);
 }
 
@@ -472,13 +472,13 @@ static void display_irq_when_ring_space_frees(void)
 
 	g_init(&g);
 	g_create_primary(&g, 16, 16, 64, QXL_SURFACE_FMT_32_xRGB);
-	g.ramh->int_mask = QXL_INTERRUPT_DISPLAY;
-	h = &g.ramh->cmd_ring.hdr;
+	g.sim.ramh->int_mask = QXL_INTERRUPT_DISPLAY;
+	h = &g.sim.ramh->cmd_ring.hdr;
 	h->notify_on_cons = 1;		/* guest waits for a free slot */
 	g_push_cmd(&g, QXL_CMD_DRAW, g_phys(&g, g_drawable(&g, QXL_DRAW_NOP,
 			0, 0, 0, 1, 1)));
-	CHECK(g.ramh->int_pending & QXL_INTERRUPT_DISPLAY);
-	CHECK_EQ(g.irq, 1);
+	CHECK(g.sim.ramh->int_pending & QXL_INTERRUPT_DISPLAY);
+	CHECK_EQ(g.sim.irq, 1);
 	g_fini(&g);
 }
 

@@ -121,7 +121,7 @@ static void destroy_written_into_the_create_buffer_as_qxl_ko_does(void)
 		memset(slot, 0x5a, 128);	/* reused for the next pair */
 	}
 	CHECK(!g_bug(&g));
-	CHECK_EQ(g.guest_errors, 0);
+	CHECK_EQ(g.sim.guest_errors, 0);
 	g_fini(&g);
 }
 
@@ -272,7 +272,7 @@ static void surface_create_twice_released_and_the_first_kept(void)
 	second = surface_cmd(&g, 6, QXL_SURFACE_CMD_CREATE);
 	g_submit(&g, QXL_CMD_SURFACE, second);
 	CHECK(!g_bug(&g));
-	CHECK(g.guest_errors > 0);
+	CHECK(g.sim.guest_errors > 0);
 	CHECK_EQ(flushed(&g, ids), 1);
 	CHECK_EQ(ids[0], g_phys(&g, second));
 	g_submit(&g, QXL_CMD_DRAW, fill_on(&g, 6, 0x0000ff));

@@ -4,15 +4,20 @@
 HWQXL_TDIR := $(TOP)/tests/hw-qxl
 HWQXL_TOUT := $(BUILD)/tests/hw-qxl
 HWQXL_TEST_SRCS := $(addprefix $(HWQXL_TDIR)/,main.c harness.c test_ports.c \
-	test_draw.c test_release.c test_hostile.c)
+	test_draw.c test_release.c test_hostile.c test_spice.c)
 HWQXL_TEST_BIN := $(HWQXL_TOUT)/hwqxl-tests
+# The harness is the simulator with the SPICE adapter onto a real
+# spice-core (defined later, in spice-core.mk).
+SPICE_CORE_LIB ?= $(BUILD)/lib/libspicecore.a
+HWQXL_TEST_LIBS = $(HWQXL_HOST_LIB_SAN) $(HWQXL_LIB_SAN) $(SPICE_CORE_LIB) \
+	$(SPICE_CORE_LIBS) $(HWQXL_PIXMAN_LIBS) -lpthread
 
-$(HWQXL_TEST_BIN): $(HWQXL_TEST_SRCS) $(HWQXL_TDIR)/harness.h $(HWQXL_LIB_SAN)
+$(HWQXL_TEST_BIN): $(HWQXL_TEST_SRCS) $(HWQXL_TDIR)/harness.h \
+		$(HWQXL_HOST_LIB_SAN) $(HWQXL_LIB_SAN) $(SPICE_CORE_LIB)
 	@$(DEPS) build fuzz
 	@mkdir -p $(dir $@)
-	$(CLANG) -O1 -g $(HWQXL_SAN) $(HWQXL_CFLAGS) -I$(HWQXL_TDIR) \
-		$(HWQXL_TEST_SRCS) $(HWQXL_LIB_SAN) $(HWQXL_PIXMAN_LIBS) \
-		-lpthread -o $@
+	$(CLANG) -O1 -g $(HWQXL_SAN) $(HWQXL_CFLAGS) $(HWQXL_GLIB_CFLAGS) \
+		-I$(HWQXL_TDIR) $(HWQXL_TEST_SRCS) $(HWQXL_TEST_LIBS) -o $@
 
 .PHONY: check-hwqxl
 check-hwqxl: $(HWQXL_TEST_BIN)
@@ -57,10 +62,14 @@ CHECKS += check-hwqxl-fuzz-smoke
 # ---- benchmark (not a test) ------------------------------------------
 HWQXL_BENCH_BIN := $(HWQXL_TOUT)/hwqxl-bench
 
-$(HWQXL_BENCH_BIN): $(HWQXL_TDIR)/bench.c $(HWQXL_TDIR)/harness.c $(HWQXL_TDIR)/harness.h $(HWQXL_LIB)
+$(HWQXL_BENCH_BIN): $(HWQXL_TDIR)/bench.c $(HWQXL_TDIR)/harness.c \
+		$(HWQXL_TDIR)/harness.h $(QXLSIM_LIB) $(QXLSPICE_LIB) \
+		$(HWQXL_LIB) $(SPICE_CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) -O2 -g $(HWQXL_CFLAGS) -I$(HWQXL_TDIR) $(HWQXL_TDIR)/bench.c \
-		$(HWQXL_TDIR)/harness.c $(HWQXL_LIB) $(HWQXL_PIXMAN_LIBS) -o $@
+	$(CC) -O2 -g $(HWQXL_CFLAGS) $(HWQXL_GLIB_CFLAGS) -I$(HWQXL_TDIR) \
+		$(HWQXL_TDIR)/bench.c $(HWQXL_TDIR)/harness.c $(QXLSIM_LIB) \
+		$(QXLSPICE_LIB) $(HWQXL_LIB) $(SPICE_CORE_LIB) \
+		$(SPICE_CORE_LIBS) $(HWQXL_PIXMAN_LIBS) -o $@
 
 .PHONY: bench-hwqxl
 bench-hwqxl: $(HWQXL_BENCH_BIN)
