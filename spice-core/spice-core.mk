@@ -28,7 +28,7 @@ SC_CFLAGS = $(CFLAGS) $(QXL_CFLAGS) -include $(CONFIG_HEADER) \
 SC_LAYER_DIRS := net wire link channels server
 SC_LIB_SRCS := $(patsubst $(SC_DIR)/%,%,$(wildcard \
 	$(addprefix $(SC_DIR)/,$(addsuffix /*.c,$(SC_LAYER_DIRS)))))
-SC_TOOL_SRCS := tools/spice-serve.c tools/ppm.c
+SC_TOOL_SRCS := tools/spice-serve.c tools/ppm.c tools/qxl-play.c
 SC_OBJ := $(SC_OUT)/obj
 SC_LIB_OBJS := $(addprefix $(SC_OBJ)/,$(SC_LIB_SRCS:.c=.o))
 SC_TOOL_OBJS := $(addprefix $(SC_OBJ)/,$(SC_TOOL_SRCS:.c=.o))
@@ -48,14 +48,26 @@ $(SC_OBJ)/%.o: $(SC_DIR)/%.c $(SC_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(SC_CFLAGS) -c -o $@ $<
 
+# spice-serve --qxl (tools/qxl-play.c) plays through a QXL device: the
+# device simulator and the display-sink adapter of hw-qxl (hw-qxl.mk),
+# reached by their public headers.  The ASan+UBSan spice-serve compiles
+# their sources in (tests/spice-core/tests.mk).
+SC_QXL_CFLAGS := -I$(TOP) $(HWQXL_PIXMAN_CFLAGS)
+SC_QXL_LIBS := $(QXLSIM_LIB) $(QXLSPICE_LIB) $(HWQXL_LIB)
+SC_QXL_SRCS := $(HWQXL_SRCS) $(QXLSIM_SRCS) $(QXLSPICE_SRCS)
+SC_QXL_HDRS := $(HWQXL_HDRS)
+$(SC_OBJ)/tools/%.o: SC_CFLAGS += $(SC_QXL_CFLAGS)
+$(SC_OBJ)/tools/qxl-play.o: $(SC_QXL_HDRS)
+
 $(SPICE_CORE_LIB): $(SC_LIB_OBJS) $(SC_CODEC_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	ar rcs $@ $^
 
-$(SPICE_SERVE): $(SC_TOOL_OBJS) $(SPICE_CORE_LIB)
+$(SPICE_SERVE): $(SC_TOOL_OBJS) $(SC_QXL_LIBS) $(SPICE_CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $(SC_TOOL_OBJS) $(SPICE_CORE_LIB) $(SPICE_CORE_LIBS)
+	$(CC) $(CFLAGS) -o $@ $(SC_TOOL_OBJS) $(SC_QXL_LIBS) $(SPICE_CORE_LIB) \
+		$(SPICE_CORE_LIBS)
 
 .PHONY: spice-core
 spice-core: $(SPICE_CORE_LIB) $(SPICE_SERVE)

@@ -16,10 +16,17 @@
 #include <spice-core/spice-core.h>
 
 #include "tools/ppm.h"
+#include "tools/qxl-play.h"
 
 static const char usage[] =
 "Usage: spice-serve [OPTION]... (--image FILE.ppm | --pattern NAME)\n"
 "Serve a picture or an animation to SPICE clients.\n"
+"\n"
+"  --qxl                play it as QXL commands: an in-process QXL device\n"
+"                       (hw-qxl) draws them, and the display sink adapter\n"
+"                       gives its display to spice-core, the path a QEMU\n"
+"                       guest's display takes (bitmaps, fills for 'solid'\n"
+"                       and 'bars', COPY_BITS scrolling in 'anim')\n"
 "\n"
 "  --addr A             listen address (default 127.0.0.1)\n"
 "  --port N             plain port; 0 picks a free one\n"
@@ -69,6 +76,7 @@ static const char usage[] =
 struct serve {
 	SpiceCore *core;
 	SpiceCoreDisplay *display;
+	struct qxl_play *qxl;	/* --qxl: the picture goes through a device */
 	uint32_t *px;
 	uint32_t w, h;
 	unsigned int frame;
@@ -128,6 +136,69 @@ static void pattern_fill(struct serve *s, const char *name, unsigned int t)
 		g_rand_free(r);
 }
 
+/* The picture's pixels in (x, y, w, h) changed: show them.  Without
+ * --qxl the primary is the picture itself; with it the rectangle is drawn
+ * by the device. */
+static void show_rect(struct serve *s, uint32_t x, uint32_t y, uint32_t w,
+		      uint32_t h)
+{
+	if (!s->qxl)
+		spice_core_display_damage(s->display, (int32_t)x, (int32_t)y, w,
+					  h);
+	else if (qxl_play_rect(s->qxl, s->px, s->w, x, y, w, h))
+		die("--qxl: %s", qxl_play_error(s->qxl));
+}
+
+/* End of a frame: the device renders what it was given. */
+static void show_frame(struct serve *s)
+{
+	if (s->qxl && qxl_play_flush(s->qxl))
+		die("--qxl: %s", qxl_play_error(s->qxl));
+}
+
+/*
+ * The first picture.  With --qxl, pictures whose rows are all alike
+ * ('solid', 'bars') become fills, one per run of a colour; the rest
+ * bitmaps.
+ */
+static void show_picture(struct serve *s, const char *pattern)
+{
+	uint32_t x0, x;
+
+	if (!s->qxl || !pattern ||
+	    (strcmp(pattern, "solid") && strcmp(pattern, "bars"))) {
+		show_rect(s, 0, 0, s->w, s->h);
+	} else {
+		for (x0 = 0; x0 < s->w; x0 = x) {
+			for (x = x0; x < s->w && s->px[x] == s->px[x0]; x++)
+				;
+			if (qxl_play_fill(s->qxl, x0, 0, x - x0, s->h,
+					  s->px[x0]))
+				die("--qxl: %s", qxl_play_error(s->qxl));
+		}
+	}
+	show_frame(s);
+}
+
+/*
+ * An 'anim' frame with --qxl: the bars above slide left 8 pixels a frame,
+ * so the device scrolls them (COPY_BITS) and draws the 8 new columns; the
+ * gradient below changes everywhere.
+ */
+static void anim_frame_qxl(struct serve *s)
+{
+	uint32_t top = s->h / 2;
+
+	if (s->w > 8 && top) {
+		if (qxl_play_scroll(s->qxl, 0, 0, s->w - 8, top, 8, 0))
+			die("--qxl: %s", qxl_play_error(s->qxl));
+		show_rect(s, s->w - 8, 0, 8, top);
+	} else {
+		show_rect(s, 0, 0, s->w, top);
+	}
+	show_rect(s, 0, top, s->w, s->h - top);
+}
+
 static const char *anim_name;
 static unsigned int anim_frames;	/* stop after this frame; 0: never */
 static bool anim_stop;			/* SIGUSR1 came */
@@ -152,7 +223,7 @@ static void typing_frame(struct serve *s, unsigned int t)
 				s->px[(size_t)(row * 16 + y) * s->w + col * 8 + x] =
 					bits >> x & 1 ? 0xaaaaaa : 0;
 		}
-		spice_core_display_damage(s->display, col * 8, row * 16, 8, 16);
+		show_rect(s, col * 8, row * 16, 8, 16);
 	}
 }
 
@@ -170,8 +241,12 @@ static gboolean anim_tick(gpointer data)
 		typing_frame(s, s->frame);
 	} else {
 		pattern_fill(s, anim_name, s->frame);
-		spice_core_display_damage(s->display, 0, 0, s->w, s->h);
+		if (s->qxl)
+			anim_frame_qxl(s);
+		else
+			show_rect(s, 0, 0, s->w, s->h);
 	}
+	show_frame(s);
 	if (anim_frames && s->frame >= anim_frames) {
 		printf("anim-done %u\n", s->frame);
 		fflush(stdout);
@@ -351,7 +426,7 @@ static char *read_password(const char *file)
 enum { O_ADDR = 256, O_PORT, O_TLS_PORT, O_X509, O_SECURE, O_PWFILE,
        O_NOTICKET, O_SASL, O_IMAGE, O_PATTERN, O_SIZE, O_FPS, O_COMPRESS,
        O_CURSOR, O_MABS, O_LOG, O_NAME, O_LIFETIME, O_FRAMES, O_FORMAT,
-       O_WEBROOT, O_LOGIMG };
+       O_WEBROOT, O_LOGIMG, O_QXL };
 
 static const struct option long_opts[] = {
 	{ "addr", required_argument, NULL, O_ADDR },
@@ -370,6 +445,7 @@ static const struct option long_opts[] = {
 	{ "compression", required_argument, NULL, O_COMPRESS },
 	{ "format", required_argument, NULL, O_FORMAT },
 	{ "cursor", no_argument, NULL, O_CURSOR },
+	{ "qxl", no_argument, NULL, O_QXL },
 	{ "mouse-absolute", no_argument, NULL, O_MABS },
 	{ "log-input", no_argument, NULL, O_LOG },
 	{ "log-images", no_argument, NULL, O_LOGIMG },
@@ -380,7 +456,7 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static void set_arrow_cursor(SpiceCoreDisplay *d)
+static void set_arrow_cursor(struct serve *s)
 {
 	uint32_t argb[16 * 16];
 	int x, y;
@@ -390,14 +466,17 @@ static void set_arrow_cursor(SpiceCoreDisplay *d)
 			argb[y * 16 + x] = x <= y && x + y < 24 ?
 				(x == 0 || x == y ? 0xff000000 : 0xffffffff) :
 				0;
-	spice_core_display_cursor_set(d, argb, 16, 16, 0, 0);
+	if (!s->qxl)
+		spice_core_display_cursor_set(s->display, argb, 16, 16, 0, 0);
+	else if (qxl_play_cursor(s->qxl, argb, 16, 16, 0, 0))
+		die("--qxl: %s", qxl_play_error(s->qxl));
 }
 
 int main(int argc, char **argv)
 {
 	struct spice_core_config cfg = { 0 };
 	const char *image = NULL, *pattern = NULL, *pwfile = NULL;
-	bool noticket = false, cursor = false, mabs = false;
+	bool noticket = false, cursor = false, mabs = false, qxl = false;
 	unsigned int fps = 30;
 	long lifetime = 0;
 	uint32_t format = SPICE_CORE_FMT_32_xRGB;
@@ -469,6 +548,7 @@ int main(int argc, char **argv)
 				    optarg);
 			break;
 		case O_CURSOR: cursor = true; break;
+		case O_QXL: qxl = true; break;
 		case O_MABS: mabs = true; break;
 		case O_LOG: s.log_input = true; break;
 		case O_LOGIMG:
@@ -557,15 +637,24 @@ int main(int argc, char **argv)
 	}
 	spice_core_set_mouse_absolute(s.core, mabs);
 	s.display = spice_core_display_add(s.core, 0);
-	if (format != SPICE_CORE_FMT_32_xRGB)
-		px16 = to_16bit(&s, format == SPICE_CORE_FMT_16_565);
-	if (spice_core_display_set_primary(s.display,
-					   px16 ? (void *)px16 : (void *)s.px,
-					   s.w, s.h, (int32_t)(s.w * (px16 ? 2 : 4)),
-					   format))
-		die("cannot set the primary surface");
+	if (qxl) {
+		/* The device rounds the picture to a 16-bit primary itself. */
+		const char *why;
+
+		s.qxl = qxl_play_new(s.display, s.w, s.h, format, &why);
+		if (!s.qxl)
+			die("--qxl: %s", why);
+		show_picture(&s, pattern);
+	} else {
+		if (format != SPICE_CORE_FMT_32_xRGB)
+			px16 = to_16bit(&s, format == SPICE_CORE_FMT_16_565);
+		if (spice_core_display_set_primary(s.display,
+			px16 ? (void *)px16 : (void *)s.px, s.w, s.h,
+			(int32_t)(s.w * (px16 ? 2 : 4)), format))
+			die("cannot set the primary surface");
+	}
 	if (cursor)
-		set_arrow_cursor(s.display);
+		set_arrow_cursor(&s);
 	if (pattern && (!strcmp(pattern, "anim") || !strcmp(pattern, "typing"))) {
 		anim_name = pattern;
 		g_timeout_add(1000 / fps, anim_tick, &s);
@@ -593,6 +682,7 @@ int main(int argc, char **argv)
 		       st.images_lz4, st.images_quic, st.images_lz, st.fills,
 		       st.frames);
 	}
+	qxl_play_free(s.qxl);
 	spice_core_free(s.core);
 	g_main_loop_unref(s.loop);
 	g_free(s.px);

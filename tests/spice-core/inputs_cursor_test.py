@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 """Keys and mouse sent by a real spice-gtk client arrive in spice-core's
 callbacks (spice-serve --log-input prints them); the cursor shape set on
-the server is what the client sees."""
+the server is what the client sees, also when a QXL device sets it
+(--qxl)."""
 import ctypes
 import os
 import sys
@@ -95,6 +96,20 @@ c.inputs.position(100, 50, 0, 0)
 ok(wait_line(srv, "mouse-abs 0 100 50 0 buttons 0"), "absolute_position_arrives")
 c.inputs.button_press(RIGHT, MASK_RIGHT)
 ok(wait_line(srv, "mouse-abs 0 100 50 0 buttons 4"), "right_press_at_last_position_arrives")
+c.close()
+srv.stop()
+
+# The cursor through a QXL device (--qxl): a cursor SET of an ALPHA shape,
+# converted by the device, handed on by the display-sink adapter.
+srv = Server("--port", "0", "--pattern", "bars", "--disable-ticketing",
+             "--cursor", "--qxl")
+shapes = []
+c = Client(port=srv.port)
+gconnect(c.s, "channel-new", on_new)
+ok(c.run_until(lambda: shapes, 15), "qxl_client_gets_cursor", str(c.events))
+ok(shapes and shapes[0][:4] == (16, 16, 0, 0) and shapes[0][4] == arrow(),
+   "qxl_cursor_shape_and_hotspot_seen_by_client",
+   str(shapes[0][:4]) if shapes else "none")
 c.close()
 srv.stop()
 done()

@@ -68,13 +68,16 @@ check-spice-core-fuzz: $(SC_FUZZ_BINS)
 SC_ASAN_SERVE := $(SC_OUT)/asan/spice-serve
 SC_ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-SC_ASAN_SRCS := $(addprefix $(SC_DIR)/,$(SC_LIB_SRCS) $(SC_TOOL_SRCS))
+# With the QXL device, the simulator and the adapter for --qxl.
+SC_ASAN_SRCS := $(addprefix $(SC_DIR)/,$(SC_LIB_SRCS) $(SC_TOOL_SRCS)) \
+	$(SC_QXL_SRCS)
 
-$(SC_ASAN_SERVE): $(SC_ASAN_SRCS) $(SC_HDRS)
+$(SC_ASAN_SERVE): $(SC_ASAN_SRCS) $(SC_HDRS) $(SC_QXL_HDRS)
 	@$(DEPS) build
 	@mkdir -p $(dir $@)
 	$(CC) $(SC_ASAN_FLAGS) $(QXL_CFLAGS) -include $(CONFIG_HEADER) \
 		-DG_LOG_DOMAIN='"spice-core"' -I$(SC_DIR) $(SC_PKG_CFLAGS) \
+		$(SC_QXL_CFLAGS) -I$(HWQXL_DIR) \
 		-o $@ $(SC_ASAN_SRCS) $(SPICE_CORE_LIBS)
 
 # A test script against the ASan+UBSan spice-serve (sanitizer options
