@@ -140,7 +140,13 @@ struct spice_core_config {
 	 * WebSocket clients (spice-html5) connect to the same ports with or
 	 * without it. */
 	const char *web_root;
-	unsigned int max_clients;	/* 0: 16; more are refused at link */
+	/* A second client: by default clients share the display (each
+	 * sees it all, inputs come from all, the last resize request
+	 * wins), at most max_clients at once (0: 16); one more is refused
+	 * at link with SPICE_LINK_ERR_ERROR.  exclusive: as spice-server,
+	 * a client that authenticated disconnects every other one. */
+	unsigned int max_clients;
+	bool exclusive;
 	const char *name;	/* VM name sent to clients; NULL: none */
 	const uint8_t *uuid;	/* 16 bytes or NULL */
 	const struct spice_core_ops *ops;

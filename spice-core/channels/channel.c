@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The channel dispatcher: connections from accept to the data phase, each
  * message to its channel's ops (see channel.h). */
+#include <stdlib.h>
 #include <spice/protocol.h>
 
 #include "channels/channel.h"
@@ -15,6 +16,67 @@ const struct sc_channel_ops *sc_channels_find(const struct sc_channels *chs,
 			return *ops;
 	return NULL;
 }
+
+/* Limits on what waits for the clients ------------------------------------------ */
+
+/* A client that took none of its queued bytes for stall_ms goes: it
+ * holds at most what the channels queue before they wait for it (a
+ * display client SC_OUT_LIMIT and one update), and no longer than that. */
+static void check_stalled(struct sc_conn *c, gint64 now)
+{
+	uint64_t sent = sc_stream_sent(c->st);
+	size_t queued = sc_stream_queued(c->st);
+
+	if (!queued || sent != c->sent_seen || !c->progress_at) {
+		c->sent_seen = sent;
+		c->progress_at = now;
+		return;
+	}
+	if (now - c->progress_at > (gint64)c->chs->stall_ms * 1000)
+		sc_stream_close(c->st, "client took nothing of %zu queued "
+				"bytes for %u ms", queued, c->chs->stall_ms);
+}
+
+/* Over out_total_limit queued in all: the largest queue goes, until the
+ * rest fits. */
+static void check_total(struct sc_channels *chs)
+{
+	for (;;) {
+		struct sc_conn *largest = NULL;
+		size_t total = 0, most = 0;
+		GList *it;
+
+		for (it = chs->conns; it; it = it->next) {
+			struct sc_conn *c = it->data;
+			size_t q;
+
+			if (sc_stream_dead(c->st))
+				continue;
+			q = sc_stream_queued(c->st);
+			total += q;
+			if (q > most) {
+				most = q;
+				largest = c;
+			}
+		}
+		if (total <= chs->out_total_limit || !largest)
+			return;
+		sc_stream_close(largest->st, "%zu bytes queued for all "
+				"clients, over %zu: dropping the largest queue "
+				"(%zu bytes)", total, chs->out_total_limit,
+				most);
+	}
+}
+
+static unsigned long env_limit(const char *name, unsigned long dflt)
+{
+	const char *e = g_getenv(name);
+	unsigned long v = e ? strtoul(e, NULL, 10) : 0;
+
+	return v ? v : dflt;
+}
+
+/* Connections --------------------------------------------------------------------- */
 
 static void pump(struct sc_conn *c)
 {
@@ -50,14 +112,18 @@ static void conn_input(void *opaque)
 		else
 			progress = false;	/* waits for the start */
 	}
+	/* Replies to what it sent count towards the limits too. */
+	sc_stream_flush(c->st);
+	check_total(c->chs);
 }
 
 static void start(struct sc_conn *c)
 {
 	struct sc_channels *chs = c->chs;
+	const char *why = "refused";
 
-	if (!chs->host->attach(chs->host_opaque, c)) {
-		sc_stream_close(c->st, "its session ended");
+	if (!chs->host->attach(chs->host_opaque, c, &why)) {
+		sc_stream_close(c->st, "%s", why);
 		return;
 	}
 	c->phase = SC_CONN_RUNNING;
@@ -210,6 +276,10 @@ void sc_channels_init(struct sc_channels *chs, GMainContext *ctx,
 	chs->link_cfg = *link_cfg;
 	chs->conns = NULL;
 	chs->n_linking = 0;
+	chs->stall_ms = (unsigned int)MIN(env_limit(
+		"SPICE_CORE_STALL_TIMEOUT_MS", SC_STALL_TIMEOUT_MS), 3600000ul);
+	chs->out_total_limit = env_limit("SPICE_CORE_OUT_TOTAL_LIMIT",
+					 SC_OUT_TOTAL_LIMIT);
 }
 
 /* Closing never frees a connection before the next turn, so walking the
@@ -218,6 +288,8 @@ void sc_channels_deliver(struct sc_channels *chs)
 {
 	struct sc_changes ch;
 	GList *it;
+
+	gint64 now = g_get_monotonic_time();
 
 	sc_model_take_changes(chs->model, &ch);
 	for (it = chs->conns; it; it = it->next) {
@@ -229,8 +301,11 @@ void sc_channels_deliver(struct sc_channels *chs)
 			c->ops->changed(c, &ch);
 		pump(c);
 		sc_stream_flush(c->st);
+		if (!sc_stream_dead(c->st))
+			check_stalled(c, now);
 	}
 	sc_changes_fini(&ch);
+	check_total(chs);
 }
 
 void sc_channels_notify(struct sc_channels *chs, enum sc_event ev)
@@ -245,6 +320,7 @@ void sc_channels_notify(struct sc_channels *chs, enum sc_event ev)
 		c->ops->notify(c, ev);
 		sc_stream_flush(c->st);
 	}
+	check_total(chs);
 }
 
 void sc_channels_close_all(struct sc_channels *chs, const char *why)

@@ -25,6 +25,8 @@
 #include "wire/wire.h"
 
 #define SC_MAX_LINKING		64	/* connections not yet linked */
+#define SC_OUT_TOTAL_LIMIT	(256u << 20)	/* queued for all clients */
+#define SC_STALL_TIMEOUT_MS	30000	/* output waits, none is taken */
 
 struct sc_conn;
 struct sc_channels;
@@ -73,8 +75,9 @@ struct sc_channels_host {
 	bool (*ticket_ok)(void *opaque, const char *password,
 			  const char **why);
 	/* c's channel starts: a main channel opens a session
-	 * (c->session_id), others join theirs.  false: it has gone. */
-	bool (*attach)(void *opaque, struct sc_conn *c);
+	 * (c->session_id), others join theirs.  false, with *why: its
+	 * session has gone, or no room for another. */
+	bool (*attach)(void *opaque, struct sc_conn *c, const char **why);
 	/* c is being freed: leave its session (a main channel ends it). */
 	void (*detach)(void *opaque, struct sc_conn *c);
 };
@@ -95,6 +98,8 @@ struct sc_conn {
 	uint32_t session_id;		/* set by host->attach */
 	void *session;			/* the host's */
 	void *priv;			/* the channel's (g_malloc'ed) */
+	uint64_t sent_seen;		/* sc_stream_sent() when last seen */
+	gint64 progress_at;		/* when it last took queued bytes */
 };
 
 struct sc_channels {
@@ -106,6 +111,9 @@ struct sc_channels {
 	struct sc_link_config link_cfg;
 	GList *conns;			/* every connection not yet freed */
 	unsigned int n_linking;
+	unsigned int stall_ms;		/* SC_STALL_TIMEOUT_MS, or the
+					 * environment's for tests */
+	size_t out_total_limit;		/* SC_OUT_TOTAL_LIMIT, likewise */
 };
 
 /* The net layer's ops: pass the struct sc_channels as their opaque. */
@@ -120,7 +128,9 @@ void sc_channels_init(struct sc_channels *chs, GMainContext *ctx,
 const struct sc_channel_ops *sc_channels_find(const struct sc_channels *chs,
 					      uint8_t type);
 /* Give the model's damage to every running connection, let each send
- * what it can and flush. */
+ * what it can and flush; then the limits: a connection whose queued
+ * output the client has not taken for stall_ms goes, and while all of
+ * them hold more than out_total_limit, the largest queue goes. */
 void sc_channels_deliver(struct sc_channels *chs);
 /* Tell every running connection (ops->notify) and flush. */
 void sc_channels_notify(struct sc_channels *chs, enum sc_event ev);

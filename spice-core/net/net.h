@@ -146,6 +146,12 @@ static inline bool sc_stream_in_records(const struct sc_stream *st)
 
 /* Bytes queued, not yet sent. */
 size_t sc_stream_queued(const struct sc_stream *st);
+/* Queued bytes taken by the socket (or the filter) since the start: the
+ * stream's progress, for whoever watches for stalled readers. */
+static inline uint64_t sc_stream_sent(const struct sc_stream *st)
+{
+	return st->out_base + st->out_off;
+}
 /* What is queued so far ends a unit: no TLS record crosses it. */
 void sc_stream_end_unit(struct sc_stream *st);
 /* Send what the socket takes now; drops a client with more than

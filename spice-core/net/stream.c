@@ -359,6 +359,12 @@ struct sc_stream *sc_stream_new(struct sc_net *net, int fd, SSL *ssl,
 	int one = 1;
 
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/* A client that vanished without a FIN or RST goes after about
+	 * two idle minutes instead of holding its session for ever. */
+	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &(int){ 60 }, sizeof(int));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &(int){ 10 }, sizeof(int));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &(int){ 6 }, sizeof(int));
 	st->net = net;
 	st->fd = fd;
 	st->ssl = ssl;

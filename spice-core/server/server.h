@@ -20,6 +20,8 @@
 #include "channels/model.h"
 #include "net/net.h"
 
+#define SC_DEFAULT_MAX_CLIENTS	16	/* config.max_clients 0 */
+
 struct sc_session {
 	SpiceCore *core;
 	uint32_t id;

@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* Sessions: a client's main channel and the channels that joined it by its
  * connection id; which links may have their channel; the ticket.  These
- * are the dispatcher's host ops (struct sc_channels_host). */
+ * are the dispatcher's host ops (struct sc_channels_host).
+ *
+ * A second client (Documentation/spice-core.rst, "Several clients"): by
+ * default clients share the display, at most max_clients sessions at once,
+ * and one more main channel is refused; with config.exclusive a client
+ * that authenticated ends every other session, as spice-server does. */
 #include <spice/enums.h>
 
 #include "link/ticket.h"
@@ -29,9 +34,26 @@ static struct sc_session *session_find(SpiceCore *core, uint32_t id)
 	return s && !sc_stream_dead(s->main->st) ? s : NULL;
 }
 
+/* Sessions whose main channel is still up. */
+static unsigned int live_sessions(SpiceCore *core)
+{
+	unsigned int n = 0;
+	GList *it;
+
+	for (it = core->sessions; it; it = it->next)
+		n += !sc_stream_dead(((struct sc_session *)it->data)->main->st);
+	return n;
+}
+
+static unsigned int max_clients(SpiceCore *core)
+{
+	return core->cfg.max_clients ? core->cfg.max_clients :
+				       SC_DEFAULT_MAX_CLIENTS;
+}
+
 static void clients_changed(SpiceCore *core)
 {
-	unsigned int n = g_list_length(core->sessions);
+	unsigned int n = live_sessions(core);
 	const struct spice_core_ops *ops = core->model.ops;
 
 	g_mutex_lock(&core->lock);
@@ -53,8 +75,8 @@ static uint32_t check_session(SpiceCore *core, const struct sc_link_mess *l,
 			*why = "main channel for an existing session";
 			return SPICE_LINK_ERR_BAD_CONNECTION_ID;
 		}
-		if (core->cfg.max_clients &&
-		    g_list_length(core->sessions) >= core->cfg.max_clients) {
+		if (!core->cfg.exclusive &&
+		    live_sessions(core) >= max_clients(core)) {
 			*why = "too many clients";
 			return SPICE_LINK_ERR_ERROR;
 		}
@@ -115,17 +137,40 @@ static bool host_ticket_ok(void *opaque, const char *password,
 	return ok;
 }
 
-static bool host_attach(void *opaque, struct sc_conn *c)
+/* Exclusive mode: the newcomer s ends every other session. */
+static void replace_sessions(SpiceCore *core, struct sc_session *s)
+{
+	GList *it;
+
+	for (it = core->sessions; it; it = it->next) {
+		struct sc_session *o = it->data;
+
+		if (o != s)
+			sc_stream_close(o->main->st, "replaced by the client of "
+					"session %08x", s->id);
+	}
+}
+
+static bool host_attach(void *opaque, struct sc_conn *c, const char **why)
 {
 	SpiceCore *core = opaque;
 	struct sc_session *s;
 
 	if (c->link.mess.channel_type != SPICE_CHANNEL_MAIN) {
 		s = session_find(core, c->link.mess.connection_id);
-		if (!s)
+		if (!s) {
+			*why = "its session ended";
 			return false;
+		}
 		s->conns = g_list_prepend(s->conns, c);
 	} else {
+		/* Checked at link and after auth; checked again here, as
+		 * others may have started since. */
+		if (!core->cfg.exclusive &&
+		    live_sessions(core) >= max_clients(core)) {
+			*why = "too many clients";
+			return false;
+		}
 		s = g_new0(struct sc_session, 1);
 		do {
 			s->id = g_random_int();
@@ -133,6 +178,8 @@ static bool host_attach(void *opaque, struct sc_conn *c)
 		s->core = core;
 		s->main = c;
 		core->sessions = g_list_prepend(core->sessions, s);
+		if (core->cfg.exclusive)
+			replace_sessions(core, s);
 		clients_changed(core);
 	}
 	c->session = s;

@@ -68,6 +68,10 @@ static const char usage[] =
 "  --log-input          print input events and resize requests on stdout\n"
 "  --log-images         log each image sent (codec, bytes) on stderr\n"
 "  --name NAME          VM name sent to clients\n"
+"  --max-clients N      clients sharing the display at once (default 16);\n"
+"                       one more is refused\n"
+"  --exclusive          a client that authenticated disconnects the\n"
+"                       others (spice-server's behaviour)\n"
 "  -h, --help           this help\n"
 "\n"
 "Once listening, prints 'port P' and/or 'tls-port P' lines on stdout.\n"
@@ -426,7 +430,7 @@ static char *read_password(const char *file)
 enum { O_ADDR = 256, O_PORT, O_TLS_PORT, O_X509, O_SECURE, O_PWFILE,
        O_NOTICKET, O_SASL, O_IMAGE, O_PATTERN, O_SIZE, O_FPS, O_COMPRESS,
        O_CURSOR, O_MABS, O_LOG, O_NAME, O_LIFETIME, O_FRAMES, O_FORMAT,
-       O_WEBROOT, O_LOGIMG, O_QXL };
+       O_WEBROOT, O_LOGIMG, O_MAXCLIENTS, O_EXCLUSIVE, O_QXL };
 
 static const struct option long_opts[] = {
 	{ "addr", required_argument, NULL, O_ADDR },
@@ -450,6 +454,8 @@ static const struct option long_opts[] = {
 	{ "log-input", no_argument, NULL, O_LOG },
 	{ "log-images", no_argument, NULL, O_LOGIMG },
 	{ "web-root", required_argument, NULL, O_WEBROOT },
+	{ "max-clients", required_argument, NULL, O_MAXCLIENTS },
+	{ "exclusive", no_argument, NULL, O_EXCLUSIVE },
 	{ "name", required_argument, NULL, O_NAME },
 	{ "ticket-lifetime", required_argument, NULL, O_LIFETIME },
 	{ "help", no_argument, NULL, 'h' },
@@ -556,6 +562,17 @@ int main(int argc, char **argv)
 			g_log_writer_default_set_use_stderr(TRUE);
 			break;
 		case O_WEBROOT: cfg.web_root = optarg; break;
+		case O_MAXCLIENTS: {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*end || !*optarg || v < 1 || v > 1000)
+				die("--max-clients: '%s' is not 1..1000",
+				    optarg);
+			cfg.max_clients = (unsigned int)v;
+			break;
+		}
+		case O_EXCLUSIVE: cfg.exclusive = true; break;
 		case O_NAME: cfg.name = optarg; break;
 		case O_LIFETIME: {
 			char *end;

@@ -127,3 +127,14 @@ endif
 BENCH += bench-spice-core
 bench-spice-core: $(SPICE_SERVE)
 	$(SC_PYTEST)/bench.py
+.PHONY: check-spice-core-limits
+CHECKS += check-spice-core-limits
+
+# The second-client policy and the limits, against the ASan build: more
+# than --max-clients refused, --exclusive replaces the old client, a
+# client that never reads is dropped after the stall timeout with its
+# memory bounded, the total output limit drops the largest queue.
+check-spice-core-limits: $(SC_ASAN_SERVE)
+	$(SC_ASAN_PYTEST) ASAN_OPTIONS=detect_leaks=1 \
+		$(PYTHON) $(SC_TESTS)/limits_test.py
+
