@@ -70,10 +70,13 @@ extern "C" {
 
 /* Image encodings (config.image_compression). */
 enum spice_core_compression {
-	SPICE_CORE_COMPRESSION_AUTO = 0,	/* per client: LZ4 if it has it,
-						 * else QUIC or LZ by content */
+	SPICE_CORE_COMPRESSION_AUTO = 0,	/* per client and region, by
+						 * content: QUIC for photo-like
+						 * pixels, LZ4 (if the client
+						 * has it) or LZ for the rest */
 	SPICE_CORE_COMPRESSION_OFF,		/* raw bitmaps only */
-	SPICE_CORE_COMPRESSION_LZ4,		/* same as AUTO today */
+	SPICE_CORE_COMPRESSION_LZ4,		/* LZ4 to clients that have it,
+						 * else as AUTO */
 	SPICE_CORE_COMPRESSION_QUIC,		/* QUIC to every client */
 	SPICE_CORE_COMPRESSION_LZ,		/* LZ_RGB to every client */
 };
@@ -135,6 +138,14 @@ struct spice_core_config {
 	bool sasl;
 	const char *sasl_appname;
 	enum spice_core_compression image_compression;
+	/* Areas the source updates at a video's rate (the same rectangle,
+	 * at least 96x96, in 10 or more updates under 200 ms apart) are
+	 * sent to clients as an MJPEG stream, lossy at video_quality (JPEG
+	 * quality 1..100; 0: 80), until they stop for a second, when they
+	 * are sent again losslessly.  Off by default, as spice-server's
+	 * streaming-video=off. */
+	bool video_streaming;
+	int video_quality;
 	/* Serve the files under this directory (e.g. Debian's spice-html5,
 	 * /usr/share/spice-html5) to HTTP GETs on the ports; NULL: none.
 	 * WebSocket clients (spice-html5) connect to the same ports with or
@@ -198,6 +209,13 @@ struct spice_core_stats {
 	uint64_t images_lz;		/* DRAW_COPY with LZ_RGB images */
 	uint64_t fills;			/* DRAW_FILL sent */
 	uint64_t frames;		/* MARK-terminated updates sent */
+	uint64_t copies;		/* COPY_BITS sent (copies and moves) */
+	uint64_t moves;			/* of them, moves found in damage */
+	uint64_t unchanged;		/* damaged rectangles found unchanged */
+	uint64_t cache_hits;		/* images sent as FROM_CACHE */
+	uint64_t cache_adds;		/* images the client was told to keep */
+	uint64_t streams;		/* MJPEG streams opened */
+	uint64_t stream_frames;		/* MJPEG frames sent */
 	uint64_t clients_dropped;	/* for a protocol or auth error */
 	size_t queued_bytes;		/* output buffered over all clients */
 };
@@ -227,6 +245,15 @@ void spice_core_display_clear_primary(SpiceCoreDisplay *display);
 /* Pixels in this rectangle changed; clipped to the surface. */
 void spice_core_display_damage(SpiceCoreDisplay *display, int32_t x,
 			       int32_t y, uint32_t w, uint32_t h);
+
+/* The pixels of (x, y, w, h) now hold what (src_x, src_y, w, h) held
+ * before (both inside the primary; the caller already moved them in its
+ * memory): a window moved, a scroll.  Clients that are up to date with
+ * the source area get a COPY_BITS; the others, and copies the clients
+ * cannot replay (outside the surface), get the pixels as damage. */
+void spice_core_display_copy(SpiceCoreDisplay *display, int32_t x,
+			     int32_t y, uint32_t w, uint32_t h, int32_t src_x,
+			     int32_t src_y);
 
 /* Cursor: ARGB32 (premultiplied or straight, as u32 0xAARRGGBB in host
  * order), width and height 1..512, hotspot inside.  The data is copied. */

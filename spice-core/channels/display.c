@@ -1,21 +1,88 @@
 // SPDX-License-Identifier: MIT
-/* The display channel: surface create and destroy, damage coalesced per
- * client into a region and sent as DRAW_COPY (LZ4, QUIC, LZ or raw, per
- * client: sc_codec_choose) or DRAW_FILL of the latest pixels, MARK,
- * MONITORS_CONFIG. */
+/*
+ * The display channel: surface create and destroy, MONITORS_CONFIG, MARK,
+ * and the source's changes to each client:
+ *
+ *   copies   the source's copies (spice_core_display_copy) as COPY_BITS,
+ *            when the client is up to date with the source area, else as
+ *            damage;
+ *   damage   coalesced per client into a region and sent from the latest
+ *            pixels.  With the client's picture kept (the shadow: what
+ *            was sent), each damaged rectangle is trimmed to what
+ *            changed, and a block of it that the client already has
+ *            elsewhere (a moved window, a scroll) goes as COPY_BITS
+ *            (moves.c); the rest as DRAW_FILL or DRAW_COPY, cut into
+ *            pieces of one codec each (sc_codec_plan: QUIC for photo-like
+ *            areas, LZ4 or LZ for the rest), each image found in the
+ *            client's image cache sent as FROM_CACHE (imgcache.c);
+ *   video    with config.video_streaming, a rectangle updated at a
+ *            video's rate as an MJPEG stream (video.c), lossy until it
+ *            stops, then sent again losslessly.
+ *
+ * The first update of a surface is one DRAW_COPY (or DRAW_FILL) of all of
+ * it: spicy-screenshot saves on the first draw.
+ */
 #include <string.h>
 
 #include "channels/channels.h"
 #include "channels/encode.h"
+#include "channels/imgcache.h"
+#include "channels/moves.h"
+#include "channels/video.h"
 
-#define SC_MAX_RECTS 64		/* more damage rects: send their extents */
+#define SC_MAX_RECTS	64	/* more damage rects: send their extents */
+#define SC_MAX_OUT_COPIES 64	/* COPY_BITS waiting: more become damage */
+#define SC_SHADOW_MAX	(16u << 20)	/* pixels: larger keep no shadow */
+#define SC_VIDEO_TICK_MS 250
+
+struct sc_out_copy {
+	pixman_box32_t dst;
+	int32_t src_x, src_y;
+};
 
 struct sc_display {
+	struct sc_conn *conn;
 	uint32_t surface_gen, heads_gen;	/* the source's, as sent */
 	bool surface_created, marked;
+	bool fresh;			/* the surface's first update is due */
 	pixman_region32_t pending;	/* damage not sent yet */
+	GArray *copies;			/* struct sc_out_copy, due first */
 	struct sc_codec_client codecs;	/* what the client decodes */
+	/* The client's picture as sent (NULL: not kept), and where the
+	 * client's differs from it (lossy stream frames). */
+	uint32_t *shadow;
+	uint32_t sw, sh;
+	pixman_region32_t lossy;
+	int32_t hint_dx, hint_dy;	/* the last move found */
+	struct sc_imgcache cache;
+	GArray *dropped;		/* cache ids to invalidate (u64) */
+	struct sc_video video;
+	bool video_create_due;
+	uint32_t next_stream_id;
+	GSource *video_timer;
+	uint32_t *buf;			/* scratch pixels */
+	size_t buf_size;
 };
+
+static struct sc_model_stats *stats(struct sc_conn *c)
+{
+	return &c->chs->model->stats;
+}
+
+static void count(struct sc_conn *c, uint64_t *field)
+{
+	sc_model_count(c->chs->model, field, 1);
+}
+
+static uint32_t *scratch(struct sc_display *dc, size_t n)
+{
+	if (n > dc->buf_size) {
+		g_free(dc->buf);
+		dc->buf = g_new(uint32_t, n);
+		dc->buf_size = n;
+	}
+	return dc->buf;
+}
 
 static void put_rect(struct sc_buf *b, int32_t x, int32_t y, int32_t w,
 		     int32_t h)
@@ -26,11 +93,15 @@ static void put_rect(struct sc_buf *b, int32_t x, int32_t y, int32_t w,
 	sc_buf_u32(b, (uint32_t)(x + w));	/* right */
 }
 
-static void put_base(struct sc_buf *b, int32_t x, int32_t y, int32_t w,
-		     int32_t h)
+static void put_box(struct sc_buf *b, const pixman_box32_t *r)
+{
+	put_rect(b, r->x1, r->y1, r->x2 - r->x1, r->y2 - r->y1);
+}
+
+static void put_base(struct sc_buf *b, const pixman_box32_t *r)
 {
 	sc_buf_u32(b, 0);			/* surface_id */
-	put_rect(b, x, y, w, h);
+	put_box(b, r);
 	sc_buf_u8(b, SPICE_CLIP_TYPE_NONE);
 }
 
@@ -85,34 +156,133 @@ static void send_monitors(struct sc_conn *c, const struct SpiceCoreDisplay *d)
 	sc_msg_end(&c->wire);
 }
 
+/* The shadow --------------------------------------------------------------- */
+
+/* The client now shows px (stride pixels a row) at r. */
+static void shadow_put(struct sc_display *dc, const pixman_box32_t *r,
+		       const uint32_t *px, size_t stride)
+{
+	size_t w = (size_t)(r->x2 - r->x1);
+	int32_t y;
+
+	if (!dc->shadow)
+		return;
+	for (y = r->y1; y < r->y2; y++)
+		memcpy(dc->shadow + (size_t)y * dc->sw + r->x1,
+		       px + (size_t)(y - r->y1) * stride, w * 4);
+}
+
+static void shadow_fill(struct sc_display *dc, const pixman_box32_t *r,
+			uint32_t color)
+{
+	int32_t x, y;
+
+	if (!dc->shadow)
+		return;
+	for (y = r->y1; y < r->y2; y++) {
+		uint32_t *row = dc->shadow + (size_t)y * dc->sw;
+
+		for (x = r->x1; x < r->x2; x++)
+			row[x] = color;
+	}
+}
+
+/* COPY_BITS as the client does it: dst takes what src held. */
+static void shadow_copy(struct sc_display *dc, const pixman_box32_t *dst,
+			int32_t sx, int32_t sy)
+{
+	size_t w = (size_t)(dst->x2 - dst->x1), sw = dc->sw;
+	int32_t h = dst->y2 - dst->y1, i;
+
+	if (!dc->shadow)
+		return;
+	for (i = 0; i < h; i++) {
+		/* Rows in the order that reads each before it is written. */
+		int32_t k = sy < dst->y1 ? h - 1 - i : i;
+
+		memmove(dc->shadow + (size_t)(dst->y1 + k) * sw + dst->x1,
+			dc->shadow + (size_t)(sy + k) * sw + sx, w * 4);
+	}
+}
+
+/* Drawing ------------------------------------------------------------------ */
+
 static void send_fill(struct sc_conn *c, const pixman_box32_t *r,
 		      uint32_t color)
 {
 	struct sc_buf *b = sc_msg_begin(&c->wire, SPICE_MSG_DISPLAY_DRAW_FILL);
 
-	put_base(b, r->x1, r->y1, r->x2 - r->x1, r->y2 - r->y1);
+	put_base(b, r);
 	sc_buf_u8(b, SPICE_BRUSH_TYPE_SOLID);
 	sc_buf_u32(b, color);
 	sc_buf_u16(b, SPICE_ROPD_OP_PUT);
 	put_no_mask(b);
 	sc_msg_end(&c->wire);
-	sc_model_count(c->chs->model, &c->chs->model->stats.fills, 1);
+	shadow_fill(c->priv, r, color);
+	count(c, &stats(c)->fills);
 }
 
-static void send_copy(struct sc_conn *c, const pixman_box32_t *r,
-		      const uint32_t *px)
+static void send_copy_bits(struct sc_conn *c, const pixman_box32_t *dst,
+			   int32_t sx, int32_t sy)
+{
+	struct sc_buf *b = sc_msg_begin(&c->wire, SPICE_MSG_DISPLAY_COPY_BITS);
+
+	put_base(b, dst);
+	sc_buf_u32(b, (uint32_t)sx);
+	sc_buf_u32(b, (uint32_t)sy);
+	sc_msg_end(&c->wire);
+	shadow_copy(c->priv, dst, sx, sy);
+	count(c, &stats(c)->copies);
+	g_debug("%s: %s: COPY_BITS %dx%d at %d,%d from %d,%d", c->st->peer,
+		c->st->label, dst->x2 - dst->x1, dst->y2 - dst->y1, dst->x1,
+		dst->y1, sx, sy);
+}
+
+/* Tell the client to forget the cache ids waiting in dc->dropped. */
+static void send_inval(struct sc_conn *c)
 {
 	struct sc_display *dc = c->priv;
-	struct sc_model_stats *stats = &c->chs->model->stats;
-	uint32_t w = (uint32_t)(r->x2 - r->x1), h = (uint32_t)(r->y2 - r->y1);
-	uint64_t image_id = 0;	/* not cached: the id is unused */
-	struct sc_buf *b = sc_msg_begin(&c->wire, SPICE_MSG_DISPLAY_DRAW_COPY);
-	size_t img_off, img_at;
-	enum sc_codec codec = sc_codec_choose(&dc->codecs, px, w, h);
-	bool done = false;
-	uint64_t *count;
+	struct sc_buf *b;
+	unsigned int i;
 
-	put_base(b, r->x1, r->y1, (int32_t)w, (int32_t)h);
+	if (!dc->dropped->len)
+		return;
+	b = sc_msg_begin(&c->wire, SPICE_MSG_DISPLAY_INVAL_LIST);
+	sc_buf_u16(b, (uint16_t)dc->dropped->len);
+	for (i = 0; i < dc->dropped->len; i++) {
+		sc_buf_u8(b, SPICE_RES_TYPE_PIXMAP);
+		sc_buf_u64(b, g_array_index(dc->dropped, uint64_t, i));
+	}
+	sc_msg_end(&c->wire);
+	g_array_set_size(dc->dropped, 0);
+}
+
+/* DRAW_COPY of w x h packed pixels at r: from the client's cache, or
+ * encoded with `codec` (kept by the client when worth it). */
+static void send_image(struct sc_conn *c, const pixman_box32_t *r,
+		       const uint32_t *px, enum sc_codec codec)
+{
+	struct sc_display *dc = c->priv;
+	struct sc_model_stats *st = stats(c);
+	uint32_t w = (uint32_t)(r->x2 - r->x1), h = (uint32_t)(r->y2 - r->y1);
+	uint64_t id = 0, hash = 0, *counter;
+	bool cached = false, keep = false, done = false;
+	size_t img_off, img_at;
+	struct sc_buf *b;
+
+	if (dc->cache.budget && (uint64_t)w * h >= SC_CODEC_MIN_PIXELS &&
+	    (uint64_t)w * h <= SC_CACHE_MAX_PIXELS) {
+		hash = sc_pixels_hash(px, w, w, h);
+		cached = sc_imgcache_lookup(&dc->cache, hash, &id);
+		if (!cached) {
+			keep = sc_imgcache_add(&dc->cache, hash,
+					       (uint64_t)w * h, &id,
+					       dc->dropped);
+			send_inval(c);
+		}
+	}
+	b = sc_msg_begin(&c->wire, SPICE_MSG_DISPLAY_DRAW_COPY);
+	put_base(b, r);
 	img_off = sc_msg_body_len(&c->wire);
 	/* The image follows the fixed part: offset counted from the body. */
 	sc_buf_u32(b, (uint32_t)(img_off + 4 + 16 + 2 + 1 + 13));
@@ -121,47 +291,303 @@ static void send_copy(struct sc_conn *c, const pixman_box32_t *r,
 	sc_buf_u8(b, SPICE_IMAGE_SCALE_MODE_NEAREST);
 	put_no_mask(b);
 	img_at = b->len;
+	if (cached) {
+		sc_buf_u64(b, id);
+		sc_buf_u8(b, SPICE_IMAGE_TYPE_FROM_CACHE);
+		sc_buf_u8(b, 0);
+		sc_buf_u32(b, w);
+		sc_buf_u32(b, h);
+		sc_msg_end(&c->wire);
+		count(c, &st->cache_hits);
+		g_debug("%s: %s: DRAW_COPY %ux%u at %d,%d: cache %" G_GUINT64_FORMAT,
+			c->st->peer, c->st->label, w, h, r->x1, r->y1, id);
+		return;
+	}
 	switch (codec) {
 	case SC_CODEC_LZ4:
-		done = sc_encode_lz4(b, image_id, px, w, h);
+		done = sc_encode_lz4(b, id, px, w, h);
 		break;
 	case SC_CODEC_QUIC:
-		done = sc_encode_quic(b, image_id, px, w, h);
+		done = sc_encode_quic(b, id, px, w, h);
 		break;
 	case SC_CODEC_LZ:
-		done = sc_encode_lz(b, image_id, px, w, h);
+		done = sc_encode_lz(b, id, px, w, h);
 		break;
 	case SC_CODEC_RAW:
 		break;
 	}
 	if (!done) {
 		codec = SC_CODEC_RAW;	/* the last resort */
-		sc_encode_raw(b, image_id, px, w, h);
+		sc_encode_raw(b, id, px, w, h);
 	}
-	g_debug("%s: %s: DRAW_COPY %ux%u at %d,%d: %s, %zu bytes",
+	if (keep) {
+		/* descriptor: id (8 bytes), type, then flags */
+		b->data[img_at + 9] = SPICE_IMAGE_FLAGS_CACHE_ME;
+		count(c, &st->cache_adds);
+	}
+	g_debug("%s: %s: DRAW_COPY %ux%u at %d,%d: %s, %zu bytes%s",
 		c->st->peer, c->st->label, w, h, r->x1, r->y1,
-		sc_codec_name(codec), b->len - img_at);
+		sc_codec_name(codec), b->len - img_at, keep ? ", kept" : "");
 	sc_msg_end(&c->wire);
-	count = codec == SC_CODEC_LZ4 ? &stats->images_lz4 :
-		codec == SC_CODEC_QUIC ? &stats->images_quic :
-		codec == SC_CODEC_LZ ? &stats->images_lz : &stats->images_raw;
-	sc_model_count(c->chs->model, count, 1);
+	counter = codec == SC_CODEC_LZ4 ? &st->images_lz4 :
+		  codec == SC_CODEC_QUIC ? &st->images_quic :
+		  codec == SC_CODEC_LZ ? &st->images_lz : &st->images_raw;
+	count(c, counter);
+}
+
+/* Pixels of r (px, stride pixels a row) as fills and images, in pieces
+ * of one codec each (or one image when `whole`). */
+static void send_pixels(struct sc_conn *c, const pixman_box32_t *r,
+			const uint32_t *px, size_t stride, bool whole)
+{
+	struct sc_display *dc = c->priv;
+	uint32_t w = (uint32_t)(r->x2 - r->x1), h = (uint32_t)(r->y2 - r->y1);
+	struct sc_piece pieces[SC_PLAN_MAX];
+	unsigned int n, i;
+	uint32_t color;
+
+	shadow_put(dc, r, px, stride);
+	if ((size_t)w * h > 1 && sc_rect_solid(px, stride, w, h, &color)) {
+		send_fill(c, r, color);
+		return;
+	}
+	if (whole) {
+		pieces[0] = (struct sc_piece){ 0, 0, w, h,
+			sc_codec_choose(&dc->codecs, px, stride, w, h) };
+		n = 1;
+	} else {
+		n = sc_codec_plan(&dc->codecs, px, stride, w, h, pieces);
+	}
+	for (i = 0; i < n; i++) {
+		const struct sc_piece *p = &pieces[i];
+		const uint32_t *at = px + (size_t)p->y * stride + p->x;
+		pixman_box32_t box = { r->x1 + (int32_t)p->x,
+				       r->y1 + (int32_t)p->y,
+				       r->x1 + (int32_t)(p->x + p->w),
+				       r->y1 + (int32_t)(p->y + p->h) };
+		uint32_t *packed;
+		uint32_t row;
+
+		if (n > 1 && (size_t)p->w * p->h > 1 &&
+		    sc_rect_solid(at, stride, p->w, p->h, &color)) {
+			send_fill(c, &box, color);
+			continue;
+		}
+		if (stride == p->w) {
+			send_image(c, &box, at, p->codec);
+			continue;
+		}
+		/* The encoders take packed rows; the scratch buffer is not
+		 * px (px lives in the caller's buffer). */
+		packed = g_new(uint32_t, (size_t)p->w * p->h);
+		for (row = 0; row < p->h; row++)
+			memcpy(packed + (size_t)row * p->w,
+			       at + (size_t)row * stride, (size_t)p->w * 4);
+		send_image(c, &box, packed, p->codec);
+		g_free(packed);
+	}
+}
+
+/* A damaged rectangle r whose latest pixels are px (packed): what
+ * changed, moved blocks as COPY_BITS, the rest as pixels. */
+static void send_rect(struct sc_conn *c, const pixman_box32_t *r,
+		      const uint32_t *px)
+{
+	struct sc_display *dc = c->priv;
+	size_t stride = (size_t)(r->x2 - r->x1);
+	pixman_box32_t b = *r, a;
+	pixman_region32_t rest;
+	const pixman_box32_t *q;
+	int32_t dx, dy;
+	int n, i;
+
+	if (!dc->shadow) {
+		send_pixels(c, r, px, stride, false);
+		return;
+	}
+	if (pixman_region32_contains_rectangle(&dc->lossy,
+			(pixman_box32_t *)r) == PIXMAN_REGION_OUT) {
+		if (!sc_diff_box(dc->shadow, dc->sw, r, px, stride, &b)) {
+			count(c, &stats(c)->unchanged);
+			return;
+		}
+		px += (size_t)(b.y1 - r->y1) * stride + (size_t)(b.x1 - r->x1);
+	} else {
+		pixman_region32_subtract(&dc->lossy, &dc->lossy, &(pixman_region32_t){ *r, NULL });
+	}
+	if (!sc_find_move(dc->shadow, dc->sw, dc->sh, &b, px, stride,
+			  &dc->lossy, dc->hint_dx, dc->hint_dy, &a, &dx, &dy)) {
+		send_pixels(c, &b, px, stride, false);
+		return;
+	}
+	dc->hint_dx = dx;
+	dc->hint_dy = dy;
+	send_copy_bits(c, &a, a.x1 + dx, a.y1 + dy);
+	count(c, &stats(c)->moves);
+	pixman_region32_init_rect(&rest, b.x1, b.y1, (unsigned)(b.x2 - b.x1),
+				  (unsigned)(b.y2 - b.y1));
+	pixman_region32_subtract(&rest, &rest,
+				 &(pixman_region32_t){ a, NULL });
+	q = pixman_region32_rectangles(&rest, &n);
+	for (i = 0; i < n; i++)
+		send_pixels(c, &q[i], px + (size_t)(q[i].y1 - b.y1) * stride +
+				      (size_t)(q[i].x1 - b.x1), stride, false);
+	pixman_region32_fini(&rest);
+}
+
+/* Video --------------------------------------------------------------------- */
+
+static void send_stream_create(struct sc_conn *c)
+{
+	struct sc_display *dc = c->priv;
+	const pixman_box32_t *r = &dc->video.box;
+	uint32_t w = (uint32_t)(r->x2 - r->x1), h = (uint32_t)(r->y2 - r->y1);
+	struct sc_buf *b = sc_msg_begin(&c->wire,
+					SPICE_MSG_DISPLAY_STREAM_CREATE);
+
+	sc_buf_u32(b, 0);			/* surface_id */
+	sc_buf_u32(b, dc->video.id);
+	sc_buf_u8(b, SPICE_STREAM_FLAGS_TOP_DOWN);
+	sc_buf_u8(b, SPICE_VIDEO_CODEC_TYPE_MJPEG);
+	sc_buf_u64(b, 0);			/* stamp */
+	sc_buf_u32(b, w);			/* stream size */
+	sc_buf_u32(b, h);
+	sc_buf_u32(b, w);			/* source size */
+	sc_buf_u32(b, h);
+	put_box(b, r);				/* dest */
+	sc_buf_u8(b, SPICE_CLIP_TYPE_NONE);
+	sc_msg_end(&c->wire);
+	count(c, &stats(c)->streams);
+	g_message("%s: %s: MJPEG stream %u opened at %ux%u+%d+%d",
+		  c->st->peer, c->st->label, dc->video.id, w, h, r->x1, r->y1);
+}
+
+/* Close the stream; its area is sent again losslessly. */
+static void video_stop(struct sc_conn *c, bool refresh)
+{
+	struct sc_display *dc = c->priv;
+
+	if (!dc->video.active)
+		return;
+	if (!dc->video_create_due) {
+		sc_buf_u32(sc_msg_begin(&c->wire,
+					SPICE_MSG_DISPLAY_STREAM_DESTROY),
+			   dc->video.id);
+		sc_msg_end(&c->wire);
+	}
+	dc->video.active = false;
+	dc->video_create_due = false;
+	dc->video.count = 0;
+	if (refresh)
+		pixman_region32_union_rect(&dc->pending, &dc->pending,
+			dc->video.box.x1, dc->video.box.y1,
+			(unsigned)(dc->video.box.x2 - dc->video.box.x1),
+			(unsigned)(dc->video.box.y2 - dc->video.box.y1));
+	sc_source_drop(&dc->video_timer);
+	g_message("%s: %s: MJPEG stream %u closed", c->st->peer,
+		  c->st->label, dc->video.id);
+}
+
+/* The stream's frame from px (the box's pixels, packed). */
+static void send_stream_frame(struct sc_conn *c, const uint32_t *px)
+{
+	struct sc_display *dc = c->priv;
+	const pixman_box32_t *r = &dc->video.box;
+	uint32_t w = (uint32_t)(r->x2 - r->x1), h = (uint32_t)(r->y2 - r->y1);
+	uint8_t *jpg;
+	size_t n = sc_jpeg_encode(px, w, w, h, c->chs->model->video_quality,
+				  &jpg);
+	struct sc_buf *b;
+
+	if (!n) {		/* cannot encode: lossless, stream ends */
+		send_pixels(c, r, px, w, false);
+		video_stop(c, false);
+		return;
+	}
+	if (dc->video_create_due) {
+		send_stream_create(c);
+		dc->video_create_due = false;
+	}
+	b = sc_msg_begin(&c->wire, SPICE_MSG_DISPLAY_STREAM_DATA);
+	sc_buf_u32(b, dc->video.id);
+	sc_buf_u32(b, (uint32_t)(g_get_monotonic_time() / 1000) +
+		   SC_VIDEO_DELAY_MS);
+	sc_buf_u32(b, (uint32_t)n);
+	sc_buf_put(b, jpg, n);
+	sc_msg_end(&c->wire);
+	g_free(jpg);
+	shadow_put(dc, r, px, w);
+	pixman_region32_union_rect(&dc->lossy, &dc->lossy, r->x1, r->y1, w, h);
+	dc->video.updated_us = g_get_monotonic_time();
+	count(c, &stats(c)->stream_frames);
+}
+
+static gboolean video_tick(gpointer data)
+{
+	struct sc_conn *c = data;
+	struct sc_display *dc = c->priv;
+
+	if (!sc_conn_running(c) || !dc->video.active)
+		return G_SOURCE_CONTINUE;
+	if (g_get_monotonic_time() - dc->video.updated_us < SC_VIDEO_IDLE_US)
+		return G_SOURCE_CONTINUE;
+	video_stop(c, true);	/* drops this timer: GLib holds it until we
+				 * return */
+	c->ops->pump(c);
+	sc_stream_flush(c->st);
+	return G_SOURCE_REMOVE;
+}
+
+/* Damage ------------------------------------------------------------------ */
+
+/* Copy w x h pixels at (x, y) of the source into px; false if the source
+ * changed under us (the pump notices). */
+static bool fetch(struct sc_conn *c, const pixman_box32_t *r, uint32_t *px)
+{
+	struct sc_display *dc = c->priv;
+	struct sc_model *model = c->chs->model;
+	struct SpiceCoreDisplay *d;
+
+	d = sc_model_lock_display(model, c->link.mess.channel_id);
+	if (!d)
+		return false;		/* gone: the pump notices */
+	if (!d->has_primary || d->surface_gen != dc->surface_gen ||
+	    (uint32_t)r->x2 > d->width || (uint32_t)r->y2 > d->height) {
+		g_mutex_unlock(&model->lock);
+		return false;		/* the surface changed meanwhile */
+	}
+	sc_fetch_rect(d->top, d->stride, d->format, (uint32_t)r->x1,
+		      (uint32_t)r->y1, (uint32_t)(r->x2 - r->x1),
+		      (uint32_t)(r->y2 - r->y1), px);
+	g_mutex_unlock(&model->lock);
+	return true;
 }
 
 /* Send the pending region's latest pixels; the caller holds no lock. */
 static bool send_damage(struct sc_conn *c)
 {
 	struct sc_display *dc = c->priv;
-	struct sc_model *model = c->chs->model;
 	pixman_box32_t *rects, ext;
-	uint32_t *px = NULL;
-	size_t px_size = 0;
+	bool whole = dc->fresh;
+	uint32_t *px;
 	int n, i;
 
 	if (!pixman_region32_not_empty(&dc->pending))
 		return false;
+	if (dc->video.active &&
+	    pixman_region32_contains_rectangle(&dc->pending, &dc->video.box) !=
+	    PIXMAN_REGION_OUT) {
+		const pixman_box32_t *v = &dc->video.box;
+
+		px = scratch(dc, (size_t)(v->x2 - v->x1) * (v->y2 - v->y1));
+		if (!fetch(c, v, px))
+			return true;
+		send_stream_frame(c, px);
+		pixman_region32_subtract(&dc->pending, &dc->pending,
+					 &(pixman_region32_t){ *v, NULL });
+	}
 	rects = pixman_region32_rectangles(&dc->pending, &n);
-	if (n > SC_MAX_RECTS) {
+	if (n > SC_MAX_RECTS || whole) {
 		ext = *pixman_region32_extents(&dc->pending);
 		rects = &ext;
 		n = 1;
@@ -170,34 +596,37 @@ static bool send_damage(struct sc_conn *c)
 	pixman_region32_clear(&dc->pending);
 	for (i = 0; i < n; i++) {
 		pixman_box32_t *r = &rects[i];
-		uint32_t w = (uint32_t)(r->x2 - r->x1);
-		uint32_t h = (uint32_t)(r->y2 - r->y1);
-		struct SpiceCoreDisplay *d;
-		uint32_t color;
 
-		if ((size_t)w * h > px_size) {
-			px_size = (size_t)w * h;
-			px = g_renew(uint32_t, px, px_size);
+		px = scratch(dc, (size_t)(r->x2 - r->x1) * (r->y2 - r->y1));
+		if (!fetch(c, r, px))
+			break;
+		if (whole) {
+			send_pixels(c, r, px, (size_t)(r->x2 - r->x1), true);
+			pixman_region32_clear(&dc->lossy);
+			dc->fresh = false;
+		} else {
+			send_rect(c, r, px);
 		}
-		d = sc_model_lock_display(model, c->link.mess.channel_id);
-		if (!d)
-			break;		/* gone: the pump notices */
-		if (!d->has_primary || d->surface_gen != dc->surface_gen ||
-		    (uint32_t)r->x2 > d->width || (uint32_t)r->y2 > d->height) {
-			g_mutex_unlock(&model->lock);
-			break;		/* the surface changed meanwhile */
-		}
-		sc_fetch_rect(d->top, d->stride, d->format, (uint32_t)r->x1,
-			      (uint32_t)r->y1, w, h, px);
-		g_mutex_unlock(&model->lock);
-		if ((size_t)w * h > 1 && sc_pixels_solid(px, (size_t)w * h,
-							 &color))
-			send_fill(c, r, color);
-		else
-			send_copy(c, r, px);
 	}
-	g_free(px);
 	g_free(rects);
+	return true;
+}
+
+/* Send the source's copies that are due (COPY_BITS). */
+static bool send_copies(struct sc_conn *c)
+{
+	struct sc_display *dc = c->priv;
+	unsigned int i;
+
+	if (!dc->copies->len)
+		return false;
+	for (i = 0; i < dc->copies->len; i++) {
+		struct sc_out_copy *cp = &g_array_index(dc->copies,
+						       struct sc_out_copy, i);
+
+		send_copy_bits(c, &cp->dst, cp->src_x, cp->src_y);
+	}
+	g_array_set_size(dc->copies, 0);
 	return true;
 }
 
@@ -207,19 +636,31 @@ static void new_surface(struct sc_conn *c, const struct SpiceCoreDisplay *d)
 {
 	struct sc_display *dc = c->priv;
 
+	video_stop(c, false);
+	dc->video.count = 0;
 	if (dc->surface_created)
 		send_surface_destroy(c);
 	dc->surface_created = false;
 	dc->surface_gen = d->surface_gen;
 	pixman_region32_clear(&dc->pending);
+	pixman_region32_clear(&dc->lossy);
+	g_array_set_size(dc->copies, 0);
+	g_free(dc->shadow);
+	dc->shadow = NULL;
 	if (!d->has_primary)
 		return;
 	send_surface_create(c, d->width, d->height);
 	send_monitors(c, d);
 	dc->heads_gen = d->heads_gen;
 	dc->surface_created = true;
+	dc->fresh = true;
 	pixman_region32_union_rect(&dc->pending, &dc->pending, 0, 0, d->width,
 				   d->height);
+	if ((uint64_t)d->width * d->height <= SC_SHADOW_MAX) {
+		dc->shadow = g_try_new(uint32_t, (size_t)d->width * d->height);
+		dc->sw = d->width;
+		dc->sh = d->height;
+	}
 }
 
 static void display_pump(struct sc_conn *c)
@@ -229,6 +670,7 @@ static void display_pump(struct sc_conn *c)
 
 	while (sc_wire_can_send(&c->wire)) {
 		struct SpiceCoreDisplay *d = sc_conn_lock_display(c);
+		bool sent;
 
 		if (!d)
 			return;
@@ -244,7 +686,10 @@ static void display_pump(struct sc_conn *c)
 			continue;
 		}
 		g_mutex_unlock(&model->lock);
-		if (!dc->surface_created || !send_damage(c))
+		if (!dc->surface_created)
+			break;
+		sent = send_copies(c);
+		if (!send_damage(c) && !sent)
 			break;
 		if (!dc->marked) {
 			sc_msg_send_empty(&c->wire, SPICE_MSG_DISPLAY_MARK);
@@ -267,9 +712,15 @@ static void display_start(struct sc_conn *c)
 	struct SpiceCoreDisplay *d;
 
 	c->priv = dc;
+	dc->conn = c;
 	pixman_region32_init(&dc->pending);
+	pixman_region32_init(&dc->lossy);
+	dc->copies = g_array_new(FALSE, FALSE, sizeof(struct sc_out_copy));
+	dc->dropped = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+	sc_imgcache_init(&dc->cache);
 	dc->codecs.server = c->chs->model->compression;
 	dc->codecs.lz4 = lz4_announced(c);
+	dc->next_stream_id = 1;
 	sc_wire_set_ack(&c->wire);
 	/* Differs from the source's: the first pump creates the surface. */
 	dc->surface_gen = (uint32_t)-2;
@@ -287,6 +738,15 @@ static int display_handle(struct sc_conn *c, const struct sc_msg *m)
 
 	/* Unknown PREFERRED_COMPRESSION values are ignored, never a
 	 * disconnect. */
+	if (m->kind == SC_MSG_DISPLAY_INIT) {
+		/* Clients keep what we tell them to (their pixels budget);
+		 * a second INIT starts afresh, as the client's cache does. */
+		sc_imgcache_fini(&dc->cache);
+		sc_imgcache_init(&dc->cache);
+		sc_imgcache_set_budget(&dc->cache,
+				       m->u.display_init.pixmap_cache_size);
+		return 0;
+	}
 	if (m->kind != SC_MSG_DISPLAY_PREFERRED_COMPRESSION)
 		return 0;
 	if (m->u.compression > SPICE_IMAGE_COMPRESSION_INVALID &&
@@ -295,19 +755,83 @@ static int display_handle(struct sc_conn *c, const struct sc_msg *m)
 	return 0;
 }
 
+/* The source's copy cp, for this client: COPY_BITS when the client is up
+ * to date with the source area, else the destination is damage. */
+static void take_copy(struct sc_display *dc, const struct sc_copy *cp)
+{
+	pixman_box32_t src = { cp->src_x, cp->src_y, cp->src_x + cp->w,
+			       cp->src_y + cp->h };
+	struct sc_out_copy out = {
+		{ cp->x, cp->y, cp->x + cp->w, cp->y + cp->h },
+		cp->src_x, cp->src_y };
+
+	if (!dc->surface_created || dc->fresh ||
+	    dc->copies->len >= SC_MAX_OUT_COPIES ||
+	    pixman_region32_contains_rectangle(&dc->pending, &src) !=
+	    PIXMAN_REGION_OUT ||
+	    pixman_region32_contains_rectangle(&dc->lossy, &src) !=
+	    PIXMAN_REGION_OUT ||
+	    (dc->video.active &&
+	     pixman_region32_contains_rectangle(
+		     &(pixman_region32_t){ dc->video.box, NULL }, &src) !=
+	     PIXMAN_REGION_OUT)) {
+		pixman_region32_union_rect(&dc->pending, &dc->pending, cp->x,
+					   cp->y, (unsigned)cp->w,
+					   (unsigned)cp->h);
+		return;
+	}
+	g_array_append_val(dc->copies, out);
+	/* What was pending there is overwritten by the copy. */
+	pixman_region32_subtract(&dc->pending, &dc->pending,
+				 &(pixman_region32_t){ out.dst, NULL });
+	pixman_region32_subtract(&dc->lossy, &dc->lossy,
+				 &(pixman_region32_t){ out.dst, NULL });
+}
+
 static void display_changed(struct sc_conn *c, struct sc_changes *ch)
 {
 	struct sc_display *dc = c->priv;
+	unsigned int id = c->link.mess.channel_id, i;
+	GArray *copies = ch->copies[id];
 
-	pixman_region32_union(&dc->pending, &dc->pending,
-			      &ch->damage[c->link.mess.channel_id]);
+	if (copies)
+		for (i = 0; i < copies->len; i++) {
+			const struct sc_copy *cp = &g_array_index(copies,
+							struct sc_copy, i);
+
+			pixman_region32_union(&dc->pending, &dc->pending,
+					      (pixman_region32_t *)&cp->before);
+			take_copy(dc, cp);
+		}
+	pixman_region32_union(&dc->pending, &dc->pending, &ch->damage[id]);
+	if (c->chs->model->video_streaming && dc->surface_created &&
+	    !dc->fresh &&
+	    sc_video_seen(&dc->video, &ch->damage[id],
+			  g_get_monotonic_time())) {
+		dc->video.active = true;
+		dc->video.box = dc->video.cand;
+		dc->video.id = dc->next_stream_id++;
+		dc->video.updated_us = g_get_monotonic_time();
+		dc->video_create_due = true;
+		if (!dc->video_timer)
+			dc->video_timer = sc_timer_new(c->chs->ctx,
+						       SC_VIDEO_TICK_MS,
+						       video_tick, c);
+	}
 }
 
 static void display_close(struct sc_conn *c)
 {
 	struct sc_display *dc = c->priv;
 
+	sc_source_drop(&dc->video_timer);
 	pixman_region32_fini(&dc->pending);
+	pixman_region32_fini(&dc->lossy);
+	g_array_free(dc->copies, TRUE);
+	g_array_free(dc->dropped, TRUE);
+	sc_imgcache_fini(&dc->cache);
+	g_free(dc->shadow);
+	g_free(dc->buf);
 }
 
 const struct sc_channel_ops sc_display_channel = {

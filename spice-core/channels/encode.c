@@ -12,8 +12,9 @@
 #include "channels/encode.h"
 #include "codec/qnc_codec.h"
 
-enum sc_codec sc_codec_choose(const struct sc_codec_client *c,
-			      const uint32_t *px, uint32_t w, uint32_t h)
+/* The codec everything gets, or -1: by content. */
+static int fixed_codec(const struct sc_codec_client *c, uint32_t w,
+		       uint32_t h)
 {
 	if (c->server == SPICE_CORE_COMPRESSION_OFF ||
 	    c->preferred == SPICE_IMAGE_COMPRESSION_OFF ||
@@ -23,6 +24,8 @@ enum sc_codec sc_codec_choose(const struct sc_codec_client *c,
 		return SC_CODEC_QUIC;
 	if (c->server == SPICE_CORE_COMPRESSION_LZ)
 		return SC_CODEC_LZ;
+	if (c->server == SPICE_CORE_COMPRESSION_LZ4 && c->lz4)
+		return SC_CODEC_LZ4;
 	switch (c->preferred) {
 	case SPICE_IMAGE_COMPRESSION_LZ4:
 		if (c->lz4)
@@ -33,17 +36,123 @@ enum sc_codec sc_codec_choose(const struct sc_codec_client *c,
 	case SPICE_IMAGE_COMPRESSION_LZ:
 	case SPICE_IMAGE_COMPRESSION_GLZ:	/* no dictionary: plain LZ */
 		return SC_CODEC_LZ;
-	case SPICE_IMAGE_COMPRESSION_AUTO_LZ:
-	case SPICE_IMAGE_COMPRESSION_AUTO_GLZ:
-		goto by_content;
-	default:				/* none said */
+	default:		/* AUTO_LZ, AUTO_GLZ or none said */
 		break;
 	}
-	if (c->lz4)
-		return SC_CODEC_LZ4;
-by_content:
-	return qnc_classify((const uint8_t *)px, (int)(w * 4), w, h) ==
-	       QNC_CONTENT_PHOTO ? SC_CODEC_QUIC : SC_CODEC_LZ;
+	return -1;
+}
+
+static enum sc_codec by_content(const struct sc_codec_client *c,
+				const uint32_t *px, size_t stride,
+				uint32_t w, uint32_t h)
+{
+	if (qnc_classify((const uint8_t *)px, (int)(stride * 4), w, h) ==
+	    QNC_CONTENT_PHOTO)
+		return SC_CODEC_QUIC;
+	/* AUTO_LZ / AUTO_GLZ ask for LZ on UI; else LZ4 where announced. */
+	return c->lz4 && !c->preferred ? SC_CODEC_LZ4 : SC_CODEC_LZ;
+}
+
+enum sc_codec sc_codec_choose(const struct sc_codec_client *c,
+			      const uint32_t *px, size_t stride, uint32_t w,
+			      uint32_t h)
+{
+	int fixed = fixed_codec(c, w, h);
+
+	return fixed >= 0 ? (enum sc_codec)fixed :
+	       by_content(c, px, stride, w, h);
+}
+
+/* Pieces still open while tile rows are merged. */
+struct open_piece {
+	struct sc_piece p;
+	bool extended;
+};
+
+unsigned int sc_codec_plan(const struct sc_codec_client *c,
+			   const uint32_t *px, size_t stride, uint32_t w,
+			   uint32_t h, struct sc_piece *out)
+{
+	struct open_piece open[SC_PLAN_MAX];
+	unsigned int n_open = 0, n_out = 0, i;
+	uint32_t ty, tx;
+	int fixed = fixed_codec(c, w, h);
+
+	if (fixed >= 0 || (uint64_t)w * h < SC_PLAN_MIN_PIXELS)
+		goto one;
+	for (ty = 0; ty < h; ty += SC_PLAN_TILE) {
+		uint32_t th = MIN(SC_PLAN_TILE, h - ty), run_x = 0;
+		enum sc_codec run = SC_CODEC_RAW;
+
+		for (i = 0; i < n_open; i++)
+			open[i].extended = false;
+		for (tx = 0;; tx += SC_PLAN_TILE) {
+			bool end = tx >= w;
+			enum sc_codec k = run;
+			uint32_t x2 = MIN(tx, w);
+			unsigned int j;
+
+			if (!end)
+				k = by_content(c, px + (size_t)ty * stride + tx,
+					       stride, MIN(SC_PLAN_TILE, w - tx),
+					       th);
+			if (tx == 0) {
+				run = k;
+				continue;
+			}
+			if (!end && k == run)
+				continue;
+			/* A run [run_x, x2) of `run` ends here. */
+			for (j = 0; j < n_open; j++) {
+				struct sc_piece *p = &open[j].p;
+
+				if (!open[j].extended && p->x == run_x &&
+				    p->w == x2 - run_x && p->codec == run &&
+				    p->y + p->h == ty) {
+					p->h += th;
+					open[j].extended = true;
+					break;
+				}
+			}
+			if (j == n_open) {
+				if (n_open == SC_PLAN_MAX)
+					goto one;
+				open[n_open].p = (struct sc_piece){
+					run_x, ty, x2 - run_x, th, run };
+				open[n_open++].extended = true;
+			}
+			if (end)
+				break;
+			run = k;
+			run_x = tx;
+		}
+		/* Pieces not extended by this row are done. */
+		for (i = 0; i < n_open;) {
+			if (open[i].extended) {
+				i++;
+				continue;
+			}
+			if (n_out == SC_PLAN_MAX)
+				goto one;
+			out[n_out++] = open[i].p;
+			open[i] = open[--n_open];
+		}
+	}
+	for (i = 0; i < n_open; i++) {
+		if (n_out == SC_PLAN_MAX)
+			goto one;
+		out[n_out++] = open[i].p;
+	}
+	if (n_out > 1) {
+		for (i = 1; i < n_out && out[i].codec == out[0].codec; i++)
+			;
+		if (i < n_out)
+			return n_out;
+	}
+one:
+	out[0] = (struct sc_piece){ 0, 0, w, h,
+				    sc_codec_choose(c, px, stride, w, h) };
+	return 1;
 }
 
 const char *sc_codec_name(enum sc_codec codec)
@@ -97,6 +206,22 @@ void sc_fetch_rect(const uint8_t *top, int32_t stride, uint32_t format,
 		}
 		dst += w;
 	}
+}
+
+bool sc_rect_solid(const uint32_t *px, size_t stride, uint32_t w,
+		   uint32_t h, uint32_t *color)
+{
+	uint32_t c = px[0] & 0xffffff, x, y;
+
+	for (y = 0; y < h; y++) {
+		const uint32_t *row = px + (size_t)y * stride;
+
+		for (x = 0; x < w; x++)
+			if ((row[x] & 0xffffff) != c)
+				return false;
+	}
+	*color = c;
+	return true;
 }
 
 bool sc_pixels_solid(const uint32_t *px, size_t n, uint32_t *color)

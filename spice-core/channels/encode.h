@@ -31,14 +31,37 @@ struct sc_codec_client {
 /* Rectangles under this many pixels go raw. */
 #define SC_CODEC_MIN_PIXELS 64
 
-/* The codec for w x h pixels px (packed xRGB) to this client.  Raw for
- * tiny rectangles, when compression is off (server or client), and never
- * otherwise (the caller falls back to raw only when an encoder fails).
- * LZ4 only to a client that announced it; without it (spice-html5 has no
- * LZ4) QUIC for photo-like pixels and LZ for UI-like ones
- * (qnc_classify).  One place to extend (per-region choice, issue 11). */
+/* The codec for w x h pixels px (xRGB, stride pixels between rows) to
+ * this client.  Raw for tiny rectangles, when compression is off (server
+ * or client), and never otherwise (the caller falls back to raw only when
+ * an encoder fails).  A codec the client prefers (PREFERRED_COMPRESSION)
+ * or the server forces is used for everything; otherwise by content
+ * (qnc_classify): photo-like pixels QUIC, UI-like ones LZ4 to a client
+ * that announced it (spice-gtk), LZ to one that did not (spice-html5). */
 enum sc_codec sc_codec_choose(const struct sc_codec_client *c,
-			      const uint32_t *px, uint32_t w, uint32_t h);
+			      const uint32_t *px, size_t stride, uint32_t w,
+			      uint32_t h);
+
+/* A piece of a rectangle and its codec (sc_codec_plan). */
+struct sc_piece {
+	uint32_t x, y, w, h;
+	enum sc_codec codec;
+};
+
+#define SC_PLAN_TILE		128	/* classified in tiles of this */
+#define SC_PLAN_MIN_PIXELS	(256 * 256)	/* smaller: one piece */
+#define SC_PLAN_MAX		64	/* more pieces: one piece */
+
+/* Cut w x h pixels (stride pixels between rows) into pieces of one codec
+ * each, when the codec goes by content: tiles are classified and tiles of
+ * a kind merged into rectangles (rows of runs, runs of the same span one
+ * below the other), so a photo inside a window goes as QUIC and the rest
+ * as LZ/LZ4.  One piece (sc_codec_choose) when small, when one kind
+ * covers it all, or when the pieces would be many.  Returns how many
+ * were written to out (at most SC_PLAN_MAX). */
+unsigned int sc_codec_plan(const struct sc_codec_client *c,
+			   const uint32_t *px, size_t stride, uint32_t w,
+			   uint32_t h, struct sc_piece *out);
 /* The codec's name, for logs and tests. */
 const char *sc_codec_name(enum sc_codec codec);
 
@@ -49,6 +72,9 @@ void sc_fetch_rect(const uint8_t *top, int32_t stride, uint32_t format,
 		   uint32_t *dst);
 /* True if all n pixels are equal (ignoring the x byte); *color gets it. */
 bool sc_pixels_solid(const uint32_t *px, size_t n, uint32_t *color);
+/* The same for w x h pixels, stride pixels between rows. */
+bool sc_rect_solid(const uint32_t *px, size_t stride, uint32_t w,
+		   uint32_t h, uint32_t *color);
 /* SpiceImage (descriptor + BitmapData + pixels), raw 32-bit top-down. */
 void sc_encode_raw(struct sc_buf *b, uint64_t id, const uint32_t *px,
 		   uint32_t w, uint32_t h);

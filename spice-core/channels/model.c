@@ -63,10 +63,13 @@ void sc_model_take_changes(struct sc_model *m, struct sc_changes *ch)
 	g_mutex_lock(&m->lock);
 	for (i = 0; i < SC_MAX_DISPLAYS; i++) {
 		pixman_region32_init(&ch->damage[i]);
+		ch->copies[i] = NULL;
 		if (m->displays[i]) {
 			pixman_region32_copy(&ch->damage[i],
 					     &m->displays[i]->damage);
 			pixman_region32_clear(&m->displays[i]->damage);
+			ch->copies[i] = m->displays[i]->copies;
+			m->displays[i]->copies = NULL;
 		}
 	}
 	g_mutex_unlock(&m->lock);
@@ -76,8 +79,22 @@ void sc_changes_fini(struct sc_changes *ch)
 {
 	unsigned int i;
 
-	for (i = 0; i < SC_MAX_DISPLAYS; i++)
+	for (i = 0; i < SC_MAX_DISPLAYS; i++) {
 		pixman_region32_fini(&ch->damage[i]);
+		sc_copies_free(ch->copies[i]);
+	}
+}
+
+void sc_copies_free(GArray *copies)
+{
+	unsigned int i;
+
+	if (!copies)
+		return;
+	for (i = 0; i < copies->len; i++)
+		pixman_region32_fini(&g_array_index(copies, struct sc_copy,
+						    i).before);
+	g_array_free(copies, TRUE);
 }
 
 void sc_model_count(struct sc_model *m, uint64_t *field, uint64_t n)

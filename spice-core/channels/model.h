@@ -22,6 +22,16 @@
 #define SC_MAX_DISPLAYS		16
 #define SC_MAX_SURFACE		16384
 #define SC_MAX_CURSOR		512
+#define SC_MAX_COPIES		256	/* copies queued per delivery */
+
+/* A copy of pixels inside a display (spice_core_display_copy): the
+ * rectangle (x, y, w, h) takes what (src_x, src_y) held, after the damage
+ * in `before` (the source's damage since the previous copy). */
+struct sc_copy {
+	pixman_region32_t before;
+	int32_t x, y, w, h;
+	int32_t src_x, src_y;
+};
 
 struct SpiceCoreDisplay {
 	SpiceCore *core;
@@ -33,7 +43,9 @@ struct SpiceCoreDisplay {
 	uint32_t width, height, format;
 	int32_t stride;
 	uint32_t surface_gen;		/* bumps on create/destroy/resize */
-	pixman_region32_t damage;	/* since the last delivery */
+	pixman_region32_t damage;	/* since the last delivery (and
+					 * since the last copy, if any) */
+	GArray *copies;			/* struct sc_copy, in order */
 	uint32_t *cursor;		/* ARGB, cw * ch */
 	uint16_t cw, ch, hot_x, hot_y;
 	bool cursor_visible;
@@ -46,6 +58,8 @@ struct SpiceCoreDisplay {
 
 struct sc_model_stats {
 	uint64_t images_raw, images_lz4, images_quic, images_lz, fills, frames;
+	uint64_t copies, moves, unchanged, cache_hits, cache_adds;
+	uint64_t streams, stream_frames;
 };
 
 struct sc_model {
@@ -53,6 +67,8 @@ struct sc_model {
 	const struct spice_core_ops *ops;	/* never NULL */
 	void *opaque;
 	enum spice_core_compression compression;
+	bool video_streaming;			/* MJPEG streams for video */
+	int video_quality;			/* their JPEG quality, 1..100 */
 	const char *name;			/* NULL: none */
 	const uint8_t *uuid;			/* 16 bytes or NULL */
 
@@ -65,8 +81,11 @@ struct sc_model {
 	struct sc_model_stats stats;
 };
 
-/* Damage taken from every display at once, for the channels to share. */
+/* Damage taken from every display at once, for the channels to share:
+ * per display the copies in order (each after its `before` damage), then
+ * `damage`. */
 struct sc_changes {
+	GArray *copies[SC_MAX_DISPLAYS];	/* struct sc_copy, or NULL */
 	pixman_region32_t damage[SC_MAX_DISPLAYS];
 };
 
@@ -83,9 +102,12 @@ bool sc_model_has_display(struct sc_model *m, unsigned int id);
 /* The ids of the display sources, ascending; returns how many. */
 unsigned int sc_model_display_ids(struct sc_model *m,
 				  uint8_t ids[SC_MAX_DISPLAYS]);
-/* Move every display's damage into ch (sc_changes_fini() it). */
+/* Move every display's damage and copies into ch (sc_changes_fini()
+ * it). */
 void sc_model_take_changes(struct sc_model *m, struct sc_changes *ch);
 void sc_changes_fini(struct sc_changes *ch);
+/* Free an array of struct sc_copy (NULL: nothing). */
+void sc_copies_free(GArray *copies);
 /* Count n into one of m->stats' fields. */
 void sc_model_count(struct sc_model *m, uint64_t *field, uint64_t n);
 bool sc_model_mouse_abs_available(struct sc_model *m);

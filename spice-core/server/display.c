@@ -66,6 +66,7 @@ void spice_core_display_remove(SpiceCoreDisplay *d)
 	d->model->displays[d->id] = NULL;
 	changed(d);		/* its clients notice and drop */
 	pixman_region32_fini(&d->damage);
+	sc_copies_free(d->copies);
 	g_free(d->cursor);
 	g_free(d);
 }
@@ -91,6 +92,9 @@ int spice_core_display_set_primary(SpiceCoreDisplay *d, const void *top_line,
 	d->height = height;
 	d->stride = stride;
 	d->format = format;
+	/* All of it is damage now: earlier copies need not be replayed. */
+	sc_copies_free(d->copies);
+	d->copies = NULL;
 	pixman_region32_union_rect(&d->damage, &d->damage, 0, 0, width,
 				   height);
 	changed(d);
@@ -105,6 +109,8 @@ void spice_core_display_clear_primary(SpiceCoreDisplay *d)
 	d->has_primary = false;
 	d->top = NULL;
 	pixman_region32_clear(&d->damage);
+	sc_copies_free(d->copies);
+	d->copies = NULL;
 	changed(d);
 }
 
@@ -121,6 +127,51 @@ void spice_core_display_damage(SpiceCoreDisplay *d, int32_t x, int32_t y,
 		pixman_region32_union_rect(&d->damage, &d->damage, (int)x0,
 					   (int)y0, (unsigned)(x1 - x0),
 					   (unsigned)(y1 - y0));
+	changed(d);
+}
+
+/* Whether (x, y, w, h) lies inside d's primary.  Model locked. */
+static bool inside(const SpiceCoreDisplay *d, int32_t x, int32_t y,
+		   uint32_t w, uint32_t h)
+{
+	return x >= 0 && y >= 0 && w && h &&
+	       (uint64_t)x + w <= d->width && (uint64_t)y + h <= d->height;
+}
+
+void spice_core_display_copy(SpiceCoreDisplay *d, int32_t x, int32_t y,
+			     uint32_t w, uint32_t h, int32_t src_x,
+			     int32_t src_y)
+{
+	struct sc_copy cp;
+
+	lock(d);
+	if (!d->has_primary) {
+		changed(d);
+		return;
+	}
+	if (!inside(d, x, y, w, h) || !inside(d, src_x, src_y, w, h) ||
+	    (d->copies && d->copies->len >= SC_MAX_COPIES)) {
+		/* Not a copy clients can replay: the pixels are damage. */
+		g_mutex_unlock(&d->model->lock);
+		spice_core_display_damage(d, x, y, w, h);
+		return;
+	}
+	if (x == src_x && y == src_y) {
+		changed(d);
+		return;
+	}
+	if (!d->copies)
+		d->copies = g_array_new(FALSE, FALSE, sizeof(struct sc_copy));
+	cp.x = x;
+	cp.y = y;
+	cp.w = (int32_t)w;
+	cp.h = (int32_t)h;
+	cp.src_x = src_x;
+	cp.src_y = src_y;
+	pixman_region32_init(&cp.before);
+	pixman_region32_copy(&cp.before, &d->damage);
+	pixman_region32_clear(&d->damage);
+	g_array_append_val(d->copies, cp);
 	changed(d);
 }
 

@@ -191,6 +191,9 @@ SpiceCore *spice_core_new(const struct spice_core_config *config,
 	core->wake = wake;
 	sc_model_init(&core->model, config->ops, config->opaque,
 		      config->image_compression, core->name, core->cfg.uuid);
+	core->model.video_streaming = config->video_streaming;
+	core->model.video_quality = config->video_quality > 0 &&
+		config->video_quality <= 100 ? config->video_quality : 80;
 	sc_channels_init(&core->chs, core->ctx, channels, &sc_session_host,
 			 core, &core->model, &link_cfg);
 	sc_net_init(&core->net, core->ctx, &sc_channels_net_ops, &core->chs);
@@ -328,4 +331,11 @@ void spice_core_get_stats(SpiceCore *core, struct spice_core_stats *out)
 	out->images_lz = model.images_lz;
 	out->fills = model.fills;
 	out->frames = model.frames;
+	out->copies = model.copies;
+	out->moves = model.moves;
+	out->unchanged = model.unchanged;
+	out->cache_hits = model.cache_hits;
+	out->cache_adds = model.cache_adds;
+	out->streams = model.streams;
+	out->stream_frames = model.stream_frames;
 }

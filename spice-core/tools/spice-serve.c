@@ -48,14 +48,22 @@ static const char usage[] =
 "  --pattern NAME       serve a pattern: bars, gradient, noise, checker,\n"
 "                       solid, anim (moving; see --fps), typing (black,\n"
 "                       three 8x16 grey glyphs drawn per frame, each\n"
-"                       damaged on its own, like a text console)\n"
+"                       damaged on its own, like a text console), drag\n"
+"                       (a window moved 8x4 px a frame, damage only),\n"
+"                       video (a 192x144 photo-like area changing every\n"
+"                       frame), mixed (photo left, UI right, all changing)\n"
 "  --size WxH           pattern size (default 640x480)\n"
 "  --fps N              frames per second of 'anim' (default 30)\n"
 "  --frames N           'anim' stops after frame N and prints\n"
 "                       'anim-done N' (default: runs for ever)\n"
-"  --compression M      auto (per client: LZ4 if it has it, else QUIC or\n"
-"                       LZ by content), off (raw), quic or lz (that codec\n"
-"                       for every client)\n"
+"  --compression M      auto (per client and region by content: QUIC for\n"
+"                       photo-like areas, LZ4 if the client has it or LZ\n"
+"                       for the rest), off (raw), lz4 (LZ4 where the\n"
+"                       client has it), quic or lz (that codec for every\n"
+"                       client)\n"
+"  --streaming-video on|off  MJPEG streams for areas updated at a video's\n"
+"                       rate (default off)\n"
+"  --video-quality N    their JPEG quality, 1..100 (default 80)\n"
 "  --web-root DIR       serve the files under DIR over HTTP on the ports,\n"
 "                       e.g. /usr/share/spice-html5: then\n"
 "                       http://ADDR:PORT/spice_auto.html?password=... opens\n"
@@ -68,6 +76,7 @@ static const char usage[] =
 "  --log-input          print input events and resize requests on stdout\n"
 "  --log-images         log each image sent (codec, bytes) on stderr\n"
 "  --name NAME          VM name sent to clients\n"
+"  --save-picture F     at exit, write the picture served to F (PPM)\n"
 "  --max-clients N      clients sharing the display at once (default 16);\n"
 "                       one more is refused\n"
 "  --exclusive          a client that authenticated disconnects the\n"
@@ -101,6 +110,9 @@ static void die(const char *fmt, ...)
 	exit(2);
 }
 
+static uint32_t scene_px(const struct serve *s, const char *name,
+			 unsigned int t, uint32_t x, uint32_t y);
+
 static void pattern_fill(struct serve *s, const char *name, unsigned int t)
 {
 	static const uint32_t bars[] = { 0xc0c0c0, 0xc0c000, 0x00c0c0,
@@ -128,6 +140,10 @@ static void pattern_fill(struct serve *s, const char *name, unsigned int t)
 				v = 0x336699;
 			else if (!strcmp(name, "typing"))
 				v = 0;
+			else if (!strcmp(name, "drag") ||
+				 !strcmp(name, "video") ||
+				 !strcmp(name, "mixed"))
+				v = scene_px(s, name, t, x, y);
 			else	/* anim: bars sliding right, a gradient below */
 				v = y < s->h / 2 ?
 				    bars[((x + t * 8) / 32) % 8] :
@@ -138,6 +154,114 @@ static void pattern_fill(struct serve *s, const char *name, unsigned int t)
 	}
 	if (r)
 		g_rand_free(r);
+}
+
+/* A photo-like pixel (smooth colours with grain), seed k. */
+static uint32_t photo_px(uint32_t x, uint32_t y, uint32_t k)
+{
+	uint32_t n = (x * 73856093u) ^ (y * 19349663u) ^ (k * 83492791u);
+
+	n ^= n >> 13;
+	n *= 0x5bd1e995u;
+	n ^= n >> 15;
+	return (((x + k * 5) * 3 / 4 + (n & 15)) & 255) << 16 |
+	       (((y + k * 3) / 2 + (n >> 4 & 15)) & 255) << 8 |
+	       (((x + y) / 3 + (n >> 8 & 15)) & 255);
+}
+
+/* A desktop: a grey background with a light grid (UI-like). */
+static uint32_t desktop_px(uint32_t x, uint32_t y)
+{
+	return (x % 64 == 0 || y % 64 == 0) ? 0x8090a0 : 0x406080;
+}
+
+/* The window of 'drag' at frame t: (x, y), 240 x 160, 8 pixels right and
+ * 4 down a frame, wrapping. */
+static void drag_window(const struct serve *s, unsigned int t, uint32_t *x,
+			uint32_t *y, uint32_t *w, uint32_t *h)
+{
+	*w = MIN(240u, s->w);
+	*h = MIN(160u, s->h);
+	*x = s->w > *w ? (t * 8) % (s->w - *w) : 0;
+	*y = s->h > *h ? (t * 4) % (s->h - *h) : 0;
+}
+
+/* The video rectangle of 'video': 192 x 144 at (32, 32) (clipped). */
+static void video_rect(const struct serve *s, uint32_t *x, uint32_t *y,
+		       uint32_t *w, uint32_t *h)
+{
+	*x = MIN(32u, s->w);
+	*y = MIN(32u, s->h);
+	*w = MIN(192u, s->w - *x);
+	*h = MIN(144u, s->h - *y);
+}
+
+/*
+ * 'drag': a window (a title bar, text-like rows, a photo) moved over a
+ * desktop, damage only (as a guest that redraws instead of copying);
+ * 'video': a desktop with a photo-like rectangle changing every frame;
+ * 'mixed': a photo on the left half, bars and text-like rows on the
+ * right, all of it changing every frame.
+ */
+static uint32_t scene_px(const struct serve *s, const char *name,
+			 unsigned int t, uint32_t x, uint32_t y)
+{
+	uint32_t wx, wy, ww, wh;
+
+	if (!strcmp(name, "drag")) {
+		drag_window(s, t, &wx, &wy, &ww, &wh);
+		if (x < wx || y < wy || x >= wx + ww || y >= wy + wh)
+			return desktop_px(x, y);
+		x -= wx;
+		y -= wy;
+		if (y < 20)
+			return 0x3050c0;
+		if (x >= ww / 2)
+			return photo_px(x, y, 7);
+		return ((x / 2 + y / 3) * 2654435761u >> 28) < 5 &&
+		       y % 12 < 9 ? 0x202020 : 0xf0f0f0;
+	}
+	if (!strcmp(name, "video")) {
+		video_rect(s, &wx, &wy, &ww, &wh);
+		if (x >= wx && y >= wy && x < wx + ww && y < wy + wh)
+			return photo_px(x - wx, y - wy, t);
+		return desktop_px(x, y);
+	}
+	/* mixed */
+	if (x < s->w / 2)
+		return photo_px(x, y, t);
+	return (y / 16 + t) % 3 ? 0xffffff :
+	       (((x + t) * 2654435761u) >> 29) < 3 ? 0x000000 : 0xe0e0ff;
+}
+
+static const char *save_path;
+
+/* The picture served at exit, as a binary PPM (tests compare a client's
+ * picture with it). */
+static void save_picture(const struct serve *s, const char *path)
+{
+	FILE *f = fopen(path, "wb");
+	size_t i, n = (size_t)s->w * s->h;
+
+	if (!f) {
+		fprintf(stderr, "spice-serve: cannot write %s\n", path);
+		return;
+	}
+	fprintf(f, "P6\n%u %u\n255\n", s->w, s->h);
+	for (i = 0; i < n; i++) {
+		uint8_t rgb[3] = { (uint8_t)(s->px[i] >> 16),
+				   (uint8_t)(s->px[i] >> 8), (uint8_t)s->px[i] };
+
+		fwrite(rgb, 1, 3, f);
+	}
+	fclose(f);
+}
+
+static bool is_anim(const char *name)
+{
+	return !strcmp(name, "anim") || !strcmp(name, "typing") ||
+	       !strcmp(name, "drag") || !strcmp(name, "video") ||
+	       !strcmp(name, "mixed");
 }
 
 /* The picture's pixels in (x, y, w, h) changed: show them.  Without
@@ -243,9 +367,24 @@ static gboolean anim_tick(gpointer data)
 	s->frame++;
 	if (!strcmp(anim_name, "typing")) {
 		typing_frame(s, s->frame);
+	} else if (!strcmp(anim_name, "drag")) {
+		uint32_t x, y, w, h;
+
+		drag_window(s, s->frame - 1, &x, &y, &w, &h);
+		pattern_fill(s, anim_name, s->frame);
+		show_rect(s, x, y, w, h);	/* where it was */
+		drag_window(s, s->frame, &x, &y, &w, &h);
+		show_rect(s, x, y, w, h);
+	} else if (!strcmp(anim_name, "video")) {
+		uint32_t x, y, w, h;
+
+		pattern_fill(s, anim_name, s->frame);
+		video_rect(s, &x, &y, &w, &h);
+		if (w && h)
+			show_rect(s, x, y, w, h);
 	} else {
 		pattern_fill(s, anim_name, s->frame);
-		if (s->qxl)
+		if (s->qxl && !strcmp(anim_name, "anim"))
 			anim_frame_qxl(s);
 		else
 			show_rect(s, 0, 0, s->w, s->h);
@@ -430,7 +569,8 @@ static char *read_password(const char *file)
 enum { O_ADDR = 256, O_PORT, O_TLS_PORT, O_X509, O_SECURE, O_PWFILE,
        O_NOTICKET, O_SASL, O_IMAGE, O_PATTERN, O_SIZE, O_FPS, O_COMPRESS,
        O_CURSOR, O_MABS, O_LOG, O_NAME, O_LIFETIME, O_FRAMES, O_FORMAT,
-       O_WEBROOT, O_LOGIMG, O_MAXCLIENTS, O_EXCLUSIVE, O_QXL };
+       O_WEBROOT, O_LOGIMG, O_MAXCLIENTS, O_EXCLUSIVE, O_QXL, O_STREAMING,
+       O_VQUALITY, O_SAVE };
 
 static const struct option long_opts[] = {
 	{ "addr", required_argument, NULL, O_ADDR },
@@ -447,6 +587,9 @@ static const struct option long_opts[] = {
 	{ "fps", required_argument, NULL, O_FPS },
 	{ "frames", required_argument, NULL, O_FRAMES },
 	{ "compression", required_argument, NULL, O_COMPRESS },
+	{ "streaming-video", required_argument, NULL, O_STREAMING },
+	{ "video-quality", required_argument, NULL, O_VQUALITY },
+	{ "save-picture", required_argument, NULL, O_SAVE },
 	{ "format", required_argument, NULL, O_FORMAT },
 	{ "cursor", no_argument, NULL, O_CURSOR },
 	{ "qxl", no_argument, NULL, O_QXL },
@@ -540,10 +683,29 @@ int main(int argc, char **argv)
 			else if (!strcmp(optarg, "lz"))
 				cfg.image_compression =
 					SPICE_CORE_COMPRESSION_LZ;
-			else if (strcmp(optarg, "auto") && strcmp(optarg, "lz4"))
+			else if (!strcmp(optarg, "lz4"))
+				cfg.image_compression =
+					SPICE_CORE_COMPRESSION_LZ4;
+			else if (strcmp(optarg, "auto"))
 				die("--compression: '%s' is not auto, off, "
-				    "quic or lz", optarg);
+				    "lz4, quic or lz", optarg);
 			break;
+		case O_STREAMING:
+			if (strcmp(optarg, "on") && strcmp(optarg, "off"))
+				die("--streaming-video: '%s' is not on or off",
+				    optarg);
+			cfg.video_streaming = !strcmp(optarg, "on");
+			break;
+		case O_VQUALITY: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (*end || !*optarg || v < 1 || v > 100)
+				die("--video-quality: '%s' is not 1..100",
+				    optarg);
+			cfg.video_quality = (int)v;
+			break;
+		}
 		case O_FORMAT:
 			if (!strcmp(optarg, "565"))
 				format = SPICE_CORE_FMT_16_565;
@@ -574,6 +736,7 @@ int main(int argc, char **argv)
 		}
 		case O_EXCLUSIVE: cfg.exclusive = true; break;
 		case O_NAME: cfg.name = optarg; break;
+		case O_SAVE: save_path = optarg; break;
 		case O_LIFETIME: {
 			char *end;
 
@@ -612,11 +775,9 @@ int main(int argc, char **argv)
 		die("give exactly one of --image FILE.ppm or --pattern NAME");
 	if (pattern && strcmp(pattern, "bars") && strcmp(pattern, "gradient") &&
 	    strcmp(pattern, "noise") && strcmp(pattern, "checker") &&
-	    strcmp(pattern, "solid") && strcmp(pattern, "anim") &&
-	    strcmp(pattern, "typing"))
+	    strcmp(pattern, "solid") && !is_anim(pattern))
 		die("--pattern: unknown pattern '%s' (see --help)", pattern);
-	if (format != SPICE_CORE_FMT_32_xRGB && pattern &&
-	    (!strcmp(pattern, "anim") || !strcmp(pattern, "typing")))
+	if (format != SPICE_CORE_FMT_32_xRGB && pattern && is_anim(pattern))
 		die("--format %s: the animations are 32-bit only",
 		    format == SPICE_CORE_FMT_16_565 ? "565" : "555");
 	if (pwfile)
@@ -672,7 +833,7 @@ int main(int argc, char **argv)
 	}
 	if (cursor)
 		set_arrow_cursor(&s);
-	if (pattern && (!strcmp(pattern, "anim") || !strcmp(pattern, "typing"))) {
+	if (pattern && is_anim(pattern)) {
 		anim_name = pattern;
 		g_timeout_add(1000 / fps, anim_tick, &s);
 	}
@@ -694,14 +855,21 @@ int main(int argc, char **argv)
 		printf("stats clients=%u connections=%u bytes_sent=%" PRIu64
 		       " images_raw=%" PRIu64 " images_lz4=%" PRIu64
 		       " images_quic=%" PRIu64 " images_lz=%" PRIu64
-		       " fills=%" PRIu64 " frames=%" PRIu64 "\n", st.clients,
-		       st.connections, st.bytes_sent, st.images_raw,
-		       st.images_lz4, st.images_quic, st.images_lz, st.fills,
-		       st.frames);
+		       " fills=%" PRIu64 " frames=%" PRIu64 " copies=%" PRIu64
+		       " moves=%" PRIu64 " unchanged=%" PRIu64
+		       " cache_hits=%" PRIu64 " cache_adds=%" PRIu64
+		       " streams=%" PRIu64 " stream_frames=%" PRIu64 "\n",
+		       st.clients, st.connections, st.bytes_sent,
+		       st.images_raw, st.images_lz4, st.images_quic,
+		       st.images_lz, st.fills, st.frames, st.copies, st.moves,
+		       st.unchanged, st.cache_hits, st.cache_adds, st.streams,
+		       st.stream_frames);
 	}
 	qxl_play_free(s.qxl);
 	spice_core_free(s.core);
 	g_main_loop_unref(s.loop);
+	if (save_path)
+		save_picture(&s, save_path);
 	g_free(s.px);
 	g_free(px16);
 	return 0;

@@ -65,8 +65,8 @@ for via, mode in ((v, m) for v in ("", "_qxl") for m in ("raw", "lz4")):
         if fmt:
             args += ["--format", fmt[0]]
             rgb = through_16bit(rgb, fmt[0])
-        if mode == "raw":
-            args += ["--compression", "off"]
+        # auto would send photo-like pictures as QUIC: lz4 forces LZ4
+        args += ["--compression", "off" if mode == "raw" else "lz4"]
         srv = Server(*args)
         rc = screenshot(srv.port, out)
         stats = srv.stop()
