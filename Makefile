@@ -48,6 +48,7 @@ include tests/layers/layers.mk
 include hw-qxl/hw-qxl.mk
 include spice-core/spice-core.mk
 include tests/codec/codec.mk
+include tests/bench/bench.mk
 include guest-drm-qxl/guest-drm-qxl.mk
 include guest-drm-qxl/tests/kunit.mk
 include hw-qxl/qemu/qemu.mk
