@@ -11,8 +11,8 @@ HWQXL_SRCS := $(addprefix $(HWQXL_DIR)/, \
 	$(addprefix render/,surface.c render.c stroke_text.c) \
 	$(addprefix device/,device.c guest_bug.c pci.c io.c commands.c \
 		display.c cursor.c))
-HWQXL_HDRS := $(wildcard $(HWQXL_DIR)/*.h $(HWQXL_DIR)/*/*.h) \
-	$(TOP)/include/qxl/qxl_abi.h
+HWQXL_HDRS := $(wildcard $(HWQXL_DIR)/*.h $(addprefix $(HWQXL_DIR)/, \
+	mem/*.h parse/*.h render/*.h device/*.h)) $(TOP)/include/qxl/qxl_abi.h
 HWQXL_PIXMAN_CFLAGS := $(shell pkg-config --cflags pixman-1 2>/dev/null || echo -I/usr/include/pixman-1)
 HWQXL_PIXMAN_LIBS := $(shell pkg-config --libs pixman-1 2>/dev/null || echo -lpixman-1)
 HWQXL_CFLAGS := $(QXL_CFLAGS) -I$(HWQXL_DIR) $(HWQXL_PIXMAN_CFLAGS)
@@ -41,9 +41,9 @@ QXLSIM_OBJS := $(patsubst $(HWQXL_DIR)/%.c,$(BUILD)/hw-qxl/obj/%.o,$(QXLSIM_SRCS
 HWQXL_HOST_LIB_SAN := $(BUILD)/hw-qxl/san/libqxlhost-san.a
 HWQXL_HOST_OBJS_SAN := $(patsubst $(HWQXL_DIR)/%.c,$(BUILD)/hw-qxl/san/%.o,$(QXLSPICE_SRCS) $(QXLSIM_SRCS))
 HWQXL_GLIB_CFLAGS := $(shell pkg-config --cflags glib-2.0 2>/dev/null)
-# What a program linking the adapter needs besides libspicecore.a's
-# $(SPICE_CORE_LIBS); the simulator needs libhwqxl.a and pixman.
-QXLSPICE_DEPS := $(TOP)/include/spice-core/spice-core.h
+QXLSPICE_HDRS := $(HWQXL_DIR)/spice/qxl_spice.h \
+	$(TOP)/include/spice-core/spice-core.h
+QXLSIM_HDRS := $(HWQXL_DIR)/sim/qxl_sim.h
 
 # Packages first (pixman; clang for the sanitizer build), once per run.
 .PHONY: hwqxl-deps hwqxl-san-deps
@@ -71,8 +71,10 @@ $(HWQXL_LIB_SAN): $(HWQXL_OBJS_SAN)
 # The adapter includes spice-core.h, hence GLib's headers.
 $(BUILD)/hw-qxl/obj/spice/%.o $(BUILD)/hw-qxl/san/spice/%.o: \
 	HWQXL_CFLAGS += $(HWQXL_GLIB_CFLAGS)
-$(BUILD)/hw-qxl/obj/spice/qxl_spice.o $(BUILD)/hw-qxl/san/spice/qxl_spice.o: \
-	$(QXLSPICE_DEPS)
+$(QXLSPICE_OBJS) $(QXLSPICE_OBJS:$(BUILD)/hw-qxl/obj/%=$(BUILD)/hw-qxl/san/%): \
+	$(QXLSPICE_HDRS)
+$(QXLSIM_OBJS) $(QXLSIM_OBJS:$(BUILD)/hw-qxl/obj/%=$(BUILD)/hw-qxl/san/%): \
+	$(QXLSIM_HDRS)
 
 $(QXLSPICE_LIB): $(QXLSPICE_OBJS)
 	@mkdir -p $(dir $@)

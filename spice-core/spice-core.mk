@@ -6,7 +6,7 @@ SC_OUT := $(BUILD)/spice-core
 SC_TESTS := $(TOP)/tests/spice-core
 SC_TOUT := $(BUILD)/tests/spice-core
 
-SC_PKGS := glib-2.0 pixman-1 spice-protocol openssl libjpeg
+SC_PKGS := glib-2.0 pixman-1 spice-protocol openssl
 SC_LIBS_EXTRA :=
 ifeq ($(CONFIG_SPICE_LZ4),y)
 SC_PKGS += liblz4
@@ -55,7 +55,7 @@ $(SC_OBJ)/%.o: $(SC_DIR)/%.c $(SC_HDRS)
 SC_QXL_CFLAGS := -I$(TOP) $(HWQXL_PIXMAN_CFLAGS)
 SC_QXL_LIBS := $(QXLSIM_LIB) $(QXLSPICE_LIB) $(HWQXL_LIB)
 SC_QXL_SRCS := $(HWQXL_SRCS) $(QXLSIM_SRCS) $(QXLSPICE_SRCS)
-SC_QXL_HDRS := $(HWQXL_HDRS)
+SC_QXL_HDRS := $(HWQXL_HDRS) $(QXLSIM_HDRS) $(QXLSPICE_HDRS)
 $(SC_OBJ)/tools/%.o: SC_CFLAGS += $(SC_QXL_CFLAGS)
 $(SC_OBJ)/tools/qxl-play.o: $(SC_QXL_HDRS)
 

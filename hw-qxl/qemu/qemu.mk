@@ -10,11 +10,14 @@
 QEMU_DIR := $(BUILD)/qemu
 QEMU_BIN := $(QEMU_DIR)/qemu-system-x86_64
 HWQXL_LIB ?= $(BUILD)/lib/libhwqxl.a
+QXLSPICE_LIB ?= $(BUILD)/lib/libqxlspice.a
 SPICE_CORE_LIB ?= $(BUILD)/lib/libspicecore.a
 
-# What the glue links: both cores and the libraries they use (openssl,
-# lz4, sasl2 per .config, from spice-core.mk; glib and pixman QEMU has).
-QEMU_GLUE_LIBS = $(HWQXL_LIB) $(SPICE_CORE_LIB) $(SPICE_CORE_LIBS) -lm
+# What the glue links: the display-sink adapter between the two cores,
+# both cores and the libraries they use (openssl, lz4, sasl2 per .config,
+# from spice-core.mk; glib and pixman QEMU has).
+QEMU_GLUE_LIBS = $(QXLSPICE_LIB) $(HWQXL_LIB) $(SPICE_CORE_LIB) \
+	$(SPICE_CORE_LIBS) -lm
 
 .PHONY: qemu qemu-deps qemu-stock FORCE
 # Packages first: the core libraries need them too (a fresh machine).
@@ -26,7 +29,8 @@ qemu-deps:
 # Always ask build-qemu: ninja knows which of our sources and headers
 # changed (a no-op run takes a few seconds); the copy keeps its time stamp
 # when the binary did not change.
-$(QEMU_BIN): $(HWQXL_LIB) $(SPICE_CORE_LIB) $(CONFIG_HEADER) FORCE
+$(QEMU_BIN): $(QXLSPICE_LIB) $(HWQXL_LIB) $(SPICE_CORE_LIB) $(CONFIG_HEADER) \
+		FORCE
 	@$(DEPS) build qemu guest
 	@QXLNG_CACHE=$(QXLNG_CACHE) $(TOP)/scripts/qemu/build-qemu \
 		--libs "$(strip $(QEMU_GLUE_LIBS))" --out $@

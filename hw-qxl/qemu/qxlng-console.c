@@ -1,10 +1,20 @@
 /*
- * qxl-ng QEMU glue: the device's display sink, shown on a QemuConsole.
+ * qxl-ng QEMU glue: the device's display, on a QemuConsole and on SPICE.
  *
  * In native mode the console's surface wraps the QXL primary in BAR0 (no
  * copy) and the core's damage becomes dpy_gfx_update(); otherwise the
- * qxlng-vga device shows legacy VGA through VGACommonState.  Whatever the
- * console shows is what screendump, VNC and a spice-core server see.
+ * qxlng-vga device shows legacy VGA through VGACommonState.  Screendump
+ * and VNC see the console.
+ *
+ * With spice=ID the device's display sink is the display-sink adapter
+ * (hw-qxl/spice/qxl_spice.h), the one the tests and spice-serve --qxl run
+ * too: in native mode it feeds the SPICE display channel straight from
+ * the device (primary, damage, cursor, the guest's monitors config) and
+ * passes every call on to the console sink below.  In VGA mode (BIOS,
+ * boot text: QEMU's VGA code draws them) the channel follows the console
+ * instead, through the spice-core object's DisplayChangeListener.  A mode
+ * change hands the channel over: device -> adapter -> channel, or
+ * console -> channel, never both.
  *
  * This work is licensed under the terms of the GNU GPL, version 2 or later.
  * See the COPYING file in the top-level directory.
@@ -15,6 +25,7 @@
 #include "qapi/error.h"
 #include "ui/console.h"
 
+#include "hw-qxl/spice/qxl_spice.h"
 #include "qxlng-dev.h"
 
 static bool qxlng_pixman_format(uint32_t format, pixman_format_code_t *out)
@@ -73,6 +84,25 @@ static void qxlng_console_show(QxlngState *s)
         }                                                                   \
     } while (0)
 
+/*
+ * Who feeds the SPICE channel: the adapter in native mode, the console
+ * otherwise.  The new feeder takes the channel over before the old one
+ * lets go, so the channel never serves memory QEMU or the device freed.
+ */
+static void qxlng_spice_source_switch(QxlngState *s)
+{
+    if (!s->spice_sink) {
+        return;
+    }
+    if (s->native) {
+        qxl_spice_set_active(s->spice_sink, true);
+        qxlng_spice_follow_console(s->spice_display, false);
+    } else {
+        qxl_spice_set_active(s->spice_sink, false);
+        qxlng_spice_follow_console(s->spice_display, true);
+    }
+}
+
 void qxlng_console_mode_changed(QxlngState *s, bool native)
 {
     QXLNG_TRACE(s, "mode %s", native ? "native" : "vga");
@@ -80,6 +110,7 @@ void qxlng_console_mode_changed(QxlngState *s, bool native)
         return;
     }
     s->native = native;
+    qxlng_spice_source_switch(s);
     qxlng_console_show(s);
 }
 
@@ -87,6 +118,7 @@ void qxlng_console_reset(QxlngState *s)
 {
     s->native = qxl_device_in_native_mode(s->core);
     s->have_primary = qxl_device_get_primary(s->core, &s->primary);
+    qxlng_spice_source_switch(s);
     qxlng_console_show(s);
 }
 
@@ -226,27 +258,14 @@ static void qxlng_cursor_hide(void *opaque)
     dpy_mouse_set(s->con, 0, 0, 0);
 }
 
-static void qxlng_monitors_config(void *opaque, unsigned int n,
-                                  const struct qxl_monitor_head *heads)
-{
-    QxlngState *s = opaque;
-    QxlngHead h[QXL_MAX_MONITOR_HEADS];
-
-    if (!s->spice_display) {
-        return;
-    }
-    n = QXLNG_COPY_HEADS(h, heads, n);
-    qxlng_spice_monitors(s->spice_display, h, n);
-}
-
-const struct qxl_display_sink qxlng_display_sink = {
+/* The console sink: behind the SPICE adapter when there is one. */
+static const struct qxl_display_sink qxlng_console_sink = {
     .primary_create = qxlng_primary_create,
     .primary_destroy = qxlng_primary_destroy,
     .damage = qxlng_damage,
     .cursor_set = qxlng_cursor_set,
     .cursor_move = qxlng_cursor_move,
     .cursor_hide = qxlng_cursor_hide,
-    .monitors_config = qxlng_monitors_config,
 };
 
 /* spice-core ----------------------------------------------------------- */
@@ -261,18 +280,40 @@ static const QxlngSpiceDisplayOps qxlng_spice_ops = {
     .monitors_request = qxlng_spice_monitors_request,
 };
 
+/*
+ * The device's display sink: the console's, or with spice=ID the SPICE
+ * adapter chained to it.  qxlng_console_reset() then decides who feeds
+ * the channel.
+ */
 bool qxlng_console_realize(QxlngState *s, Error **errp)
 {
     if (!s->spice) {
+        qxl_device_set_sink(s->core, &qxlng_console_sink, s);
         return true;
     }
     s->spice_display = qxlng_spice_attach(s->spice, s->con, &qxlng_spice_ops,
                                           s, errp);
-    return s->spice_display != NULL;
+    if (!s->spice_display) {
+        return false;
+    }
+    s->spice_sink = qxl_spice_new(qxlng_spice_source(s->spice_display));
+    if (!s->spice_sink) {
+        error_setg(errp, "cannot create the SPICE display sink");
+        qxlng_console_unrealize(s);
+        return false;
+    }
+    qxl_spice_set_active(s->spice_sink, false);
+    qxl_spice_chain(s->spice_sink, &qxlng_console_sink, s);
+    qxl_spice_attach(s->spice_sink, s->core);
+    return true;
 }
 
 void qxlng_console_unrealize(QxlngState *s)
 {
+    if (s->spice_sink) {
+        qxl_spice_free(s->spice_sink);     /* withdraws, detaches */
+        s->spice_sink = NULL;
+    }
     if (s->spice_display) {
         qxlng_spice_detach(s->spice_display);
         s->spice_display = NULL;

@@ -1,6 +1,7 @@
 /*
  * qxl-ng QEMU glue: the device state, shared by qxlng-pci.c (PCI, BARs,
- * ports, VGA) and qxlng-console.c (display sink -> QemuConsole).
+ * ports, VGA) and qxlng-console.c (display sink -> SPICE adapter and
+ * QemuConsole).
  *
  * This work is licensed under the terms of the GNU GPL, version 2 or later.
  * See the COPYING file in the top-level directory.
@@ -17,6 +18,8 @@
 #include "hw-qxl/qxl_device.h"
 
 OBJECT_DECLARE_SIMPLE_TYPE(QxlngState, QXLNG_COMMON)
+
+struct qxl_spice;       /* hw-qxl/spice/qxl_spice.h */
 
 struct QxlngState {
     /* parent */
@@ -47,6 +50,7 @@ struct QxlngState {
     QEMUBH *bh;
     QemuConsole *con;
     QxlngSpiceDisplay *spice_display;
+    struct qxl_spice *spice_sink;   /* the display sink, with spice=ID */
     struct qxl_primary_info primary; /* valid while have_primary */
     bool have_primary;
     bool native;                /* showing the QXL primary, not VGA */
@@ -55,9 +59,9 @@ struct QxlngState {
 
 /* qxlng-console.c */
 extern const GraphicHwOps qxlng_gfx_ops;
-extern const struct qxl_display_sink qxlng_display_sink;
 void qxlng_console_mode_changed(QxlngState *s, bool native);
 void qxlng_console_reset(QxlngState *s);
+/* Attach the display sink (and SPICE); before qxlng_console_reset(). */
 bool qxlng_console_realize(QxlngState *s, Error **errp);
 void qxlng_console_unrealize(QxlngState *s);
 

@@ -369,7 +369,6 @@ static void qxlng_realize(PCIDevice *dev, Error **errp)
     qxlng_init_pci_ids(s);
 
     s->bh = qemu_bh_new(qxlng_run_deferred, s);
-    qxl_device_set_sink(s->core, &qxlng_display_sink, s);
     if (!qxlng_console_realize(s, errp)) {
         goto fail;
     }

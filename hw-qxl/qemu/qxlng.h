@@ -6,7 +6,9 @@
  * spice-core object (spice-core-object.c) serves QEMU consoles to SPICE
  * clients through libspicecore and feeds their input into QEMU's input
  * layer.  They meet only through QemuConsole and the small display-source
- * interface below.
+ * interface below: a device attaches its console, which the source follows
+ * while the device shows VGA; in native mode the device feeds the source
+ * itself, through the display-sink adapter (hw-qxl/spice/qxl_spice.h).
  *
  * This work is licensed under the terms of the GNU GPL, version 2 or later.
  * See the COPYING file in the top-level directory.
@@ -17,6 +19,8 @@
 
 #include "qom/object.h"
 #include "ui/console.h"
+
+#include "spice-core/spice-core.h"
 
 #define TYPE_QXLNG_COMMON "qxlng-common"
 #define TYPE_QXLNG_VGA    "qxlng-vga"
@@ -60,15 +64,22 @@ typedef struct QxlngSpiceDisplayOps {
 
 /*
  * Serve @con on @core as the next free display channel.  The server follows
- * the console: its surface, damage and cursor.  @ops may be NULL.
+ * the console (its surface, damage and cursor) until told otherwise.  @ops
+ * may be NULL.
  */
 QxlngSpiceDisplay *qxlng_spice_attach(SpiceCoreObject *core,
-                                             QemuConsole *con,
-                                             const QxlngSpiceDisplayOps *ops,
-                                             void *opaque, Error **errp);
+                                      QemuConsole *con,
+                                      const QxlngSpiceDisplayOps *ops,
+                                      void *opaque, Error **errp);
 void qxlng_spice_detach(QxlngSpiceDisplay *d);
-/* The guest's own monitor layout (n == 0: one head over the surface). */
-void qxlng_spice_monitors(QxlngSpiceDisplay *d, const QxlngHead *heads,
-                                 unsigned int n);
+/* The display source itself, for a device that feeds it directly. */
+SpiceCoreDisplay *qxlng_spice_source(QxlngSpiceDisplay *d);
+/*
+ * Whether the source follows the console.  A device that feeds the source
+ * itself stops it first (after taking the source over, so the source never
+ * points at a console surface QEMU freed) and starts it again when it
+ * gives the source back: the console's current surface is served at once.
+ */
+void qxlng_spice_follow_console(QxlngSpiceDisplay *d, bool follow);
 
 #endif

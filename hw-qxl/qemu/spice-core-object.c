@@ -7,7 +7,9 @@
  *
  * A SPICE server (libspicecore) on QEMU's main loop.  Display devices attach
  * their console with qxlng_spice_attach() (the qxlng devices do so with
- * spice=ID), one display channel each; the clients' keys and mouse go into
+ * spice=ID), one display channel each, served from the console through a
+ * DisplayChangeListener (a qxlng device in native mode feeds its channel
+ * itself and switches that off); the clients' keys and mouse go into
  * QEMU's input layer, their monitor layout requests back to the device.
  *
  * This work is licensed under the terms of the GNU GPL, version 2 or later.
@@ -40,8 +42,9 @@ struct QxlngSpiceDisplay {
     unsigned int channel_id;
     const QxlngSpiceDisplayOps *ops;
     void *opaque;
-    DisplaySurface *surface;
+    DisplaySurface *surface;    /* the console's, followed or not */
     pixman_image_t *shadow;     /* 32-bit copy for formats SPICE lacks */
+    bool follow;                /* the console feeds the source */
 };
 
 struct SpiceCoreObject {
@@ -215,7 +218,7 @@ static void spice_core_dpy_update(DisplayChangeListener *dcl,
 {
     QxlngSpiceDisplay *d = container_of(dcl, QxlngSpiceDisplay, dcl);
 
-    if (!d->surface || w <= 0 || h <= 0) {
+    if (!d->follow || !d->surface || w <= 0 || h <= 0) {
         return;
     }
     if (d->shadow) {
@@ -225,37 +228,49 @@ static void spice_core_dpy_update(DisplayChangeListener *dcl,
     spice_core_display_damage(d->src, x, y, w, h);
 }
 
+/* Serve the console's surface d->surface (replacing what was served). */
+static void spice_core_dpy_serve(QxlngSpiceDisplay *d)
+{
+    DisplaySurface *surface = d->surface;
+    pixman_image_t *old = d->shadow;
+    uint32_t format;
+    int w, h;
+
+    d->shadow = NULL;
+    if (!surface) {
+        spice_core_display_clear_primary(d->src);
+    } else if (spice_core_obj_format(surface_format(surface), &format)) {
+        spice_core_display_set_primary(d->src, surface_data(surface),
+                                       surface_width(surface),
+                                       surface_height(surface),
+                                       surface_stride(surface), format);
+    } else {
+        /* 8-bit and 24-bit VGA modes: serve a 32-bit copy. */
+        w = surface_width(surface);
+        h = surface_height(surface);
+        d->shadow = pixman_image_create_bits(PIXMAN_x8r8g8b8, w, h, NULL, 0);
+        pixman_image_composite(PIXMAN_OP_SRC, surface->image, NULL,
+                               d->shadow, 0, 0, 0, 0, 0, 0, w, h);
+        spice_core_display_set_primary(d->src,
+                                       pixman_image_get_data(d->shadow), w, h,
+                                       pixman_image_get_stride(d->shadow),
+                                       SPICE_CORE_FMT_32_xRGB);
+    }
+    /* The source no longer reads the old copy. */
+    if (old) {
+        qemu_pixman_image_unref(old);
+    }
+}
+
 static void spice_core_dpy_switch(DisplayChangeListener *dcl,
                                   DisplaySurface *surface)
 {
     QxlngSpiceDisplay *d = container_of(dcl, QxlngSpiceDisplay, dcl);
-    uint32_t format;
-    int w, h;
 
-    if (d->shadow) {
-        spice_core_display_clear_primary(d->src);
-        qemu_pixman_image_unref(d->shadow);
-        d->shadow = NULL;
-    }
     d->surface = surface;
-    if (!surface) {
-        spice_core_display_clear_primary(d->src);
-        return;
+    if (d->follow) {
+        spice_core_dpy_serve(d);
     }
-    w = surface_width(surface);
-    h = surface_height(surface);
-    if (spice_core_obj_format(surface_format(surface), &format)) {
-        spice_core_display_set_primary(d->src, surface_data(surface), w, h,
-                                       surface_stride(surface), format);
-        return;
-    }
-    /* 8-bit and 24-bit VGA modes: serve a 32-bit copy. */
-    d->shadow = pixman_image_create_bits(PIXMAN_x8r8g8b8, w, h, NULL, 0);
-    pixman_image_composite(PIXMAN_OP_SRC, surface->image, NULL, d->shadow,
-                           0, 0, 0, 0, 0, 0, w, h);
-    spice_core_display_set_primary(d->src, pixman_image_get_data(d->shadow),
-                                   w, h, pixman_image_get_stride(d->shadow),
-                                   SPICE_CORE_FMT_32_xRGB);
 }
 
 static bool spice_core_dpy_check_format(DisplayChangeListener *dcl,
@@ -269,6 +284,9 @@ static void spice_core_dpy_mouse_set(DisplayChangeListener *dcl,
 {
     QxlngSpiceDisplay *d = container_of(dcl, QxlngSpiceDisplay, dcl);
 
+    if (!d->follow) {
+        return;
+    }
     if (on) {
         spice_core_display_cursor_move(d->src, x, y);
     } else {
@@ -281,8 +299,8 @@ static void spice_core_dpy_cursor_define(DisplayChangeListener *dcl,
 {
     QxlngSpiceDisplay *d = container_of(dcl, QxlngSpiceDisplay, dcl);
 
-    if (c->width > 0 && c->height > 0 && c->width <= UINT16_MAX &&
-        c->height <= UINT16_MAX) {
+    if (d->follow && c->width > 0 && c->height > 0 &&
+        c->width <= UINT16_MAX && c->height <= UINT16_MAX) {
         spice_core_display_cursor_set(d->src, c->data, c->width, c->height,
                                       c->hot_x, c->hot_y);
     }
@@ -330,6 +348,7 @@ QxlngSpiceDisplay *qxlng_spice_attach(SpiceCoreObject *sc, QemuConsole *con,
     d->opaque = opaque;
     d->dcl.ops = &spice_core_dcl_ops;
     d->dcl.con = con;
+    d->follow = true;
     sc->displays[id] = d;
     register_displaychangelistener(&d->dcl);
     return d;
@@ -346,13 +365,20 @@ void qxlng_spice_detach(QxlngSpiceDisplay *d)
     g_free(d);
 }
 
-void qxlng_spice_monitors(QxlngSpiceDisplay *d, const QxlngHead *heads,
-                          unsigned int n)
+SpiceCoreDisplay *qxlng_spice_source(QxlngSpiceDisplay *d)
 {
-    struct spice_core_head h[SPICE_CORE_MAX_DISPLAYS];
+    return d->src;
+}
 
-    n = QXLNG_COPY_HEADS(h, heads, n);
-    spice_core_display_set_monitors(d->src, h, n);
+void qxlng_spice_follow_console(QxlngSpiceDisplay *d, bool follow)
+{
+    if (d->follow == follow) {
+        return;
+    }
+    d->follow = follow;
+    if (follow) {
+        spice_core_dpy_serve(d);
+    }
 }
 
 /* Object ---------------------------------------------------------------- */

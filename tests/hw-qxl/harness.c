@@ -40,7 +40,7 @@ static const struct qxl_sim_ops sim_ops = {
 
 /* The recording sink, behind the adapter -------------------------------- */
 
-static void s_primary_create(void *o, const struct qxl_primary_info *i)
+static void rec_primary_create(void *o, const struct qxl_primary_info *i)
 {
 	struct guest *g = o;
 
@@ -48,12 +48,12 @@ static void s_primary_create(void *o, const struct qxl_primary_info *i)
 	g->primary = *i;
 }
 
-static void s_primary_destroy(void *o)
+static void rec_primary_destroy(void *o)
 {
 	((struct guest *)o)->primary_destroys++;
 }
 
-static void s_damage(void *o, int x, int y, int w, int h)
+static void rec_damage(void *o, int x, int y, int w, int h)
 {
 	struct guest *g = o;
 
@@ -68,12 +68,12 @@ static void s_damage(void *o, int x, int y, int w, int h)
 	g->damages++;
 }
 
-static void s_flush(void *o)
+static void rec_flush(void *o)
 {
 	((struct guest *)o)->flushes++;
 }
 
-static void s_cursor_set(void *o, const struct qxl_cursor_shape *s, int x,
+static void rec_cursor_set(void *o, const struct qxl_cursor_shape *s, int x,
 			 int y, bool visible)
 {
 	struct guest *g = o;
@@ -87,7 +87,7 @@ static void s_cursor_set(void *o, const struct qxl_cursor_shape *s, int x,
 	g->cursor_px0 = s->argb[0];
 }
 
-static void s_cursor_move(void *o, int x, int y)
+static void rec_cursor_move(void *o, int x, int y)
 {
 	struct guest *g = o;
 
@@ -96,7 +96,7 @@ static void s_cursor_move(void *o, int x, int y)
 	g->cursor_y = y;
 }
 
-static void s_cursor_hide(void *o)
+static void rec_cursor_hide(void *o)
 {
 	struct guest *g = o;
 
@@ -104,7 +104,7 @@ static void s_cursor_hide(void *o)
 	g->cursor_visible = false;
 }
 
-static void s_monitors(void *o, unsigned int n,
+static void rec_monitors(void *o, unsigned int n,
 		       const struct qxl_monitor_head *h)
 {
 	struct guest *g = o;
@@ -115,14 +115,14 @@ static void s_monitors(void *o, unsigned int n,
 }
 
 static const struct qxl_display_sink recorder = {
-	.primary_create = s_primary_create,
-	.primary_destroy = s_primary_destroy,
-	.damage = s_damage,
-	.flush = s_flush,
-	.cursor_set = s_cursor_set,
-	.cursor_move = s_cursor_move,
-	.cursor_hide = s_cursor_hide,
-	.monitors_config = s_monitors,
+	.primary_create = rec_primary_create,
+	.primary_destroy = rec_primary_destroy,
+	.damage = rec_damage,
+	.flush = rec_flush,
+	.cursor_set = rec_cursor_set,
+	.cursor_move = rec_cursor_move,
+	.cursor_hide = rec_cursor_hide,
+	.monitors_config = rec_monitors,
 };
 
 /* Life cycle ------------------------------------------------------------ */

@@ -305,12 +305,12 @@ def free_port():
     return port
 
 
-def spice_guest(args, name, module, port, props=""):
+def spice_guest(args, name, module, port, props="", **kw):
     return Guest(args.qemu, initrd(args, module),
                  ["-object", "spice-core,id=sc0,addr=127.0.0.1,port=%d,"
                   "disable-ticketing=on%s" % (port, props),
                   "-device", "qxlng-vga,spice=sc0"],
-                 os.path.join(args.work, "case-" + name))
+                 os.path.join(args.work, "case-" + name), **kw)
 
 
 def spicy_screenshot(port, out, tls_port=None, password=None, ca=None):
@@ -419,8 +419,17 @@ def spice_client(port, *argv):
 
 
 def case_spice_screenshot(args, tap):
+    """What a SPICE client sees equals the screendump through every mode:
+    VGA text at boot (the console feeds the channel), the driver's console
+    and SMPTE bars (native: the device feeds it through the display-sink
+    adapter), and VGA again after a reset (handed back to the console: no
+    stale QXL primary)."""
     port = free_port()
-    with spice_guest(args, "spice-screenshot", "qxl", port) as g:
+    with spice_guest(args, "spice-screenshot", "qxl", port,
+                     no_reboot=False) as g:
+        shot = spicy_screenshot(port, os.path.join(g.work, "client0.ppm"))
+        same, why = matches_eventually(g, "vga", shot)
+        tap.ok(same, "spicy_screenshot_equals_screendump_vga_at_boot", why)
         load_driver(g, "qxl")
         dump = show_console_text(g)
         shot = spicy_screenshot(port, os.path.join(g.work, "client.ppm"))
@@ -432,6 +441,12 @@ def case_spice_screenshot(args, tap):
         same, why = same_pixels(shot, dump)
         tap.ok(same, "spicy_screenshot_equals_screendump_smpte", why)
         modetest_stop(g)
+        g.qmp.cmd("system_reset")
+        g.expect("@@READY", 180)
+        shot = spicy_screenshot(port, os.path.join(g.work, "client3.ppm"))
+        same, why = matches_eventually(g, "vga-after-reset", shot)
+        tap.ok(same, "spicy_screenshot_equals_screendump_vga_after_reset",
+               why)
         tap.ok(g.alive(), "qemu_still_running")
 
 
@@ -738,8 +753,9 @@ def case_hostile(args, tap):
 
 def case_two_heads(args, tap):
     """qxlng-vga plus a secondary qxlng on one spice-core server: the stock
-    driver binds both, and SMPTE bars set on the second card show on the
-    second head's console."""
+    driver binds both, SMPTE bars set on the second card show on the
+    second head's console and on SPICE display channel 1, the first head's
+    console on display channel 0."""
     ref_smpte = reference(args)[2]
     port = free_port()
     work = os.path.join(args.work, "case-two-heads")
@@ -765,6 +781,16 @@ def case_two_heads(args, tap):
         img = wait_for_smpte(g, "head1", device="head1")
         same, why = same_pixels(img, ref_smpte)
         tap.ok(same, "smpte_on_second_head_pixel_exact", why)
+        # Each head is its own display channel, fed by its own adapter.
+        from PIL import Image
+        out = os.path.join(work, "display1.ppm")
+        r = spice_client(port, "shot", "1:" + out)
+        same, why = (same_pixels(Image.open(out).convert("RGB"), img)
+                     if r.returncode == 0 else (False, r.stdout.strip()))
+        tap.ok(same, "spice_display_1_equals_second_head", why)
+        shot = spicy_screenshot(port, os.path.join(work, "display0.ppm"))
+        same, why = matches_eventually(g, "head0", shot)    # fbcon blinks
+        tap.ok(same, "spice_display_0_equals_first_head", why)
         modetest_stop(g)
         tap.ok(g.alive(), "qemu_still_running")
 

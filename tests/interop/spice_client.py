@@ -5,6 +5,7 @@
     spice_client.py --port P [--host H] [--password PW] resize WxH
     spice_client.py --port P [--host H] [--password PW] motion DX,DY
     spice_client.py --port P [--host H] [--password PW] position X,Y[,D]
+    spice_client.py --port P [--host H] [--password PW] shot D:FILE.ppm
 
 key     press and release keys (PC/XT set-1 scancodes, e.g. 0x1e = 'a',
         0x1c = Enter) once the inputs channel is open
@@ -15,11 +16,14 @@ position  once the main channel's mouse mode is CLIENT (the server offers
         the left button there; fails if client mode never comes
 resize  ask for display 0 to be WxH (a monitors config, as when the client
         window is resized) once the main channel says the agent is there
+shot    save display channel D's primary surface as a PPM once its first
+        update is complete (spicy-screenshot does display 0 only)
 Exits 0 when the message was sent, 1 on a connection error or timeout.
 Run with Debian's /usr/bin/python3 (gi).
 """
 
 import argparse
+import ctypes
 import sys
 
 import gi
@@ -38,7 +42,8 @@ def main():
     ap.add_argument("--port", required=True)
     ap.add_argument("--password")
     ap.add_argument("--timeout", type=int, default=30)
-    ap.add_argument("action", choices=["key", "motion", "position", "resize"])
+    ap.add_argument("action",
+                    choices=["key", "motion", "position", "resize", "shot"])
     ap.add_argument("arg")
     args = ap.parse_args()
 
@@ -100,6 +105,30 @@ def main():
         else:
             finish(1, "send_monitor_config refused")
 
+    shot = {}
+
+    def on_primary(channel, fmt, w, h, stride, shmid, data):
+        shot.update(fmt=fmt, w=w, h=h, stride=stride, data=data)
+
+    def on_mark(channel, mark):
+        if not mark or "data" not in shot or result["rc"] == 0:
+            return
+        w, h, stride = shot["w"], shot["h"], shot["stride"]
+        if shot["fmt"] != 32 or not shot["data"]:
+            finish(1, "primary format %d" % shot["fmt"])
+            return
+        raw = ctypes.string_at(shot["data"], stride * h)
+        rgb = bytearray(w * h * 3)
+        for y in range(h):
+            row = raw[y * stride:y * stride + w * 4]
+            rgb[y * w * 3 + 0:(y + 1) * w * 3:3] = row[2::4]
+            rgb[y * w * 3 + 1:(y + 1) * w * 3:3] = row[1::4]
+            rgb[y * w * 3 + 2:(y + 1) * w * 3:3] = row[0::4]
+        with open(args.arg.split(":", 1)[1], "wb") as f:
+            f.write(b"P6\n%d %d\n255\n" % (w, h) + bytes(rgb))
+        finish(0, "display %d: %dx%d saved" % (channel.props.channel_id, w,
+                                                h))
+
     def on_event(channel, event):
         if event == SpiceClientGLib.ChannelEvent.OPENED:
             if args.action == "key" and \
@@ -128,6 +157,13 @@ def main():
                 args.action == "position":
             GObject.Object.connect(channel, "notify::mouse-mode",
                                    on_mouse_mode)
+        if isinstance(channel, SpiceClientGLib.DisplayChannel) and \
+                args.action == "shot":
+            if channel.props.channel_id != int(args.arg.split(":")[0]):
+                return
+            GObject.Object.connect(channel, "display-primary-create",
+                                   on_primary)
+            GObject.Object.connect(channel, "display-mark", on_mark)
         channel.connect()
 
     GObject.Object.connect(session, "channel-new", on_channel)
