@@ -6,7 +6,7 @@ SC_OUT := $(BUILD)/spice-core
 SC_TESTS := $(TOP)/tests/spice-core
 SC_TOUT := $(BUILD)/tests/spice-core
 
-SC_PKGS := glib-2.0 pixman-1 spice-protocol openssl
+SC_PKGS := glib-2.0 pixman-1 spice-protocol openssl libjpeg
 SC_LIBS_EXTRA :=
 ifeq ($(CONFIG_SPICE_LZ4),y)
 SC_PKGS += liblz4
