@@ -156,6 +156,16 @@ struct qxl_display_sink {
 	/* The guest's monitors layout; heads valid during the call only. */
 	void (*monitors_config)(void *opaque, unsigned int n,
 				const struct qxl_monitor_head *heads);
+	/*
+	 * Optional: a QXL_COPY_BITS moved pixels of the primary: (x, y, w, h)
+	 * now holds what (src_x, src_y, w, h) held; both lie in the primary.
+	 * A copy clipped to several rectangles comes as one call each, in an
+	 * order in which replaying the calls one after the other gives the
+	 * device's pixels; damage from before the copy comes first.  Without
+	 * this callback the rectangles come as damage.
+	 */
+	void (*copy)(void *opaque, int x, int y, int w, int h, int src_x,
+		     int src_y);
 };
 
 /* ------------------------------------------------------------------ */

@@ -57,7 +57,12 @@ static void cmd_draw(struct qxl_device *dev, qxl_phys addr)
 	}
 	if (qxl_render_draw(&dev->render, &dr) == 0) {
 		dev->stats.draws++;
-		qxl_damage_add(dev, dr.surface_id, &dr.region);
+		if (dr.d.type == QXL_COPY_BITS)
+			qxl_damage_copy(dev, dr.surface_id, &dr.region,
+					dr.d.u.copy_bits.src_pos.x - b->left,
+					dr.d.u.copy_bits.src_pos.y - b->top);
+		else
+			qxl_damage_add(dev, dr.surface_id, &dr.region);
 		qxl_hand_back(dev, p);
 	}
 	pixman_region32_fini(&dr.region);

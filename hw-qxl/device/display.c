@@ -3,7 +3,8 @@
  * display.c - the surfaces as the guest and the display sink see them:
  * the primary (created by a port, with a top-down shadow when the guest's
  * is bottom-up), off-screen surfaces' lifetimes and the CREATE commands
- * they hold, damage on the primary, and the guest's monitors config.
+ * they hold, damage on the primary (and moves, for sinks that take them),
+ * and the guest's monitors config.
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -105,14 +106,15 @@ void qxl_damage_add(struct qxl_device *dev, uint32_t surface_id,
 			      (pixman_region32_t *)region);
 }
 
-void qxl_damage_flush(struct qxl_device *dev)
+/* The damage so far goes to the sink (the shadow refreshed first). */
+static bool damage_report(struct qxl_device *dev)
 {
 	struct qxl_surface_state *s = &dev->render.surfaces[0];
 	pixman_box32_t *boxes;
 	int n, i;
 
 	if (!pixman_region32_not_empty(&dev->damage))
-		return;
+		return false;
 	boxes = pixman_region32_rectangles(&dev->damage, &n);
 	for (i = 0; i < n && s->live; i++) {
 		int w = boxes[i].x2 - boxes[i].x1, h = boxes[i].y2 - boxes[i].y1;
@@ -126,8 +128,67 @@ void qxl_damage_flush(struct qxl_device *dev)
 					  boxes[i].y1, w, h);
 	}
 	pixman_region32_clear(&dev->damage);
-	if (dev->sink && dev->sink->flush)
+	return true;
+}
+
+void qxl_damage_flush(struct qxl_device *dev)
+{
+	if (damage_report(dev) && dev->sink && dev->sink->flush)
 		dev->sink->flush(dev->sink_opaque);
+}
+
+/* One band's moves (n boxes, one y range), against the motion. */
+static void copy_band(struct qxl_device *dev, const pixman_box32_t *b, int n,
+		      int dx, int dy)
+{
+	struct qxl_surface_state *s = &dev->render.surfaces[0];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		const pixman_box32_t *r = &b[dx < 0 ? n - 1 - i : i];
+
+		if (s->stride < 0)
+			primary_shadow_refresh(dev, r->y1, r->y2 - r->y1);
+		dev->sink->copy(dev->sink_opaque, r->x1, r->y1, r->x2 - r->x1,
+				r->y2 - r->y1, r->x1 + dx, r->y1 + dy);
+	}
+}
+
+/*
+ * A sink that takes moves gets the copy's rectangles as moves, after the
+ * damage before them.  They go in the order X copies an overlapping
+ * region in: bands top down and boxes left to right, each reversed when
+ * the source lies above (dy < 0) or to the left (dx < 0), so that no move
+ * overwrites the source of a later one.  Other sinks get damage.
+ */
+void qxl_damage_copy(struct qxl_device *dev, uint32_t surface_id,
+		     const pixman_region32_t *region, int dx, int dy)
+{
+	pixman_box32_t *b;
+	int n, k, end;
+
+	if (surface_id != 0)
+		return;
+	if (!dev->sink || !dev->sink->copy) {
+		qxl_damage_add(dev, surface_id, region);
+		return;
+	}
+	damage_report(dev);
+	b = pixman_region32_rectangles((pixman_region32_t *)region, &n);
+	if (dy >= 0) {
+		for (k = 0; k < n; k = end) {
+			for (end = k + 1; end < n && b[end].y1 == b[k].y1; end++)
+				;
+			copy_band(dev, b + k, end - k, dx, dy);
+		}
+	} else {
+		for (end = n; end > 0; end = k) {
+			for (k = end - 1; k > 0 && b[k - 1].y1 == b[end - 1].y1;
+			     k--)
+				;
+			copy_band(dev, b + k, end - k, dx, dy);
+		}
+	}
 }
 
 bool qxl_device_get_primary(const struct qxl_device *dev,

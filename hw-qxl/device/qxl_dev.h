@@ -152,6 +152,9 @@ void qxl_surfaces_destroy_all(struct qxl_device *dev, bool hand_back);
 void qxl_damage_add(struct qxl_device *dev, uint32_t surface_id,
 		    const pixman_region32_t *region);
 void qxl_damage_flush(struct qxl_device *dev);
+/* COPY_BITS moved region's pixels from (+dx, +dy) on surface_id. */
+void qxl_damage_copy(struct qxl_device *dev, uint32_t surface_id,
+		     const pixman_region32_t *region, int dx, int dy);
 void qxl_monitors_config_read(struct qxl_device *dev);
 
 /* cursor.c */

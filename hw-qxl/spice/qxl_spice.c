@@ -2,7 +2,8 @@
 /*
  * qxl_spice.c - the display-sink adapter: each display sink call of the
  * device becomes the matching spice-core display-source call (while
- * active), then goes on to the next sink.
+ * active), then goes on to the next sink (a move as damage to a sink that
+ * takes no moves).
  */
 #include <stdlib.h>
 
@@ -213,6 +214,25 @@ static void s_cursor_hide(void *opaque)
 	NEXT(a, cursor_hide);
 }
 
+/*
+ * A COPY_BITS on the primary: spice-core sends clients that are up to
+ * date a SPICE COPY_BITS (they replay the move), the others the pixels.
+ * A next sink without moves gets the destination as damage.
+ */
+static void s_copy(void *opaque, int x, int y, int w, int h, int src_x,
+		   int src_y)
+{
+	struct qxl_spice *a = opaque;
+
+	if (a->active && a->primary_set)
+		spice_core_display_copy(a->display, x, y, (uint32_t)w,
+					(uint32_t)h, src_x, src_y);
+	if (a->next && a->next->copy)
+		a->next->copy(a->next_opaque, x, y, w, h, src_x, src_y);
+	else
+		NEXT(a, damage, x, y, w, h);
+}
+
 static void s_monitors_config(void *opaque, unsigned int n,
 			      const struct qxl_monitor_head *heads)
 {
@@ -232,6 +252,7 @@ const struct qxl_display_sink qxl_spice_sink = {
 	.cursor_move = s_cursor_move,
 	.cursor_hide = s_cursor_hide,
 	.monitors_config = s_monitors_config,
+	.copy = s_copy,
 };
 
 /* Life cycle ----------------------------------------------------------- */

@@ -324,6 +324,102 @@ static void spice_late_attach_catches_up_and_free_withdraws(void)
 	g_fini(&g);
 }
 
+/* A sink that takes moves, chained behind the adapter: it keeps the
+ * order of damage ('d') and moves ('c') and the moves themselves. */
+struct mover {
+	char log[64];
+	int n_log, n;
+	int mv[16][6];		/* x, y, w, h, src_x, src_y */
+};
+
+static void mv_damage(void *o, int x, int y, int w, int h)
+{
+	struct mover *m = o;
+
+	(void)x, (void)y, (void)w, (void)h;
+	if (m->n_log < 63)
+		m->log[m->n_log++] = 'd';
+}
+
+static void mv_copy(void *o, int x, int y, int w, int h, int sx, int sy)
+{
+	struct mover *m = o;
+
+	if (m->n_log < 63)
+		m->log[m->n_log++] = 'c';
+	if (m->n < 16)
+		memcpy(m->mv[m->n++], (int[6]){ x, y, w, h, sx, sy },
+		       sizeof(m->mv[0]));
+}
+
+static const struct qxl_display_sink mover_sink = {
+	.damage = mv_damage,
+	.copy = mv_copy,
+};
+
+/*
+ * A COPY_BITS clipped to rectangles in two bands, overlapping its source,
+ * reaches a sink that takes moves as one move per rectangle, after the
+ * damage drawn before it in the same batch, in an order that replayed one
+ * after the other gives the device's pixels; the adapter still serves it
+ * to spice-core (as damage) and passes it on.
+ */
+static void spice_copy_bits_moves_replay_in_order(void)
+{
+	static const int dirs[4][2] = { { 3, 2 }, { -3, -2 }, { 4, -1 },
+					{ -2, 3 } };
+	struct qxl_rect clip[3] = { { 4, 4, 12, 14 }, { 4, 18, 12, 26 },
+				    { 12, 6, 20, 30 } };
+	uint32_t before[W * H], px[W];
+	struct qxl_drawable *d;
+	struct mover m;
+	struct guest g;
+	int i, k, x, y, bad;
+
+	for (k = 0; k < 4; k++) {
+		native_32(&g, W * 4);
+		memset(&m, 0, sizeof(m));
+		qxl_spice_chain(g.spice, &mover_sink, &m);
+		for (y = 0; y < H; y++) {
+			for (x = 0; x < W; x++)
+				px[x] = (uint32_t)(x * 5 + y * 700 + 1);
+			g_submit(&g, QXL_CMD_DRAW, qxl_sim_copy(&g.sim, 0, 0, y,
+				 qxl_sim_bitmap32(&g.sim, W, 1, px, 0)));
+		}
+		memset(&m, 0, sizeof(m));
+		g_queue_cmd(&g, QXL_CMD_DRAW, g_phys(&g, qxl_sim_fill(&g.sim,
+			    0, 30, 0, 34, 2, 0x777777)));
+		for (i = 0; i < W * H; i++)
+			before[i] = i % W >= 30 && i % W < 34 && i / W < 2 ?
+				    0x777777 : g_px(&g, i % W, i / W);
+		d = qxl_sim_copy_bits(&g.sim, 0, 2, 2, 26, 30,
+				      2 + dirs[k][0], 2 + dirs[k][1]);
+		d->clip.type = QXL_CLIP_TYPE_RECTS;
+		d->clip.data = g_clip_rects(&g, clip, 3);
+		g_queue_cmd(&g, QXL_CMD_DRAW, g_phys(&g, d));
+		g_io(&g, QXL_IO_NOTIFY_CMD, 0);
+		CHECK(!g_bug(&g));
+		CHECK(m.n >= 3);
+		CHECK(m.n_log > 0 && m.log[0] == 'd');
+		CHECK(strchr(m.log, 'c') && !strchr(strchr(m.log, 'c'), 'd'));
+		for (i = 0; i < m.n; i++) {	/* replay on the old picture */
+			int *v = m.mv[i], dy = v[5] - v[1], dx = v[4] - v[0];
+			uint32_t tmp[W * H];
+
+			memcpy(tmp, before, sizeof(tmp));
+			for (y = v[1]; y < v[1] + v[3]; y++)
+				for (x = v[0]; x < v[0] + v[2]; x++)
+					before[y * W + x] =
+						tmp[(y + dy) * W + x + dx];
+		}
+		for (bad = 0, i = 0; i < W * H; i++)
+			bad += ((before[i] ^ g_px(&g, i % W, i / W)) & 0xffffff) != 0;
+		CHECK_EQ(bad, 0);
+		CHECK_EQ(g_spice_check(&g), 0);
+		g_fini(&g);
+	}
+}
+
 const struct test tests_spice[] = {
 	{ "spice_serves_nothing_in_vga_mode",
 	  spice_serves_nothing_in_vga_mode },
@@ -333,6 +429,8 @@ const struct test tests_spice[] = {
 	  spice_serves_bottom_up_primary_top_down },
 	{ "spice_serves_16bit_primaries", spice_serves_16bit_primaries },
 	{ "spice_serves_copy_bits", spice_serves_copy_bits },
+	{ "spice_copy_bits_moves_replay_in_order",
+	  spice_copy_bits_moves_replay_in_order },
 	{ "spice_follows_the_cursor", spice_follows_the_cursor },
 	{ "spice_serves_the_monitors_config",
 	  spice_serves_the_monitors_config },
