@@ -86,8 +86,10 @@ static void qxlng_console_show(QxlngState *s)
 
 /*
  * Who feeds the SPICE channel: the adapter in native mode, the console
- * otherwise.  The new feeder takes the channel over before the old one
- * lets go, so the channel never serves memory QEMU or the device freed.
+ * otherwise.  Entering native mode the adapter takes the channel over
+ * before the console lets go of it; leaving it, the adapter withdraws
+ * (clears a primary it still served) before the console is served again.
+ * So the channel never serves memory QEMU or the device freed.
  */
 static void qxlng_spice_source_switch(QxlngState *s)
 {

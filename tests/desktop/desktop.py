@@ -51,6 +51,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "interop"))
+from tap import Tap  # noqa
 from vm import Guest, GuestError, TOP, kernel_version, same_pixels  # noqa
 
 BUILD = os.path.join(TOP, "build")
@@ -132,31 +133,6 @@ class Result:
             self.notes.append(line)
 
 
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-        print("TAP version 13", flush=True)
-
-    def ok(self, cond, name, why=""):
-        self.n += 1
-        if cond:
-            print("ok %d %s" % (self.n, name), flush=True)
-        else:
-            self.failed += 1
-            why = why.replace("\n", " | ")
-            print("not ok %d %s%s" % (self.n, name,
-                                      (": " + why) if why else ""),
-                  flush=True)
-        return cond
-
-    def comment(self, text):
-        for line in text.rstrip().splitlines():
-            print("# " + line, flush=True)
-
-    def done(self):
-        print("1..%d" % self.n, flush=True)
-        return 1 if self.failed else 0
 
 
 _print_lock = threading.Lock()

@@ -6,7 +6,7 @@
  * serving display 0 of a real in-process spice-core, with a recording
  * sink chained behind the adapter.  So every test runs the path QEMU
  * users run, device -> adapter -> spice-core, and can check what
- * spice-core serves (g_spice_snapshot) against what the device drew.
+ * spice-core serves (g_spice_check) against what the device drew.
  */
 #ifndef HWQXL_HARNESS_H
 #define HWQXL_HARNESS_H

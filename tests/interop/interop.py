@@ -55,6 +55,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tap import Tap  # noqa
 from vm import Guest, GuestError, TOP, build_initramfs, same_pixels  # noqa
 from rfb_client import RfbClient, RfbError  # noqa
 
@@ -62,32 +63,6 @@ BUILD = os.path.join(TOP, "build")
 DEBIAN_QEMU = "/usr/bin/qemu-system-x86_64"
 MODE = "1024x768"
 CONSOLE_TEXT = "qxl-ng interop: console text 0123456789 ABCDEFGHIJ"
-
-
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-        print("TAP version 13", flush=True)
-
-    def ok(self, cond, name, why=""):
-        self.n += 1
-        if cond:
-            print("ok %d %s" % (self.n, name), flush=True)
-        else:
-            self.failed += 1
-            print("not ok %d %s%s" % (self.n, name,
-                                      (": " + why) if why else ""),
-                  flush=True)
-        return cond
-
-    def skip(self, name, why):
-        self.n += 1
-        print("ok %d %s # SKIP %s" % (self.n, name, why), flush=True)
-
-    def done(self):
-        print("1..%d" % self.n, flush=True)
-        return 1 if self.failed else 0
 
 
 # -- guest steps --------------------------------------------------------------
