@@ -9,14 +9,33 @@
 
 #include "link/ticket.h"
 
+/* A fresh key pair; fuzzing builds (-DFUZZING_BUILD_MODE_UNSAFE_FOR_
+ * PRODUCTION, never a server) reuse one: key generation would take most
+ * of each run. */
+static EVP_PKEY *key_pair(void)
+{
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+	static EVP_PKEY *once;
+
+	if (!once)
+		once = EVP_PKEY_Q_keygen(NULL, NULL, "RSA",
+					 (size_t)SPICE_TICKET_KEY_PAIR_LENGTH);
+	if (once && EVP_PKEY_up_ref(once) != 1)
+		return NULL;
+	return once;
+#else
+	return EVP_PKEY_Q_keygen(NULL, NULL, "RSA",
+				 (size_t)SPICE_TICKET_KEY_PAIR_LENGTH);
+#endif
+}
+
 EVP_PKEY *sc_ticket_key_new(uint8_t pub[SPICE_TICKET_PUBKEY_BYTES])
 {
 	EVP_PKEY *key;
 	unsigned char *der = NULL;
 	int len;
 
-	key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA",
-				(size_t)SPICE_TICKET_KEY_PAIR_LENGTH);
+	key = key_pair();
 	if (!key)
 		return NULL;
 	len = i2d_PUBKEY(key, &der);

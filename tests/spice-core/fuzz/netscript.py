@@ -1,0 +1,172 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Inputs for the spice-core-net fuzz target (fuzz_net.c), written as
+scripts: this module assembles the byte language fuzz_net.c reads, and run
+as a program writes the seed inputs of fuzz/corpus/net (seed-*; the
+inputs of past findings, regress-*, are kept as found).
+
+  netscript.py [DIR]     write the seeds into DIR (default: corpus/net
+                         next to this file)"""
+import os
+import struct
+import sys
+
+# fuzz_net.c: input byte 0 (configuration).
+TLS, TICKET, MAX_CLIENTS, EXCLUSIVE, RAW_ONLY, TWO_DISPLAYS, SECURE, NAME = \
+    (1 << i for i in range(8))
+# Steps: op byte = hold << 7 | slot << 4 | op.
+(OPEN, OPEN_TLS, LINK, AUTH, MSG, AGENT, RAW, REPEAT, FLUSH, HALF_CLOSE, RST,
+ CLOSE, DRAIN, PUMP, HOST, SESSION) = range(16)
+# LINK channel selectors (fuzz_net.c channel_types).
+MAIN, DISPLAY, INPUTS, CURSOR = 0, 1, 2, 3
+# Display channel caps: MONITORS_CONFIG (1), LZ4 (5), PREF_COMPRESSION (6),
+# MULTI_CODEC (8), CODEC_MJPEG (9).
+DISPLAY_CAPS = 1 << 1 | 1 << 5 | 1 << 6 | 1 << 8 | 1 << 9
+# OPEN / OPEN_TLS mode and SESSION's (shifted left by one): WebSocket,
+# frame size selector (bits 1-3), fragmented (bit 4); on the TLS port: no
+# handshake, bytes in plain text (bit 5), writes beneath TLS after the
+# handshake (bit 6).
+WS, TLS_PLAIN, TLS_UNDER = 1, 1 << 5, 1 << 6
+
+
+def u16(v):
+    return struct.pack("<H", v & 0xffff)
+
+
+def u32(v):
+    return struct.pack("<I", v & 0xffffffff)
+
+
+def op(slot, code, hold=False):
+    """An op byte; hold: the server does not run after this step."""
+    return bytes([slot << 4 | code | (0x80 if hold else 0)])
+
+
+def link_args(ctype, cid=0, join=None, caps=0, flags=0):
+    """LINK's arguments: channel selector, id, flags (bit 0: no auth
+    selection, bit 1: full headers, 0x80: any id), which session to join
+    (None: 0; n: the n-th newest), channel caps."""
+    who = 0 if join is None else 16 + join
+    return bytes([ctype, cid, flags, who]) + u32(caps)
+
+
+def auth_args(mode=0):
+    """AUTH's arguments: 0 garbage ticket, 1 the right password."""
+    return bytes([mode])
+
+
+def session(slot, ctype, tls=False, join=None, caps=0, auth=0, cid=0, ws=0):
+    """Open (ws: a WebSocket mode), link and authenticate in one step."""
+    return op(slot, SESSION) + bytes([int(tls) | ws << 1]) + \
+        link_args(ctype, cid, join, caps) + auth_args(auth)
+
+
+def msg(slot, mtype, body=b"", flush=True):
+    """A framed message of any type (flags: type given, u16 length),
+    written at once unless flush is False (then it waits for a FLUSH)."""
+    return op(slot, MSG) + bytes([0, 1 | 2]) + u16(mtype) + u16(len(body)) + \
+        body + (op(slot, FLUSH) if flush else b"")
+
+
+def agent(slot, vtype, body, chunk=16):
+    """A VD agent message (raw body), in AGENT_DATA chunks of
+    1 + chunk * 128 bytes."""
+    return op(slot, AGENT) + bytes([1 | 2 | 8]) + u32(vtype) + bytes([chunk]) + \
+        u16(len(body)) + body
+
+
+def monitors(slot, heads):
+    """VD_AGENT_MONITORS_CONFIG with heads (w, h, x, y), any values (flags
+    4: u32 sizes; type 1 + 1; chunks of 1 + 15 * 128 bytes)."""
+    b = op(slot, AGENT) + bytes([4, 1, 15, len(heads), 0])
+    for w, h, x, y in heads:
+        b += u32(h) + u32(w) + u32(x) + u32(y)
+    return b
+
+
+def raw(slot, data):
+    """Bytes on the wire at once (at most 255)."""
+    return op(slot, RAW) + bytes([len(data)]) + data
+
+
+def host(what, arg=0, rest=b""):
+    return op(0, HOST) + bytes([what, arg]) + rest
+
+
+def pump(n=8):
+    return op(0, PUMP) + bytes([n])
+
+
+def all_channels(tls=False, auth=0, ws=0):
+    """A session with every channel, as spice-gtk opens it."""
+    return (session(0, MAIN, tls, auth=auth, ws=ws) + msg(0, 104) + pump(16) +
+            session(1, DISPLAY, tls, join=0, caps=DISPLAY_CAPS, auth=auth, ws=ws) +
+            session(2, INPUTS, tls, join=0, auth=auth, ws=ws) +
+            session(3, CURSOR, tls, join=0, auth=auth, ws=ws) + pump(32))
+
+
+ANNOUNCE = u32(1) + u32(1 << 1 | 1 << 3)
+SEEDS = {
+    "seed-all-channels": bytes([0, 0]) + all_channels() +
+    msg(2, 101, u32(0x1e)) + msg(2, 102, u32(0x9e)) +
+    msg(2, 111, struct.pack("<iiH", 5, -5, 1)) + msg(1, 2) + host(12) + pump(32),
+    "seed-all-channels-tls": bytes([TLS, 0]) + all_channels(tls=True) +
+    host(12) + pump(32),
+    "seed-password": bytes([TICKET, 0]) + all_channels(auth=1) + host(0, 0,
+                                                                      u32(1) + u32(2) + u32(30) + u32(20)),
+    "seed-agent": bytes([0, 0]) + session(0, MAIN) + msg(0, 106, u32(10)) +
+    agent(0, 6, ANNOUNCE) + monitors(0, [(640, 480, 0, 0), (800, 600, 640, 0)]) +
+    op(0, FLUSH) + pump(16),
+    "seed-websocket": bytes([0, 0]) + all_channels(ws=WS | 3 << 1) +
+    msg(1, 103, bytes([8])) + msg(2, 113, struct.pack("<BH", 1, 1)) +
+    msg(2, 114, struct.pack("<BH", 1, 0)) + host(12) + pump(32),
+    "seed-websocket-tls-fragmented": bytes([TLS, 0]) +
+    all_channels(tls=True, ws=WS | 1 << 1 | 16) + host(12) + pump(32),
+    "seed-display-messages": bytes([0, 0]) + all_channels() +
+    msg(1, 101, struct.pack("<BqBi", 1, 1 << 20, 0, 1 << 16)) + msg(1, 103, bytes([1])) +
+    msg(1, 103, bytes([9])) + msg(1, 102, bytes(20)) + msg(1, 105, bytes([1, 1])) +
+    host(12) + msg(1, 2) + host(12) + pump(32),
+    "seed-pipelined-tls-agent-start": bytes([TLS, 0]) + op(0, OPEN_TLS) + bytes([0]) +
+    op(0, LINK) + link_args(MAIN) + op(0, AUTH) + auth_args(0) +
+    msg(0, 106, u32(10), False) + agent(0, 6, ANNOUNCE) + op(0, FLUSH) + pump(32),
+    "seed-reset-during-mouse-mode": bytes([0, 0x80]) + session(0, MAIN) +
+    session(1, MAIN) + session(2, MAIN) + msg(0, 105, u16(2), False) +
+    op(1, RST, True) + op(2, RST, True) + op(0, FLUSH) + pump(16),
+    "seed-exclusive": bytes([EXCLUSIVE, 0]) + all_channels() + session(4, MAIN) +
+    pump(32),
+    "seed-max-clients": bytes([MAX_CLIENTS, 0]) + session(0, MAIN) +
+    session(1, MAIN) + session(2, MAIN) + session(3, MAIN) + pump(16),
+    "seed-host-changes": bytes([TWO_DISPLAYS, 0x31]) + all_channels() +
+    host(1, 0, bytes([3])) + host(3, 0, bytes([15, 15, 1, 2])) +
+    host(4, 0, u32(10) + u32(0xfffffff0)) + host(6, 0, bytes([2]) + u32(0) + u32(0) +
+                                                 u16(64) + u16(48) + u32(64) + u32(0) + u16(64) + u16(48)) +
+    host(11, 1) + host(5) + host(2) + host(1, 0, bytes([0x84])) + pump(32),
+    "seed-monitors-int32-extremes": bytes([0, 0]) + session(0, MAIN) +
+    msg(0, 106, u32(10)) + monitors(0, [(640, 480, 0x7fffffff, 0x7fffffff),
+                                        (800, 600, 0x80000000, 0x80000000)]) +
+    op(0, FLUSH) + pump(16),
+    "seed-inputs-flood-no-read": bytes([0, 0]) + all_channels() + op(2, DRAIN) +
+    msg(2, 111, struct.pack("<iiH", 1, 1, 0), False) + op(2, REPEAT) + bytes([255]) +
+    op(2, FLUSH) + host(12) + pump(32),
+    "seed-tls-port-plaintext": bytes([TLS, 0]) + op(0, OPEN_TLS) + bytes([TLS_PLAIN]) +
+    raw(0, b"REDQ" + u32(2) + u32(2) + u32(26)) + op(1, OPEN_TLS) + bytes([TLS_PLAIN]) +
+    raw(1, b"\x16\x03\x01\x00\x30\x01\x00\x00\x2c\x03\x03" + bytes(40)) +
+    op(1, RST) + all_channels() + pump(32),
+    "seed-tls-garbage-records": bytes([TLS, 0]) +
+    session(0, MAIN, tls=True, ws=TLS_UNDER) + raw(0, b"\x17\x03\x03\x00\x20" + bytes(range(32))) +
+    session(1, MAIN, tls=True) + session(2, DISPLAY, tls=True, join=0, caps=DISPLAY_CAPS) +
+    host(12) + pump(32),
+}
+
+
+def main():
+    d = sys.argv[1] if len(sys.argv) > 1 else \
+        os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus", "net")
+    os.makedirs(d, exist_ok=True)
+    for name, data in SEEDS.items():
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(data)
+
+
+if __name__ == "__main__":
+    main()
