@@ -132,6 +132,34 @@ check-spice-core-regressions: $(SC_ASAN_SERVE)
 	$(SC_ASAN_PYTEST) ASAN_OPTIONS=detect_leaks=1 \
 		$(PYTHON) $(SC_TESTS)/regressions_test.py
 
+.PHONY: check-spice-core-limits
+CHECKS += check-spice-core-limits
+
+# The second-client policy and the limits, against the ASan build: more
+# than --max-clients refused, --exclusive replaces the old client, a
+# client that never reads is dropped after the stall timeout with its
+# memory bounded, the total output limit drops the largest queue.
+check-spice-core-limits: $(SC_ASAN_SERVE)
+	$(SC_ASAN_PYTEST) ASAN_OPTIONS=detect_leaks=1 \
+		$(PYTHON) $(SC_TESTS)/limits_test.py
+
+.PHONY: check-spice-core-battery hostile-battery
+CHECKS += check-spice-core-battery
+
+# The hostile-client battery (battery.py): mutated recordings of real
+# clients' sessions, type sweeps on every channel, long streams, races
+# between sessions, slowloris and slow readers, reconnect loops, TLS
+# abuse, each case followed by a pixel-exact spicy-screenshot, against
+# the ASan build.  make check runs the short version (about a minute);
+# make hostile-battery all of it (about half an hour).
+check-spice-core-battery: $(SC_ASAN_SERVE)
+	$(SC_ASAN_PYTEST) ASAN_OPTIONS=detect_leaks=1 \
+		$(PYTHON) $(SC_TESTS)/battery.py --quick
+
+hostile-battery: $(SC_ASAN_SERVE)
+	$(SC_ASAN_PYTEST) ASAN_OPTIONS=detect_leaks=1 \
+		nice $(PYTHON) $(SC_TESTS)/battery.py
+
 .PHONY: check-spice-core-sasl
 CHECKS += check-spice-core-sasl
 
@@ -154,14 +182,3 @@ endif
 BENCH += bench-spice-core
 bench-spice-core: $(SPICE_SERVE)
 	$(SC_PYTEST)/bench.py
-.PHONY: check-spice-core-limits
-CHECKS += check-spice-core-limits
-
-# The second-client policy and the limits, against the ASan build: more
-# than --max-clients refused, --exclusive replaces the old client, a
-# client that never reads is dropped after the stall timeout with its
-# memory bounded, the total output limit drops the largest queue.
-check-spice-core-limits: $(SC_ASAN_SERVE)
-	$(SC_ASAN_PYTEST) ASAN_OPTIONS=detect_leaks=1 \
-		$(PYTHON) $(SC_TESTS)/limits_test.py
-
