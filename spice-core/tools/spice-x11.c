@@ -111,7 +111,8 @@ struct sx {
 	SpiceCore *core;
 	SpiceCoreDisplay *display;
 	unsigned int clients;
-	bool resize;
+	bool resize;		/* follow the clients' resize requests */
+	bool resized;		/* the root window changed size */
 	bool log_input;
 
 	/* Input state, so that a client going away leaves nothing held. */
@@ -628,9 +629,22 @@ static void handle_event(struct sx *sx, XEvent *ev)
 	} else if (ev->type == ConfigureNotify &&
 		   ev->xconfigure.window == sx->root) {
 		XRRUpdateConfiguration(ev);
-		screen_size(sx, (uint32_t)ev->xconfigure.width,
-			    (uint32_t)ev->xconfigure.height);
+		sx->resized = true;
 	}
+}
+
+/* The root window changed size: serve the size it has now (a RandR
+ * change can pass through sizes already gone when their events come). */
+static void follow_root_size(struct sx *sx)
+{
+	Window root;
+	int x, y;
+	unsigned int w, h, border, depth;
+
+	sx->resized = false;
+	if (XGetGeometry(sx->dpy, sx->root, &root, &x, &y, &w, &h, &border,
+			 &depth))
+		screen_size(sx, w, h);
 }
 
 /* A GSource for the X connection: events may sit in Xlib's queue with
@@ -668,6 +682,8 @@ static gboolean x_dispatch(GSource *src, GSourceFunc cb, gpointer data)
 		XNextEvent(sx->dpy, &ev);
 		handle_event(sx, &ev);
 	}
+	if (sx->resized)
+		follow_root_size(sx);
 	if (pixman_region32_not_empty(&sx->dirty))
 		flush_damage(sx);
 	XFlush(sx->dpy);
@@ -928,9 +944,9 @@ int main(int argc, char **argv)
 	sx.display = spice_core_display_add(sx.core, 0);
 	if (want_w)
 		randr_resize(&sx, want_w, want_h);
-	XSync(sx.dpy, False);
-	screen_size(&sx, (uint32_t)DisplayWidth(sx.dpy, sx.screen),
-		    (uint32_t)DisplayHeight(sx.dpy, sx.screen));
+	follow_root_size(&sx);	/* DisplayWidth would wait for the event */
+	if (!sx.fb)
+		die("cannot read the size of display %s", sx.display_name);
 	update_cursor_shape(&sx);
 
 	xsrc = (struct x_source *)g_source_new(&x_source_funcs,
