@@ -1,0 +1,265 @@
+#!/usr/bin/python3
+"""x11_test.py: spice-x11 against a real X server and real SPICE clients.
+
+    BUILD=build tests/x11/x11_test.py [--keep DIR]
+
+Xvfb (1024x768 framebuffer, a cookie of its own) runs an xterm whose shell
+reads a line and prints it back; spice-x11 serves it with a password at
+640x480 (--size, through RandR).  TAP cases:
+
+  picture      spicy-screenshot is pixel-identical to `xwd -root`
+  key          keys typed by a SpiceClientGLib client (tests/interop/
+               spice_client.py) reach the xterm's shell, which writes them
+               to a file
+  damage       the xterm's echo of them reaches the client: the next
+               picture equals xwd again
+  resize       a client's monitors config of 800x600 makes the X screen
+               800x600 (xrandr --current), and the next picture is that
+               size and equals xwd
+  no-shm       a second spice-x11 with --no-shm (XGetImage) serves the
+               same picture
+  x-gone       killing Xvfb ends spice-x11 with status 1 and a message
+
+Pictures are compared once the screen has settled: a mismatch is retried
+(the X client may still be drawing), the case fails if it never matches.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(TOP, "tests", "interop"))
+import xwd  # noqa: E402
+from tap import Tap  # noqa: E402
+
+PY = "/usr/bin/python3"
+CLIENT = os.path.join(TOP, "tests", "interop", "spice_client.py")
+PASSWORD = "x11-test-pw"
+TRIES = 20          # settling retries for picture comparisons
+
+
+class Fixture:
+    def __init__(self, work, spice_x11):
+        self.work = work
+        self.spice_x11 = spice_x11
+        self.procs = []
+        self.env = dict(os.environ)
+        self.env["XAUTHORITY"] = os.path.join(work, "Xauthority")
+
+    def start_x(self):
+        cookie = subprocess.check_output(["mcookie"], text=True).strip()
+        server_auth = os.path.join(self.work, "Xvfb.auth")
+        for f in (server_auth, self.env["XAUTHORITY"]):
+            open(f, "w").close()
+        subprocess.check_call(["xauth", "-q", "-f", server_auth, "add", ":0",
+                               ".", cookie])
+        r, w = os.pipe()
+        xvfb = subprocess.Popen(
+            ["Xvfb", "-screen", "0", "1024x768x24", "-nolisten", "tcp",
+             "-auth", server_auth, "-displayfd", str(w)],
+            pass_fds=(w,), stderr=open(os.path.join(self.work, "Xvfb.log"),
+                                       "w"))
+        os.close(w)
+        self.procs.append(xvfb)
+        self.xvfb = xvfb
+        num = os.read(r, 32).decode().strip()
+        os.close(r)
+        if not num.isdigit():
+            raise RuntimeError("Xvfb did not start")
+        self.env["DISPLAY"] = ":" + num
+        subprocess.check_call(["xauth", "-q", "add", self.env["DISPLAY"], ".",
+                               cookie], env=self.env)
+
+    def start_xterm(self, typed):
+        # The shell says when it runs, reads a line, writes it to a file
+        # and shows it, then stays so the picture holds still.
+        ready = os.path.join(self.work, "ready")
+        script = ('echo ready > %s; read l; echo "got:$l" > %s; '
+                  'echo "typed [$l]"; exec sleep 1000' % (ready, typed))
+        p = subprocess.Popen(["xterm", "-geometry", "60x12+40+40", "-e", "sh",
+                              "-c", script], env=self.env,
+                             stderr=subprocess.DEVNULL)
+        self.procs.append(p)
+        wait_for(lambda: os.path.exists(ready), 30)
+
+    def start_spice_x11(self, *extra):
+        pwfile = os.path.join(self.work, "password")
+        with open(pwfile, "w") as f:
+            f.write(PASSWORD + "\n")
+        log = open(os.path.join(self.work, "spice-x11-%d.log"
+                                % len(self.procs)), "w+")
+        p = subprocess.Popen([self.spice_x11, "--port", "0",
+                              "--password-file", pwfile] + list(extra),
+                             env=self.env, stdout=subprocess.PIPE,
+                             stderr=log, text=True)
+        p.log = log
+        self.procs.append(p)
+        for line in p.stdout:
+            m = re.match(r"port (\d+)", line)
+            if m:
+                return p, int(m.group(1))
+        raise RuntimeError("spice-x11 exited: %s" % read_log(p))
+
+    def stop(self):
+        for p in reversed(self.procs):
+            if p.poll() is None:
+                p.terminate()
+                try:
+                    p.wait(10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+
+
+def read_log(p):
+    p.log.seek(0)
+    return p.log.read()
+
+
+def wait_for(cond, seconds):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if cond():
+            return True
+        time.sleep(0.2)
+    return cond()
+
+
+def client(port, *args):
+    r = subprocess.run([PY, CLIENT, "--port", str(port), "--password",
+                        PASSWORD, "--timeout", "20"] + list(args),
+                       capture_output=True, text=True, timeout=60)
+    return r.returncode == 0, (r.stdout + r.stderr).strip()
+
+
+def screenshot(fx, port):
+    out = os.path.join(fx.work, "shot.ppm")
+    if os.path.exists(out):
+        os.unlink(out)
+    r = subprocess.run(["spicy-screenshot", "-h", "127.0.0.1", "-p",
+                        str(port), "-w", PASSWORD, "-o", out],
+                       capture_output=True, text=True, timeout=60,
+                       env=fx.env)
+    if r.returncode or not os.path.exists(out):
+        raise RuntimeError("spicy-screenshot: " + (r.stdout + r.stderr))
+    with open(out, "rb") as f:
+        return xwd.read_ppm(f.read())
+
+
+def root_picture(fx):
+    data = subprocess.check_output(["xwd", "-root", "-silent"], env=fx.env)
+    return xwd.read_xwd(data)
+
+
+def compare_settled(fx, port):
+    """(ok, why): the client's picture equals X's, retried while X draws."""
+    why = ""
+    for _ in range(TRIES):
+        cw, ch, cpx = screenshot(fx, port)
+        xw, xh, xpx = root_picture(fx)
+        if (cw, ch) == (xw, xh) and cpx == xpx:
+            colours = len({cpx[i:i + 3] for i in range(0, len(cpx), 3 * 7)})
+            return True, "%dx%d, %d colours" % (cw, ch, colours)
+        if (cw, ch) != (xw, xh):
+            why = "client %dx%d, X %dx%d" % (cw, ch, xw, xh)
+        else:
+            why = "first difference (x, y, client, X): %s" % (
+                xwd.first_difference(cw, cpx, xpx),)
+        time.sleep(0.5)
+    return False, why
+
+
+def xrandr_size(fx):
+    out = subprocess.check_output(["xrandr", "--current"], env=fx.env,
+                                  text=True)
+    m = re.search(r"current (\d+) x (\d+)", out)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def run(tap, fx):
+    typed = os.path.join(fx.work, "typed")
+    fx.start_x()
+    fx.start_xterm(typed)
+    sx, port = fx.start_spice_x11("--size", "640x480")
+
+    ok, why = compare_settled(fx, port)
+    tap.ok(ok and why.startswith("640x480"), "picture", why)
+
+    ok, why = client(port, "position", "100,80")   # over the xterm
+    if ok:
+        ok, why = client(port, "key", "0x1e,0x30,0x2e,0x1c")  # a b c Enter
+    got = ""
+    if ok and wait_for(lambda: os.path.exists(typed) and
+                       os.path.getsize(typed) > 0, 20):
+        with open(typed) as f:
+            got = f.read().strip()
+    tap.ok(got == "got:abc", "key", "typed file holds %r; %s" % (got, why))
+
+    ok, why = compare_settled(fx, port)
+    tap.ok(ok, "damage", why)
+
+    ok, why = client(port, "resize", "800x600")
+    size = None
+    if ok and wait_for(lambda: xrandr_size(fx) == (800, 600), 20):
+        size = (800, 600)
+    if size:
+        ok, why = compare_settled(fx, port)
+        tap.ok(ok and why.startswith("800x600"), "resize", why)
+    else:
+        tap.ok(False, "resize", "xrandr says %s; %s" % (xrandr_size(fx), why))
+
+    sx2, port2 = fx.start_spice_x11("--no-shm")
+    ok, why = compare_settled(fx, port2)
+    tap.ok(ok, "no-shm", why)
+    sx2.terminate()
+    sx2.wait(10)
+
+    fx.xvfb.kill()
+    try:
+        rc = sx.wait(20)
+    except subprocess.TimeoutExpired:
+        rc = None
+    log = read_log(sx)
+    tap.ok(rc == 1 and "X server went away" in log, "x-gone",
+           "status %s, log: %s" % (rc, log.strip().splitlines()[-1:]))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--keep", help="work in DIR and keep it")
+    args = ap.parse_args()
+    build = os.environ.get("BUILD", os.path.join(TOP, "build"))
+    spice_x11 = os.path.join(build, "bin", "spice-x11")
+    tap = Tap()
+    missing = [t for t in ("Xvfb", "xterm", "xwd", "xrandr", "xauth",
+                           "mcookie", "spicy-screenshot")
+               if not shutil.which(t)]
+    if missing or not os.access(spice_x11, os.X_OK):
+        tap.skip("x11", "missing: %s" % " ".join(missing or [spice_x11]))
+        return tap.done()
+    work = args.keep or tempfile.mkdtemp(prefix="x11-test-")
+    os.makedirs(work, exist_ok=True)
+    fx = Fixture(work, spice_x11)
+    try:
+        run(tap, fx)
+    except Exception as e:  # a broken fixture is a failure, not a crash
+        tap.ok(False, "fixture", "%s: %s" % (type(e).__name__, e))
+    finally:
+        fx.stop()
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return tap.done()
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    sys.exit(main())
