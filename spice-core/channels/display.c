@@ -56,6 +56,7 @@ struct sc_display {
 	int32_t hint_dx, hint_dy;	/* the last move found */
 	struct sc_imgcache cache;
 	GArray *dropped;		/* cache ids to invalidate (u64) */
+	GHashTable *onscreen;		/* pixel hash -> where it was drawn */
 	struct sc_video video;
 	bool video_create_due;
 	uint32_t next_stream_id;
@@ -257,10 +258,59 @@ static void send_inval(struct sc_conn *c)
 	g_array_set_size(dc->dropped, 0);
 }
 
-/* DRAW_COPY of w x h packed pixels at r: from the client's cache, or
+#define SC_ONSCREEN_MAX	65536	/* positions remembered */
+
+/* Where the client shows these pixels already (the shadow says so, and
+ * they are exact there), outside `busy` (the rectangle being sent, whose
+ * shadow is ahead of the client): a COPY_BITS source, or false. */
+static bool onscreen_find(struct sc_display *dc, uint64_t hash,
+			  const pixman_box32_t *r, const uint32_t *px,
+			  const pixman_box32_t *busy, int32_t *sx, int32_t *sy)
+{
+	int32_t w = r->x2 - r->x1, h = r->y2 - r->y1, y;
+	gint64 *at = g_hash_table_lookup(dc->onscreen, &hash);
+	pixman_box32_t src;
+
+	if (!at)
+		return false;
+	src.x1 = (int32_t)(at[1] >> 32);
+	src.y1 = (int32_t)(uint32_t)at[1];
+	src.x2 = src.x1 + w;
+	src.y2 = src.y1 + h;
+	if (src.x1 < 0 || src.y1 < 0 || (uint32_t)src.x2 > dc->sw ||
+	    (uint32_t)src.y2 > dc->sh ||
+	    (src.x1 < busy->x2 && busy->x1 < src.x2 && src.y1 < busy->y2 &&
+	     busy->y1 < src.y2) ||
+	    pixman_region32_contains_rectangle(&dc->lossy, &src) !=
+	    PIXMAN_REGION_OUT)
+		return false;
+	for (y = 0; y < h; y++)
+		if (memcmp(dc->shadow + (size_t)(src.y1 + y) * dc->sw + src.x1,
+			   px + (size_t)y * w, (size_t)w * 4))
+			return false;
+	*sx = src.x1;
+	*sy = src.y1;
+	return true;
+}
+
+static void onscreen_note(struct sc_display *dc, uint64_t hash,
+			  const pixman_box32_t *r)
+{
+	gint64 *at = g_new(gint64, 2);
+
+	if (g_hash_table_size(dc->onscreen) >= SC_ONSCREEN_MAX)
+		g_hash_table_remove_all(dc->onscreen);
+	at[0] = (gint64)hash;
+	at[1] = (gint64)((uint64_t)(uint32_t)r->x1 << 32 | (uint32_t)r->y1);
+	g_hash_table_replace(dc->onscreen, at, at);
+}
+
+/* DRAW_COPY of w x h packed pixels at r: a COPY_BITS when the client
+ * shows them elsewhere (outside busy), else from the client's cache, else
  * encoded with `codec` (kept by the client when worth it). */
 static void send_image(struct sc_conn *c, const pixman_box32_t *r,
-		       const uint32_t *px, enum sc_codec codec)
+		       const uint32_t *px, enum sc_codec codec,
+		       const pixman_box32_t *busy)
 {
 	struct sc_display *dc = c->priv;
 	struct sc_model_stats *st = stats(c);
@@ -270,9 +320,22 @@ static void send_image(struct sc_conn *c, const pixman_box32_t *r,
 	size_t img_off, img_at;
 	struct sc_buf *b;
 
-	if (dc->cache.budget && (uint64_t)w * h >= SC_CODEC_MIN_PIXELS &&
+	if ((dc->cache.budget || dc->shadow) &&
+	    (uint64_t)w * h >= SC_CODEC_MIN_PIXELS &&
 	    (uint64_t)w * h <= SC_CACHE_MAX_PIXELS) {
+		int32_t sx, sy;
+
 		hash = sc_pixels_hash(px, w, w, h);
+		if (dc->shadow) {
+			if (onscreen_find(dc, hash, r, px, busy, &sx, &sy)) {
+				send_copy_bits(c, r, sx, sy);
+				onscreen_note(dc, hash, r);
+				return;
+			}
+			onscreen_note(dc, hash, r);
+		}
+	}
+	if (hash && dc->cache.budget) {
 		cached = sc_imgcache_lookup(&dc->cache, hash, &id);
 		if (!cached) {
 			keep = sc_imgcache_add(&dc->cache, hash,
@@ -374,7 +437,7 @@ static void send_pixels(struct sc_conn *c, const pixman_box32_t *r,
 			continue;
 		}
 		if (stride == p->w) {
-			send_image(c, &box, at, p->codec);
+			send_image(c, &box, at, p->codec, r);
 			continue;
 		}
 		/* The encoders take packed rows; the scratch buffer is not
@@ -383,7 +446,7 @@ static void send_pixels(struct sc_conn *c, const pixman_box32_t *r,
 		for (row = 0; row < p->h; row++)
 			memcpy(packed + (size_t)row * p->w,
 			       at + (size_t)row * stride, (size_t)p->w * 4);
-		send_image(c, &box, packed, p->codec);
+		send_image(c, &box, packed, p->codec, r);
 		g_free(packed);
 	}
 }
@@ -399,26 +462,29 @@ static void send_rect(struct sc_conn *c, const pixman_box32_t *r,
 	pixman_region32_t rest;
 	const pixman_box32_t *q;
 	int32_t dx, dy;
+	bool lossy;
 	int n, i;
 
 	if (!dc->shadow) {
 		send_pixels(c, r, px, stride, false);
 		return;
 	}
-	if (pixman_region32_contains_rectangle(&dc->lossy,
-			(pixman_box32_t *)r) == PIXMAN_REGION_OUT) {
+	lossy = pixman_region32_contains_rectangle(&dc->lossy,
+			(pixman_box32_t *)r) != PIXMAN_REGION_OUT;
+	if (!lossy) {
 		if (!sc_diff_box(dc->shadow, dc->sw, r, px, stride, &b)) {
 			count(c, &stats(c)->unchanged);
 			return;
 		}
 		px += (size_t)(b.y1 - r->y1) * stride + (size_t)(b.x1 - r->x1);
-	} else {
-		pixman_region32_subtract(&dc->lossy, &dc->lossy, &(pixman_region32_t){ *r, NULL });
 	}
+	/* r stays lossy while it is sent: the shadow there holds what the
+	 * stream was made from, not what the client shows, so neither a
+	 * move nor an image already on screen may take pixels from it. */
 	if (!sc_find_move(dc->shadow, dc->sw, dc->sh, &b, px, stride,
 			  &dc->lossy, dc->hint_dx, dc->hint_dy, &a, &dx, &dy)) {
 		send_pixels(c, &b, px, stride, false);
-		return;
+		goto sent;
 	}
 	dc->hint_dx = dx;
 	dc->hint_dy = dy;
@@ -433,6 +499,10 @@ static void send_rect(struct sc_conn *c, const pixman_box32_t *r,
 		send_pixels(c, &q[i], px + (size_t)(q[i].y1 - b.y1) * stride +
 				      (size_t)(q[i].x1 - b.x1), stride, false);
 	pixman_region32_fini(&rest);
+sent:
+	if (lossy)
+		pixman_region32_subtract(&dc->lossy, &dc->lossy,
+					 &(pixman_region32_t){ *r, NULL });
 }
 
 /* Video --------------------------------------------------------------------- */
@@ -647,6 +717,7 @@ static void new_surface(struct sc_conn *c, const struct SpiceCoreDisplay *d)
 	g_array_set_size(dc->copies, 0);
 	g_free(dc->shadow);
 	dc->shadow = NULL;
+	g_hash_table_remove_all(dc->onscreen);
 	if (!d->has_primary)
 		return;
 	send_surface_create(c, d->width, d->height);
@@ -717,6 +788,8 @@ static void display_start(struct sc_conn *c)
 	pixman_region32_init(&dc->lossy);
 	dc->copies = g_array_new(FALSE, FALSE, sizeof(struct sc_out_copy));
 	dc->dropped = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+	dc->onscreen = g_hash_table_new_full(g_int64_hash, g_int64_equal,
+					     g_free, NULL);
 	sc_imgcache_init(&dc->cache);
 	dc->codecs.server = c->chs->model->compression;
 	dc->codecs.lz4 = lz4_announced(c);
@@ -829,6 +902,7 @@ static void display_close(struct sc_conn *c)
 	pixman_region32_fini(&dc->lossy);
 	g_array_free(dc->copies, TRUE);
 	g_array_free(dc->dropped, TRUE);
+	g_hash_table_destroy(dc->onscreen);
 	sc_imgcache_fini(&dc->cache);
 	g_free(dc->shadow);
 	g_free(dc->buf);

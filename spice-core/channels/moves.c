@@ -223,8 +223,42 @@ bool sc_find_move(const uint32_t *shadow, uint32_t sw, uint32_t sh,
 	int np = 0, i, j, k;
 	int64_t best = 0;
 
-	if (w < PROBE || (int64_t)w * h < SC_MOVE_MIN_PIXELS)
+	if (w < PROBE || h < 8 || (int64_t)w * h < SC_MOVE_MIN_PIXELS)
 		return false;
+	/* A window dragged or a text scrolled keeps its move: the hint
+	 * alone, when it covers most of r, saves the search. */
+	if (hint_dx || hint_dy) {
+		for (i = 0; i < PROBES_Y; i++) {
+			int32_t y = (int32_t)(((int64_t)2 * i + 1) * h /
+					      (2 * PROBES_Y));
+			int32_t x = w / 2 - PROBE / 2;
+			pixman_box32_t got, src;
+			int64_t area;
+
+			if (!pick_probe(&s, &x, y) ||
+			    !probe_at(&s, x, y, hint_dx, hint_dy))
+				continue;
+			area = grow(&s, x, y, hint_dx, hint_dy, &got);
+			if (area * 2 < (int64_t)w * h ||
+			    area < SC_MOVE_MIN_PIXELS)
+				continue;
+			src.x1 = r->x1 + got.x1 + hint_dx;
+			src.x2 = r->x1 + got.x2 + hint_dx;
+			src.y1 = r->y1 + got.y1 + hint_dy;
+			src.y2 = r->y1 + got.y2 + hint_dy;
+			if (avoid && pixman_region32_contains_rectangle(
+				    (pixman_region32_t *)avoid, &src) !=
+				    PIXMAN_REGION_OUT)
+				break;
+			a->x1 = r->x1 + got.x1;
+			a->x2 = r->x1 + got.x2;
+			a->y1 = r->y1 + got.y1;
+			a->y2 = r->y1 + got.y2;
+			*dx = hint_dx;
+			*dy = hint_dy;
+			return true;
+		}
+	}
 	for (i = 0; i < PROBES_Y; i++) {
 		int32_t y = (int32_t)(((int64_t)2 * i + 1) * h / (2 * PROBES_Y));
 

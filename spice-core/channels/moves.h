@@ -16,7 +16,7 @@
 #include <pixman.h>
 
 /* Moves smaller than this many pixels are not worth a COPY_BITS. */
-#define SC_MOVE_MIN_PIXELS	2048
+#define SC_MOVE_MIN_PIXELS	4096
 
 /*
  * The bounding box, in surface coordinates inside r, of the pixels of r

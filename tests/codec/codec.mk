@@ -8,6 +8,12 @@
 #   check-codec-interop      spice-common's decoders (spice-gtk's) decode
 #                            our output; our QUIC is byte-identical to its
 #   check-layers-codec       spice-core/codec keeps to its layer
+#   check-codec-display      the display channel's choices (moves found
+#                            in damage, image cache and INVAL, the codec
+#                            per client menu and PREFERRED_COMPRESSION),
+#                            unit-tested; then real spice-gtk clients of
+#                            spice-serve: COPY_BITS for a dragged window,
+#                            the codecs asked for, MJPEG only when on
 #   bench-codec              bytes and CPU ms, ours vs spice-common's
 
 CODEC_DIR := $(TOP)/spice-core/codec
@@ -55,9 +61,9 @@ $(CODEC_TOUT)/codec-unit-plain: $(CODEC_UNIT_SRCS) $(CODEC_TEST_HDRS) \
 		$(CODEC_LIB_PLAIN) $(CODEC_LIBS)
 
 .PHONY: check-codec check-codec-fuzz-smoke check-codec-interop \
-	check-layers-codec bench-codec
+	check-layers-codec bench-codec check-codec-display
 CHECKS += check-codec check-codec-fuzz-smoke check-codec-interop \
-	check-layers-codec
+	check-layers-codec check-codec-display
 BENCH += bench-codec
 
 # Round trips through the C test decoders (both builds), then every
@@ -126,3 +132,16 @@ bench-codec: $(CODEC_TOUT)/codec-bench
 
 check-layers-codec: $(CODEC_LIB)
 	$(TOP)/scripts/check-layers $(CODEC_DIR) --objects $(CODEC_OUT)
+
+# The display channel (spice-core/channels) ------------------------------
+$(CODEC_TOUT)/display-unit: $(CODEC_TESTS)/display_unit.c \
+		$(CODEC_TESTS)/pictures.c $(CODEC_TEST_HDRS) $(SPICE_CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(SC_CFLAGS) -I$(CODEC_TESTS) -o $@ \
+		$(CODEC_TESTS)/display_unit.c $(CODEC_TESTS)/pictures.c \
+		$(SPICE_CORE_LIB) $(SPICE_CORE_LIBS)
+
+check-codec-display: $(CODEC_TOUT)/display-unit $(SPICE_SERVE)
+	$(CODEC_TOUT)/display-unit
+	@$(DEPS) client
+	BUILD=$(BUILD) $(PYTHON) $(CODEC_TESTS)/display_test.py
