@@ -6,7 +6,8 @@ spice-core -> socket) and by bench-ref (libspice-server 0.15 through its QXL
 interface, in each of REF_MODES), one after the other, REPEAT rounds
 interleaved, each watched by the same spice-gtk client (client.py).
 
-Per run: bytes a frame (the client's display channel, frame 0 excluded),
+Per run: bytes a frame shown (the client's display channel after frame 0,
+divided by the frames it showed),
 server CPU ms a frame (process CPU less the guest side), frames the client
 showed, update latency (submit -> shown) p50/p99.  The reference's best
 mode per workload is the one with the fewest bytes (its CPU in that mode
@@ -58,6 +59,8 @@ def run(side, wl, mode, tag):
     else:
         cmd = [os.path.join(BUILD, "bench", "bench-ref"), "--workload", wl,
                "--compression", mode]
+    if os.environ.get("BENCH_WRAP_" + side.upper()):   # e.g. perf record
+        cmd = os.environ["BENCH_WRAP_" + side.upper()].split() + cmd
     err = open(base + ".server.log", "w")
     srv = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                            stderr=err)
@@ -98,7 +101,9 @@ def run(side, wl, mode, tag):
     seen = {int(k): v for k, v in c["seen"].items() if int(k) > 0}
     n = FRAMES[wl]
     res["frames"] = len(seen)
-    res["bytes_frame"] = (c["bytes"] or 0) / n
+    # Bytes per frame the client showed: a server that drops frames does
+    # not look cheaper for it.
+    res["bytes_frame"] = (c["bytes"] or 0) / max(len(seen), 1)
     res["cpu_frame"] = res.get("cpu_ms", 0) / n
     lat = sorted((seen[i] - submit[i]) * 1000 for i in seen if i in submit)
     res["p50"] = lat[len(lat) // 2] if lat else float("nan")

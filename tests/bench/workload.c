@@ -145,16 +145,17 @@ static void blit(struct wl_frame *f, int x, int y, int wd, int h,
 	o->stride = stride;
 }
 
-/* The photo of frame i: one of the pictures with the low bits of each
- * colour turned by i, so that no two frames are the same. */
+/* The photo of frame i: one of the pictures made brighter by i (each
+ * colour, saturating), so that no two frames are the same and each is
+ * as hard to compress as the pictures. */
 static const uint32_t *photo_of(struct workload *w, int i)
 {
-	const uint32_t *src = w->photo[i % N_PHOTOS];
-	uint32_t k = (uint32_t)(i / N_PHOTOS % 15 + 1) * 0x010101u;
-	size_t n = (size_t)WL_W * WL_H, j;
+	const uint8_t *src = (const uint8_t *)w->photo[i % N_PHOTOS];
+	uint8_t *dst = (uint8_t *)w->frame, k = (uint8_t)(i / N_PHOTOS % 15 + 1);
+	size_t n = (size_t)WL_W * WL_H * 4, j;
 
 	for (j = 0; j < n; j++)
-		w->frame[j] = src[j] ^ k;
+		dst[j] = src[j] > 255 - k ? 255 : (uint8_t)(src[j] + k);
 	return w->frame;
 }
 
