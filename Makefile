@@ -54,6 +54,7 @@ include guest-drm-qxl/tests/kunit.mk
 include hw-qxl/qemu/qemu.mk
 include tests/interop/interop.mk
 include tests/desktop/desktop.mk
+include tests/run/run.mk
 
 .PHONY: all check fuzz bench run deps clean distclean help
 

@@ -14,7 +14,7 @@ GUEST_SOURCES := $(wildcard $(TOP)/guest-drm-qxl/*.[ch]) \
 guest: $(GUEST_KO)
 
 $(GUEST_KO): $(GUEST_SOURCES)
-	@$(DEPS) kernel
+	@$(DEPS) module
 	@test -n "$(KDIR)" || { echo "guest: no kernel headers (KDIR)"; exit 1; }
 	@mkdir -p $(GUEST_SRC) $(GUEST_DIR)/include/qxl
 	@rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*' \

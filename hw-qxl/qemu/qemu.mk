@@ -24,30 +24,41 @@ QEMU_GLUE_LIBS = $(QXLSPICE_LIB) $(HWQXL_LIB) $(SPICE_CORE_LIB) \
 qemu: qemu-deps $(QEMU_BIN)
 
 qemu-deps:
-	@$(DEPS) build qemu guest
+	@$(DEPS) build qemu run
 
 # Always ask build-qemu: ninja knows which of our sources and headers
 # changed (a no-op run takes a few seconds); the copy keeps its time stamp
 # when the binary did not change.
 $(QEMU_BIN): $(QXLSPICE_LIB) $(HWQXL_LIB) $(SPICE_CORE_LIB) $(CONFIG_HEADER) \
 		FORCE
-	@$(DEPS) build qemu guest
+	@$(DEPS) build qemu run
 	@QXLNG_CACHE=$(QXLNG_CACHE) $(TOP)/scripts/qemu/build-qemu \
 		--libs "$(strip $(QEMU_GLUE_LIBS))" --out $@
 
 # The same QEMU without our glue (proves the recipe; not used by tests).
 qemu-stock:
-	@$(DEPS) build qemu guest
+	@$(DEPS) build qemu run
 	@QXLNG_CACHE=$(QXLNG_CACHE) $(TOP)/scripts/qemu/build-qemu --stock \
 		--out $(QEMU_DIR)/qemu-system-x86_64-stock
 
-# make run: the main job.
+# make run: the main job.  ADDR: where to listen (another address than
+# 127.0.0.1 without a password draws a warning).  PASSWORD reaches run-demo
+# through the environment (QXLNG_PASSWORD), never on a command line: ps
+# would show it.  PASSWORD_FILE names a file holding it instead.
+ADDR ?= 127.0.0.1
 PORT ?= 5900
 PASSWORD ?=
+PASSWORD_FILE ?=
 RUN_TARGET := qemu-run
 
-.PHONY: qemu-run
-qemu-run: deps $(QEMU_BIN) guest
-	@$(TOP)/scripts/qemu/run-demo --qemu $(QEMU_BIN) --port $(PORT) \
-		$(if $(PASSWORD),--password "$(PASSWORD)") \
+.PHONY: qemu-run run-deps
+# Only what the demo needs: the host libraries, the QEMU build, the guest
+# kernel and module build, the guest's boot tools.
+run-deps:
+	@$(DEPS) build qemu module run
+
+qemu-run: export QXLNG_PASSWORD = $(PASSWORD)
+qemu-run: run-deps $(QEMU_BIN) guest
+	@$(TOP)/scripts/qemu/run-demo --qemu $(QEMU_BIN) --addr '$(ADDR)' \
+		--port '$(PORT)' $(if $(PASSWORD_FILE),--password-file '$(PASSWORD_FILE)') \
 		--module $(GUEST_KO) --work $(BUILD)/run

@@ -1,0 +1,13 @@
+# tests/run: the first hour with qxl-ng (issue 18), as a newcomer meets it:
+# make run's password stays out of ps and off the disk, a client's normal
+# disconnect is not news in the terminal (tests/run/firsthour.py --help).
+
+FIRSTHOUR := $(TOP)/tests/run/firsthour.py
+FIRSTHOUR_DIR := $(BUILD)/tests/run
+
+.PHONY: check-run-secrets
+check-run-secrets: $(QEMU_BIN) $(GUEST_KO)
+	@$(DEPS) run client
+	$(PYTHON) $(FIRSTHOUR) secrets --work $(FIRSTHOUR_DIR)
+
+CHECKS += check-run-secrets
