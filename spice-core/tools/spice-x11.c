@@ -706,8 +706,7 @@ static void x_open(struct sx *sx, bool no_shm)
 
 	sx->dpy = XOpenDisplay(sx->display_name);
 	if (!sx->dpy)
-		die("cannot open X display '%s'", sx->display_name ?
-		    sx->display_name : "(DISPLAY unset)");
+		die("cannot open X display '%s'", XDisplayName(sx->display_name));
 	sx->display_name = DisplayString(sx->dpy);
 	XSetErrorHandler(on_x_error);
 	XSetIOErrorHandler(on_x_io_error);

@@ -8,4 +8,14 @@ CHECKS += check-x11
 # (RandR), XGetImage without MIT-SHM, the X server going away.
 check-x11: $(SPICE_X11)
 	@$(DEPS) x11 client
+	$(SX_KEYS_TEST)
 	BUILD=$(BUILD) $(PYTHON) $(SX_TESTS)/x11_test.py
+
+# The scancode table alone (tests/x11/keys_test.c).
+SX_KEYS_TEST := $(BUILD)/tests/x11/keys_test
+$(SX_KEYS_TEST): $(SX_TESTS)/keys_test.c $(SC_OBJ)/tools/spice-x11-keys.o \
+		$(SC_DIR)/tools/spice-x11.h
+	@mkdir -p $(dir $@)
+	$(CC) $(SC_CFLAGS) -o $@ $< $(SC_OBJ)/tools/spice-x11-keys.o
+
+check-x11: $(SX_KEYS_TEST)

@@ -16,6 +16,7 @@ reads a line and prints it back; spice-x11 serves it with a password at
   resize       a client's monitors config of 800x600 makes the X screen
                800x600 (xrandr --current), and the next picture is that
                size and equals xwd
+  resize-clamped  a request for 9000x7000 gives Xvfb's largest, 1024x768
   no-shm       a second spice-x11 with --no-shm (XGetImage) serves the
                same picture
   x-gone       killing Xvfb ends spice-x11 with status 1 and a message
@@ -65,14 +66,22 @@ class Fixture:
         r, w = os.pipe()
         xvfb = subprocess.Popen(
             ["Xvfb", "-screen", "0", "1024x768x24", "-nolisten", "tcp",
-             "-auth", server_auth, "-displayfd", str(w)],
+             "-noreset", "-auth", server_auth, "-displayfd", str(w)],
             pass_fds=(w,), stderr=open(os.path.join(self.work, "Xvfb.log"),
                                        "w"))
         os.close(w)
         self.procs.append(xvfb)
         self.xvfb = xvfb
-        num = os.read(r, 32).decode().strip()
-        os.close(r)
+        # Xvfb writes the number and the newline apart, and dies if the
+        # pipe is gone before the second: read the whole line, keep r.
+        self.displayfd = r
+        num = b""
+        while not num.endswith(b"\n"):
+            chunk = os.read(r, 32)
+            if not chunk:
+                break
+            num += chunk
+        num = num.decode().strip()
         if not num.isdigit():
             raise RuntimeError("Xvfb did not start")
         self.env["DISPLAY"] = ":" + num
@@ -89,7 +98,8 @@ class Fixture:
                               "-c", script], env=self.env,
                              stderr=subprocess.DEVNULL)
         self.procs.append(p)
-        wait_for(lambda: os.path.exists(ready), 30)
+        if not wait_for(lambda: os.path.exists(ready), 30):
+            raise RuntimeError("the xterm did not start")
 
     def start_spice_x11(self, *extra):
         pwfile = os.path.join(self.work, "password")
@@ -216,6 +226,16 @@ def run(tap, fx):
         tap.ok(ok and why.startswith("800x600"), "resize", why)
     else:
         tap.ok(False, "resize", "xrandr says %s; %s" % (xrandr_size(fx), why))
+
+    # A size beyond the X server's: clamped to RandR's maximum (Xvfb's
+    # framebuffer), never trusted.
+    ok, why = client(port, "resize", "9000x7000")
+    if ok and wait_for(lambda: xrandr_size(fx) == (1024, 768), 20):
+        ok, why = compare_settled(fx, port)
+        tap.ok(ok and why.startswith("1024x768"), "resize-clamped", why)
+    else:
+        tap.ok(False, "resize-clamped", "xrandr says %s; %s"
+               % (xrandr_size(fx), why))
 
     sx2, port2 = fx.start_spice_x11("--no-shm")
     ok, why = compare_settled(fx, port2)
