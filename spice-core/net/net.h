@@ -172,6 +172,9 @@ int sc_stream_set_filter(struct sc_stream *st,
  * harmless. */
 void sc_stream_close(struct sc_stream *st, const char *fmt, ...)
 	G_GNUC_PRINTF(2, 3);
+/* The normal end of a connection (the peer closed it, its session ended):
+ * closes it like sc_stream_close, logging nothing. */
+void sc_stream_end(struct sc_stream *st);
 
 /* Listening sockets ----------------------------------------------------------- */
 

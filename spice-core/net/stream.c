@@ -71,7 +71,7 @@ static ssize_t stream_recv(struct sc_stream *st, uint8_t *p, size_t n)
 			st->want_write = true;
 			return 0;
 		case SSL_ERROR_ZERO_RETURN:
-			sc_stream_close(st, "peer closed the TLS connection");
+			sc_stream_end(st);
 			return -1;
 		default:
 			sc_stream_close(st, "TLS: %s", sc_tls_error());
@@ -83,8 +83,8 @@ static ssize_t stream_recv(struct sc_stream *st, uint8_t *p, size_t n)
 		return r;
 	if (r < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
-	if (r == 0)
-		sc_stream_close(st, "peer closed the connection");
+	if (r == 0 || errno == ECONNRESET)
+		sc_stream_end(st);	/* the client went: not news */
 	else
 		sc_stream_close(st, "recv: %s", g_strerror(errno));
 	return -1;
@@ -470,20 +470,10 @@ static gboolean reap(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-void sc_stream_close(struct sc_stream *st, const char *fmt, ...)
+static void stream_shut(struct sc_stream *st)
 {
 	struct sc_net *net = st->net;
-	char *why;
-	va_list ap;
 
-	if (st->dead)
-		return;
-	va_start(ap, fmt);
-	why = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	if (!st->quiet)
-		g_message("%s: %s dropped: %s", st->peer, st->label, why);
-	g_free(why);
 	st->dead = true;
 	sc_source_drop(&st->io);
 	if (st->ssl) {
@@ -505,4 +495,32 @@ void sc_stream_close(struct sc_stream *st, const char *fmt, ...)
 		g_source_set_callback(net->reaper, reap, net, NULL);
 		g_source_attach(net->reaper, net->ctx);
 	}
+}
+
+/* Something to act on (a client misbehaving or not reading, TLS failing):
+ * said at the default level. */
+void sc_stream_close(struct sc_stream *st, const char *fmt, ...)
+{
+	char *why;
+	va_list ap;
+
+	if (st->dead)
+		return;
+	va_start(ap, fmt);
+	why = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	if (!st->quiet)
+		g_message("%s: %s dropped: %s", st->peer, st->label, why);
+	g_free(why);
+	stream_shut(st);
+}
+
+/* The normal end: the client closed it, or its session ended.  Not news;
+ * whoever owns the connection says once, at debug level, that the client
+ * went (server/session.c), so the stream itself is silent. */
+void sc_stream_end(struct sc_stream *st)
+{
+	if (st->dead)
+		return;
+	stream_shut(st);
 }

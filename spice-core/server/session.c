@@ -193,11 +193,16 @@ static void session_end(struct sc_session *s)
 	SpiceCore *core = s->core;
 	GList *it;
 
+	/* A client leaving is not news: once, at debug level, with its
+	 * address (its main channel's peer).  What went wrong, if anything,
+	 * was said at the default level where it happened. */
+	g_debug("%s: client gone, session %08x ended", s->main->st->peer,
+		s->id);
 	for (it = s->conns; it; it = it->next) {
 		struct sc_conn *c = it->data;
 
 		c->session = NULL;
-		sc_stream_close(c->st, "its session ended");
+		sc_stream_end(c->st);
 	}
 	g_list_free(s->conns);
 	core->sessions = g_list_remove(core->sessions, s);
@@ -235,9 +240,8 @@ void sc_sessions_close_all(SpiceCore *core)
 		GList *o;
 
 		for (o = s->conns; o; o = o->next)
-			sc_stream_close(((struct sc_conn *)o->data)->st,
-					"its session ended");
-		sc_stream_close(s->main->st, "session ended");
+			sc_stream_end(((struct sc_conn *)o->data)->st);
+		sc_stream_end(s->main->st);
 	}
 	sc_channels_close_all(&core->chs, "server shutting down");
 }

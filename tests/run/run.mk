@@ -5,9 +5,13 @@
 FIRSTHOUR := $(TOP)/tests/run/firsthour.py
 FIRSTHOUR_DIR := $(BUILD)/tests/run
 
-.PHONY: check-run-secrets
+.PHONY: check-run-secrets check-run-disconnect-log
 check-run-secrets: $(QEMU_BIN) $(GUEST_KO)
 	@$(DEPS) run client
 	$(PYTHON) $(FIRSTHOUR) secrets --work $(FIRSTHOUR_DIR)
 
-CHECKS += check-run-secrets
+check-run-disconnect-log: $(SPICE_SERVE)
+	@$(DEPS) client
+	$(PYTHON) $(FIRSTHOUR) disconnect --work $(FIRSTHOUR_DIR)
+
+CHECKS += check-run-secrets check-run-disconnect-log
