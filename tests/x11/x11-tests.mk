@@ -19,3 +19,12 @@ $(SX_KEYS_TEST): $(SX_TESTS)/keys_test.c $(SC_OBJ)/tools/spice-x11-keys.o \
 	$(CC) $(SC_CFLAGS) -o $@ $< $(SC_OBJ)/tools/spice-x11-keys.o
 
 check-x11: $(SX_KEYS_TEST)
+
+# Debian's Xspice and spice-x11 serving the same session (an xterm
+# scrolling, a window dragged) to the same spice-gtk client: bytes and
+# server CPU (a benchmark, not a test; tests/x11/bench_xspice.py --help).
+.PHONY: bench-xspice
+BENCH += bench-xspice
+bench-xspice: $(SPICE_X11)
+	@$(DEPS) x11 client
+	BUILD=$(BUILD) $(PYTHON) $(SX_TESTS)/bench_xspice.py
