@@ -6,12 +6,21 @@ written and keep secrets out of sight.
                              never left in a file, even after Ctrl-C
     firsthour.py disconnect  a client's normal disconnect is one debug line
                              with its address, nothing at the default level
+    firsthour.py docs        every command line in the code blocks of
+                             README.md and Documentation/*.rst: servers
+                             (make run, QEMU, spice-serve) start and serve a
+                             picture, other make lines name real targets,
+                             clients name the port their block serves on
 
 Options: --qemu BIN, --module KO, --serve BIN (spice-serve), --work DIR.
 Output is TAP; the exit status is 1 when a case failed.
 """
 
 import argparse
+import glob
+import re
+import shlex
+import shutil
 import os
 import secrets as pyrandom
 import signal
@@ -164,6 +173,27 @@ def case_secrets(args, tap):
     except ProcessLookupError:
         pass
     tap.ok(not alive, "nothing_left_running_after_ctrl_c", " ".join(alive))
+    case_addr_warning(args, tap)
+
+
+def case_addr_warning(args, tap):
+    """make run ADDR=...: a non-loopback address without a password is
+    warned about, with a password or on loopback it is not.  (QEMU is
+    /bin/false here: the warning comes before it starts.)"""
+    work = os.path.join(args.work, "addr")
+    for addr, pw, warned in (("0.0.0.0", "", True), ("0.0.0.0", "x", False),
+                             ("127.0.0.1", "", False)):
+        env = dict(os.environ, QXLNG_PASSWORD=pw)
+        r = subprocess.run([os.path.join(TOP, "scripts", "qemu", "run-demo"),
+                            "--qemu", "/bin/false", "--module", args.module,
+                            "--addr", addr, "--port", str(free_port()),
+                            "--work", work], env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=300)
+        said = "warning: no password" in r.stdout
+        tap.ok(said == warned and "QEMU exited" in r.stdout,
+               "addr_%s_%s_password_%s" % (addr, "with" if pw else "without",
+                                           "warns" if warned else
+                                           "does_not_warn"), r.stdout[-300:])
 
 
 def case_disconnect(args, tap):
@@ -216,7 +246,296 @@ def case_disconnect(args, tap):
                    " | ".join(about[-6:]))
 
 
-CASES = {"secrets": case_secrets, "disconnect": case_disconnect}
+
+# --- docs: every documented command line -----------------------------------
+
+SERVERS = ("build/qemu/qemu-system-x86_64", "qemu-system-x86_64",
+           "build/bin/spice-serve", "scripts/qemu/run-demo")
+CLIENTS = ("remote-viewer", "spicy", "spicy-screenshot", "chromium")
+# Not started here, with the reason; each still shows in the TAP output.
+ELSEWHERE = {"build/bin/spice-x11": "needs a running X server "
+             "(check-x11 tests it)"}
+
+
+def code_blocks(path):
+    """(first line number, [lines]) of each literal block: Markdown's
+    indented and fenced blocks, reStructuredText's '::' blocks."""
+    lines = open(path).read().split("\n")
+    blocks, i, rst = [], 0, path.endswith(".rst")
+    while i < len(lines):
+        ln = lines[i]
+        start = None
+        if rst and ln.rstrip().endswith("::") and not ln.lstrip().startswith(".."):
+            start = i + 1
+        elif not rst and ln.startswith("```"):
+            j = i + 1
+            while j < len(lines) and not lines[j].startswith("```"):
+                j += 1
+            blocks.append((i + 2, lines[i + 1:j]))
+            i = j + 1
+            continue
+        elif (not rst and ln.startswith("    ") and i > 0
+              and lines[i - 1].strip() == ""):
+            start = i
+        if start is None:
+            i += 1
+            continue
+        j = start
+        while j < len(lines) and lines[j].strip() == "":
+            j += 1
+        if j >= len(lines) or not lines[j].startswith(" "):
+            i = j
+            continue
+        indent = len(lines[j]) - len(lines[j].lstrip())
+        body, k = [], j
+        while k < len(lines) and (lines[k].strip() == "" or
+                                  len(lines[k]) - len(lines[k].lstrip())
+                                  >= indent):
+            body.append(lines[k][indent:])
+            k += 1
+        blocks.append((j + 1, body))
+        i = k
+    return blocks
+
+
+def commands(body, first):
+    """(line number, text) of each command: continuation lines joined,
+    comments dropped."""
+    out, cur, at = [], "", None
+    for n, ln in enumerate(body, first):
+        if at is None:
+            at = n
+        if ln.rstrip().endswith("\\"):
+            cur += ln.rstrip()[:-1] + " "
+            continue
+        cur += ln
+        try:
+            words = shlex.split(cur, comments=True)
+        except ValueError:
+            words = cur.split()
+        if words:
+            out.append((at, cur.strip(), words))
+        cur, at = "", None
+    return out
+
+
+def split_env(words):
+    env, i = {}, 0
+    while i < len(words) and re.match(r"^[A-Z_][A-Z0-9_]*=", words[i]):
+        k, v = words[i].split("=", 1)
+        env[k] = v
+        i += 1
+    return env, words[i:]
+
+
+def doc_port(words, env):
+    """The SPICE port a server line listens on, as documented."""
+    text = " ".join(words)
+    if words[0] == "make":
+        for w in words:
+            if w.startswith("PORT="):
+                return int(w[5:])
+        return int(env.get("PORT", 5900))
+    m = re.search(r"(?:\bport=|--port )(\d+)", text)
+    return int(m.group(1)) if m else None
+
+
+def client_port(words, scratch):
+    text = " ".join(words)
+    m = re.search(r"(?:spice|https?)://[^:/ ]+:(\d+)", text) or \
+        re.search(r"-p (\d+)", text)
+    if m:
+        return int(m.group(1))
+    for w in words[1:]:
+        if w.endswith(".vv") and os.path.exists(os.path.join(scratch, w)):
+            m = re.search(r"^port=(\d+)", open(os.path.join(scratch, w)).read(),
+                          re.M)
+            return int(m.group(1)) if m else None
+    return None
+
+
+def make_pki(d):
+    """A CA and a server certificate, QEMU's file names, for the TLS
+    examples (their /etc/pki/qemu)."""
+    if os.path.exists(os.path.join(d, "server-key.pem")):
+        return
+    os.makedirs(d, exist_ok=True)
+    run = lambda *a: subprocess.run(a, cwd=d, check=True,
+                                    stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)
+    run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+        "-keyout", "ca-key.pem", "-out", "ca-cert.pem", "-days", "2",
+        "-subj", "/CN=qxl-ng test CA")
+    run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout",
+        "server-key.pem", "-out", "server.csr", "-subj", "/CN=127.0.0.1")
+    run("openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca-cert.pem",
+        "-CAkey", "ca-key.pem", "-CAcreateserial", "-out", "server-cert.pem",
+        "-days", "2")
+
+
+def lit_picture(path):
+    from PIL import Image
+    img = Image.open(path).convert("L")
+    return img.size, sum(1 for v in img.getdata() if v > 64)
+
+
+def start_server(args, scratch, setup, text, words, env, ports, password):
+    """Start one documented server with its ports mapped to free ones;
+    True, why when a client got a picture with something on it."""
+    for old in sorted(set(int(p) for p in re.findall(r"\b59\d\d\b", text))):
+        ports.setdefault(old, free_port())
+    mapped = re.sub(r"\b59\d\d\b", lambda m: str(ports[int(m.group(0))]),
+                    text)
+    mapped = mapped.replace("/etc/pki/qemu", os.path.join(scratch, "pki"))
+    if "/etc/pki/qemu" in text:
+        make_pki(os.path.join(scratch, "pki"))
+    port = doc_port(words, env)
+    port = ports.get(port, port)
+    is_make = words[0] == "make"
+    if is_make and not re.search(r"\bPORT=", mapped):
+        ports.setdefault(5900, free_port())
+        port = ports[5900]
+        mapped += " PORT=%d" % port
+    script = "\n".join(setup + ["exec " + mapped])
+    log = open(os.path.join(scratch, "server.log"), "w+")
+    proc = subprocess.Popen(["bash", "-c", script], cwd=scratch,
+                            env=dict(os.environ, **env),
+                            stdin=subprocess.DEVNULL, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    why = ""
+    try:
+        deadline = time.time() + (900 if is_make else 120)
+        ready = False
+        while time.time() < deadline and proc.poll() is None:
+            log.seek(0)
+            out = log.read()
+            if is_make or words[0].endswith("run-demo"):
+                ready = "connect with:" in out
+            elif port:
+                try:
+                    socket.create_connection(("127.0.0.1", port), 1).close()
+                    ready = True
+                except OSError:
+                    pass
+            else:
+                ready = time.time() > deadline - 110   # alive for 10 s
+            if ready:
+                break
+            time.sleep(0.5)
+        log.seek(0)
+        out = log.read()
+        if not ready:
+            return False, "not running: " + out[-400:]
+        if not port:
+            return proc.poll() is None, "alive without a SPICE port"
+        shot = os.path.join(scratch, "shot.ppm")
+        pw = password()
+        for _ in range(30):
+            if os.path.exists(shot):
+                os.unlink(shot)
+            cmd = ["spicy-screenshot", "-h", "127.0.0.1", "-p", str(port),
+                   "-o", shot]
+            if pw:
+                cmd += ["-w", pw]
+            r = subprocess.run(cmd, timeout=60, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+            if r.returncode == 0 and os.path.exists(shot):
+                size, lit = lit_picture(shot)
+                why = "%dx%d, %d lit pixels" % (size + (lit,))
+                if lit > 50:
+                    return proc.poll() is None, why
+            time.sleep(2)
+        return False, "no picture with something on it: " + why
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+def case_docs(args, tap):
+    scratch = os.path.join(args.work, "docs")
+    shutil.rmtree(scratch, ignore_errors=True)
+    os.makedirs(scratch)
+    # The reader's clone: every entry of the tree, the build included, so
+    # relative paths and make work as documented, and files the commands
+    # write (password.txt, demo.vv) land here.
+    for name in os.listdir(TOP):
+        if name != ".git":
+            os.symlink(os.path.join(TOP, name), os.path.join(scratch, name))
+    started = {}
+    docs = [os.path.join(TOP, "README.md")] + \
+        sorted(glob.glob(os.path.join(TOP, "Documentation", "*.rst")))
+    for doc in docs:
+        rel = os.path.relpath(doc, TOP)
+        for first, body in code_blocks(doc):
+            setup, served = [], []
+            for at, text, words in commands(body, first):
+                env, cmd = split_env(words)
+                if not cmd:
+                    continue
+                name = "%s:%d %s" % (rel, at, text[:70])
+                head = cmd[0]
+                if head in ELSEWHERE:
+                    tap.skip(name, ELSEWHERE[head])
+                elif head in CLIENTS:
+                    want = served[-1] if served else 5900
+                    got = client_port(cmd, scratch)
+                    tap.ok(got is None or got == want,
+                           name + " [client port]",
+                           "connects to %s, the block serves on %s" %
+                           (got, want))
+                elif head == "make" and (len(cmd) == 1 or cmd[1] != "run"):
+                    r = subprocess.run(["make", "-n", "--no-print-directory"]
+                                       + cmd[1:], cwd=scratch,
+                                       env=dict(os.environ, **env),
+                                       stdout=subprocess.PIPE,
+                                       stderr=subprocess.STDOUT, text=True,
+                                       timeout=300)
+                    tap.ok(r.returncode == 0, name + " [make -n]",
+                           r.stdout[-300:])
+                elif head == "make" or head in SERVERS:
+                    key = (tuple(setup), tuple(words))
+                    port = doc_port(cmd, env)
+                    served.append(port)
+                    if key in started:
+                        tap.ok(started[key][0], name + " [started]",
+                               "as at " + started[key][1])
+                        continue
+                    pwfile = None
+                    m = re.search(r"(?:PASSWORD_FILE=|secret,id=\w+,file=)"
+                                  r"(\S+?)(?:[ ,]|$)", text + " ")
+                    if m:
+                        pwfile = os.path.join(scratch, m.group(1))
+
+                    def password(env=env, pwfile=pwfile):
+                        if env.get("PASSWORD"):
+                            return env["PASSWORD"]
+                        if pwfile and os.path.exists(pwfile):
+                            return open(pwfile).read().split("\n")[0]
+                        return None
+                    bare = re.sub(r"\s+#\s.*$", "", re.sub(
+                        r"^(\s*[A-Z_][A-Z0-9_]*=\S+\s+)*", "", text))
+                    ok, why = start_server(args, scratch, setup, bare,
+                                           cmd, env, {}, password)
+                    started[key] = (ok, "%s:%d" % (rel, at))
+                    tap.ok(ok, name + " [started]", why)
+                elif re.match(r"^[a-z_]+=", text) or head in (
+                        "printf", "mkdir", "cp", "chmod", "cat", "umask"):
+                    setup.append(text)
+                    r = subprocess.run(["bash", "-c", "\n".join(setup)],
+                                       cwd=scratch, stdout=subprocess.PIPE,
+                                       stderr=subprocess.STDOUT, text=True,
+                                       timeout=900)
+                    tap.ok(r.returncode == 0, name + " [shell]",
+                           r.stdout[-300:])
+
+
+CASES = {"secrets": case_secrets, "disconnect": case_disconnect,
+         "docs": case_docs}
 
 
 def main():
