@@ -20,6 +20,10 @@ reads a line and prints it back; spice-x11 serves it with a password at
   no-shm       a second spice-x11 with --no-shm (XGetImage) serves the
                same picture
   x-gone       killing Xvfb ends spice-x11 with status 1 and a message
+  launcher     scripts/xspice with the password in QXLNG_PASSWORD serves
+               640x400; SIGINT to its process group (a terminal's Ctrl-C)
+               stops it, spice-x11 printing its stats, the X socket and
+               the port gone
 
 Pictures are compared once the screen has settled: a mismatch is retried
 (the X client may still be drawing), the case fails if it never matches.
@@ -30,6 +34,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -253,6 +258,66 @@ def run(tap, fx):
            "status %s, log: %s" % (rc, log.strip().splitlines()[-1:]))
 
 
+def launcher(tap, build, work):
+    """scripts/xspice as a user runs it: the password from the
+    environment, a session, Ctrl-C (SIGINT to its process group, as a
+    terminal sends) stops everything it started."""
+    port = free_port()
+    env = dict(os.environ)
+    env["QXLNG_PASSWORD"] = PASSWORD
+    env.pop("DISPLAY", None)
+    lw = os.path.join(work, "launcher")
+    p = subprocess.Popen(
+        [os.path.join(TOP, "scripts", "xspice"), "--spice-x11",
+         os.path.join(build, "bin", "spice-x11"), "--port", str(port),
+         "--size", "640x400", "--work", lw, "--", "xterm"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    out, display = [], None
+    for line in p.stdout:
+        out.append(line)
+        m = re.search(r" on :(\d+),", line)
+        if m:
+            display = m.group(1)
+        if line.startswith("port"):
+            break
+    fx = Fixture(lw, None)
+    fx.env["DISPLAY"] = ":%s" % display
+    fx.env["XAUTHORITY"] = os.path.join(lw, "Xauthority")
+    try:
+        w, h, _ = screenshot(fx, port)
+        why = "served %dx%d" % (w, h)
+        ok = (w, h) == (640, 400)
+    except RuntimeError as e:
+        ok, why = False, str(e)
+    os.killpg(p.pid, signal.SIGINT)
+    try:
+        rest = p.communicate(timeout=30)[0]
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        rest = p.communicate()[0]
+    out = "".join(out) + rest
+    sock = "/tmp/.X11-unix/X%s" % display
+    gone = display is not None and not os.path.exists(sock)
+    try:
+        socket.create_connection(("127.0.0.1", port), 2).close()
+        gone = False
+    except OSError:
+        pass
+    tap.ok(ok and gone and "stats " in out, "launcher",
+           "%s; X socket and port gone: %s; output: %s"
+           % (why, gone, out.strip()))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--keep", help="work in DIR and keep it")
@@ -271,6 +336,7 @@ def main():
     fx = Fixture(work, spice_x11)
     try:
         run(tap, fx)
+        launcher(tap, build, work)
     except Exception as e:  # a broken fixture is a failure, not a crash
         tap.ok(False, "fixture", "%s: %s" % (type(e).__name__, e))
     finally:
