@@ -91,6 +91,7 @@ struct qxlng_stats {
 	atomic_t bad_releases;
 	atomic_t alloc_failures;
 	atomic_t oom_notifies;
+	atomic_t release_flushes;
 	atomic_t io_timeouts;
 	atomic_t io_resets;
 };
@@ -121,6 +122,7 @@ struct qxlng_device {
 	struct xarray releases;		/* id -> struct qxlng_release */
 	struct mutex release_lock;	/* release ring consumer */
 	wait_queue_head_t release_wq;
+	atomic_t release_seq;		/* collections that freed something */
 
 	struct qxlng_ring cmd_ring;
 	struct qxlng_ring cursor_ring;

@@ -110,37 +110,52 @@ static void qxlng_release_take(void *ctx, u64 id)
 static int qxlng_release_collect(struct qxlng_device *qdev)
 {
 	struct qxlng_collect c = { .qdev = qdev };
+	struct qxl_ring_header *hdr = &qdev->ram_header->release_ring.hdr;
+	bool more;
 	int ret;
 
 	mutex_lock(&qdev->release_lock);
 	ret = qxlng_release_ring_drain(&qdev->ram_header->release_ring,
 				       QXL_RELEASE_RING_SIZE,
 				       qxlng_release_take, &c);
+	/*
+	 * Drained: ask for the DISPLAY interrupt at the device's next push,
+	 * so releases are collected as they come instead of when the pages
+	 * run out.  An entry that arrived meanwhile is collected now.
+	 */
+	more = ret == QXL_RELEASE_RING_SIZE ||
+	       (ret >= 0 && !qxl_ring_cons_wait(hdr));
 	mutex_unlock(&qdev->release_lock);
 	if (ret < 0) {
 		drm_err_ratelimited(&qdev->drm, "release ring indexes corrupt\n");
 		return -EIO;
 	}
-	if (ret == QXL_RELEASE_RING_SIZE && !READ_ONCE(qdev->stopping))
+	if (more && !READ_ONCE(qdev->stopping))
 		schedule_work(&qdev->release_work);
-	if (c.freed)
+	if (c.freed) {
+		atomic_inc(&qdev->release_seq);
 		wake_up_all(&qdev->release_wq);
+	}
 	return c.freed;
 }
 
 /*
- * Allocate size bytes in the pages.  When full, collect releases, then
- * ask the device to release more (NOTIFY_OOM) and wait, a bounded
- * number of times.
+ * Allocate size bytes in the pages.  When full, collect releases; then
+ * have the device push the releases it holds back for a bunch
+ * (FLUSH_RELEASE) and collect again; then ask it to release more
+ * (NOTIFY_OOM) and wait until something was collected or the ring has
+ * entries, a bounded number of times.
  */
 int qxlng_mem_alloc(struct qxlng_device *qdev, u32 size, u32 *offset)
 {
+	struct qxl_ring_header *hdr = &qdev->ram_header->release_ring.hdr;
 	unsigned int tries;
 
 	if (!size || size > qdev->layout.pages_size)
 		return -EINVAL;
 	for (tries = 0; tries < QXLNG_ALLOC_TRIES; tries++) {
 		unsigned long addr = gen_pool_alloc(qdev->pool, size);
+		int seq;
 
 		if (addr) {
 			*offset = addr - QXLNG_POOL_BIAS;
@@ -150,10 +165,16 @@ int qxlng_mem_alloc(struct qxlng_device *qdev, u32 size, u32 *offset)
 			continue;
 		if (READ_ONCE(qdev->guest_bug))
 			break;
+		atomic_inc(&qdev->stats.release_flushes);
+		qxlng_io_write(qdev, QXL_IO_FLUSH_RELEASE, 0);
+		if (qxlng_release_collect(qdev) > 0)
+			continue;
+		seq = atomic_read(&qdev->release_seq);
 		atomic_inc(&qdev->stats.oom_notifies);
 		qxlng_io_write(qdev, QXL_IO_NOTIFY_OOM, 0);
 		wait_event_timeout(qdev->release_wq,
-				   !qxl_ring_cons_empty(&qdev->ram_header->release_ring.hdr),
+				   atomic_read(&qdev->release_seq) != seq ||
+				   !qxl_ring_cons_empty(hdr),
 				   QXLNG_ALLOC_WAIT);
 	}
 	atomic_inc(&qdev->stats.alloc_failures);
