@@ -178,10 +178,11 @@ int main(int argc, char **argv)
 	printf("cpu_ms %.3f\nguest_ms %.3f\nbytes_sent %llu\n",
 	       bench_process_cpu_ms() - cpu0 - guest_ms, guest_ms,
 	       (unsigned long long)st.bytes_sent);
-	printf("stats copies=%llu moves=%llu cache_hits=%llu quic=%llu "
-	       "lz4=%llu lz=%llu raw=%llu fills=%llu streams=%llu\n",
+	printf("stats copies=%llu moves=%llu cache_hits=%llu cache_adds=%llu "
+	       "quic=%llu lz4=%llu lz=%llu raw=%llu fills=%llu streams=%llu\n",
 	       (unsigned long long)st.copies, (unsigned long long)st.moves,
 	       (unsigned long long)st.cache_hits,
+	       (unsigned long long)st.cache_adds,
 	       (unsigned long long)st.images_quic,
 	       (unsigned long long)st.images_lz4,
 	       (unsigned long long)st.images_lz,

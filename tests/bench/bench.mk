@@ -28,6 +28,22 @@ $(BENCH_REF): $(BENCH_DIR)/bench-ref.c $(BENCH_WL) $(BENCH_HDRS)
 		$(BENCH_DIR)/bench-ref.c $(BENCH_WL) \
 		$(shell pkg-config --libs spice-server glib-2.0) -lm
 
+# The software picture of a workload (check-bench-paths).
+BENCH_RENDER := $(BENCH_OUT)/wl-render
+$(BENCH_RENDER): $(BENCH_DIR)/wl-render.c $(BENCH_WL) $(BENCH_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -o $@ \
+		$(BENCH_DIR)/wl-render.c $(BENCH_WL) -lm
+
+# Not a benchmark: the workloads through our path end pixel-exact and
+# take the way meant for them (COPY_BITS forwarded and found, FROM_CACHE,
+# INVAL_LIST with a small client cache).
+.PHONY: check-bench-paths
+CHECKS += check-bench-paths
+check-bench-paths: $(BENCH_OURS) $(BENCH_RENDER)
+	@$(DEPS) client
+	BUILD=$(BUILD) $(PYTHON) $(BENCH_DIR)/paths_test.py
+
 .PHONY: bench-vs-ref
 BENCH += bench-vs-ref
 # WORKLOADS=photo,text,... and REPEAT=N choose; REF_MODES the reference's

@@ -10,6 +10,7 @@ nothing new came for --idle seconds; writes a JSON result (frames seen
 and when, display channel bytes since ready) and the last picture (PPM).
 
   client.py --port N --frames LAST --out result.json --dump last.ppm
+            [--cache-size BYTES]
 """
 import argparse
 import ctypes
@@ -29,6 +30,10 @@ ap.add_argument("--out", required=True)
 ap.add_argument("--dump", required=True)
 ap.add_argument("--idle", type=float, default=6.0)
 ap.add_argument("--timeout", type=float, default=120.0)
+ap.add_argument("--cache-size", type=int, default=0,
+                help="the session's cache-size in bytes (spice-gtk "
+                "announces a quarter of it in pixels, DISPLAY_INIT's "
+                "pixmap_cache_size); 0: spice-gtk's default")
 a = ap.parse_args()
 
 st = {"primary": None, "display": None, "seen": {}, "bytes0": None,
@@ -85,6 +90,8 @@ def check():
 s = S.Session()
 s.props.host = "127.0.0.1"
 s.props.port = str(a.port)
+if a.cache_size:
+    s.set_property("cache-size", a.cache_size)
 GObject.Object.connect(s, "channel-new", on_channel)
 s.connect()
 GLib.timeout_add(50, check)

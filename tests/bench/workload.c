@@ -10,8 +10,10 @@
 #define GLYPHS		64
 #define WIN_W		800
 #define WIN_H		600
+#define ICONS		4
+#define ICON		256
 
-enum wl_id { WL_PHOTO, WL_TEXT, WL_DRAG, WL_DRAG_BLIT, WL_FULL30 };
+enum wl_id { WL_PHOTO, WL_TEXT, WL_DRAG, WL_DRAG_BLIT, WL_FULL30, WL_ICONS };
 
 struct workload {
 	enum wl_id id;
@@ -21,10 +23,11 @@ struct workload {
 	uint32_t *win;			/* drag: the window */
 	uint32_t glyph[GLYPHS][8 * 16];	/* text */
 	uint32_t line[WL_W * 16];	/* text: the scrolling line at first */
+	uint32_t *icon[ICONS];		/* icons */
 };
 
 static const char *const names[] = { "photo", "text", "drag", "drag-blit",
-				     "full30", NULL };
+				     "full30", "icons", NULL };
 
 const char *const *wl_names(void)
 {
@@ -66,6 +69,12 @@ struct workload *wl_new(const char *name)
 		w->wall = picture(PIC_GRADIENT, WL_W, WL_H, 7);
 		w->win = picture(PIC_UI, WIN_W, WIN_H, 5);
 		break;
+	case WL_ICONS:
+		w->wall = picture(PIC_GRADIENT, WL_W, WL_H, 9);
+		for (k = 0; k < ICONS; k++)
+			w->icon[k] = picture(k & 1 ? PIC_UI : PIC_PHOTO, ICON,
+					     ICON, 30 + k);
+		break;
 	case WL_TEXT: {
 		uint64_t st = 42;
 
@@ -99,6 +108,8 @@ void wl_free(struct workload *w)
 		return;
 	for (k = 0; k < N_PHOTOS; k++)
 		free(w->photo[k]);
+	for (k = 0; k < ICONS; k++)
+		free(w->icon[k]);
 	free(w->frame);
 	free(w->wall);
 	free(w->win);
@@ -205,6 +216,16 @@ void wl_frame(struct workload *w, int i, struct wl_frame *f)
 		f->ops[f->n - 1].src_y = 1040;
 		glyph_at(w, f, (i * 13) % GLYPHS, WL_W - 8, 1040);
 		break;
+	case WL_ICONS:
+		/* One of four pictures in the same place, in an order of
+		 * their own: each comes back after others covered it. */
+		if (i == 0) {
+			blit(f, 0, 0, WL_W, WL_H, w->wall, WL_W);
+			break;
+		}
+		k = (int)(((uint32_t)i * 2654435761u) >> 16) % ICONS;
+		blit(f, 512, 256, ICON, ICON, w->icon[k], ICON);
+		break;
 	case WL_DRAG:
 	case WL_DRAG_BLIT:
 		win_at(i, &x, &y);
@@ -232,4 +253,37 @@ void wl_frame(struct workload *w, int i, struct wl_frame *f)
 	}
 	add(f, WL_FILL, WL_W - WL_STAMP, WL_H - WL_STAMP, WL_STAMP,
 	    WL_STAMP)->color = WL_STAMP_COLOR(i);
+}
+
+void wl_apply(const struct wl_frame *f, uint32_t *fb)
+{
+	int i, y;
+
+	for (i = 0; i < f->n; i++) {
+		const struct wl_op *o = &f->ops[i];
+
+		for (y = 0; y < o->h; y++) {
+			/* COPY_BITS: rows in the order that reads each
+			 * before it is overwritten. */
+			int r = o->kind == WL_COPYBITS && o->src_y < o->y ?
+				o->h - 1 - y : y;
+			uint32_t *dst = fb + (size_t)(o->y + r) * WL_W + o->x;
+			int x;
+
+			switch (o->kind) {
+			case WL_FILL:
+				for (x = 0; x < o->w; x++)
+					dst[x] = o->color;
+				break;
+			case WL_BLIT:
+				memcpy(dst, o->px + (size_t)r * o->stride,
+				       (size_t)o->w * 4);
+				break;
+			case WL_COPYBITS:
+				memmove(dst, fb + (size_t)(o->src_y + r) * WL_W +
+					     o->src_x, (size_t)o->w * 4);
+				break;
+			}
+		}
+	}
 }

@@ -45,7 +45,9 @@ struct wl_frame {
 
 struct workload;
 
-/* The workloads, by name: photo, text, drag, drag-blit, full30. */
+/* The workloads, by name: photo, text, drag, drag-blit, full30; and
+ * icons (four 256x256 pictures taking turns in one place: the image
+ * cache's case), not in the benchmark's list. */
 const char *const *wl_names(void);
 /* NULL if the name is unknown.  Generating the pictures takes a moment. */
 struct workload *wl_new(const char *name);
@@ -55,5 +57,8 @@ int wl_count(const struct workload *w);	/* frames after the first */
 /* Frame i: 0 is the whole first picture, then 1..wl_count().  The ops'
  * pixels stay valid until the next call. */
 void wl_frame(struct workload *w, int i, struct wl_frame *f);
+/* Draw f's ops into fb (WL_W x WL_H packed xRGB) as a client shows them:
+ * the picture every frame must end in. */
+void wl_apply(const struct wl_frame *f, uint32_t *fb);
 
 #endif
