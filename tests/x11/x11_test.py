@@ -17,6 +17,9 @@ reads a line and prints it back; spice-x11 serves it with a password at
                800x600 (xrandr --current), and the next picture is that
                size and equals xwd
   resize-clamped  a request for 9000x7000 gives Xvfb's largest, 1024x768
+  cursor       the cursor shapes a client is sent follow the pointer from
+               the xterm to the root window, and the last one is the
+               shape XFixes says X shows (size, hotspot, alpha mask)
   no-shm       a second spice-x11 with --no-shm (XGetImage) serves the
                same picture
   x-gone       killing Xvfb ends spice-x11 with status 1 and a message
@@ -30,6 +33,7 @@ Pictures are compared once the screen has settled: a mismatch is retried
 """
 
 import argparse
+import ctypes
 import os
 import re
 import shutil
@@ -49,6 +53,7 @@ from tap import Tap  # noqa: E402
 
 PY = "/usr/bin/python3"
 CLIENT = os.path.join(TOP, "tests", "interop", "spice_client.py")
+CURSOR_CLIENT = os.path.join(HERE, "cursor_client.py")
 PASSWORD = "x11-test-pw"
 TRIES = 20          # settling retries for picture comparisons
 
@@ -193,6 +198,43 @@ def compare_settled(fx, port):
     return False, why
 
 
+class XFixesCursorImage(ctypes.Structure):
+    _fields_ = [("x", ctypes.c_short), ("y", ctypes.c_short),
+                ("width", ctypes.c_ushort), ("height", ctypes.c_ushort),
+                ("xhot", ctypes.c_ushort), ("yhot", ctypes.c_ushort),
+                ("cursor_serial", ctypes.c_ulong),
+                ("pixels", ctypes.POINTER(ctypes.c_ulong))]
+
+
+def xfixes_cursor(env):
+    """[W, H, HOTX, HOTY, alpha mask] of the cursor X shows now, in
+    cursor_client.py's form."""
+    x11 = ctypes.CDLL("libX11.so.6")
+    xf = ctypes.CDLL("libXfixes.so.3")
+    x11.XOpenDisplay.restype = ctypes.c_void_p
+    x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    x11.XFree.argtypes = [ctypes.c_void_p]
+    xf.XFixesGetCursorImage.restype = ctypes.POINTER(XFixesCursorImage)
+    xf.XFixesGetCursorImage.argtypes = [ctypes.c_void_p]
+    os.environ["XAUTHORITY"] = env["XAUTHORITY"]   # libX11 reads it
+    dpy = x11.XOpenDisplay(env["DISPLAY"].encode())
+    if not dpy:
+        return None
+    img = xf.XFixesGetCursorImage(dpy)
+    out = None
+    if img:
+        c = img.contents
+        bits = 0
+        for i in range(c.width * c.height):
+            bits = bits << 1 | (((c.pixels[i] >> 24) & 0xff) != 0)
+        out = [str(c.width), str(c.height), str(c.xhot), str(c.yhot),
+               "%x" % bits]
+        x11.XFree(img)
+    x11.XCloseDisplay(dpy)
+    return out
+
+
 def xrandr_size(fx):
     out = subprocess.check_output(["xrandr", "--current"], env=fx.env,
                                   text=True)
@@ -241,6 +283,19 @@ def run(tap, fx):
     else:
         tap.ok(False, "resize-clamped", "xrandr says %s; %s"
                % (xrandr_size(fx), why))
+
+    # The cursor: the xterm's where the last click left the pointer, then
+    # the root window's once the client moves it off the xterm; the last
+    # shape is the one XFixes says X shows.
+    r = subprocess.run([PY, CURSOR_CLIENT, "--port", str(port), "--password",
+                        PASSWORD, "--count", "2", "--move", "900,700"],
+                       capture_output=True, text=True, timeout=60)
+    shapes = [ln.split()[1:] for ln in r.stdout.splitlines()
+              if ln.startswith("cursor ")]
+    want = xfixes_cursor(fx.env)
+    tap.ok(len(shapes) == 2 and shapes[0] != shapes[1] and
+           shapes[1] == want, "cursor",
+           "client got %s, XFixes shows %s" % (shapes, want))
 
     sx2, port2 = fx.start_spice_x11("--no-shm")
     ok, why = compare_settled(fx, port2)
