@@ -121,7 +121,7 @@ fuzz-guest-logic: $(GUEST_FUZZ)
 
 $(GUEST_FUZZ): $(TOP)/guest-drm-qxl/fuzz/qxlng_logic_fuzz.c $(GUEST_LOGIC_SRC) \
 		$(TOP)/guest-drm-qxl/qxlng_logic.h $(TOP)/include/qxl/qxl_abi.h \
-		$(wildcard $(TOP)/guest-drm-qxl/fuzz/include/linux/*.h)
+		$(wildcard $(TOP)/guest-drm-qxl/fuzz/include/*/*.h)
 	@$(DEPS) fuzz
 	@mkdir -p $(dir $@)
 	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined \
@@ -135,6 +135,30 @@ check-guest-logic-fuzz-smoke: $(GUEST_FUZZ)
 FUZZ += fuzz-guest-logic
 CHECKS += check-guest-logic-fuzz-smoke
 
+# libFuzzer target for the checks of the qxl.ko ioctl arguments
+# (qxlng_uapi.c): what they accept must be safe to use as is.
+GUEST_UAPI_FUZZ := $(BUILD)/fuzz/qxlng_uapi_fuzz
+
+.PHONY: fuzz-guest-uapi check-guest-uapi-fuzz-smoke
+fuzz-guest-uapi: $(GUEST_UAPI_FUZZ)
+
+$(GUEST_UAPI_FUZZ): $(TOP)/guest-drm-qxl/fuzz/qxlng_uapi_fuzz.c \
+		$(TOP)/guest-drm-qxl/qxlng_uapi.c \
+		$(TOP)/guest-drm-qxl/qxlng_logic.h $(TOP)/include/qxl/qxl_abi.h \
+		$(wildcard $(TOP)/guest-drm-qxl/fuzz/include/*/*.h)
+	@$(DEPS) fuzz
+	@mkdir -p $(dir $@)
+	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -Wall -Wextra -Werror \
+		-I$(TOP)/guest-drm-qxl/fuzz/include -I$(TOP)/include \
+		-I$(TOP)/guest-drm-qxl -o $@ $< $(TOP)/guest-drm-qxl/qxlng_uapi.c
+
+check-guest-uapi-fuzz-smoke: $(GUEST_UAPI_FUZZ)
+	$(GUEST_UAPI_FUZZ) -max_total_time=10 -max_len=4096 -print_final_stats=1
+
+FUZZ += fuzz-guest-uapi
+CHECKS += check-guest-uapi-fuzz-smoke
+
 # Host-side regression tests of the logic against a hostile device
 # (guest-drm-qxl/hosttest), under ASan+UBSan, TAP output.
 GUEST_HOSTTEST := $(BUILD)/tests/guest/qxlng_release_drain_test
@@ -142,7 +166,7 @@ GUEST_HOSTTEST := $(BUILD)/tests/guest/qxlng_release_drain_test
 $(GUEST_HOSTTEST): $(TOP)/guest-drm-qxl/hosttest/qxlng_release_drain_test.c \
 		$(TOP)/guest-drm-qxl/qxlng_ring.c $(TOP)/guest-drm-qxl/qxlng_logic.h \
 		$(TOP)/include/qxl/qxl_abi.h \
-		$(wildcard $(TOP)/guest-drm-qxl/fuzz/include/linux/*.h)
+		$(wildcard $(TOP)/guest-drm-qxl/fuzz/include/*/*.h)
 	@$(DEPS) fuzz
 	@mkdir -p $(dir $@)
 	$(CLANG) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -212,3 +236,13 @@ CHECKS += check-guest-intree
 check-guest-intree:
 	@$(DEPS) kernel
 	$(TOP)/scripts/guest/check-intree
+
+# Full-screen page flips per second (modetest -v), qxlng.ko against the
+# stock qxl.ko, side by side on QEMU's qxl and on qxlng-vga.  A benchmark:
+# it prints rates and fails only when a run gave no sample.
+.PHONY: bench-flips
+bench-flips: qemu $(GUEST_KO)
+	@$(DEPS) kernel guest
+	nice $(PYTHON) $(TOP)/guest-drm-qxl/bench/bench-flips --qemu $(QEMU_BIN)
+
+BENCH += bench-flips

@@ -15,6 +15,7 @@
 
 #include <linux/bits.h>
 #include <linux/types.h>
+#include <drm/qxl_drm.h>
 #include <qxl/qxl_abi.h>
 
 /*
@@ -287,5 +288,79 @@ void qxlng_async_reset(struct qxlng_async *a, u32 done);
  * counts: no work is scheduled and int_mask is not written back.
  */
 u32 qxlng_irq_plan(u32 pending, bool stopping);
+
+/* ------------------------------------------------------------------ */
+/* The qxl.ko uapi: argument checks (qxlng_uapi.c)                     */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Every ioctl argument comes from an unprivileged client.  These check
+ * the copies the handlers made; each returns 0 or the errno the ioctl
+ * returns.
+ */
+
+/* Relocations per command (GETPARAM QXL_PARAM_MAX_RELOCS), as qxl.ko. */
+#define QXLNG_UAPI_MAX_RELOCS		96
+/* Commands per EXECBUFFER. */
+#define QXLNG_UAPI_MAX_COMMANDS		256
+/* A command body: a page less its release info, as qxl.ko. */
+#define QXLNG_UAPI_MAX_COMMAND_SIZE	(QXL_PAGE_SIZE - \
+					 sizeof(union qxl_release_info))
+/* One buffer object, and a surface's width or height. */
+#define QXLNG_UAPI_MAX_BO_SIZE		(64u << 20)
+#define QXLNG_UAPI_MAX_SURFACE_DIM	8192
+
+/* GETPARAM: QXL_PARAM_NUM_SURFACES, QXL_PARAM_MAX_RELOCS; else -EINVAL. */
+int qxlng_uapi_getparam(u64 param, u32 n_surfaces, u64 *value);
+/*
+ * CLIENTCAP: 0 when bit index of the ROM's client_capabilities (caps,
+ * n_caps bytes) is set, -ENOSYS when it is not, is past the array, or
+ * the device predates the field (revision < 4).
+ */
+int qxlng_uapi_clientcap(u32 index, u8 revision, const u8 *caps,
+			 size_t n_caps);
+/* ALLOC: the bytes to allocate (whole pages); -EINVAL for 0. */
+int qxlng_uapi_bo_size(u64 size, u32 *bytes);
+/* Bits per pixel of a QXL_SURFACE_FMT_*, 0 for an unknown format. */
+u32 qxlng_uapi_surface_bpp(u32 format);
+/*
+ * ALLOC_SURF: known format, 1..QXLNG_UAPI_MAX_SURFACE_DIM pixels each
+ * way, |stride| a multiple of 4 holding a line; the bytes to allocate
+ * (|stride| * (height + 1), whole pages).
+ */
+int qxlng_uapi_surf_size(const struct drm_qxl_alloc_surf *s, u32 *bytes);
+/* UPDATE_AREA: a non-empty rectangle inside width x height, as *r. */
+int qxlng_uapi_area(const struct drm_qxl_update_area *a, u32 width,
+		    u32 height, struct qxl_rect *r);
+/* EXECBUFFER: no flags, at most QXLNG_UAPI_MAX_COMMANDS commands. */
+int qxlng_uapi_execbuffer(const struct drm_qxl_execbuffer *eb);
+/*
+ * One command of an EXECBUFFER: QXL_CMD_DRAW (as qxl.ko), body up to
+ * QXLNG_UAPI_MAX_COMMAND_SIZE, up to QXLNG_UAPI_MAX_RELOCS relocations.
+ */
+int qxlng_uapi_command(const struct drm_qxl_command *c);
+
+/* What an accepted relocation writes, and where. */
+struct qxlng_uapi_reloc_op {
+	u32 type;		/* QXL_RELOC_TYPE_BO or _SURF */
+	u32 width;		/* bytes written: 8 (address) or 4 (surface id) */
+	u32 dst_offset;		/* in the command (from its release info) or BO */
+	u32 src_offset;		/* in the source BO (QXL_RELOC_TYPE_BO) */
+};
+
+/*
+ * One relocation of a command whose body has cmd_size bytes.  dst_size
+ * and src_size are the sizes of the objects r->dst_handle and
+ * r->src_handle name (the caller looked them up; 0 for handle 0).  A
+ * QXL_RELOC_TYPE_BO writes the device address of src_offset in the
+ * source object, which it must lie in; a QXL_RELOC_TYPE_SURF writes the
+ * source object's surface id (handle 0: the primary, id 0).  The bytes
+ * written lie inside the destination: the object, or with dst_handle 0
+ * the command after its release info (offsets count from the release
+ * info, as in qxl.ko).
+ */
+int qxlng_uapi_reloc(const struct drm_qxl_reloc *r, u32 cmd_size,
+		     u32 dst_size, u32 src_size,
+		     struct qxlng_uapi_reloc_op *op);
 
 #endif /* QXLNG_LOGIC_H */

@@ -12,4 +12,14 @@ typedef uint64_t u64;
 typedef int16_t s16;
 typedef int32_t s32;
 typedef int64_t s64;
+/* The uapi spellings, for <drm/qxl_drm.h>. */
+typedef uint8_t __u8;
+typedef uint16_t __u16;
+typedef uint32_t __u32;
+typedef uint64_t __u64;
+typedef int8_t __s8;
+typedef int16_t __s16;
+typedef int32_t __s32;
+typedef int64_t __s64;
+typedef size_t __kernel_size_t;
 #endif
