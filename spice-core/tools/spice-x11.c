@@ -31,6 +31,7 @@
 #include <pixman.h>
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
+#include <X11/XKBlib.h>
 #include <X11/extensions/XShm.h>
 #include <X11/extensions/Xdamage.h>
 #include <X11/extensions/Xfixes.h>
@@ -93,8 +94,9 @@ struct sx {
 	const char *display_name;
 	int screen;
 	Window root;
-	int damage_event, fixes_event, randr_event;
-	bool has_randr;
+	int damage_event, fixes_event, randr_event, xkb_event;
+	bool has_randr, has_xkb;
+	Atom led_names[3];	/* Scroll, Num, Caps Lock indicators */
 	Damage damage;
 	bool use_shm;
 	XShmSegmentInfo shm;
@@ -473,6 +475,60 @@ out:
 	XRRFreeScreenResources(res);
 }
 
+/* Keyboard locks ----------------------------------------------------------- */
+
+/* SPICE LED bits, the X indicator names that show them, and the keys
+ * (evdev keycodes) that toggle them. */
+static const struct {
+	uint32_t led;
+	const char *name;
+	unsigned int keycode;
+} locks[3] = {
+	{ SPICE_CORE_LED_SCROLL_LOCK, "Scroll Lock", 70 + 8 },
+	{ SPICE_CORE_LED_NUM_LOCK, "Num Lock", 69 + 8 },
+	{ SPICE_CORE_LED_CAPS_LOCK, "Caps Lock", 58 + 8 },
+};
+
+/* The lock LEDs X shows now, as SPICE_CORE_LED_* bits. */
+static uint32_t x_leds(struct sx *sx)
+{
+	uint32_t leds = 0;
+	unsigned int i;
+	Bool on;
+
+	if (!sx->has_xkb)
+		return 0;
+	for (i = 0; i < G_N_ELEMENTS(locks); i++)
+		if (sx->led_names[i] &&
+		    XkbGetNamedIndicator(sx->dpy, sx->led_names[i], NULL, &on,
+					 NULL, NULL) && on)
+			leds |= locks[i].led;
+	return leds;
+}
+
+/* A client's lock state (sent when it connects or gets the focus): X
+ * takes it by the keys a user would press, and shows it on its LEDs. */
+static void on_key_leds(void *o, uint32_t leds)
+{
+	struct sx *sx = o;
+	uint32_t now = x_leds(sx);
+	unsigned int i;
+
+	if (sx->log_input) {
+		printf("leds %u (X: %u)\n", leds, now);
+		fflush(stdout);
+	}
+	if (!sx->has_xkb)
+		return;
+	for (i = 0; i < G_N_ELEMENTS(locks); i++) {
+		if (!((leds ^ now) & locks[i].led))
+			continue;
+		XTestFakeKeyEvent(sx->dpy, locks[i].keycode, True, CurrentTime);
+		XTestFakeKeyEvent(sx->dpy, locks[i].keycode, False, CurrentTime);
+	}
+	XFlush(sx->dpy);
+}
+
 /* Client input ------------------------------------------------------------- */
 
 static void key_event(struct sx *sx, unsigned int keycode, bool down)
@@ -605,6 +661,7 @@ static void on_clients(void *o, unsigned int n)
 
 static const struct spice_core_ops sx_ops = {
 	.key = on_key,
+	.key_leds = on_key_leds,
 	.mouse_rel = on_mouse_rel,
 	.mouse_abs = on_mouse_abs,
 	.monitors_request = on_monitors,
@@ -621,6 +678,13 @@ static void handle_event(struct sx *sx, XEvent *ev)
 		pixman_region32_union_rect(&sx->dirty, &sx->dirty, de->area.x,
 					   de->area.y, de->area.width,
 					   de->area.height);
+	} else if (sx->has_xkb && ev->type == sx->xkb_event &&
+		   ((XkbEvent *)ev)->any.xkb_type == XkbIndicatorStateNotify) {
+		if (sx->log_input) {
+			printf("x-leds %u\n", x_leds(sx));
+			fflush(stdout);
+		}
+		spice_core_set_key_leds(sx->core, x_leds(sx));
 	} else if (ev->type == sx->fixes_event + XFixesCursorNotify) {
 		update_cursor_shape(sx);
 	} else if (sx->has_randr &&
@@ -739,6 +803,20 @@ static void x_open(struct sx *sx, bool no_shm)
 		fprintf(stderr, "spice-x11: no RandR 1.2 on %s: client "
 			"resize requests are ignored\n", sx->display_name);
 	sx->use_shm = !no_shm && XShmQueryExtension(sx->dpy);
+	major = XkbMajorVersion;
+	minor = XkbMinorVersion;
+	sx->has_xkb = XkbQueryExtension(sx->dpy, &err_base, &sx->xkb_event,
+					&err_base, &major, &minor);
+	if (sx->has_xkb) {
+		unsigned int i;
+
+		for (i = 0; i < G_N_ELEMENTS(locks); i++)
+			sx->led_names[i] = XInternAtom(sx->dpy, locks[i].name,
+						       False);
+		XkbSelectEvents(sx->dpy, XkbUseCoreKbd,
+				XkbIndicatorStateNotifyMask,
+				XkbIndicatorStateNotifyMask);
+	}
 
 	sx->damage = XDamageCreate(sx->dpy, sx->root,
 				   XDamageReportRawRectangles);
@@ -940,6 +1018,7 @@ int main(int argc, char **argv)
 		g_free(password);
 	}
 	spice_core_set_mouse_absolute(sx.core, true);
+	spice_core_set_key_leds(sx.core, x_leds(&sx));
 	sx.display = spice_core_display_add(sx.core, 0);
 	if (want_w)
 		randr_resize(&sx, want_w, want_h);

@@ -1,16 +1,22 @@
 #!/usr/bin/python3
 """cursor_client.py: a SpiceClientGLib client that prints the cursor
-shapes it is sent, one line each, until --count shapes or the timeout.
+shapes it is sent, one line each, until --count shapes or the timeout;
+or, with --locks, sets the keyboard locks and prints the server's answer.
 
     cursor_client.py --port P [--password PW] [--count N] [--timeout S]
         [--move X,Y]
+    cursor_client.py --port P [--password PW] --locks L
 
 Each line: 'cursor W H HOTX HOTY ALPHA' where ALPHA is the shape's alpha
 mask as hex, one bit a pixel, rows top first (what a test compares with
 XFixes' image; colours depend on premultiplication, the mask does not).
 --move: once the inputs channel is open, put the pointer at X,Y (client
 mouse mode) so that the X server shows the cursor of what is there.
-Exits 0 after --count shapes, 1 on a connection error or timeout.
+--locks: once the inputs channel is open, send lock state L (spice-gtk's
+set_key_locks: 1 scroll, 2 num, 4 caps) and wait until the server's
+KEY_MODIFIERS (the LEDs it shows) say L; prints 'modifiers M'.
+Exits 0 after --count shapes (or the locks echoed), 1 on a connection
+error or timeout.
 """
 
 import argparse
@@ -38,6 +44,7 @@ def main():
     ap.add_argument("--count", type=int, default=1)
     ap.add_argument("--timeout", type=int, default=20)
     ap.add_argument("--move")
+    ap.add_argument("--locks", type=int)
     args = ap.parse_args()
 
     loop = GLib.MainLoop()
@@ -49,7 +56,7 @@ def main():
         s.set_property("password", args.password)
 
     def on_cursor(channel, w, h, hx, hy, rgba):
-        if not rgba or w <= 0 or h <= 0:
+        if args.locks is not None or not rgba or w <= 0 or h <= 0:
             return
         data = ctypes.string_at(rgba, w * h * 4)
         print("cursor %d %d %d %d %s" % (w, h, hx, hy,
@@ -59,7 +66,22 @@ def main():
             state["rc"] = 0
             loop.quit()
 
+    def on_modifiers(channel, _pspec):
+        m = channel.get_property("key-modifiers")
+        if args.locks is not None and m == args.locks:
+            print("modifiers %d" % m, flush=True)
+            state["rc"] = 0
+            loop.quit()
+
     def on_event(channel, event):
+        if event == SpiceClientGLib.ChannelEvent.OPENED and \
+                args.locks is not None and \
+                isinstance(channel, SpiceClientGLib.InputsChannel):
+            # spice-gtk tells a server's KEY_MODIFIERS by this signal,
+            # not by notify:: on the property.
+            GObject.Object.connect(channel, "inputs-modifiers",
+                                   lambda c: on_modifiers(c, None))
+            channel.set_key_locks(args.locks)
         if event == SpiceClientGLib.ChannelEvent.OPENED and args.move and \
                 isinstance(channel, SpiceClientGLib.InputsChannel):
             x, y = (int(v) for v in args.move.split(","))

@@ -20,6 +20,8 @@ reads a line and prints it back; spice-x11 serves it with a password at
   cursor       the cursor shapes a client is sent follow the pointer from
                the xterm to the root window, and the last one is the
                shape XFixes says X shows (size, hotspot, alpha mask)
+  locks        a client's Caps Lock, then Num Lock, become X's (xset q) and
+               come back to it as the server's KEY_MODIFIERS
   no-shm       a second spice-x11 with --no-shm (XGetImage) serves the
                same picture
   x-gone       killing Xvfb ends spice-x11 with status 1 and a message
@@ -297,6 +299,22 @@ def run(tap, fx):
            shapes[1] == want, "cursor",
            "client got %s, XFixes shows %s" % (shapes, want))
 
+    # Keyboard locks: a client's Caps Lock on, then Num Lock instead,
+    # become X's (xset q) and come back as the server's LEDs.
+    states = []
+    for locks in (4, 2):
+        r = subprocess.run([PY, CURSOR_CLIENT, "--port", str(port),
+                            "--password", PASSWORD, "--locks", str(locks)],
+                           capture_output=True, text=True, timeout=60)
+        q = subprocess.run(["xset", "q"], env=fx.env, capture_output=True,
+                           text=True).stdout
+        states.append((r.stdout.strip(),
+                       re.search(r"Caps Lock:\s+(\w+)", q).group(1),
+                       re.search(r"Num Lock:\s+(\w+)", q).group(1)))
+    tap.ok(states == [("modifiers 4", "on", "off"),
+                      ("modifiers 2", "off", "on")], "locks",
+           "client echo, X's Caps and Num Lock: %s" % states)
+
     sx2, port2 = fx.start_spice_x11("--no-shm")
     ok, why = compare_settled(fx, port2)
     tap.ok(ok, "no-shm", why)
@@ -380,7 +398,7 @@ def main():
     build = os.environ.get("BUILD", os.path.join(TOP, "build"))
     spice_x11 = os.path.join(build, "bin", "spice-x11")
     tap = Tap()
-    missing = [t for t in ("Xvfb", "xterm", "xwd", "xrandr", "xauth",
+    missing = [t for t in ("Xvfb", "xterm", "xwd", "xrandr", "xset", "xauth",
                            "mcookie", "spicy-screenshot")
                if not shutil.which(t)]
     if missing or not os.access(spice_x11, os.X_OK):
