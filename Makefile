@@ -85,6 +85,7 @@ help:
 	@echo "  all (default)  build host parts into build/ (libhwqxl, libspicecore, spice-serve)"
 	@echo "  run            the main job: a demo guest on our QEMU, served over SPICE (README.md)"
 	@echo "  check          run every test (what CI runs)"
+	@echo "  xspice         an X desktop over SPICE, no VM: Xvfb, an xterm, spice-x11 (Documentation/xspice.rst)"
 	@echo "  qemu           build/qemu/qemu-system-x86_64 with the qxl-ng devices"
 	@echo "  guest          build/guest/qxlng.ko for the installed Debian kernel"
 	@echo "  kunit          the driver's KUnit suites on a UML kernel"
