@@ -25,15 +25,17 @@ $(SPICE_X11): $(SX_OBJS) $(SPICE_CORE_LIB) | x11-deps
 
 spice-x11: $(SPICE_X11)
 
-# An X desktop over SPICE: Xvfb at SIZE, SESSION in it (an xterm by
-# default), spice-x11 on PORT; Ctrl-C stops all (scripts/xspice --help).
-# PASSWORD / PASSWORD_FILE as for `make run`.
+# An X desktop over SPICE: Xvfb (or with XSPICE_XORG=1 Xorg's dummy
+# driver) at SIZE, SESSION in it (an xterm by default), spice-x11 on PORT;
+# Ctrl-C stops all (scripts/xspice --help).  PASSWORD / PASSWORD_FILE as
+# for `make run`.
 XSPICE_SIZE ?= 1024x768
 XSPICE_SESSION ?=
+XSPICE_XORG ?=
 xspice: export QXLNG_PASSWORD = $(PASSWORD)
 xspice: $(SPICE_X11)
 	$(TOP)/scripts/xspice --spice-x11 $(SPICE_X11) --port '$(PORT)' \
-		--size '$(XSPICE_SIZE)' \
+		--size '$(XSPICE_SIZE)' $(if $(XSPICE_XORG),--xorg) \
 		$(if $(PASSWORD_FILE),--password-file '$(PASSWORD_FILE)') \
 		$(XSPICE_SESSION)
 

@@ -62,6 +62,9 @@ static const char usage[] =
 "  --web-root DIR       serve DIR over HTTP on the ports (spice-html5)\n"
 "  --name NAME          name sent to clients (default: the display)\n"
 "  --size WxH           set the X screen to WxH through RandR at start\n"
+"  --max-size WxH       the largest screen a client may ask for (default:\n"
+"                       RandR's maximum; Xorg's dummy driver claims more\n"
+"                       than its framebuffer holds)\n"
 "  --no-resize          ignore the clients' resize requests\n"
 "  --no-shm             read pixels with XGetImage, not MIT-SHM\n"
 "  --log-input          print input events and resize requests on stdout\n"
@@ -114,6 +117,7 @@ struct sx {
 	SpiceCoreDisplay *display;
 	unsigned int clients;
 	bool resize;		/* follow the clients' resize requests */
+	uint32_t max_w, max_h;	/* --max-size, 0: RandR's maximum */
 	bool resized;		/* the root window changed size */
 	bool log_input;
 
@@ -433,6 +437,10 @@ static void randr_resize(struct sx *sx, uint32_t w, uint32_t h)
 	if (!XRRGetScreenSizeRange(sx->dpy, sx->root, &minw, &minh, &maxw,
 				   &maxh))
 		return;
+	if (sx->max_w) {
+		maxw = MIN(maxw, (int)sx->max_w);
+		maxh = MIN(maxh, (int)sx->max_h);
+	}
 	w = CLAMP(w, (uint32_t)MAX(minw, 1), (uint32_t)MAX(maxw, 1));
 	h = CLAMP(h, (uint32_t)MAX(minh, 1), (uint32_t)MAX(maxh, 1));
 	if (w == sx->w && h == sx->h)
@@ -840,6 +848,16 @@ static int parse_port(const char *opt, const char *v)
 	return n == 0 ? -1 : (int)n;
 }
 
+static void parse_size(const char *opt, const char *v, uint32_t *w,
+		       uint32_t *h)
+{
+	char tail;
+
+	if (sscanf(v, "%ux%u%c", w, h, &tail) != 2 || !*w || !*h ||
+	    *w > 16384 || *h > 16384)
+		die("%s: '%s' is not WxH within 16384", opt, v);
+}
+
 static uint32_t parse_secure(const char *v)
 {
 	static const struct {
@@ -911,7 +929,7 @@ static gboolean on_signal(gpointer data)
 
 enum { O_DISPLAY = 256, O_ADDR, O_PORT, O_TLS_PORT, O_X509, O_SECURE,
        O_PWFILE, O_NOTICKET, O_SASL, O_COMPRESS, O_WEBROOT, O_NAME, O_SIZE,
-       O_NORESIZE, O_NOSHM, O_LOG };
+       O_MAXSIZE, O_NORESIZE, O_NOSHM, O_LOG };
 
 static const struct option long_opts[] = {
 	{ "display", required_argument, NULL, O_DISPLAY },
@@ -927,6 +945,7 @@ static const struct option long_opts[] = {
 	{ "web-root", required_argument, NULL, O_WEBROOT },
 	{ "name", required_argument, NULL, O_NAME },
 	{ "size", required_argument, NULL, O_SIZE },
+	{ "max-size", required_argument, NULL, O_MAXSIZE },
 	{ "no-resize", no_argument, NULL, O_NORESIZE },
 	{ "no-shm", no_argument, NULL, O_NOSHM },
 	{ "log-input", no_argument, NULL, O_LOG },
@@ -970,11 +989,10 @@ int main(int argc, char **argv)
 		case O_WEBROOT: cfg.web_root = optarg; break;
 		case O_NAME: cfg.name = optarg; break;
 		case O_SIZE:
-			if (sscanf(optarg, "%ux%u", &want_w, &want_h) != 2 ||
-			    !want_w || !want_h || want_w > 16384 ||
-			    want_h > 16384)
-				die("--size: '%s' is not WxH within 16384",
-				    optarg);
+			parse_size("--size", optarg, &want_w, &want_h);
+			break;
+		case O_MAXSIZE:
+			parse_size("--max-size", optarg, &sx.max_w, &sx.max_h);
 			break;
 		case O_NORESIZE: sx.resize = false; break;
 		case O_NOSHM: no_shm = true; break;

@@ -29,6 +29,8 @@ reads a line and prints it back; spice-x11 serves it with a password at
                640x400; SIGINT to its process group (a terminal's Ctrl-C)
                stops it, spice-x11 printing its stats, the X socket and
                the port gone
+  launcher-xorg  the same on Xorg's dummy driver (--xorg; root only), and
+               a client asking for 9000x7000 gets --max-size, 800x600
 
 Pictures are compared once the screen has settled: a mismatch is retried
 (the X client may still be drawing), the case fails if it never matches.
@@ -331,19 +333,27 @@ def run(tap, fx):
            "status %s, log: %s" % (rc, log.strip().splitlines()[-1:]))
 
 
-def launcher(tap, build, work):
+def launcher(tap, build, work, xorg=False):
     """scripts/xspice as a user runs it: the password from the
     environment, a session, Ctrl-C (SIGINT to its process group, as a
-    terminal sends) stops everything it started."""
+    terminal sends) stops everything it started.  With xorg, on Xorg's
+    dummy driver, and a client's huge resize gives --max-size."""
+    name = "launcher-xorg" if xorg else "launcher"
+    if xorg and (os.getuid() != 0 or not shutil.which("Xorg") or
+                 not os.path.exists("/usr/lib/xorg/modules/drivers/"
+                                    "dummy_drv.so")):
+        tap.skip(name, "needs root, Xorg and its dummy driver")
+        return
     port = free_port()
     env = dict(os.environ)
     env["QXLNG_PASSWORD"] = PASSWORD
     env.pop("DISPLAY", None)
-    lw = os.path.join(work, "launcher")
+    lw = os.path.join(work, name)
     p = subprocess.Popen(
         [os.path.join(TOP, "scripts", "xspice"), "--spice-x11",
          os.path.join(build, "bin", "spice-x11"), "--port", str(port),
-         "--size", "640x400", "--work", lw, "--", "xterm"],
+         "--size", "640x400", "--max-size", "800x600", "--work", lw] +
+        (["--xorg"] if xorg else []) + ["--", "xterm"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         text=True, start_new_session=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
@@ -362,6 +372,12 @@ def launcher(tap, build, work):
         w, h, _ = screenshot(fx, port)
         why = "served %dx%d" % (w, h)
         ok = (w, h) == (640, 400)
+        if ok and xorg:
+            sent, cwhy = client(port, "resize", "9000x7000")
+            ok = sent and wait_for(lambda: xrandr_size(fx) == (800, 600),
+                                   20)
+            why += "; after a 9000x7000 request X is %s (%s)" % (
+                xrandr_size(fx), cwhy)
     except RuntimeError as e:
         ok, why = False, str(e)
     os.killpg(p.pid, signal.SIGINT)
@@ -378,7 +394,7 @@ def launcher(tap, build, work):
         gone = False
     except OSError:
         pass
-    tap.ok(ok and gone and "stats " in out, "launcher",
+    tap.ok(ok and gone and "stats " in out, name,
            "%s; X socket and port gone: %s; output: %s"
            % (why, gone, out.strip()))
 
@@ -410,6 +426,7 @@ def main():
     try:
         run(tap, fx)
         launcher(tap, build, work)
+        launcher(tap, build, work, xorg=True)
     except Exception as e:  # a broken fixture is a failure, not a crash
         tap.ok(False, "fixture", "%s: %s" % (type(e).__name__, e))
     finally:
