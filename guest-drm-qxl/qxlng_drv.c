@@ -36,6 +36,8 @@ static const struct drm_driver qxlng_driver = {
 	.minor = 0,
 	.fops = &qxlng_fops,
 	.debugfs_init = qxlng_debugfs_init,
+	.ioctls = qxlng_ioctls,
+	.num_ioctls = QXLNG_NUM_IOCTLS,
 	DRM_GEM_SHMEM_DRIVER_OPS,
 };
 
@@ -83,6 +85,9 @@ static int qxlng_pci_probe(struct pci_dev *pdev,
 	if (ret)
 		return ret;
 	ret = qxlng_kms_init(qdev);
+	if (ret)
+		return ret;
+	ret = qxlng_ioctl_init(qdev);
 	if (ret)
 		return ret;
 	ret = qxlng_hw_start(qdev);

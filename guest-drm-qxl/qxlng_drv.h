@@ -6,6 +6,7 @@
  *
  *   qxlng_drv.c      probe/remove, drm_driver, module parameters
  *   qxlng_debugfs.c  debugfs state file
+ *   qxlng_ioctl.c    the qxl.ko ioctls and their buffer objects
  *   qxlng_kms.c      CRTCs, planes, connectors, mode config
  *   qxlng_cmd.c      one function per device command
  *   qxlng_mem.c      allocator over the BAR0 pages, release ring
@@ -23,6 +24,7 @@
 #define QXLNG_DRV_H
 
 #include <linux/atomic.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/wait.h>
@@ -33,6 +35,7 @@
 #include <drm/drm_crtc.h>
 #include <drm/drm_device.h>
 #include <drm/drm_encoder.h>
+#include <drm/drm_ioctl.h>
 #include <drm/drm_plane.h>
 
 #include "qxlng_logic.h"
@@ -160,6 +163,11 @@ struct qxlng_device {
 	int n_client_heads;		/* < 0: none valid yet */
 	struct qxl_client_monitors_config client_scratch;
 
+	/* Buffer objects of the qxl uapi (qxlng_ioctl.c). */
+	struct mutex uapi_lock;		/* uapi_bos, uapi_bytes */
+	struct list_head uapi_bos;
+	u32 uapi_bytes;			/* at most half of the pages */
+
 	struct qxlng_stats stats;
 
 	/*
@@ -217,6 +225,7 @@ void qxlng_hw_read_client_config(void *ctx,
 /* qxlng_mem.c */
 int qxlng_mem_init(struct qxlng_device *qdev);
 int qxlng_mem_alloc(struct qxlng_device *qdev, u32 size, u32 *offset);
+int qxlng_mem_alloc_pages(struct qxlng_device *qdev, u32 size, u32 *offset);
 void qxlng_mem_free(struct qxlng_device *qdev, u32 offset, u32 size);
 int qxlng_release_add(struct qxlng_device *qdev, u32 offset, u32 size,
 		      u64 *id);
@@ -241,6 +250,11 @@ int qxlng_cmd_monitors_config(struct qxlng_device *qdev,
 
 /* qxlng_kms.c */
 int qxlng_kms_init(struct qxlng_device *qdev);
+
+/* qxlng_ioctl.c: the qxl.ko ioctls (drm/qxl_drm.h) */
+#define QXLNG_NUM_IOCTLS	(DRM_QXL_ALLOC_SURF + 1)
+extern const struct drm_ioctl_desc qxlng_ioctls[QXLNG_NUM_IOCTLS];
+int qxlng_ioctl_init(struct qxlng_device *qdev);
 
 /* qxlng_debugfs.c */
 void qxlng_debugfs_init(struct drm_minor *minor);

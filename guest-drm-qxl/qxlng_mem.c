@@ -146,17 +146,25 @@ static int qxlng_release_collect(struct qxlng_device *qdev)
  * (NOTIFY_OOM) and wait until something was collected or the ring has
  * entries, a bounded number of times.
  */
-int qxlng_mem_alloc(struct qxlng_device *qdev, u32 size, u32 *offset)
+static int qxlng_mem_alloc_align(struct qxlng_device *qdev, u32 size,
+				 u32 align, u32 *offset)
 {
 	struct qxl_ring_header *hdr = &qdev->ram_header->release_ring.hdr;
+	struct genpool_data_align data = { .align = align };
 	unsigned int tries;
 
 	if (!size || size > qdev->layout.pages_size)
 		return -EINVAL;
 	for (tries = 0; tries < QXLNG_ALLOC_TRIES; tries++) {
-		unsigned long addr = gen_pool_alloc(qdev->pool, size);
+		unsigned long addr;
 		int seq;
 
+		if (align)
+			addr = gen_pool_alloc_algo(qdev->pool, size,
+						   gen_pool_first_fit_align,
+						   &data);
+		else
+			addr = gen_pool_alloc(qdev->pool, size);
 		if (addr) {
 			*offset = addr - QXLNG_POOL_BIAS;
 			return 0;
@@ -181,6 +189,33 @@ int qxlng_mem_alloc(struct qxlng_device *qdev, u32 size, u32 *offset)
 	drm_err_ratelimited(&qdev->drm, "device memory full (%u bytes)\n",
 			    size);
 	return -ENOMEM;
+}
+
+int qxlng_mem_alloc(struct qxlng_device *qdev, u32 size, u32 *offset)
+{
+	return qxlng_mem_alloc_align(qdev, size, 0, offset);
+}
+
+/*
+ * Allocate whole pages (size a multiple of PAGE_SIZE) at a page-aligned
+ * BAR0 offset, for memory a client maps: its mapping then shows nothing
+ * else.
+ */
+int qxlng_mem_alloc_pages(struct qxlng_device *qdev, u32 size, u32 *offset)
+{
+	int ret;
+
+	if (!size || size % PAGE_SIZE)
+		return -EINVAL;
+	ret = qxlng_mem_alloc_align(qdev, size, PAGE_SIZE, offset);
+	if (ret)
+		return ret;
+	/* Aligned in the pool, but the pool may start off a page. */
+	if (*offset % PAGE_SIZE) {
+		qxlng_mem_free(qdev, *offset, size);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /* Register an allocation holding a command; *id goes in release_info. */
