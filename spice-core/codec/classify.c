@@ -37,16 +37,25 @@ static uint32_t max_diff(uint32_t a, uint32_t b)
 enum qnc_content qnc_classify(const uint8_t *pixels, int stride, uint32_t w,
 			      uint32_t h)
 {
+	return qnc_classify_sample(pixels, stride, w, h, ROWS, COLS);
+}
+
+enum qnc_content qnc_classify_sample(const uint8_t *pixels, int stride,
+				     uint32_t w, uint32_t h, uint32_t rows,
+				     uint32_t cols)
+{
 	uint32_t set[1u << SET_BITS];
-	uint32_t rows, cols, r, c, equal = 0, pairs = 0, distinct = 0;
+	uint32_t r, c, equal = 0, pairs = 0, distinct = 0;
 
 	/* too small for QUIC to pay (spice-server does not use QUIC below
 	 * 3 pixels either) */
 	if (!qnc_args_ok(pixels, stride, w, h) || w < 3 || h < 3)
 		return QNC_CONTENT_UI;
 	memset(set, 0xff, sizeof(set));
-	rows = h - 1 < ROWS ? h - 1 : ROWS;
-	cols = w - 1 < COLS ? w - 1 : COLS;
+	rows = rows < 1 ? 1 : rows > ROWS ? ROWS : rows;
+	cols = cols < 1 ? 1 : cols > COLS ? COLS : cols;
+	rows = h - 1 < rows ? h - 1 : rows;
+	cols = w - 1 < cols ? w - 1 : cols;
 	for (r = 0; r < rows; r++) {
 		/* rows 1..h-1 and columns 1..w-1, evenly spread */
 		uint32_t y = 1 + (uint32_t)((uint64_t)r * (h - 1) / rows);

@@ -89,6 +89,12 @@ enum qnc_content {
  * argument the encoders would refuse gives QNC_CONTENT_UI. */
 enum qnc_content qnc_classify(const uint8_t *pixels, int stride, uint32_t w,
 			      uint32_t h);
+/* The same from `rows` rows of `cols` points each (clamped to 1..24 and
+ * 1..48, qnc_classify's sample): a cheaper look, for small regions such
+ * as the tiles of a larger one. */
+enum qnc_content qnc_classify_sample(const uint8_t *pixels, int stride,
+				     uint32_t w, uint32_t h, uint32_t rows,
+				     uint32_t cols);
 
 #ifdef __cplusplus
 }

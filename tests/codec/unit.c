@@ -302,6 +302,37 @@ static void check_classifier(void)
 		       pic_name(cases[i].kind),
 		       cases[i].want == QNC_CONTENT_PHOTO ? "photo" : "ui");
 	}
+	/* The tiles' cheaper look (12 rows of 24 points, as the display
+	 * channel classifies 128x128 tiles) says the same of at least 90%
+	 * of a picture's tiles, on every kind. */
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned int tiles = 0, same = 0;
+		uint32_t tx, ty;
+
+		pic_make(cases[i].kind, px, w, h, 5, 0);
+		for (ty = 0; ty + 128 <= h; ty += 128)
+			for (tx = 0; tx + 128 <= w; tx += 128) {
+				tiles++;
+				same += qnc_classify_sample(
+					(const uint8_t *)(px + (size_t)ty * w + tx),
+					(int)(4 * w), 128, 128, 12, 24) ==
+					cases[i].want;
+			}
+		result(same * 10 >= tiles * 9,
+		       "%s: %u of %u 128x128 tiles classified as the picture "
+		       "from a 12x24 sample", pic_name(cases[i].kind), same,
+		       tiles);
+	}
+	/* A sample larger than the classifier's is its sample; rows or
+	 * points of 0 are one. */
+	pic_make(PIC_PHOTO, px, w, h, 6, 0);
+	result(qnc_classify_sample((const uint8_t *)px, (int)(4 * w), w, h,
+				   1000, 1000) == qnc_classify(
+				   (const uint8_t *)px, (int)(4 * w), w, h) &&
+	       qnc_classify_sample((const uint8_t *)px, (int)(4 * w), w, h,
+				   0, 0) == qnc_classify_sample(
+				   (const uint8_t *)px, (int)(4 * w), w, h, 1, 1),
+	       "sample sizes are clamped");
 	/* a photo with a flat UI frame around it: still the photo's */
 	pic_make(PIC_PHOTO, px, w, h, 4, 0);
 	for (i = 0; i < w * 20; i++)
