@@ -74,61 +74,8 @@ static const char usage[] =
 "Stops on SIGINT or SIGTERM (printing a 'stats' line), and with exit\n"
 "status 1 when the X server goes away.\n";
 
-/* SPICE button bits and the X buttons they press. */
-static const struct {
-	uint32_t bit;
-	unsigned int button;
-} button_map[] = {
-	{ SPICE_CORE_BUTTON_LEFT, 1 },
-	{ SPICE_CORE_BUTTON_MIDDLE, 2 },
-	{ SPICE_CORE_BUTTON_RIGHT, 3 },
-	{ SPICE_CORE_BUTTON_SIDE, 8 },
-	{ SPICE_CORE_BUTTON_EXTRA, 9 },
-};
-
-/* Limits on what one client message may cause. */
-#define SX_MAX_WHEEL_STEPS	16	/* wheel clicks per mouse message */
-#define SX_MAX_RECTS		64	/* more damage rectangles: one box */
-#define SX_CURSOR_POLL_MS	50	/* pointer position while watched */
-
-struct sx {
-	/* X */
-	Display *dpy;
-	const char *display_name;
-	int screen;
-	Window root;
-	int damage_event, fixes_event, randr_event, xkb_event;
-	bool has_randr, has_xkb;
-	Atom led_names[3];	/* Scroll, Num, Caps Lock indicators */
-	Damage damage;
-	bool use_shm;
-	XShmSegmentInfo shm;
-	XImage *shm_img;
-	size_t shm_bytes;
-	bool swap_bytes;	/* the X server's pixels are big-endian */
-
-	/* The screen copy served as the primary surface. */
-	uint32_t w, h;
-	uint32_t *fb;
-	pixman_region32_t dirty;
-
-	/* SPICE */
-	SpiceCore *core;
-	SpiceCoreDisplay *display;
-	unsigned int clients;
-	bool resize;		/* follow the clients' resize requests */
-	uint32_t max_w, max_h;	/* --max-size, 0: RandR's maximum */
-	bool resized;		/* the root window changed size */
-	bool log_input;
-
-	/* Input state, so that a client going away leaves nothing held. */
-	uint32_t buttons;
-	uint8_t keys_down[256 / 8];
-	int32_t cursor_x, cursor_y;
-	guint poll_id;
-
-	GMainLoop *loop;
-};
+/* More damage rectangles in one batch than this: their bounding box. */
+#define SX_MAX_RECTS		64
 
 static struct sx *the_sx;	/* for the Xlib error handlers */
 
@@ -147,16 +94,16 @@ static void die(const char *fmt, ...)
 
 /* X errors ---------------------------------------------------------------- */
 
-static bool x_error_seen;
+bool sx_x_error_seen;
 
 /* An X error answers one request of ours (a RandR mode the server
  * refused, a rectangle that left the screen as it shrank): log it and go
- * on; the caller checks x_error_seen where it matters. */
+ * on; the caller checks sx_x_error_seen where it matters. */
 static int on_x_error(Display *dpy, XErrorEvent *ev)
 {
 	char text[128];
 
-	x_error_seen = true;
+	sx_x_error_seen = true;
 	XGetErrorText(dpy, ev->error_code, text, sizeof(text));
 	fprintf(stderr, "spice-x11: X error: %s (request %u.%u)\n", text,
 		ev->request_code, ev->minor_code);
@@ -211,10 +158,10 @@ static bool shm_alloc(struct sx *sx, uint32_t w, uint32_t h)
 	sx->shm.shmaddr = shmat(sx->shm.shmid, NULL, 0);
 	sx->shm_img->data = sx->shm.shmaddr;
 	sx->shm.readOnly = False;
-	x_error_seen = false;
+	sx_x_error_seen = false;
 	if (sx->shm.shmaddr == (void *)-1 ||
 	    !XShmAttach(sx->dpy, &sx->shm) ||
-	    (XSync(sx->dpy, False), x_error_seen)) {
+	    (XSync(sx->dpy, False), sx_x_error_seen)) {
 		if (sx->shm.shmaddr != (void *)-1)
 			shmdt(sx->shm.shmaddr);
 		shmctl(sx->shm.shmid, IPC_RMID, NULL);
@@ -360,7 +307,7 @@ static void update_cursor_shape(struct sx *sx)
 
 /* X has no pointer-motion event for the whole screen short of XInput2
  * raw events: while clients watch, look where the pointer is. */
-static gboolean poll_pointer(gpointer data)
+gboolean sx_poll_pointer(gpointer data)
 {
 	struct sx *sx = data;
 	Window r, c;
@@ -377,305 +324,6 @@ static gboolean poll_pointer(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-/* RandR ------------------------------------------------------------------- */
-
-static RRMode find_or_make_mode(struct sx *sx, XRRScreenResources *res,
-				RROutput output, uint32_t w, uint32_t h)
-{
-	XRROutputInfo *oi = XRRGetOutputInfo(sx->dpy, res, output);
-	XRRModeInfo mi = { 0 };
-	char name[32];
-	RRMode mode = None;
-	int i, j;
-
-	for (i = 0; i < res->nmode && !mode; i++) {
-		if (res->modes[i].width != w || res->modes[i].height != h)
-			continue;
-		for (j = 0; oi && j < oi->nmode; j++)
-			if (oi->modes[j] == res->modes[i].id)
-				mode = res->modes[i].id;
-	}
-	if (oi)
-		XRRFreeOutputInfo(oi);
-	if (mode)
-		return mode;
-	/* A mode of our own: the timings only need to be plausible for a
-	 * virtual screen (Xvfb, Xorg's dummy driver), 60 Hz with blanking. */
-	snprintf(name, sizeof(name), "%ux%u", w, h);
-	mi.width = w;
-	mi.height = h;
-	mi.hSyncStart = w + 48;
-	mi.hSyncEnd = w + 80;
-	mi.hTotal = w + 160;
-	mi.vSyncStart = h + 3;
-	mi.vSyncEnd = h + 9;
-	mi.vTotal = h + 30;
-	mi.dotClock = (unsigned long)mi.hTotal * mi.vTotal * 60;
-	mi.name = name;
-	mi.nameLength = (unsigned int)strlen(name);
-	x_error_seen = false;
-	mode = XRRCreateMode(sx->dpy, sx->root, &mi);
-	XRRAddOutputMode(sx->dpy, output, mode);
-	XSync(sx->dpy, False);
-	return x_error_seen ? None : mode;
-}
-
-/* Make the X screen w x h: the first connected output's CRTC gets a mode
- * of that size (made if none exists), and the screen that size.  The
- * RRScreenChangeNotify that follows resizes what we serve. */
-static void randr_resize(struct sx *sx, uint32_t w, uint32_t h)
-{
-	XRRScreenResources *res;
-	XRRCrtcInfo *ci = NULL;
-	RROutput output = None;
-	RRCrtc crtc = None;
-	RRMode mode;
-	int i, minw, minh, maxw, maxh;
-
-	if (!sx->has_randr)
-		return;
-	if (!XRRGetScreenSizeRange(sx->dpy, sx->root, &minw, &minh, &maxw,
-				   &maxh))
-		return;
-	if (sx->max_w) {
-		maxw = MIN(maxw, (int)sx->max_w);
-		maxh = MIN(maxh, (int)sx->max_h);
-	}
-	w = CLAMP(w, (uint32_t)MAX(minw, 1), (uint32_t)MAX(maxw, 1));
-	h = CLAMP(h, (uint32_t)MAX(minh, 1), (uint32_t)MAX(maxh, 1));
-	if (w == sx->w && h == sx->h)
-		return;
-	res = XRRGetScreenResourcesCurrent(sx->dpy, sx->root);
-	if (!res)
-		return;
-	for (i = 0; i < res->noutput && !output; i++) {
-		XRROutputInfo *oi = XRRGetOutputInfo(sx->dpy, res,
-						     res->outputs[i]);
-
-		if (oi && oi->connection == RR_Connected && oi->ncrtc) {
-			output = res->outputs[i];
-			crtc = oi->crtc ? oi->crtc : oi->crtcs[0];
-		}
-		if (oi)
-			XRRFreeOutputInfo(oi);
-	}
-	if (!output)
-		goto out;
-	mode = find_or_make_mode(sx, res, output, w, h);
-	ci = XRRGetCrtcInfo(sx->dpy, res, crtc);
-	if (!mode || !ci)
-		goto out;
-	XGrabServer(sx->dpy);
-	if (ci->mode && (ci->x + ci->width > w || ci->y + ci->height > h))
-		XRRSetCrtcConfig(sx->dpy, res, crtc, CurrentTime, 0, 0, None,
-				 RR_Rotate_0, NULL, 0);
-	/* 96 dpi */
-	XRRSetScreenSize(sx->dpy, sx->root, (int)w, (int)h,
-			 (int)((uint64_t)w * 254 / 960),
-			 (int)((uint64_t)h * 254 / 960));
-	XRRSetCrtcConfig(sx->dpy, res, crtc, CurrentTime, 0, 0, mode,
-			 RR_Rotate_0, &output, 1);
-	XUngrabServer(sx->dpy);
-	XSync(sx->dpy, False);
-out:
-	if (ci)
-		XRRFreeCrtcInfo(ci);
-	XRRFreeScreenResources(res);
-}
-
-/* Keyboard locks ----------------------------------------------------------- */
-
-/* SPICE LED bits, the X indicator names that show them, and the keys
- * (evdev keycodes) that toggle them. */
-static const struct {
-	uint32_t led;
-	const char *name;
-	unsigned int keycode;
-} locks[3] = {
-	{ SPICE_CORE_LED_SCROLL_LOCK, "Scroll Lock", 70 + 8 },
-	{ SPICE_CORE_LED_NUM_LOCK, "Num Lock", 69 + 8 },
-	{ SPICE_CORE_LED_CAPS_LOCK, "Caps Lock", 58 + 8 },
-};
-
-/* The lock LEDs X shows now, as SPICE_CORE_LED_* bits. */
-static uint32_t x_leds(struct sx *sx)
-{
-	uint32_t leds = 0;
-	unsigned int i;
-	Bool on;
-
-	if (!sx->has_xkb)
-		return 0;
-	for (i = 0; i < G_N_ELEMENTS(locks); i++)
-		if (sx->led_names[i] &&
-		    XkbGetNamedIndicator(sx->dpy, sx->led_names[i], NULL, &on,
-					 NULL, NULL) && on)
-			leds |= locks[i].led;
-	return leds;
-}
-
-/* A client's lock state (sent when it connects or gets the focus): X
- * takes it by the keys a user would press, and shows it on its LEDs. */
-static void on_key_leds(void *o, uint32_t leds)
-{
-	struct sx *sx = o;
-	uint32_t now = x_leds(sx);
-	unsigned int i;
-
-	if (sx->log_input) {
-		printf("leds %u (X: %u)\n", leds, now);
-		fflush(stdout);
-	}
-	if (!sx->has_xkb)
-		return;
-	for (i = 0; i < G_N_ELEMENTS(locks); i++) {
-		if (!((leds ^ now) & locks[i].led))
-			continue;
-		XTestFakeKeyEvent(sx->dpy, locks[i].keycode, True, CurrentTime);
-		XTestFakeKeyEvent(sx->dpy, locks[i].keycode, False, CurrentTime);
-	}
-	XFlush(sx->dpy);
-}
-
-/* Client input ------------------------------------------------------------- */
-
-static void key_event(struct sx *sx, unsigned int keycode, bool down)
-{
-	uint8_t bit = (uint8_t)(1u << (keycode & 7));
-
-	if (down)
-		sx->keys_down[keycode / 8] |= bit;
-	else
-		sx->keys_down[keycode / 8] &= (uint8_t)~bit;
-	XTestFakeKeyEvent(sx->dpy, keycode, down, CurrentTime);
-}
-
-static void on_key(void *o, uint32_t scancode, bool down)
-{
-	struct sx *sx = o;
-	unsigned int kc = sx_scancode_to_keycode(scancode);
-
-	if (sx->log_input) {
-		printf("key 0x%03x %s keycode %u\n", scancode,
-		       down ? "down" : "up", kc);
-		fflush(stdout);
-	}
-	if (!kc || kc > 255)
-		return;
-	key_event(sx, kc, down);
-	XFlush(sx->dpy);
-}
-
-static void set_buttons(struct sx *sx, uint32_t buttons, int32_t dz)
-{
-	unsigned int i, steps, b;
-
-	for (i = 0; i < G_N_ELEMENTS(button_map); i++) {
-		uint32_t bit = button_map[i].bit;
-
-		if ((buttons ^ sx->buttons) & bit)
-			XTestFakeButtonEvent(sx->dpy, button_map[i].button,
-					     !!(buttons & bit), CurrentTime);
-	}
-	sx->buttons = buttons;
-	/* dz < 0 is wheel up: X button 4; down is 5. */
-	steps = dz < 0 ? (dz < -SX_MAX_WHEEL_STEPS ? SX_MAX_WHEEL_STEPS :
-			  (unsigned int)-dz) :
-		(dz > SX_MAX_WHEEL_STEPS ? SX_MAX_WHEEL_STEPS :
-		 (unsigned int)dz);
-	b = dz < 0 ? 4 : 5;
-	for (i = 0; i < steps; i++) {
-		XTestFakeButtonEvent(sx->dpy, b, True, CurrentTime);
-		XTestFakeButtonEvent(sx->dpy, b, False, CurrentTime);
-	}
-}
-
-static void on_mouse_rel(void *o, int32_t dx, int32_t dy, int32_t dz,
-			 uint32_t buttons)
-{
-	struct sx *sx = o;
-
-	dx = CLAMP(dx, -(int32_t)sx->w, (int32_t)sx->w);
-	dy = CLAMP(dy, -(int32_t)sx->h, (int32_t)sx->h);
-	if (dx || dy)
-		XTestFakeRelativeMotionEvent(sx->dpy, dx, dy, CurrentTime);
-	set_buttons(sx, buttons, dz);
-	XFlush(sx->dpy);
-	poll_pointer(sx);
-}
-
-static void on_mouse_abs(void *o, uint32_t display_id, int32_t x, int32_t y,
-			 int32_t dz, uint32_t buttons)
-{
-	struct sx *sx = o;
-
-	if (display_id != 0)
-		return;
-	x = CLAMP(x, 0, (int32_t)sx->w - 1);
-	y = CLAMP(y, 0, (int32_t)sx->h - 1);
-	XTestFakeMotionEvent(sx->dpy, sx->screen, x, y, CurrentTime);
-	set_buttons(sx, buttons, dz);
-	XFlush(sx->dpy);
-}
-
-static void on_monitors(void *o, uint32_t display_id,
-			const struct spice_core_head *heads, unsigned int n)
-{
-	struct sx *sx = o;
-	int64_t w = 0, h = 0;
-	unsigned int i;
-
-	if (display_id != 0)
-		return;
-	/* The screen holds every head: the box from (0, 0) around them. */
-	for (i = 0; i < n; i++) {
-		w = MAX(w, (int64_t)MAX(heads[i].x, 0) + heads[i].width);
-		h = MAX(h, (int64_t)MAX(heads[i].y, 0) + heads[i].height);
-	}
-	if (sx->log_input) {
-		printf("monitors %u heads, box %" PRId64 "x%" PRId64 "%s\n", n,
-		       w, h, sx->resize ? "" : " (ignored: --no-resize)");
-		fflush(stdout);
-	}
-	if (!sx->resize || w < 1 || h < 1)
-		return;
-	randr_resize(sx, (uint32_t)MIN(w, 16384), (uint32_t)MIN(h, 16384));
-}
-
-/* No client left: release what they held, stop watching the pointer. */
-static void on_clients(void *o, unsigned int n)
-{
-	struct sx *sx = o;
-	unsigned int kc;
-
-	sx->clients = n;
-	if (sx->log_input) {
-		printf("clients %u\n", n);
-		fflush(stdout);
-	}
-	if (n && !sx->poll_id) {
-		sx->poll_id = g_timeout_add(SX_CURSOR_POLL_MS, poll_pointer, sx);
-	} else if (!n) {
-		if (sx->poll_id)
-			g_source_remove(sx->poll_id);
-		sx->poll_id = 0;
-		for (kc = 8; kc < 256; kc++)
-			if (sx->keys_down[kc / 8] & (1u << (kc & 7)))
-				key_event(sx, kc, false);
-		set_buttons(sx, 0, 0);
-		XFlush(sx->dpy);
-	}
-}
-
-static const struct spice_core_ops sx_ops = {
-	.key = on_key,
-	.key_leds = on_key_leds,
-	.mouse_rel = on_mouse_rel,
-	.mouse_abs = on_mouse_abs,
-	.monitors_request = on_monitors,
-	.clients_changed = on_clients,
-};
-
 /* X events ----------------------------------------------------------------- */
 
 static void handle_event(struct sx *sx, XEvent *ev)
@@ -689,10 +337,10 @@ static void handle_event(struct sx *sx, XEvent *ev)
 	} else if (sx->has_xkb && ev->type == sx->xkb_event &&
 		   ((XkbEvent *)ev)->any.xkb_type == XkbIndicatorStateNotify) {
 		if (sx->log_input) {
-			printf("x-leds %u\n", x_leds(sx));
+			printf("x-leds %u\n", sx_x_leds(sx));
 			fflush(stdout);
 		}
-		spice_core_set_key_leds(sx->core, x_leds(sx));
+		spice_core_set_key_leds(sx->core, sx_x_leds(sx));
 	} else if (ev->type == sx->fixes_event + XFixesCursorNotify) {
 		update_cursor_shape(sx);
 	} else if (sx->has_randr &&
@@ -815,16 +463,8 @@ static void x_open(struct sx *sx, bool no_shm)
 	minor = XkbMinorVersion;
 	sx->has_xkb = XkbQueryExtension(sx->dpy, &err_base, &sx->xkb_event,
 					&err_base, &major, &minor);
-	if (sx->has_xkb) {
-		unsigned int i;
-
-		for (i = 0; i < G_N_ELEMENTS(locks); i++)
-			sx->led_names[i] = XInternAtom(sx->dpy, locks[i].name,
-						       False);
-		XkbSelectEvents(sx->dpy, XkbUseCoreKbd,
-				XkbIndicatorStateNotifyMask,
-				XkbIndicatorStateNotifyMask);
-	}
+	if (sx->has_xkb)
+		sx_locks_init(sx);
 
 	sx->damage = XDamageCreate(sx->dpy, sx->root,
 				   XDamageReportRawRectangles);
@@ -1036,10 +676,10 @@ int main(int argc, char **argv)
 		g_free(password);
 	}
 	spice_core_set_mouse_absolute(sx.core, true);
-	spice_core_set_key_leds(sx.core, x_leds(&sx));
+	spice_core_set_key_leds(sx.core, sx_x_leds(&sx));
 	sx.display = spice_core_display_add(sx.core, 0);
 	if (want_w)
-		randr_resize(&sx, want_w, want_h);
+		sx_randr_resize(&sx, want_w, want_h);
 	follow_root_size(&sx);	/* DisplayWidth would wait for the event */
 	if (!sx.fb)
 		die("cannot read the size of display %s", sx.display_name);

@@ -1,12 +1,79 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * spice-x11: serve an X display over SPICE (spice-x11.c); the parts with
- * no X connection in them, kept apart so that tests reach them alone.
+ * spice-x11: serve an X display over SPICE.  spice-x11.c: setup, the X
+ * events, pixels and cursor to spice-core; spice-x11-input.c: the
+ * clients' input and resize requests to X; spice-x11-keys.c: the
+ * scancode table (no X connection in it, tests reach it alone).
  */
 #ifndef SPICE_X11_H
 #define SPICE_X11_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <glib.h>
+#include <pixman.h>
+#include <X11/Xlib.h>
+#include <X11/extensions/XShm.h>
+#include <X11/extensions/Xdamage.h>
+#include <spice-core/spice-core.h>
+
+/* The pointer's position is polled this often while clients watch. */
+#define SX_CURSOR_POLL_MS	50
+
+/* The program's state, one per process. */
+struct sx {
+	/* X */
+	Display *dpy;
+	const char *display_name;
+	int screen;
+	Window root;
+	int damage_event, fixes_event, randr_event, xkb_event;
+	bool has_randr, has_xkb;
+	Atom led_names[3];	/* Scroll, Num, Caps Lock indicators */
+	Damage damage;
+	bool use_shm;
+	XShmSegmentInfo shm;
+	XImage *shm_img;
+	size_t shm_bytes;
+	bool swap_bytes;	/* the X server's pixels are big-endian */
+
+	/* The screen copy served as the primary surface. */
+	uint32_t w, h;
+	uint32_t *fb;
+	pixman_region32_t dirty;
+
+	/* SPICE */
+	SpiceCore *core;
+	SpiceCoreDisplay *display;
+	unsigned int clients;
+	bool resize;		/* follow the clients' resize requests */
+	uint32_t max_w, max_h;	/* --max-size, 0: RandR's maximum */
+	bool resized;		/* the root window changed size */
+	bool log_input;
+
+	/* Input state, so that a client going away leaves nothing held. */
+	uint32_t buttons;
+	uint8_t keys_down[256 / 8];
+	int32_t cursor_x, cursor_y;
+	guint poll_id;
+
+	GMainLoop *loop;
+};
+
+/* spice-x11.c: an X error answered one of our requests since this was
+ * last cleared (set by the error handler). */
+extern bool sx_x_error_seen;
+/* Where the X pointer is now, to the clients (a GSourceFunc). */
+gboolean sx_poll_pointer(gpointer sx);
+
+/* spice-x11-input.c: the clients' requests. */
+extern const struct spice_core_ops sx_ops;
+/* Make the X screen w x h (clamped to RandR's range and --max-size). */
+void sx_randr_resize(struct sx *sx, uint32_t w, uint32_t h);
+/* XKB: the lock indicators' names, their change events selected. */
+void sx_locks_init(struct sx *sx);
+/* The lock LEDs X shows now, SPICE_CORE_LED_* bits. */
+uint32_t sx_x_leds(struct sx *sx);
 
 /*
  * The X keycode (evdev keymap) of a key a SPICE client pressed: scancode
