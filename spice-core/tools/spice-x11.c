@@ -76,6 +76,8 @@ static const char usage[] =
 
 /* More damage rectangles in one batch than this: their bounding box. */
 #define SX_MAX_RECTS		64
+/* X events handled before the damage gathered is read and shown. */
+#define SX_MAX_BATCH		4096
 
 static struct sx *the_sx;	/* for the Xlib error handlers */
 
@@ -394,11 +396,14 @@ static gboolean x_check(GSource *src)
 static gboolean x_dispatch(GSource *src, GSourceFunc cb, gpointer data)
 {
 	struct sx *sx = ((struct x_source *)src)->sx;
+	unsigned int n;
 	XEvent ev;
 
 	(void)cb;
 	(void)data;
-	while (XPending(sx->dpy)) {
+	/* A batch ends when the queue is empty, or after SX_MAX_BATCH
+	 * events so that a flood of drawing still shows. */
+	for (n = 0; n < SX_MAX_BATCH && XPending(sx->dpy); n++) {
 		XNextEvent(sx->dpy, &ev);
 		handle_event(sx, &ev);
 	}
