@@ -46,8 +46,11 @@
 #define QXLNG_MAX_HEADS		8
 #define QXLNG_MAX_MODES		64
 #define QXLNG_CURSOR_SIZE	64
-/* Bitmap bytes per DRAW_COPY; larger damage goes out in bands. */
-#define QXLNG_DRAW_MAX_BYTES	(1024 * 1024)
+/*
+ * Bitmap bytes per DRAW_COPY; larger damage goes out in bands.  A 1024x768
+ * flip is one command (fewer commands per frame flip faster).
+ */
+#define QXLNG_DRAW_MAX_BYTES	(4 * 1024 * 1024)
 /* Interrupts the driver handles. */
 #define QXLNG_IRQ_MASK		(QXL_INTERRUPT_DISPLAY | \
 				 QXL_INTERRUPT_CURSOR | \
