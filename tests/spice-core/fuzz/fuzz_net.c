@@ -30,7 +30,9 @@
  * password, max clients, exclusive mode, displays, compression).  The
  * callbacks and the checks after each step hold the server to what
  * Documentation/spice-core.rst promises: clamped coordinates, bounded
- * queues, no running channel without its session; a violation traps.
+ * queues, no running channel without its session, and at the end no
+ * connection left once the clients have gone and a new link answered;
+ * a violation traps.
  * Built with -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION (link/ticket.c
  * then reuses one RSA key instead of making one per link).
  */
@@ -1024,6 +1026,33 @@ static void run_init(struct run *r, uint8_t cfg_byte, uint8_t more)
 	pump(r, 8);
 }
 
+/* Not wedged: once every client has gone so has every connection, and a
+ * new client's link is answered. */
+static void check_alive(struct run *r)
+{
+	static const uint8_t zeros[8];
+	struct in in = { zeros, sizeof(zeros) };
+	struct conn *c = &r->c[0];
+	struct sc_net_stats st;
+	int tries;
+
+	sc_net_get_stats(&r->core->net, &st);
+	check(st.connections == 0);
+	conn_reset(c);		/* bytes left pending by a conn never opened */
+	conn_open(r, c, false, 0);
+	if (c->fd < 0)
+		return;
+	op_link(r, c, &in);	/* main, no session, no caps */
+	conn_flush(r, c);
+	for (tries = 0; tries < 64 && c->got.len < 16 && !c->hup; tries++) {
+		pump(r, 4);
+		conn_read(c);
+	}
+	check(c->got.len >= 16 && !memcmp(c->got.data, "REDQ", 4));
+	conn_close(c, true);
+	pump(r, 16);
+}
+
 static void run_fini(struct run *r)
 {
 	unsigned int i;
@@ -1032,6 +1061,7 @@ static void run_fini(struct run *r)
 		conn_close(&r->c[i], true);
 	pump(r, 64);
 	check_server(r);
+	check_alive(r);
 	spice_core_free(r->core);
 	g_main_context_unref(r->ctx);
 	for (i = 0; i < NCONN; i++)
