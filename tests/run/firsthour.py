@@ -11,6 +11,8 @@ written and keep secrets out of sight.
                              (make run, QEMU, spice-serve) start and serve a
                              picture, other make lines name real targets,
                              clients name the port their block serves on
+    firsthour.py cache       a second clone with the same sources builds
+                             QEMU from the shared cache with no build step
 
 Options: --qemu BIN, --module KO, --serve BIN (spice-serve), --work DIR.
 Output is TAP; the exit status is 1 when a case failed.
@@ -524,7 +526,8 @@ def case_docs(args, tap):
                     started[key] = (ok, "%s:%d" % (rel, at))
                     tap.ok(ok, name + " [started]", why)
                 elif re.match(r"^[a-z_]+=", text) or head in (
-                        "printf", "mkdir", "cp", "chmod", "cat", "umask"):
+                        "printf", "mkdir", "cp", "chmod", "cat", "umask") \
+                        or head.startswith("scripts/"):
                     setup.append(text)
                     r = subprocess.run(["bash", "-c", "\n".join(setup)],
                                        cwd=scratch, stdout=subprocess.PIPE,
@@ -534,8 +537,70 @@ def case_docs(args, tap):
                            r.stdout[-300:])
 
 
+# --- cache: two clones share one QEMU build ---------------------------------
+
+def build_qemu(top, libs):
+    r = subprocess.run([os.path.join(top, "scripts", "qemu", "build-qemu"),
+                        "--libs", libs, "--out",
+                        os.path.join(top, "build", "qemu",
+                                     "qemu-system-x86_64")],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, timeout=3600)
+    m = re.search(r"\((\d+) compiled or linked\)", r.stdout)
+    return r.returncode, int(m.group(1)) if m else None, r.stdout
+
+
+def case_cache(args, tap):
+    r = subprocess.run(["make", "-n", "--no-print-directory", "-C", TOP,
+                        os.path.join(TOP, "build", "qemu",
+                                     "qemu-system-x86_64")],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True)
+    m = re.search(r'--libs "([^"]*)"', r.stdout)
+    if not tap.ok(m is not None, "make_names_the_glue_libraries",
+                  r.stdout[-300:]):
+        return
+    libs_a = m.group(1)
+    rc, steps, out = build_qemu(TOP, libs_a)
+    tap.ok(rc == 0, "first_clone_builds", out[-400:])
+    # The second clone: the same files at another path, its own build/
+    # with the same libraries (as a build of the same sources gives).
+    clone = os.path.join(args.work, "clone-b")
+    shutil.rmtree(clone, ignore_errors=True)
+    files = subprocess.run(["git", "-C", TOP, "ls-files", "-co",
+                            "--exclude-standard"], stdout=subprocess.PIPE,
+                           text=True, check=True).stdout.split("\n")
+    for f in files:
+        src = os.path.join(TOP, f)
+        if f and os.path.isfile(src) and not f.startswith("build/"):
+            os.makedirs(os.path.dirname(os.path.join(clone, f)),
+                        exist_ok=True)
+            shutil.copy2(src, os.path.join(clone, f))
+    shutil.copytree(os.path.join(TOP, "build", "include"),
+                    os.path.join(clone, "build", "include"))
+    os.makedirs(os.path.join(clone, "build", "lib"))
+    libs_b = []
+    for w in libs_a.split():
+        if w.endswith(".a"):
+            shutil.copy2(w, os.path.join(clone, "build", "lib"))
+            w = os.path.join(clone, "build", "lib", os.path.basename(w))
+        libs_b.append(w)
+    rc, steps, out = build_qemu(clone, " ".join(libs_b))
+    tap.ok(rc == 0 and steps == 0, "second_clone_builds_nothing",
+           "%s compiled or linked: %s" % (steps, out[-400:]))
+    same = subprocess.run(["cmp", "-s",
+                           os.path.join(TOP, "build/qemu/qemu-system-x86_64"),
+                           os.path.join(clone,
+                                        "build/qemu/qemu-system-x86_64")])
+    tap.ok(same.returncode == 0, "both_clones_get_the_same_binary")
+    rc, steps, out = build_qemu(TOP, libs_a)
+    tap.ok(rc == 0 and steps == 0, "back_in_the_first_clone_nothing_again",
+           "%s compiled or linked: %s" % (steps, out[-400:]))
+    shutil.rmtree(clone, ignore_errors=True)
+
+
 CASES = {"secrets": case_secrets, "disconnect": case_disconnect,
-         "docs": case_docs}
+         "docs": case_docs, "cache": case_cache}
 
 
 def main():
