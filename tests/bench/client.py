@@ -60,7 +60,9 @@ def on_invalidate(ch, x, y, w, h):
     if not (x <= sx < x + w and y <= sy < y + h):
         return
     i = stamp()
-    if i is None or i in st["seen"]:
+    # Not a stamp: the picture of a frame drawn before its stamp (a torn
+    # update) shows there what the frame drew.
+    if i is None or i > a.frames or i in st["seen"]:
         return
     st["seen"][i] = time.monotonic()
     st["last_new"] = time.monotonic()
