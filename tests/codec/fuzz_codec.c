@@ -79,6 +79,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	stride = flip ? -(int)row : (int)row;
 
 	(void)qnc_classify(top, stride, w, h);
+	/* any sample size, clamped: never a read outside the picture */
+	(void)qnc_classify_sample(top, stride, w, h, data[6], data[7]);
 
 	for (codec = 0; codec < 2; codec++) {
 		enc_fn f = codec ? (alpha ? qnc_lz_encode_rgba :
