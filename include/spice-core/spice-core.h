@@ -114,7 +114,37 @@ struct spice_core_ops {
 				 unsigned int n);
 	/* Number of connected (authenticated main channel) clients changed. */
 	void (*clients_changed)(void *opaque, unsigned int n_clients);
+
+	/* Clipboard, with no guest agent: set all four and spice-core acts
+	 * as the agent towards the clients for copy and paste (see
+	 * spice_core_clipboard_grab()).  `client` is the session id of the
+	 * client's main channel; `selection` SPICE_CORE_SELECTION_*; types
+	 * are VD_AGENT_CLIPBOARD_* (spice/vd_agent.h).  The pointers are only
+	 * valid during the call. */
+	/* The client owns `selection`, with data of types[0..n) (n <= 16). */
+	void (*clipboard_grab)(void *opaque, uint32_t client,
+			       unsigned int selection, const uint32_t *types,
+			       unsigned int n);
+	/* The client wants our `selection` as `type`: answer with
+	 * spice_core_clipboard_data() (an empty one if there is none). */
+	void (*clipboard_request)(void *opaque, uint32_t client,
+				  unsigned int selection, uint32_t type);
+	/* The client's answer to spice_core_clipboard_request() (at most
+	 * SPICE_CORE_CLIPBOARD_MAX bytes; larger ones are dropped). */
+	void (*clipboard_data)(void *opaque, uint32_t client,
+			       unsigned int selection, uint32_t type,
+			       const uint8_t *data, size_t size);
+	/* The client no longer owns `selection`. */
+	void (*clipboard_release)(void *opaque, uint32_t client,
+				  unsigned int selection);
 };
+
+/* Clipboard selections (VD_AGENT_CLIPBOARD_SELECTION_*).  A client that
+ * lacks VD_AGENT_CAP_CLIPBOARD_SELECTION has CLIPBOARD only. */
+#define SPICE_CORE_SELECTION_CLIPBOARD	0
+#define SPICE_CORE_SELECTION_PRIMARY	1
+#define SPICE_CORE_SELECTION_SECONDARY	2
+#define SPICE_CORE_CLIPBOARD_MAX	(16u << 20)	/* bytes, either way */
 
 struct spice_core_config {
 	GMainContext *context;	/* NULL: run on a thread of our own */
@@ -197,6 +227,28 @@ void spice_core_set_mouse_absolute(SpiceCore *core, bool available);
 void spice_core_set_key_leds(SpiceCore *core, uint32_t leds);
 /* Drop every client (e.g. on password change with disconnect policy). */
 void spice_core_disconnect_clients(SpiceCore *core);
+
+/* Clipboard towards the clients (with the ops.clipboard_* callbacks set;
+ * otherwise these do nothing).  Call them on the server's context (from
+ * a callback, or where config.context runs); elsewhere they fail with
+ * -EAGAIN (grab and release log it).  Messages go to the clients in
+ * order, cut into AGENT_DATA chunks as the clients' tokens allow.
+ * We own `selection` now, with types[0..n) (n <= 16): every client is
+ * told. */
+void spice_core_clipboard_grab(SpiceCore *core, unsigned int selection,
+			       const uint32_t *types, unsigned int n);
+/* We no longer own `selection`: every client is told. */
+void spice_core_clipboard_release(SpiceCore *core, unsigned int selection);
+/* Ask client `client` for its `selection` as `type`; the answer comes
+ * through ops.clipboard_data.  -ENOENT: no such client with a clipboard. */
+int spice_core_clipboard_request(SpiceCore *core, uint32_t client,
+				 unsigned int selection, uint32_t type);
+/* Answer client `client`'s ops.clipboard_request (size 0: nothing).
+ * -EINVAL: over SPICE_CORE_CLIPBOARD_MAX; -ENOENT: no such client;
+ * -ENOSPC: the client has not taken enough of what was sent before. */
+int spice_core_clipboard_data(SpiceCore *core, uint32_t client,
+			      unsigned int selection, uint32_t type,
+			      const void *data, size_t size);
 
 struct spice_core_stats {
 	unsigned int clients;		/* authenticated main channels */

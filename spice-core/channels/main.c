@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* Main channel: INIT, CHANNELS_LIST, mouse modes, name/uuid, the agent
- * token window and agent data (handed to agent.c). */
+ * token window and agent data (handed to agent.c).  The agent's messages
+ * to the client are queued as one stream and sent in AGENT_DATA chunks of
+ * at most VD_AGENT_MAX_DATA_SIZE bytes, one client token each, while the
+ * client has tokens and room (so a 16 MiB clipboard does not fill the
+ * socket queue at once); at most SC_AGENT_OUT_MAX bytes wait. */
 #include <string.h>
 #include <spice/vd_agent.h>
 
@@ -13,8 +17,10 @@
 struct sc_main {
 	struct sc_agent agent;
 	bool agent_started;
-	uint32_t client_tokens;		/* agent messages we may send */
-	uint32_t server_tokens;		/* agent messages the client may send */
+	uint32_t client_tokens;		/* agent chunks we may send */
+	uint32_t server_tokens;		/* agent chunks the client may send */
+	struct sc_buf out;		/* agent stream not yet sent ... */
+	size_t out_off;			/* ... from here */
 };
 
 static uint32_t mouse_mode(const struct sc_conn *c)
@@ -32,24 +38,82 @@ static void send_mouse_mode(struct sc_conn *c)
 	sc_msg_end(&c->wire);
 }
 
-/* The agent's replies, while the client has tokens for them. */
+/* Chunks of the agent stream, while the client has tokens and room. */
+static void agent_pump(struct sc_conn *c)
+{
+	struct sc_main *m = c->priv;
+
+	while (m->out_off < m->out.len && m->agent_started &&
+	       m->client_tokens && sc_wire_can_send(&c->wire)) {
+		size_t n = MIN(m->out.len - m->out_off,
+			       (size_t)VD_AGENT_MAX_DATA_SIZE);
+		struct sc_buf *b = sc_msg_begin(&c->wire,
+						SPICE_MSG_MAIN_AGENT_DATA);
+
+		sc_buf_put(b, m->out.data + m->out_off, n);
+		sc_msg_end(&c->wire);
+		m->out_off += n;
+		m->client_tokens--;
+	}
+	if (m->out_off == m->out.len) {
+		m->out.len = 0;
+		m->out_off = 0;
+		if (m->out.cap > 4 * SC_AGENT_MSG_MAX) {
+			sc_buf_free(&m->out);	/* a large clipboard went */
+			sc_buf_init(&m->out);
+		}
+	}
+}
+
+/* One agent message: queued whole, or dropped if the client has not
+ * taken enough of the queue. */
 static void agent_send(void *opaque, uint32_t type, const void *data,
 		       uint32_t size)
 {
 	struct sc_conn *c = opaque;
 	struct sc_main *m = c->priv;
-	struct sc_buf *b;
+	size_t whole;
+	uint8_t *p;
 
-	if (!sc_conn_running(c) || !m->agent_started || m->client_tokens == 0)
-		return;		/* the client has no room: dropped */
-	m->client_tokens--;
-	b = sc_msg_begin(&c->wire, SPICE_MSG_MAIN_AGENT_DATA);
-	sc_buf_u32(b, VD_AGENT_PROTOCOL);
-	sc_buf_u32(b, type);
-	sc_buf_u64(b, 0);		/* opaque */
-	sc_buf_u32(b, size);
-	sc_buf_put(b, data, size);
-	sc_msg_end(&c->wire);
+	if (!sc_conn_running(c))
+		return;
+	if (!sc_size_add(m->out.len - m->out_off,
+			 (size_t)SC_AGENT_HEADER_SIZE + size, SC_AGENT_OUT_MAX,
+			 &whole)) {
+		g_message("session %08x: agent message type %u of %u bytes "
+			  "dropped: the client has not taken %zu bytes",
+			  c->session_id, type, size, m->out.len - m->out_off);
+		return;
+	}
+	if (m->out_off > m->out.len / 2) {
+		sc_buf_consume(&m->out, m->out_off);
+		m->out_off = 0;
+	}
+	p = sc_buf_append(&m->out, SC_AGENT_HEADER_SIZE);
+	sc_put_u32(p, VD_AGENT_PROTOCOL);
+	sc_put_u32(p + 4, type);
+	memset(p + 8, 0, 8);		/* opaque */
+	sc_put_u32(p + 16, size);
+	if (size)
+		sc_buf_put(&m->out, data, size);
+	agent_pump(c);
+}
+
+struct sc_agent *sc_main_agent(struct sc_conn *c)
+{
+	if (!sc_conn_running(c) || c->ops != &sc_main_channel || !c->priv)
+		return NULL;
+	return &((struct sc_main *)c->priv)->agent;
+}
+
+size_t sc_main_agent_queued(struct sc_conn *c)
+{
+	struct sc_main *m;
+
+	if (!sc_main_agent(c))
+		return 0;
+	m = c->priv;
+	return m->out.len - m->out_off;
 }
 
 static void main_start(struct sc_conn *c)
@@ -60,6 +124,7 @@ static void main_start(struct sc_conn *c)
 	struct sc_buf *b;
 
 	c->priv = m;
+	sc_buf_init(&m->out);
 	sc_agent_init(&m->agent, model, c->session_id, agent_send, c);
 	m->server_tokens = SC_AGENT_WINDOW;
 	b = sc_msg_begin(&c->wire, SPICE_MSG_MAIN_INIT);
@@ -173,11 +238,14 @@ static int main_handle(struct sc_conn *c, const struct sc_msg *msg)
 	case SC_MSG_MAIN_AGENT_START:
 		m->agent_started = true;
 		m->client_tokens = msg->u.tokens;
+		m->out.len = 0;		/* a new stream: nothing half sent */
+		m->out_off = 0;
 		sc_agent_reset(&m->agent);
 		return 0;
 	case SC_MSG_MAIN_AGENT_TOKEN:
 		m->client_tokens = sc_sat_add_u32(m->client_tokens,
 						  msg->u.tokens);
+		agent_pump(c);
 		return 0;
 	case SC_MSG_MAIN_AGENT_DATA:
 		return agent_data(c, msg);
@@ -197,6 +265,7 @@ static void main_close(struct sc_conn *c)
 	struct sc_main *m = c->priv;
 
 	sc_agent_fini(&m->agent);
+	sc_buf_free(&m->out);
 }
 
 const struct sc_channel_ops sc_main_channel = {
@@ -208,6 +277,7 @@ const struct sc_channel_ops sc_main_channel = {
 	.exists = sc_exists_once,
 	.start = main_start,
 	.handle = main_handle,
+	.pump = agent_pump,
 	.notify = main_notify,
 	.close = main_close,
 };

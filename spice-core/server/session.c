@@ -7,8 +7,10 @@
  * default clients share the display, at most max_clients sessions at once,
  * and one more main channel is refused; with config.exclusive a client
  * that authenticated ends every other session, as spice-server does. */
+#include <errno.h>
 #include <spice/enums.h>
 
+#include "channels/agent.h"
 #include "link/ticket.h"
 #include "server/server.h"
 
@@ -244,4 +246,113 @@ void sc_sessions_close_all(SpiceCore *core)
 		sc_stream_end(s->main->st);
 	}
 	sc_channels_close_all(&core->chs, "server shutting down");
+}
+
+/* Clipboard (server-side: the host's ops.clipboard_* callbacks) ---------------- */
+
+/* The clipboard functions run on the server's context: the caller is on
+ * it (inside a callback, or the host runs that context), or nobody is. */
+static bool enter_context(SpiceCore *core, bool *acquired)
+{
+	*acquired = false;
+	if (g_main_context_is_owner(core->ctx))
+		return true;
+	*acquired = g_main_context_acquire(core->ctx);
+	return *acquired;
+}
+
+static void leave_context(SpiceCore *core, bool acquired)
+{
+	if (acquired)
+		g_main_context_release(core->ctx);
+}
+
+static struct sc_agent *session_agent(SpiceCore *core, uint32_t client)
+{
+	struct sc_session *s = session_find(core, client);
+	struct sc_agent *a = s ? sc_main_agent(s->main) : NULL;
+
+	return a && sc_agent_clipboard_on(a) ? a : NULL;
+}
+
+static void clipboard_all(SpiceCore *core, bool grab, unsigned int selection,
+			  const uint32_t *types, unsigned int n)
+{
+	bool acquired;
+	GList *it;
+
+	if (!enter_context(core, &acquired)) {
+		g_warning("spice_core_clipboard_%s: not on the server's "
+			  "context", grab ? "grab" : "release");
+		return;
+	}
+	for (it = core->sessions; it; it = it->next) {
+		struct sc_session *s = it->data;
+		struct sc_agent *a = sc_main_agent(s->main);
+
+		if (!a)
+			continue;
+		if (grab)
+			sc_agent_clipboard_grab(a, selection, types, n);
+		else
+			sc_agent_clipboard_release(a, selection);
+		sc_stream_flush(s->main->st);
+	}
+	leave_context(core, acquired);
+}
+
+void spice_core_clipboard_grab(SpiceCore *core, unsigned int selection,
+			       const uint32_t *types, unsigned int n)
+{
+	clipboard_all(core, true, selection, types, n);
+}
+
+void spice_core_clipboard_release(SpiceCore *core, unsigned int selection)
+{
+	clipboard_all(core, false, selection, NULL, 0);
+}
+
+int spice_core_clipboard_request(SpiceCore *core, uint32_t client,
+				 unsigned int selection, uint32_t type)
+{
+	struct sc_agent *a;
+	bool acquired;
+
+	if (!enter_context(core, &acquired))
+		return -EAGAIN;
+	a = session_agent(core, client);
+	if (a) {
+		sc_agent_clipboard_request(a, selection, type);
+		sc_stream_flush(session_find(core, client)->main->st);
+	}
+	leave_context(core, acquired);
+	return a ? 0 : -ENOENT;
+}
+
+int spice_core_clipboard_data(SpiceCore *core, uint32_t client,
+			      unsigned int selection, uint32_t type,
+			      const void *data, size_t size)
+{
+	struct sc_session *s;
+	struct sc_agent *a;
+	bool acquired;
+	int rc = 0;
+
+	if (size > SPICE_CORE_CLIPBOARD_MAX)
+		return -EINVAL;
+	if (!enter_context(core, &acquired))
+		return -EAGAIN;
+	a = session_agent(core, client);
+	s = session_find(core, client);
+	if (!a) {
+		rc = -ENOENT;
+	} else if (sc_main_agent_queued(s->main) + size >
+		   SC_AGENT_OUT_MAX - 2 * SC_AGENT_MSG_MAX) {
+		rc = -ENOSPC;
+	} else {
+		sc_agent_clipboard_data(a, selection, type, data, size);
+		sc_stream_flush(s->main->st);
+	}
+	leave_context(core, acquired);
+	return rc;
 }
