@@ -4,7 +4,8 @@
 # X client libraries (scripts/install-deps x11).
 
 SX_PKGS := x11 xext xdamage xfixes xtst xrandr
-SX_SRCS := tools/spice-x11.c tools/spice-x11-input.c tools/spice-x11-keys.c
+SX_SRCS := tools/spice-x11.c tools/spice-x11-input.c tools/spice-x11-keys.c \
+	tools/spice-x11-clip.c
 SX_OBJS := $(addprefix $(SC_OBJ)/,$(SX_SRCS:.c=.o))
 SPICE_X11 := $(BUILD)/bin/spice-x11
 SX_TESTS := $(TOP)/tests/x11

@@ -313,6 +313,7 @@ static void on_clients(void *o, unsigned int n)
 	unsigned int kc;
 
 	sx->clients = n;
+	sx_clip_clients(sx, n);
 	if (sx->log_input) {
 		printf("clients %u\n", n);
 		fflush(stdout);
@@ -338,5 +339,9 @@ const struct spice_core_ops sx_ops = {
 	.mouse_abs = on_mouse_abs,
 	.monitors_request = on_monitors,
 	.clients_changed = on_clients,
+	.clipboard_grab = sx_clip_grab,
+	.clipboard_request = sx_clip_request,
+	.clipboard_data = sx_clip_data,
+	.clipboard_release = sx_clip_release,
 };
 

@@ -330,6 +330,8 @@ gboolean sx_poll_pointer(gpointer data)
 
 static void handle_event(struct sx *sx, XEvent *ev)
 {
+	if (sx_clip_event(sx, ev))
+		return;
 	if (ev->type == sx->damage_event + XDamageNotify) {
 		XDamageNotifyEvent *de = (XDamageNotifyEvent *)ev;
 
@@ -478,6 +480,7 @@ static void x_open(struct sx *sx, bool no_shm)
 	XSelectInput(sx->dpy, sx->root, StructureNotifyMask);
 	if (sx->has_randr)
 		XRRSelectInput(sx->dpy, sx->root, RRScreenChangeNotifyMask);
+	sx_clip_init(sx);
 	XSync(sx->dpy, False);
 }
 

@@ -2,7 +2,8 @@
 /*
  * spice-x11: serve an X display over SPICE.  spice-x11.c: setup, the X
  * events, pixels and cursor to spice-core; spice-x11-input.c: the
- * clients' input and resize requests to X; spice-x11-keys.c: the
+ * clients' input and resize requests to X; spice-x11-clip.c: the
+ * clipboard both ways (X selections); spice-x11-keys.c: the
  * scancode table (no X connection in it, tests reach it alone).
  */
 #ifndef SPICE_X11_H
@@ -19,6 +20,28 @@
 
 /* The pointer's position is polled this often while clients watch. */
 #define SX_CURSOR_POLL_MS	50
+
+/* Clipboard: X selections served (CLIPBOARD, PRIMARY), X requests kept
+ * while a client's data is awaited, and how long it may take. */
+#define SX_SELECTIONS		2
+#define SX_CLIP_WAITING_MAX	64
+#define SX_CLIP_TIMEOUT_MS	5000
+
+/* One X selection, between the clients and X. */
+struct sx_selection {
+	struct sx *sx;
+	Atom atom;
+	uint32_t client;	/* the client that owns it (we hold it in X
+				 * for that client), 0: none */
+	GArray *waiting;	/* XSelectionRequestEvent: X clients waiting
+				 * for the owning client's data */
+	bool asked;		/* the owning client was asked for it */
+	guint timeout_id;	/* gives up on it */
+	bool x_owned;		/* another X client owns it (clients told) */
+	GArray *readers;	/* uint32_t: clients waiting for X's data */
+	bool converting;	/* XConvertSelection sent, not answered */
+	guint convert_timeout_id;
+};
 
 /* The program's state, one per process. */
 struct sx {
@@ -57,6 +80,11 @@ struct sx {
 	int32_t cursor_x, cursor_y;
 	guint poll_id;
 
+	/* Clipboard (spice-x11-clip.c) */
+	Window clip_win;	/* owns the selections, receives conversions */
+	Atom a_targets, a_utf8, a_text, a_prop, a_incr;
+	struct sx_selection sel[SX_SELECTIONS];
+
 	GMainLoop *loop;
 };
 
@@ -74,6 +102,20 @@ void sx_randr_resize(struct sx *sx, uint32_t w, uint32_t h);
 void sx_locks_init(struct sx *sx);
 /* The lock LEDs X shows now, SPICE_CORE_LED_* bits. */
 uint32_t sx_x_leds(struct sx *sx);
+
+/* spice-x11-clip.c: the clipboard window and selection events selected;
+ * an X event of the clipboard's (true: handled); the callbacks for
+ * sx_ops; a client gone (n: clients left). */
+void sx_clip_init(struct sx *sx);
+bool sx_clip_event(struct sx *sx, XEvent *ev);
+void sx_clip_clients(struct sx *sx, unsigned int n);
+void sx_clip_grab(void *o, uint32_t client, unsigned int selection,
+		  const uint32_t *types, unsigned int n);
+void sx_clip_request(void *o, uint32_t client, unsigned int selection,
+		     uint32_t type);
+void sx_clip_data(void *o, uint32_t client, unsigned int selection,
+		  uint32_t type, const uint8_t *data, size_t size);
+void sx_clip_release(void *o, uint32_t client, unsigned int selection);
 
 /*
  * The X keycode (evdev keymap) of a key a SPICE client pressed: scancode

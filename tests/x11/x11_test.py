@@ -22,6 +22,10 @@ reads a line and prints it back; spice-x11 serves it with a password at
                shape XFixes says X shows (size, hotspot, alpha mask)
   locks        a client's Caps Lock, then Num Lock, become X's (xset q) and
                come back to it as the server's KEY_MODIFIERS
+  clipboard    with a SpiceClientGLib client (clip_client.py) and no
+               agent: its CLIPBOARD and PRIMARY texts (UTF-8) are what
+               `xclip -o` prints in X, 1 MB of it too; texts X clients set
+               with `xclip -i` reach it through the grab / request it gets
   no-shm       a second spice-x11 with --no-shm (XGetImage) serves the
                same picture
   x-gone       killing Xvfb ends spice-x11 with status 1 and a message
@@ -46,6 +50,8 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
+import queue
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -58,6 +64,7 @@ from tap import Tap  # noqa: E402
 PY = "/usr/bin/python3"
 CLIENT = os.path.join(TOP, "tests", "interop", "spice_client.py")
 CURSOR_CLIENT = os.path.join(HERE, "cursor_client.py")
+CLIP_CLIENT = os.path.join(HERE, "clip_client.py")
 PASSWORD = "x11-test-pw"
 TRIES = 20          # settling retries for picture comparisons
 
@@ -246,6 +253,97 @@ def xrandr_size(fx):
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
+class ClipClient:
+    """clip_client.py, its stdout read on a thread."""
+
+    def __init__(self, fx, port):
+        self.p = subprocess.Popen(
+            [PY, CLIP_CLIENT, "--port", str(port), "--password", PASSWORD,
+             "--timeout", "120"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        fx.procs.append(self.p)
+        self.lines = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.p.stdout:
+            self.lines.put(line.strip())
+
+    def send(self, line):
+        self.p.stdin.write(line + "\n")
+        self.p.stdin.flush()
+
+    def expect(self, prefix, seconds=20):
+        """The first line starting with prefix (others are skipped), or
+        None after `seconds`."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            try:
+                line = self.lines.get(timeout=end - time.monotonic())
+            except queue.Empty:
+                break
+            if line.startswith(prefix):
+                return line
+        return None
+
+
+def xclip_out(fx, sel):
+    r = subprocess.run(["xclip", "-o", "-selection", sel], env=fx.env,
+                       capture_output=True, timeout=30)
+    return r.stdout if r.returncode == 0 else None
+
+
+def clipboard(tap, fx, port):
+    """Copy and paste both ways with no agent."""
+    if not shutil.which("xclip"):
+        tap.skip("clipboard", "no xclip (scripts/install-deps x11)")
+        return
+    cc = ClipClient(fx, port)
+    ready = cc.expect("ready")
+    results, why = [], []
+    texts = {0: "copied from SPICE \u00fc \u2605".encode(),
+             1: b"primary from SPICE"}
+    names = {0: "clipboard", 1: "primary"}
+    for sel in (0, 1):
+        cc.send("set %d %s" % (sel, texts[sel].hex()))
+        got = []
+        wait_for(lambda: got.append(xclip_out(fx, names[sel])) or
+                 got[-1] == texts[sel], 20)
+        results.append(got[-1] == texts[sel])
+        why.append("%s -> X: %r" % (names[sel], got[-1]))
+    big = bytes(0x21 + (i * 7) % 90 for i in range(1 << 20))
+    cc.send("set 0 " + big.hex())
+    got = []
+    wait_for(lambda: got.append(xclip_out(fx, "clipboard")) or
+             got[-1] == big, 30)
+    results.append(got[-1] == big)
+    why.append("1 MB -> X: %s bytes" % (len(got[-1]) if got[-1] else None))
+    x_texts = {0: "pasted from X \u00e9".encode(), 1: b"X primary"}
+    for sel in (0, 1):
+        xc = subprocess.Popen(["xclip", "-quiet", "-i", "-selection",
+                               names[sel]], env=fx.env,
+                              stdin=subprocess.PIPE,
+                              stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+        fx.procs.append(xc)
+        xc.stdin.write(x_texts[sel])
+        xc.stdin.close()
+        line = cc.expect("got %d " % sel) or ""
+        data = bytes.fromhex(line.split()[2]) if len(line.split()) > 2 \
+            else b""
+        results.append(data == x_texts[sel])
+        why.append("X %s -> client: %r" % (names[sel], data))
+        xc.terminate()
+        xc.wait(10)
+    cc.send("quit")
+    try:
+        cc.p.wait(20)
+    except subprocess.TimeoutExpired:
+        cc.p.kill()
+    tap.ok(ready is not None and all(results) and len(results) == 5,
+           "clipboard", "; ".join(why))
+
+
 def run(tap, fx):
     typed = os.path.join(fx.work, "typed")
     fx.start_x()
@@ -316,6 +414,8 @@ def run(tap, fx):
     tap.ok(states == [("modifiers 4", "on", "off"),
                       ("modifiers 2", "off", "on")], "locks",
            "client echo, X's Caps and Num Lock: %s" % states)
+
+    clipboard(tap, fx, port)
 
     sx2, port2 = fx.start_spice_x11("--no-shm")
     ok, why = compare_settled(fx, port2)
