@@ -164,6 +164,9 @@ static int clipboard_input(struct sc_agent *a, uint32_t type,
 	}
 	switch (type) {
 	case VD_AGENT_CLIPBOARD_GRAB:
+		/* The client's now: later clients are not told ours. */
+		if (cb.selection < SC_CLIP_SELECTIONS)
+			a->model->clip[cb.selection].owned = false;
 		ops->clipboard_grab(op, a->id, cb.selection, cb.types,
 				    cb.n_types);
 		break;
@@ -313,6 +316,12 @@ static int handle_message(struct sc_agent *a,
 		a->client_caps0 = caps0;
 		if (request)
 			send_caps(a, false);
+		/* The host's grabs from before this client came. */
+		for (n = 0; n < SC_CLIP_SELECTIONS; n++)
+			if (a->model->clip[n].owned)
+				sc_agent_clipboard_grab(a, n,
+							a->model->clip[n].types,
+							a->model->clip[n].n);
 		return 0;
 	case VD_AGENT_MONITORS_CONFIG:
 		if (sc_parse_agent_monitors(body, h->size, heads, &n, why)) {

@@ -23,7 +23,7 @@
 /* Agent stream bytes waiting for a client (main.c): a whole clipboard
  * and then some. */
 #define SC_AGENT_OUT_MAX	(SC_AGENT_CLIPBOARD_MSG_MAX + 4 * SC_AGENT_MSG_MAX)
-#define SC_CLIPBOARD_TYPES_MAX	16	/* types in a grab kept */
+#define SC_CLIPBOARD_TYPES_MAX	SC_CLIP_TYPES	/* types in a grab kept */
 
 /* A clipboard message's body, parsed (sel: with the selection word, when
  * both sides announced VD_AGENT_CAP_CLIPBOARD_SELECTION). */

@@ -23,6 +23,8 @@
 #define SC_MAX_SURFACE		16384
 #define SC_MAX_CURSOR		512
 #define SC_MAX_COPIES		256	/* copies queued per delivery */
+#define SC_CLIP_SELECTIONS	3	/* CLIPBOARD, PRIMARY, SECONDARY */
+#define SC_CLIP_TYPES		16	/* types of a clipboard grab kept */
 
 /* A copy of pixels inside a display (spice_core_display_copy): the
  * rectangle (x, y, w, h) takes what (src_x, src_y) held, after the damage
@@ -73,6 +75,14 @@ struct sc_model {
 	const uint8_t *uuid;			/* 16 bytes or NULL */
 
 	bool mouse_client;		/* server thread: client mode in use */
+	/* Server thread: the host's clipboard grabs in force
+	 * (spice_core_clipboard_grab), told to clients that announce their
+	 * agent caps later. */
+	struct sc_clip_grab {
+		bool owned;
+		unsigned int n;
+		uint32_t types[SC_CLIP_TYPES];
+	} clip[SC_CLIP_SELECTIONS];
 
 	GMutex lock;			/* guards the fields below */
 	struct SpiceCoreDisplay *displays[SC_MAX_DISPLAYS];

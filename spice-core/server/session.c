@@ -8,6 +8,7 @@
  * and one more main channel is refused; with config.exclusive a client
  * that authenticated ends every other session, as spice-server does. */
 #include <errno.h>
+#include <string.h>
 #include <spice/enums.h>
 
 #include "channels/agent.h"
@@ -285,6 +286,14 @@ static void clipboard_all(SpiceCore *core, bool grab, unsigned int selection,
 		g_warning("spice_core_clipboard_%s: not on the server's "
 			  "context", grab ? "grab" : "release");
 		return;
+	}
+	if (selection < SC_CLIP_SELECTIONS) {
+		struct sc_clip_grab *g = &core->model.clip[selection];
+
+		g->owned = grab;
+		g->n = grab ? MIN(n, (unsigned int)SC_CLIP_TYPES) : 0;
+		if (g->n)
+			memcpy(g->types, types, g->n * sizeof(*types));
 	}
 	for (it = core->sessions; it; it = it->next) {
 		struct sc_session *s = it->data;

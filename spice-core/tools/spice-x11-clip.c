@@ -446,14 +446,26 @@ bool sx_clip_event(struct sx *sx, XEvent *ev)
 	}
 }
 
-/* The last client left: X's selections no longer have a client behind
- * them. */
+/* A client came: selections X clients took before it are spice-core's
+ * grabs (told to clients as their agent caps arrive).  The last client
+ * left: X's selections no longer have a client behind them. */
 void sx_clip_clients(struct sx *sx, unsigned int n)
 {
+	uint32_t utf8 = VD_AGENT_CLIPBOARD_UTF8_TEXT;
 	unsigned int i;
 
-	if (n)
+	if (n) {
+		for (i = 0; i < SX_SELECTIONS; i++) {
+			struct sx_selection *s = &sx->sel[i];
+			Window w = XGetSelectionOwner(sx->dpy, s->atom);
+
+			if (s->x_owned || w == None || w == sx->clip_win)
+				continue;
+			s->x_owned = true;
+			spice_core_clipboard_grab(sx->core, i, &utf8, 1);
+		}
 		return;
+	}
 	for (i = 0; i < SX_SELECTIONS; i++) {
 		struct sx_selection *s = &sx->sel[i];
 

@@ -125,6 +125,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sc_parse_agent_clipboard(VD_AGENT_CLIPBOARD_GRAB + data[0] % 8, data + 1,
 				 size - 1, data[0] & 0x80, &cb, &why);
 	rec_init(&r);
+	memset(&model, 0, sizeof(model));
 	sc_model_init(&model, &clip_ops, &r, SPICE_CORE_COMPRESSION_AUTO, NULL,
 		      NULL);
 	sc_agent_init(&a, &model, 1, on_send, &r);
@@ -226,6 +227,8 @@ int main(void)
 
 	rec_init(&r);
 	rec_init(&rb);
+	memset(&model, 0, sizeof(model));
+	memset(&plain, 0, sizeof(plain));
 	sc_model_init(&model, &clip_ops, &r, SPICE_CORE_COMPRESSION_AUTO, NULL,
 		      NULL);
 	sc_agent_init(&a, &model, 0x1234, on_send, &r);
@@ -353,6 +356,37 @@ int main(void)
 	sc_agent_clipboard_request(&a, 0, 1);
 	ok(r.sent == 1 && r.sent_body->len == 4, "no-selection-cap-send",
 	   "sent %u len %u", r.sent, r.sent_body->len);
+
+	/* The host's grab from before a client came reaches it after our
+	 * caps; a client's grab of that selection ends it. */
+	{
+		struct sc_agent c;
+		struct rec rc2;
+
+		rec_init(&rc2);
+		model.opaque = &rc2;
+		model.clip[1].owned = true;
+		model.clip[1].n = 1;
+		model.clip[1].types[0] = VD_AGENT_CLIPBOARD_UTF8_TEXT;
+		sc_agent_init(&c, &model, 3, on_send, &rc2);
+		announce(&c, SEL_CAPS);
+		ok(rc2.sent == 2 && rc2.sent_type == VD_AGENT_CLIPBOARD_GRAB &&
+		   rc2.sent_body->len == 8 &&
+		   memcmp(rc2.sent_body->data, "\1\0\0\0\1\0\0\0", 8) == 0,
+		   "host-grab-told-late", "sent %u type %u", rc2.sent,
+		   rc2.sent_type);
+		memset(body, 0, sizeof(body));
+		body[0] = 1;
+		sc_put_u32(body + 4, VD_AGENT_CLIPBOARD_UTF8_TEXT);
+		rc = feed(&c, message(VD_AGENT_CLIPBOARD_GRAB, body, 8), 2048,
+			  &why);
+		ok(rc == 0 && rc2.grabs == 1 && !model.clip[1].owned,
+		   "client-grab-ends-host-grab", "rc %d grabs %u owned %d", rc,
+		   rc2.grabs, model.clip[1].owned);
+		sc_agent_fini(&c);
+		rec_fini(&rc2);
+		model.opaque = &r;
+	}
 
 	/* Without the host's callbacks: no clipboard caps, messages
 	 * dropped, the monitors part as before. */

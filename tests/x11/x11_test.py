@@ -25,7 +25,8 @@ reads a line and prints it back; spice-x11 serves it with a password at
   clipboard    with a SpiceClientGLib client (clip_client.py) and no
                agent: its CLIPBOARD and PRIMARY texts (UTF-8) are what
                `xclip -o` prints in X, 1 MB of it too; texts X clients set
-               with `xclip -i` reach it through the grab / request it gets
+               with `xclip -i` reach it through the grab / request it gets,
+               one set before it connected too
   no-shm       a second spice-x11 with --no-shm (XGetImage) serves the
                same picture
   x-gone       killing Xvfb ends spice-x11 with status 1 and a message
@@ -298,39 +299,55 @@ def clipboard(tap, fx, port):
     if not shutil.which("xclip"):
         tap.skip("clipboard", "no xclip (scripts/install-deps x11)")
         return
-    cc = ClipClient(fx, port)
-    ready = cc.expect("ready")
-    results, why = [], []
-    texts = {0: "copied from SPICE \u00fc \u2605".encode(),
-             1: b"primary from SPICE"}
     names = {0: "clipboard", 1: "primary"}
-    for sel in (0, 1):
-        cc.send("set %d %s" % (sel, texts[sel].hex()))
-        got = []
-        wait_for(lambda: got.append(xclip_out(fx, names[sel])) or
-                 got[-1] == texts[sel], 20)
-        results.append(got[-1] == texts[sel])
-        why.append("%s -> X: %r" % (names[sel], got[-1]))
-    big = bytes(0x21 + (i * 7) % 90 for i in range(1 << 20))
-    cc.send("set 0 " + big.hex())
-    got = []
-    wait_for(lambda: got.append(xclip_out(fx, "clipboard")) or
-             got[-1] == big, 30)
-    results.append(got[-1] == big)
-    why.append("1 MB -> X: %s bytes" % (len(got[-1]) if got[-1] else None))
-    x_texts = {0: "pasted from X \u00e9".encode(), 1: b"X primary"}
-    for sel in (0, 1):
+
+    def xclip_in(sel, text):
         xc = subprocess.Popen(["xclip", "-quiet", "-i", "-selection",
                                names[sel]], env=fx.env,
                               stdin=subprocess.PIPE,
                               stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
         fx.procs.append(xc)
-        xc.stdin.write(x_texts[sel])
+        xc.stdin.write(text)
         xc.stdin.close()
+        return xc
+
+    def got(sel):
         line = cc.expect("got %d " % sel) or ""
-        data = bytes.fromhex(line.split()[2]) if len(line.split()) > 2 \
+        return bytes.fromhex(line.split()[2]) if len(line.split()) > 2 \
             else b""
+
+    # X's selection from before the client connected reaches it too.
+    early = b"set in X before the client came"
+    xc = xclip_in(0, early)
+    wait_for(lambda: xclip_out(fx, "clipboard") == early, 20)
+    cc = ClipClient(fx, port)
+    ready = cc.expect("ready")
+    data = got(0)
+    results = [data == early]
+    why = ["X before the client -> client: %r" % data]
+    xc.terminate()
+    xc.wait(10)
+    texts = {0: "copied from SPICE \u00fc \u2605".encode(),
+             1: b"primary from SPICE"}
+    for sel in (0, 1):
+        cc.send("set %d %s" % (sel, texts[sel].hex()))
+        seen = []
+        wait_for(lambda: seen.append(xclip_out(fx, names[sel])) or
+                 seen[-1] == texts[sel], 20)
+        results.append(seen[-1] == texts[sel])
+        why.append("%s -> X: %r" % (names[sel], seen[-1]))
+    big = bytes(0x21 + (i * 7) % 90 for i in range(1 << 20))
+    cc.send("set 0 " + big.hex())
+    seen = []
+    wait_for(lambda: seen.append(xclip_out(fx, "clipboard")) or
+             seen[-1] == big, 30)
+    results.append(seen[-1] == big)
+    why.append("1 MB -> X: %s bytes" % (len(seen[-1]) if seen[-1] else None))
+    x_texts = {0: "pasted from X \u00e9".encode(), 1: b"X primary"}
+    for sel in (0, 1):
+        xc = xclip_in(sel, x_texts[sel])
+        data = got(sel)
         results.append(data == x_texts[sel])
         why.append("X %s -> client: %r" % (names[sel], data))
         xc.terminate()
@@ -340,7 +357,7 @@ def clipboard(tap, fx, port):
         cc.p.wait(20)
     except subprocess.TimeoutExpired:
         cc.p.kill()
-    tap.ok(ready is not None and all(results) and len(results) == 5,
+    tap.ok(ready is not None and all(results) and len(results) == 6,
            "clipboard", "; ".join(why))
 
 
