@@ -449,7 +449,10 @@ def start_server(args, scratch, setup, text, words, env, ports, password):
             time.sleep(2)
         return False, "no picture with something on it: " + why
     finally:
-        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            os.killpg(proc.pid, signal.SIGINT)
+        except ProcessLookupError:
+            pass
         try:
             proc.wait(30)
         except subprocess.TimeoutExpired:
