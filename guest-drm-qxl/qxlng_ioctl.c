@@ -100,6 +100,15 @@ static int qxlng_bo_vmap(struct drm_gem_object *obj, struct iosys_map *map)
 	return 0;
 }
 
+/*
+ * Not shared through dma-buf: an importer would need a scatter list of
+ * BAR pages, which these objects do not offer.
+ */
+static struct dma_buf *qxlng_bo_export(struct drm_gem_object *obj, int flags)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
 static const struct vm_operations_struct qxlng_bo_vm_ops = {
 	.open = drm_gem_vm_open,
 	.close = drm_gem_vm_close,
@@ -109,6 +118,7 @@ static const struct drm_gem_object_funcs qxlng_bo_funcs = {
 	.free = qxlng_bo_free,
 	.mmap = qxlng_bo_mmap,
 	.vmap = qxlng_bo_vmap,
+	.export = qxlng_bo_export,
 	.vm_ops = &qxlng_bo_vm_ops,
 };
 

@@ -294,6 +294,17 @@ static void test_abuse(void)
 		     &m);
 	result(err != 0, "ioctl_past_the_table_fails (errno %d)", err);
 
+	/* Objects are not exported as dma-bufs. */
+	if (!alloc(PAGE, &h)) {
+		int prime = -1;
+
+		err = drmPrimeHandleToFD(fd, h, DRM_CLOEXEC, &prime) ? errno : 0;
+		result(err != 0, "prime_export_refused (errno %d)", err);
+		if (prime >= 0)
+			close(prime);
+		close_handle(h);
+	}
+
 	/* A mapping outlives its handle and the file; writing is harmless. */
 	if (!alloc(PAGE, &h)) {
 		p = map(h, PAGE, &err);
@@ -333,7 +344,7 @@ int main(int argc, char **argv)
 	}
 	printf("# driver %s\n", v->name);
 	drmFreeVersion(v);
-	printf("1..%d\n", 14 + 12);
+	printf("1..%d\n", 14 + 13);
 	test_getparam();
 	test_clientcap();
 	test_alloc_map();
@@ -341,7 +352,7 @@ int main(int argc, char **argv)
 	if (is_qxlng) {
 		test_abuse();
 	} else {
-		for (ret = 0; ret < 12; ret++)
+		for (ret = 0; ret < 13; ret++)
 			skip("abuse", "only qxlng promises these");
 	}
 	close(fd);
