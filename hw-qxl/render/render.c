@@ -614,6 +614,32 @@ static int render_opaque(struct qxl_render *r, struct qxl_draw *dr)
 	return render_copy(r, dr, &c, &o->brush);
 }
 
+/*
+ * Move one band's boxes on row y from row y + dy, dx pixels across.  On
+ * the same row (dy == 0) the boxes go in the order that reads each
+ * source before it is overwritten; memmove handles the overlap inside a
+ * box.
+ */
+static void copy_bits_row(pixman_image_t *img, const pixman_box32_t *b,
+			  int n, int y, int dx, int dy, size_t px)
+{
+	uint8_t *dst = qxl_img_row(img, y);
+	const uint8_t *src = qxl_img_row(img, y + dy);
+	int i, k;
+
+	for (k = 0; k < n; k++) {
+		i = dx < 0 ? n - 1 - k : k;
+		memmove(dst + (size_t)b[i].x1 * px,
+			src + (size_t)(b[i].x1 + dx) * px,
+			(size_t)(b[i].x2 - b[i].x1) * px);
+	}
+}
+
+/*
+ * COPY_BITS in place, with the result of reading the whole source before
+ * writing: rows go top-down when the source lies below (dy > 0) and
+ * bottom-up otherwise, so no row is written before it has been read.
+ */
 static int render_copy_bits(struct qxl_render *r, struct qxl_draw *dr)
 {
 	struct qxl_surface_state *s = dr->dst;
@@ -621,10 +647,8 @@ static int render_copy_bits(struct qxl_render *r, struct qxl_draw *dr)
 	int64_t dx = (int64_t)dr->d.u.copy_bits.src_pos.x - dr->d.bbox.left;
 	int64_t dy = (int64_t)dr->d.u.copy_bits.src_pos.y - dr->d.bbox.top;
 	pixman_region32_t src_ok;
-	pixman_box32_t *b, ext;
-	uint8_t *tmp;
-	size_t bpl;
-	int n, i, y;
+	pixman_box32_t *b;
+	int n, first, end, k, y;
 
 	if (bpp < 8)
 		return qxl_render_unsupported(r, dr);
@@ -635,26 +659,26 @@ static int render_copy_bits(struct qxl_render *r, struct qxl_draw *dr)
 				  s->height);
 	pixman_region32_intersect(&dr->region, &dr->region, &src_ok);
 	pixman_region32_fini(&src_ok);
-	if (!pixman_region32_not_empty(&dr->region))
+	if (!pixman_region32_not_empty(&dr->region) || (!dx && !dy))
 		return 0;
-	/* Copy the source out first: boxes may overlap each other's source. */
-	ext = *pixman_region32_extents(&dr->region);
-	bpl = (size_t)(ext.x2 - ext.x1) * (bpp / 8);
-	tmp = malloc(bpl * (size_t)(ext.y2 - ext.y1));
-	if (!tmp)
-		return nothing(dr);
-	for (y = ext.y1; y < ext.y2; y++)
-		memcpy(tmp + (size_t)(y - ext.y1) * bpl,
-		       qxl_img_row(s->image, (int)(y + dy)) +
-		       (ptrdiff_t)(ext.x1 + dx) * (bpp / 8), bpl);
 	b = pixman_region32_rectangles(&dr->region, &n);
-	for (i = 0; i < n; i++)
-		for (y = b[i].y1; y < b[i].y2; y++)
-			memcpy(qxl_img_row(s->image, y) + (size_t)b[i].x1 * (bpp / 8),
-			       tmp + (size_t)(y - ext.y1) * bpl +
-			       (size_t)(b[i].x1 - ext.x1) * (bpp / 8),
-			       (size_t)(b[i].x2 - b[i].x1) * (bpp / 8));
-	free(tmp);
+	/* Bands (boxes sharing y1, y2; sorted by y then x) in row order. */
+	for (k = 0; k < n; k = end) {
+		first = dy > 0 ? k : n - 1 - k;
+		for (end = k + 1; end < n; end++)
+			if (b[dy > 0 ? end : n - 1 - end].y1 != b[first].y1)
+				break;
+		if (dy <= 0)
+			first = n - end;	/* lowest index of the band */
+		if (dy > 0)
+			for (y = b[first].y1; y < b[first].y2; y++)
+				copy_bits_row(s->image, &b[first], end - k, y,
+					      (int)dx, (int)dy, bpp / 8);
+		else
+			for (y = b[first].y2 - 1; y >= b[first].y1; y--)
+				copy_bits_row(s->image, &b[first], end - k, y,
+					      (int)dx, (int)dy, bpp / 8);
+	}
 	return 0;
 }
 

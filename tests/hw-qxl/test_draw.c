@@ -325,6 +325,71 @@ static void copy_bits_overlapping_moves_pixels(void)
 	g_fini(&g);
 }
 
+/*
+ * An overlapping move in each of the 8 directions, clipped to a region
+ * with several boxes per band and several bands, so the order of both
+ * rows and boxes matters; the result must be as if the whole source was
+ * read first.
+ */
+static void copy_bits_overlap_all_directions(void)
+{
+	static const int dir[8][2] = { { 1, 0 }, { -1, 0 }, { 0, 1 },
+				       { 0, -1 }, { 1, 1 }, { -1, -1 },
+				       { 1, -1 }, { -1, 1 } };
+	/* Two boxes 2 px apart in a band: closer than the 3 px move. */
+	struct qxl_rect clip[4] = {
+		{ .left = 4, .top = 4, .right = 10, .bottom = 12 },
+		{ .left = 12, .top = 4, .right = 20, .bottom = 12 },
+		{ .left = 6, .top = 12, .right = 18, .bottom = 16 },
+		{ .left = 4, .top = 16, .right = 9, .bottom = 20 },
+	};
+	static uint32_t want[H][W];
+	struct guest g;
+	struct qxl_drawable *d;
+	int i, x, y, bad, sx, sy;
+
+	for (i = 0; i < 8; i++) {
+		int mx = dir[i][0] * 3, my = dir[i][1] * 2;
+
+		setup(&g);
+		for (y = 0; y < H; y++)
+			for (x = 0; x < W; x++)
+				g_set_px(&g, x, y, pat(x, y));
+		/* Destination (4,4)-(20,20); source (4-mx,4-my). */
+		for (y = 0; y < H; y++)
+			for (x = 0; x < W; x++) {
+				bool in = false;
+				int c;
+
+				for (c = 0; c < 4; c++)
+					in |= x >= clip[c].left &&
+					      x < clip[c].right &&
+					      y >= clip[c].top &&
+					      y < clip[c].bottom;
+				sx = x - mx;
+				sy = y - my;
+				want[y][x] = in ? pat(sx, sy) : pat(x, y);
+			}
+		d = g_drawable(&g, QXL_COPY_BITS, 0, 4, 4, 20, 20);
+		d->u.copy_bits.src_pos.x = 4 - mx;
+		d->u.copy_bits.src_pos.y = 4 - my;
+		d->clip.type = QXL_CLIP_TYPE_RECTS;
+		d->clip.data = g_clip_rects(&g, clip, 4);
+		g_submit(&g, QXL_CMD_DRAW, d);
+		bad = 0;
+		for (y = 0; y < H; y++)
+			for (x = 0; x < W; x++)
+				if (g_px(&g, x, y) != want[y][x] && bad++ < 3)
+					printf("#   move (%d,%d): pixel (%d,%d) = %06x, want %06x\n",
+					       mx, my, x, y, RGB(g_px(&g, x, y)),
+					       RGB(want[y][x]));
+		CHECK_EQ(bad, 0);
+		CHECK(!g_bug(&g));
+		CHECK_EQ(g_spice_check(&g), 0);
+		g_fini(&g);
+	}
+}
+
 static void blackness_whiteness_invers_with_mask(void)
 {
 	uint8_t maskbits[2] = { 0x80, 0x40 };	/* BE: (0,0) and (1,1) set */
@@ -658,6 +723,8 @@ const struct test tests_draw[] = {
 	  draw_opaque_image_then_brush_rop },
 	{ "copy_bits_overlapping_moves_pixels",
 	  copy_bits_overlapping_moves_pixels },
+	{ "copy_bits_overlap_all_directions",
+	  copy_bits_overlap_all_directions },
 	{ "blackness_whiteness_invers_with_mask",
 	  blackness_whiteness_invers_with_mask },
 	{ "rop3_pattern_source_dest", rop3_pattern_source_dest },
