@@ -11,6 +11,10 @@ written and keep secrets out of sight.
                              (make run, QEMU, spice-serve) start and serve a
                              picture, other make lines name real targets,
                              clients name the port their block serves on
+    firsthour.py console-resize  make run's console through real client
+                             resizes (shrink, grow, fullscreen size): the
+                             mode stays the console's, its text is whole,
+                             sysfs still lists the large modes
     firsthour.py cache       a second clone with the same sources builds
                              QEMU from the shared cache with no build step
 
@@ -602,8 +606,114 @@ def case_cache(args, tap):
     shutil.rmtree(clone, ignore_errors=True)
 
 
+# --- console-resize ----------------------------------------------------------
+
+SCANCODES = dict(zip("1234567890-=", range(0x02, 0x0e)))
+SCANCODES.update(zip("qwertyuiop", range(0x10, 0x1a)))
+SCANCODES.update(zip("asdfghjkl", range(0x1e, 0x27)))
+SCANCODES.update(zip("zxcvbnm", range(0x2c, 0x33)))
+SCANCODES.update({".": 0x34, "/": 0x35, " ": 0x39, "\t": 0x0f, "\n": 0x1c})
+
+
+def spice_client(port, *argv):
+    return subprocess.run(["/usr/bin/python3",
+                           os.path.join(TOP, "tests", "interop",
+                                        "spice_client.py"),
+                           "--port", str(port)] + list(argv), timeout=120,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True)
+
+
+def screenshot(port, out):
+    from PIL import Image
+    if os.path.exists(out):
+        os.unlink(out)
+    r = subprocess.run(["spicy-screenshot", "-h", "127.0.0.1", "-p",
+                        str(port), "-o", out], timeout=60,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return Image.open(out).convert("RGB") if r.returncode == 0 else None
+
+
+def case_console_resize(args, tap):
+    port = free_port()
+    work = os.path.join(args.work, "console-resize")
+    demo = subprocess.Popen([os.path.join(TOP, "scripts", "qemu", "run-demo"),
+                             "--qemu", args.qemu, "--module", args.module,
+                             "--port", str(port), "--work", work],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, start_new_session=True)
+    try:
+        line = ""
+        while True:
+            line = demo.stdout.readline()
+            if not line or line.startswith("connect with:"):
+                break
+        # The console: the banner and the long "Try:" line on rows 1-2.
+        band = (0, 0, 1024, 32)
+        first = None
+        for _ in range(90):
+            shot = screenshot(port, os.path.join(work, "boot.ppm"))
+            if shot and shot.size == (1024, 768):
+                lit = sum(1 for v in shot.crop(band).convert("L").getdata()
+                          if v > 64)
+                if lit > 400:
+                    first = shot
+                    break
+            time.sleep(2)
+        if not tap.ok(first is not None, "console_up_at_1024x768"):
+            return
+        for size in ("800x600", "1920x1080", "1280x1024"):
+            r = spice_client(port, "resize", size)
+            # The guest's mode changes within a few seconds if it is going
+            # to (the IRQ, the work, fbdev's probe): watch for 10 shots.
+            sizes, same = set(), True
+            for n in range(10):
+                shot = screenshot(port, os.path.join(work, "%s.ppm" % size))
+                if shot is None:
+                    continue
+                sizes.add(shot.size)
+                if shot.size == first.size:
+                    same = same and list(shot.crop(band).getdata()) == \
+                        list(first.crop(band).getdata())
+                time.sleep(1)
+            tap.ok(r.returncode == 0 and sizes == {(1024, 768)} and same,
+                   "client_window_%s_console_keeps_its_mode_and_text" % size,
+                   "%s; sizes seen %s; text rows %s" %
+                   (r.stdout.strip(), sorted(sizes),
+                    "unchanged" if same else "changed"))
+        # sysfs after the resizes: the large modes are still offered.
+        cmd = "dd if=/sys/class/drm/card0-\tmodes of=/dev/console\n"
+        # A few keys at a time: the PS/2 queue holds only so many.
+        for k in range(0, len(cmd), 5):
+            r = spice_client(port, "key", ",".join(
+                "0x%02x" % SCANCODES[c] for c in cmd[k:k + 5]))
+            if r.returncode:
+                break
+        serial = os.path.join(work, "serial.log")
+        found = False
+        for _ in range(30):
+            with open(serial, errors="replace") as f:
+                log = f.read()
+            if "1920x1080" in log and "2048x2048" in log:
+                found = True
+                break
+            time.sleep(1)
+        screenshot(port, os.path.join(work, "sysfs.ppm"))
+        tap.ok(r.returncode == 0 and found,
+               "sysfs_modes_still_list_1920x1080_and_2048x2048",
+               log[-300:] if not found else "")
+    finally:
+        os.killpg(demo.pid, signal.SIGINT)
+        try:
+            demo.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(demo.pid, signal.SIGKILL)
+            demo.wait()
+
+
 CASES = {"secrets": case_secrets, "disconnect": case_disconnect,
-         "docs": case_docs, "cache": case_cache}
+         "docs": case_docs, "cache": case_cache,
+         "console-resize": case_console_resize}
 
 
 def main():
