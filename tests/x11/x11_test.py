@@ -27,6 +27,10 @@ reads a line and prints it back; spice-x11 serves it with a password at
                `xclip -o` prints in X, 1 MB of it too; texts X clients set
                with `xclip -i` reach it through the grab / request it gets,
                one set before it connected too
+  clipboard-hostile  raw clients whose clipboard messages are malformed
+               (unknown selection, torn grab, short request) are dropped
+               with the reason logged; 16 MiB + 9 bytes of clipboard data
+               is skipped, the client stays; spice-x11 still serves
   no-shm       a second spice-x11 with --no-shm (XGetImage) serves the
                same picture
   x-gone       killing Xvfb ends spice-x11 with status 1 and a message
@@ -48,6 +52,7 @@ import re
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -60,6 +65,8 @@ TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(TOP, "tests", "interop"))
 import xwd  # noqa: E402
+sys.path.insert(0, os.path.join(TOP, "tests", "spice-core"))
+import sclib  # noqa: E402
 from tap import Tap  # noqa: E402
 
 PY = "/usr/bin/python3"
@@ -129,8 +136,10 @@ class Fixture:
             f.write(PASSWORD + "\n")
         log = open(os.path.join(self.work, "spice-x11-%d.log"
                                 % len(self.procs)), "w+")
-        p = subprocess.Popen([self.spice_x11, "--port", "0",
-                              "--password-file", pwfile] + list(extra),
+        auth = [] if "--disable-ticketing" in extra else \
+            ["--password-file", pwfile]
+        p = subprocess.Popen([self.spice_x11, "--port", "0"] + auth +
+                             list(extra),
                              env=self.env, stdout=subprocess.PIPE,
                              stderr=log, text=True)
         p.log = log
@@ -361,6 +370,73 @@ def clipboard(tap, fx, port):
            "clipboard", "; ".join(why))
 
 
+def agent_msg(vtype, body):
+    """AGENT_DATA carrying one VDAgentMessage."""
+    return sclib.msg(107, struct.pack("<IIQI", 1, vtype, 0, len(body)) + body)
+
+
+def clipboard_hostile(tap, fx):
+    """Malformed clipboard messages drop that client with a reason in
+    the log; a skipped oversized one does not; spice-x11 serves on."""
+    sx, port = fx.start_spice_x11("--disable-ticketing")
+    caps = struct.pack("<II", 1, (1 << 5) | (1 << 6))   # BY_DEMAND, SELECTION
+
+    def client():
+        s = socket.create_connection(("127.0.0.1", port), 10)
+        if sclib.linked(s) != 0:
+            raise RuntimeError("raw client not linked")
+        sclib.session_id(s)
+        s.sendall(sclib.msg(106, struct.pack("<I", 0xffffffff)) +
+                  agent_msg(6, caps))
+        return s
+
+    results, why = [], []
+    for name, body, vtype, reason in (
+            ("unknown selection", bytes([9, 0, 0, 0]) + struct.pack("<I", 1),
+             8, "clipboard message for an unknown selection"),
+            ("torn grab", bytes([0, 0, 0, 0, 1, 0]), 7,
+             "clipboard grab not a whole number of types"),
+            ("short request", bytes([0, 0, 0, 0, 1]), 8,
+             "clipboard message without its type")):
+        s = client()
+        s.sendall(agent_msg(vtype, body))
+        dropped = sclib.closed(s, 10)
+        logged = wait_for(lambda: reason in read_log(sx), 10)
+        results.append(dropped and logged)
+        why.append("%s: dropped %s, logged %s" % (name, dropped, logged))
+        s.close()
+    # Clipboard data over 16 MiB: skipped as it streams in, not stored,
+    # and the client stays.
+    s = client()
+    huge = 8 + (16 << 20) + 1
+    s.sendall(sclib.msg(107, struct.pack("<IIQI", 1, 4, 0, huge) +
+                        bytes(2048 - 20)))
+    left = huge - (2048 - 20)
+    chunk = sclib.msg(107, bytes(2048)) * 64
+    while left >= 2048 * 64:
+        s.sendall(chunk)
+        left -= 2048 * 64
+    while left:
+        n = min(left, 2048)
+        s.sendall(sclib.msg(107, bytes(n)))
+        left -= n
+    stays = not sclib.closed(s, 2)
+    skipped = wait_for(lambda: "bytes skipped" in read_log(sx), 10)
+    results.append(stays and skipped)
+    why.append("16 MiB + 9: client stays %s, skipped %s" % (stays, skipped))
+    s.close()
+    alive = sx.poll() is None
+    try:
+        w, h, _ = screenshot(fx, port)
+        served = w > 0
+    except RuntimeError as e:
+        served, why = False, why + [str(e)]
+    tap.ok(all(results) and alive and served, "clipboard-hostile",
+           "; ".join(why) + "; alive %s, serves %s" % (alive, served))
+    sx.terminate()
+    sx.wait(10)
+
+
 def run(tap, fx):
     typed = os.path.join(fx.work, "typed")
     fx.start_x()
@@ -433,6 +509,7 @@ def run(tap, fx):
            "client echo, X's Caps and Num Lock: %s" % states)
 
     clipboard(tap, fx, port)
+    clipboard_hostile(tap, fx)
 
     sx2, port2 = fx.start_spice_x11("--no-shm")
     ok, why = compare_settled(fx, port2)
