@@ -1,8 +1,7 @@
 # tests/run: the first hour with qxl-ng (issue 18), as a newcomer meets it:
 # make run's password stays out of ps and off the disk, a client's normal
 # disconnect is not news in the terminal, every command line in README.md
-# and Documentation/ works as written, the console survives a client's
-# resize, two clones share one QEMU build
+# and Documentation/ works as written, two clones share one QEMU build
 # (tests/run/firsthour.py --help).
 
 FIRSTHOUR := $(TOP)/tests/run/firsthour.py
@@ -22,6 +21,9 @@ check-docs-commands: $(QEMU_BIN) $(GUEST_KO) $(SPICE_SERVE)
 	@$(DEPS) run client
 	$(PYTHON) $(FIRSTHOUR) docs --work $(FIRSTHOUR_DIR)
 
+# Not in make check yet (issue 18 point 1 is open): make run's qxlng.ko
+# guest does not react to a client's resize at all today, so this passes
+# without proving anything; it is the scenario to fix against.
 check-run-console-resize: $(QEMU_BIN) $(GUEST_KO)
 	@$(DEPS) run client
 	$(PYTHON) $(FIRSTHOUR) console-resize --work $(FIRSTHOUR_DIR)
@@ -30,4 +32,4 @@ check-qemu-cache: $(QEMU_BIN)
 	$(PYTHON) $(FIRSTHOUR) cache --work $(FIRSTHOUR_DIR)
 
 CHECKS += check-run-secrets check-run-disconnect-log check-docs-commands \
-	check-run-console-resize check-qemu-cache
+	check-qemu-cache
