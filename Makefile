@@ -55,6 +55,7 @@ include hw-qxl/qemu/qemu.mk
 include tests/interop/interop.mk
 include tests/desktop/desktop.mk
 include tests/run/run.mk
+include tests/qemu-props/qemu-props.mk
 
 .PHONY: all check fuzz bench run deps clean distclean help
 

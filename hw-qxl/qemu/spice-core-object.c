@@ -3,7 +3,9 @@
  *
  *   -object spice-core,id=ID,addr=127.0.0.1,port=5900,tls-port=N,
  *           tls-creds=<tls-creds-x509 id>,password-secret=<secret id>,
- *           disable-ticketing=on|off,web-root=DIR
+ *           disable-ticketing=on|off,web-root=DIR,
+ *           image-compression=auto_glz|auto_lz|quic|glz|lz|lz4|off,
+ *           streaming-video=off|all|filter,video-quality=1..100
  *
  * A SPICE server (libspicecore) on QEMU's main loop.  Display devices attach
  * their console with qxlng_spice_attach() (the qxlng devices do so with
@@ -58,6 +60,9 @@ struct SpiceCoreObject {
     char *password_secret;
     bool disable_ticketing;
     char *web_root;
+    unsigned int image_compression;     /* index in spice_core_compressions */
+    unsigned int streaming_video;       /* index in spice_core_streaming */
+    int64_t video_quality;
 
     /* state */
     SpiceCore *core;
@@ -419,6 +424,37 @@ static bool spice_core_obj_tls(SpiceCoreObject *sc,
     return true;
 }
 
+/*
+ * -spice's spellings.  spice-core has no GLZ (LZ with a dictionary shared
+ * between images): glz is LZ, auto_glz and auto_lz are its content-based
+ * choice (QUIC for photo-like areas, LZ4 or LZ for the rest).
+ */
+static const struct {
+    const char *name;
+    enum spice_core_compression value;
+} spice_core_compressions[] = {
+    { "auto_glz", SPICE_CORE_COMPRESSION_AUTO },
+    { "auto_lz", SPICE_CORE_COMPRESSION_AUTO },
+    { "quic", SPICE_CORE_COMPRESSION_QUIC },
+    { "glz", SPICE_CORE_COMPRESSION_LZ },
+    { "lz", SPICE_CORE_COMPRESSION_LZ },
+    { "lz4", SPICE_CORE_COMPRESSION_LZ4 },
+    { "off", SPICE_CORE_COMPRESSION_OFF },
+};
+
+/*
+ * spice-core streams only areas updated at a video's rate, so filter and
+ * all both turn that on.
+ */
+static const struct {
+    const char *name;
+    bool on;
+} spice_core_streaming[] = {
+    { "off", false },
+    { "all", true },
+    { "filter", true },
+};
+
 static void spice_core_obj_complete(UserCreatable *uc, Error **errp)
 {
     SpiceCoreObject *sc = SPICE_CORE_OBJECT(uc);
@@ -463,6 +499,10 @@ static void spice_core_obj_complete(UserCreatable *uc, Error **errp)
     }
     cfg.disable_ticketing = sc->disable_ticketing;
     cfg.web_root = sc->web_root;
+    cfg.image_compression =
+        spice_core_compressions[sc->image_compression].value;
+    cfg.video_streaming = spice_core_streaming[sc->streaming_video].on;
+    cfg.video_quality = sc->video_quality;
     cfg.name = qemu_get_vm_name();
     cfg.uuid = qemu_uuid_set ? qemu_uuid.data : NULL;
     cfg.ops = &spice_core_obj_ops;
@@ -519,6 +559,7 @@ static void spice_core_obj_init(Object *obj)
     SpiceCoreObject *sc = SPICE_CORE_OBJECT(obj);
 
     sc->addr = g_strdup("127.0.0.1");
+    sc->video_quality = 80;
 }
 
 /* Properties: set before complete only. */
@@ -592,6 +633,85 @@ static void spice_core_obj_set_disable_ticketing(Object *obj, bool value,
     }
 }
 
+static char *spice_core_obj_get_image_compression(Object *obj, Error **errp)
+{
+    SpiceCoreObject *sc = SPICE_CORE_OBJECT(obj);
+
+    return g_strdup(spice_core_compressions[sc->image_compression].name);
+}
+
+static void spice_core_obj_set_image_compression(Object *obj, const char *v,
+                                                 Error **errp)
+{
+    SpiceCoreObject *sc = SPICE_CORE_OBJECT(obj);
+    unsigned int i;
+
+    if (!spice_core_obj_settable(sc, errp)) {
+        return;
+    }
+    for (i = 0; i < ARRAY_SIZE(spice_core_compressions); i++) {
+        if (!strcmp(v, spice_core_compressions[i].name)) {
+            sc->image_compression = i;
+            return;
+        }
+    }
+    error_setg(errp, "spice-core: image-compression '%s' is not one of "
+               "auto_glz, auto_lz, quic, glz, lz, lz4, off", v);
+}
+
+static char *spice_core_obj_get_streaming_video(Object *obj, Error **errp)
+{
+    SpiceCoreObject *sc = SPICE_CORE_OBJECT(obj);
+
+    return g_strdup(spice_core_streaming[sc->streaming_video].name);
+}
+
+static void spice_core_obj_set_streaming_video(Object *obj, const char *v,
+                                               Error **errp)
+{
+    SpiceCoreObject *sc = SPICE_CORE_OBJECT(obj);
+    unsigned int i;
+
+    if (!spice_core_obj_settable(sc, errp)) {
+        return;
+    }
+    for (i = 0; i < ARRAY_SIZE(spice_core_streaming); i++) {
+        if (!strcmp(v, spice_core_streaming[i].name)) {
+            sc->streaming_video = i;
+            return;
+        }
+    }
+    error_setg(errp, "spice-core: streaming-video '%s' is not one of "
+               "off, all, filter", v);
+}
+
+static void spice_core_obj_get_video_quality(Object *obj, Visitor *v,
+                                             const char *name, void *opaque,
+                                             Error **errp)
+{
+    SpiceCoreObject *sc = SPICE_CORE_OBJECT(obj);
+
+    visit_type_int(v, name, &sc->video_quality, errp);
+}
+
+static void spice_core_obj_set_video_quality(Object *obj, Visitor *v,
+                                             const char *name, void *opaque,
+                                             Error **errp)
+{
+    SpiceCoreObject *sc = SPICE_CORE_OBJECT(obj);
+    int64_t value;
+
+    if (!spice_core_obj_settable(sc, errp) ||
+        !visit_type_int(v, name, &value, errp)) {
+        return;
+    }
+    if (value < 1 || value > 100) {
+        error_setg(errp, "spice-core: video-quality must be 1..100");
+        return;
+    }
+    sc->video_quality = value;
+}
+
 static void spice_core_obj_class_init(ObjectClass *oc, void *data)
 {
     UserCreatableClass *ucc = USER_CREATABLE_CLASS(oc);
@@ -623,6 +743,23 @@ static void spice_core_obj_class_init(ObjectClass *oc, void *data)
         "serve the files under this directory over HTTP on the ports "
         "(e.g. /usr/share/spice-html5); WebSocket clients are always "
         "welcome");
+    object_class_property_add_str(oc, "image-compression",
+                                  spice_core_obj_get_image_compression,
+                                  spice_core_obj_set_image_compression);
+    object_class_property_set_description(oc, "image-compression",
+        "auto_glz (default), auto_lz, quic, glz, lz, lz4 or off; "
+        "auto_glz and auto_lz choose by content, glz is lz");
+    object_class_property_add_str(oc, "streaming-video",
+                                  spice_core_obj_get_streaming_video,
+                                  spice_core_obj_set_streaming_video);
+    object_class_property_set_description(oc, "streaming-video",
+        "off (default), all or filter: MJPEG streams for areas updated "
+        "at a video's rate (all and filter are the same)");
+    object_class_property_add(oc, "video-quality", "int",
+                              spice_core_obj_get_video_quality,
+                              spice_core_obj_set_video_quality, NULL, NULL);
+    object_class_property_set_description(oc, "video-quality",
+        "JPEG quality of video streams, 1..100 (default 80)");
 }
 
 /* Port properties point at their field, so they are per instance. */
