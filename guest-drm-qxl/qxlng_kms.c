@@ -17,6 +17,7 @@
 #include <drm/drm_damage_helper.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_edid.h>
+#include <drm/drm_fb_helper.h>
 #include <drm/drm_fourcc.h>
 #include <drm/drm_framebuffer.h>
 #include <drm/drm_gem_atomic_helper.h>
@@ -518,11 +519,43 @@ static int qxlng_add_mode(struct drm_connector *connector, u32 w, u32 h,
 	return 1;
 }
 
+/*
+ * The size the fbdev console draws at while it shows (no DRM master), or
+ * 0 x 0.  Its framebuffer keeps the size it was made with, so a mode of
+ * another size would crop the console (smaller) or leave it in a corner
+ * (larger): while it shows, the preferred mode stays its size and a
+ * client's window size waits for userspace.  A racy look at the master is
+ * enough: userspace probes again once it holds the display.
+ */
+static void qxlng_console_size(struct drm_device *dev, u32 *w, u32 *h)
+{
+	struct drm_fb_helper *helper = dev->fb_helper;
+
+	*w = 0;
+	*h = 0;
+	if (READ_ONCE(dev->master) || !helper || !helper->fb)
+		return;
+	*w = helper->fb->width;
+	*h = helper->fb->height;
+}
+
+static bool qxlng_rom_has_mode(struct qxlng_device *qdev, u32 w, u32 h)
+{
+	unsigned int i;
+
+	for (i = 0; i < qdev->n_modes; i++)
+		if (qdev->modes[i].width == w && qdev->modes[i].height == h)
+			return true;
+	return false;
+}
+
 static int qxlng_conn_get_modes(struct drm_connector *connector)
 {
 	struct qxlng_device *qdev = to_qxlng(connector->dev);
 	struct qxlng_output *out = qxlng_output_of_connector(connector);
 	struct qxlng_head_rect head = { 0 };
+	bool has_head, head_preferred;
+	u32 cw, ch;
 	unsigned int i;
 	int count = 0;
 
@@ -531,13 +564,26 @@ static int qxlng_conn_get_modes(struct drm_connector *connector)
 		head = qdev->client_heads[out->index];
 	mutex_unlock(&qdev->client_lock);
 
-	if (head.w && head.h)
-		count += qxlng_add_mode(connector, head.w, head.h, true);
+	qxlng_console_size(connector->dev, &cw, &ch);
+	has_head = head.w && head.h;
+	head_preferred = has_head &&
+			 (!cw || (head.w == cw && head.h == ch));
+	if (has_head)
+		count += qxlng_add_mode(connector, head.w, head.h,
+					head_preferred);
 	for (i = 0; i < qdev->n_modes; i++)
 		count += qxlng_add_mode(connector, qdev->modes[i].width,
 					qdev->modes[i].height, false);
-	if (!(head.w && head.h))
+	if (head_preferred)
+		return count;
+	if (cw) {
+		if (!qxlng_rom_has_mode(qdev, cw, ch) &&
+		    !(has_head && head.w == cw && head.h == ch))
+			count += qxlng_add_mode(connector, cw, ch, false);
+		drm_set_preferred_mode(connector, cw, ch);
+	} else {
 		drm_set_preferred_mode(connector, 1024, 768);
+	}
 	return count;
 }
 
@@ -618,9 +664,26 @@ static void qxlng_client_monitors_work(struct work_struct *work)
 {
 	struct qxlng_device *qdev = container_of(work, struct qxlng_device,
 						 client_monitors_work);
+	struct drm_device *dev = &qdev->drm;
+	struct drm_connector_list_iter iter;
+	struct drm_connector *connector;
 
-	if (qxlng_client_monitors_update(qdev))
-		drm_kms_helper_hotplug_event(&qdev->drm);
+	if (!qxlng_client_monitors_update(qdev))
+		return;
+	drm_kms_helper_hotplug_event(dev);
+	/*
+	 * The fbdev emulation probed with its framebuffer's size as the
+	 * limit, which drops every larger mode from the lists userspace
+	 * reads in sysfs: probe again with the device's own limits.
+	 */
+	mutex_lock(&dev->mode_config.mutex);
+	drm_connector_list_iter_begin(dev, &iter);
+	drm_for_each_connector_iter(connector, &iter)
+		connector->funcs->fill_modes(connector,
+					     dev->mode_config.max_width,
+					     dev->mode_config.max_height);
+	drm_connector_list_iter_end(&iter);
+	mutex_unlock(&dev->mode_config.mutex);
 }
 
 /* ---------------------------------------------------------------- */

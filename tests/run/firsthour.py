@@ -14,10 +14,8 @@ written and keep secrets out of sight.
     firsthour.py console-resize  make run's console through real client
                              resizes (shrink, grow, fullscreen size): the
                              mode stays the console's, its text is whole,
-                             sysfs still lists the large modes (not in make
-                             check: qxlng.ko in make run's guest does not
-                             see a client's resize yet, so this proves
-                             nothing today)
+                             sysfs prefers the console's size and still
+                             lists the client's and the large modes
     firsthour.py cache       a second clone with the same sources builds
                              QEMU from the shared cache with no build step
 
@@ -637,7 +635,7 @@ def screenshot(port, out):
     return Image.open(out).convert("RGB") if r.returncode == 0 else None
 
 
-def sysfs_modes(port, work, tap):
+def sysfs_modes(port, work, tap, client):
     """Type a command on the guest's console that copies the connector's
     sysfs mode list to the serial log; check the large modes are there."""
     cmd = "dd if=/sys/class/drm/card0-\tmodes of=/dev/console\n"
@@ -648,17 +646,23 @@ def sysfs_modes(port, work, tap):
         if r.returncode:
             break
     serial = os.path.join(work, "serial.log")
-    found, log = False, ""
+    found, modes = False, []
     for _ in range(30):
         with open(serial, errors="replace") as f:
-            log = f.read()
-        if "1920x1080" in log and "2048x2048" in log:
+            modes = [ln.strip() for ln in f
+                     if re.fullmatch(r"[0-9]+x[0-9]+", ln.strip())]
+        if "1920x1080" in modes and "2048x2048" in modes:
             found = True
             break
         time.sleep(1)
     tap.ok(r.returncode == 0 and found,
            "sysfs_modes_still_list_1920x1080_and_2048x2048",
-           log[-300:] if not found else "")
+           " ".join(modes) if not found else "")
+    # The first mode is the preferred one: the console's own size while
+    # it shows; the client's size stays in the list for userspace.
+    tap.ok(modes[:1] == ["1024x768"] and "%dx%d" % client in modes,
+           "sysfs_prefers_the_console_size_and_lists_%dx%d" % client,
+           " ".join(modes))
 
 
 def case_console_resize(args, tap):
@@ -710,7 +714,7 @@ def case_console_resize(args, tap):
                 time.sleep(1)
             # sysfs while the client is there: the large modes stay.
             if size == "800x600":
-                sysfs_modes(port, work, tap)
+                sysfs_modes(port, work, tap, (800, 600))
             client.terminate()
             client.wait(30)
             tap.ok(said == "sent " + size and sizes == {(1024, 768)}

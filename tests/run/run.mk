@@ -21,9 +21,11 @@ check-docs-commands: $(QEMU_BIN) $(GUEST_KO) $(SPICE_SERVE)
 	@$(DEPS) run client
 	$(PYTHON) $(FIRSTHOUR) docs --work $(FIRSTHOUR_DIR)
 
-# Not in make check yet (issue 18 point 1 is open): make run's qxlng.ko
-# guest does not react to a client's resize at all today, so this passes
-# without proving anything; it is the scenario to fix against.
+# make run's console while SPICE clients stay connected at 800x600,
+# 1920x1080 and 1280x1024: fbcon cannot follow (its framebuffer keeps its
+# size), so the mode stays 1024x768 with its text rows pixel-identical,
+# and sysfs prefers 1024x768 while still listing 800x600 and the large
+# modes.  About a minute.
 check-run-console-resize: $(QEMU_BIN) $(GUEST_KO)
 	@$(DEPS) run client
 	$(PYTHON) $(FIRSTHOUR) console-resize --work $(FIRSTHOUR_DIR)
@@ -32,4 +34,4 @@ check-qemu-cache: $(QEMU_BIN)
 	$(PYTHON) $(FIRSTHOUR) cache --work $(FIRSTHOUR_DIR)
 
 CHECKS += check-run-secrets check-run-disconnect-log check-docs-commands \
-	check-qemu-cache
+	check-run-console-resize check-qemu-cache
