@@ -184,8 +184,8 @@ static void serve_file(struct sc_stream *st, const struct sc_http_req *r)
 		g_message("%s: HTTP %s: 404 (%s)", st->peer, r->target, why);
 		reply_error(st, 404, "not found", head_only, NULL);
 	} else {
-		g_message("%s: HTTP %s: 200 (%s, %zu bytes)", st->peer,
-			  r->target, rel, (size_t)len);
+		g_debug("%s: HTTP %s: 200 (%s, %zu bytes)", st->peer,
+			r->target, rel, (size_t)len);
 		reply(st, 200, sc_http_content_type(rel), data, len, head_only,
 		      NULL);
 	}
@@ -287,9 +287,9 @@ static int ws_decode(void *opaque, const uint8_t *p, size_t n,
 		case SC_WS_CLOSE:
 			/* Answer with the same code, send what is queued
 			 * up to it, then close. */
-			g_message("%s: %s: WebSocket close from the client "
-				  "(code %u)", st->peer, st->label,
-				  ws->dec.close_code);
+			g_debug("%s: %s: WebSocket close from the client "
+				"(code %u)", st->peer, st->label,
+				ws->dec.close_code);
 			code[0] = (uint8_t)(ws->dec.close_code >> 8);
 			code[1] = (uint8_t)ws->dec.close_code;
 			sc_ws_frame(&st->filter_out, SC_WS_OP_CLOSE, code,
@@ -352,7 +352,7 @@ bool sc_ws_start(struct sc_stream *st, size_t head_len,
 	st->ws = ws;
 	g_strlcat(st->peer, "/ws", sizeof(st->peer));
 	sc_stream_set_label(st, "channel 0:0");
-	g_message("%s: WebSocket (%s)", st->peer, r->target);
+	g_debug("%s: WebSocket (%s)", st->peer, r->target);
 	sc_stream_consume(st, head_len);
 	st->sniffing = false;
 	/* The 101 goes as it is; later bytes both ways are frames. */

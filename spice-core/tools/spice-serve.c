@@ -635,6 +635,9 @@ int main(int argc, char **argv)
 	GError *err = NULL;
 	int opt;
 
+	/* stdout carries the events tests read (keys, mouse, monitors):
+	 * every log line, debug ones too, goes to stderr. */
+	g_log_writer_default_set_use_stderr(TRUE);
 	s.w = 640;
 	s.h = 480;
 	cfg.addr = "127.0.0.1";
@@ -721,7 +724,6 @@ int main(int argc, char **argv)
 		case O_LOG: s.log_input = true; break;
 		case O_LOGIMG:
 			g_setenv("G_MESSAGES_DEBUG", "spice-core", TRUE);
-			g_log_writer_default_set_use_stderr(TRUE);
 			break;
 		case O_WEBROOT: cfg.web_root = optarg; break;
 		case O_MAXCLIENTS: {

@@ -239,7 +239,7 @@ def case_disconnect(args, tap):
         # count no connection (so what follows is about a disconnect).
         tap.ok(got and "stats clients=0 connections=0" in out,
                "a_client_came_and_went_at_%s_level" % level, out[-300:])
-        # glib writes debug and info lines to stdout, the rest to stderr.
+        # spice-serve logs to stderr, merged here with stdout.
         about = [ln for ln in out.splitlines() if "127.0.0.1:" in ln
                  and "DRAW_COPY" not in ln]
         if not debug:

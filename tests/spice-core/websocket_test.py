@@ -39,7 +39,9 @@ x509 = x509_dir(D, "spice-core websocket test CA")
 srv = Server("--port", "0", "--tls-port", "0", "--x509-dir", x509,
              "--disable-ticketing", "--pattern", "bars", "--size", "64x48",
              "--web-root", ROOT,
-             env={"SPICE_CORE_LINK_TIMEOUT_MS": "2000"})
+             env={"SPICE_CORE_LINK_TIMEOUT_MS": "2000",
+                  # a client's normal comings and goings log at debug
+                  "G_MESSAGES_DEBUG": "spice-core"})
 
 
 def conn():
