@@ -82,6 +82,7 @@ CHECKS += check-layers-spicecore
 
 -include $(SC_TESTS)/tests.mk
 -include $(SC_TESTS)/browser.mk
+-include $(SC_TESTS)/audio.mk
 
 # spice-x11 and the xspice launcher (X desktops without a VM).
 include $(SC_DIR)/x11.mk

@@ -137,6 +137,13 @@ struct spice_core_ops {
 	/* The client no longer owns `selection`. */
 	void (*clipboard_release)(void *opaque, uint32_t client,
 				  unsigned int selection);
+	/* Audio input (config.audio, after spice_core_record_start()): a
+	 * client's microphone, S16 little-endian stereo interleaved at the
+	 * rate given to record_start; `bytes` is a whole number of frames
+	 * (4 bytes each), at most SPICE_CORE_AUDIO_CHUNK_MAX.  Only valid
+	 * during the call. */
+	void (*record_data)(void *opaque, uint32_t client, const void *pcm,
+			    size_t bytes);
 };
 
 /* Clipboard selections (VD_AGENT_CLIPBOARD_SELECTION_*).  A client that
@@ -192,6 +199,8 @@ struct spice_core_config {
 	const uint8_t *uuid;	/* 16 bytes or NULL */
 	const struct spice_core_ops *ops;
 	void *opaque;
+	/* Serve the playback and record channels (SPICE audio, raw PCM). */
+	bool audio;
 };
 
 typedef struct SpiceCore SpiceCore;
@@ -272,6 +281,29 @@ struct spice_core_stats {
 	size_t queued_bytes;		/* output buffered over all clients */
 };
 void spice_core_get_stats(SpiceCore *core, struct spice_core_stats *out);
+
+/* Audio ------------------------------------------------------------------- */
+
+/* With config.audio; otherwise these do nothing (-ENODEV).  Any thread.
+ * PCM is S16 little-endian, 2 channels interleaved, at 44100 or 48000
+ * frames per second.  Playback: what is written goes to every playback
+ * client in chunks; the server keeps only the newest
+ * SPICE_CORE_AUDIO_QUEUE chunks, so a slow client loses the oldest audio
+ * (never memory).  Volumes are 0..65535 per channel. */
+#define SPICE_CORE_AUDIO_CHUNK_MAX	8192	/* bytes per message */
+#define SPICE_CORE_AUDIO_QUEUE		64	/* chunks kept for clients */
+int spice_core_playback_start(SpiceCore *core, uint32_t rate);
+/* n_frames frames of PCM (copied); -EAGAIN if playback is stopped. */
+int spice_core_playback_write(SpiceCore *core, const int16_t *pcm,
+			      size_t n_frames);
+void spice_core_playback_stop(SpiceCore *core);
+void spice_core_playback_volume(SpiceCore *core, uint16_t left,
+				uint16_t right, bool mute);
+/* Ask clients for their microphone at `rate`: ops.record_data gets it. */
+int spice_core_record_start(SpiceCore *core, uint32_t rate);
+void spice_core_record_stop(SpiceCore *core);
+void spice_core_record_volume(SpiceCore *core, uint16_t left,
+			      uint16_t right, bool mute);
 
 /* Display sources ----------------------------------------------------------- */
 

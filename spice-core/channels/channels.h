@@ -10,5 +10,7 @@ extern const struct sc_channel_ops sc_main_channel;	/* main.c */
 extern const struct sc_channel_ops sc_display_channel;	/* display.c */
 extern const struct sc_channel_ops sc_inputs_channel;	/* inputs.c */
 extern const struct sc_channel_ops sc_cursor_channel;	/* cursor.c */
+extern const struct sc_channel_ops sc_playback_channel;	/* playback.c */
+extern const struct sc_channel_ops sc_record_channel;	/* record.c */
 
 #endif

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* What the channels serve, shared with the server's API (see model.h). */
+#include <string.h>
 #include <spice/enums.h>
 
 #include "channels/model.h"
@@ -16,10 +17,14 @@ void sc_model_init(struct sc_model *m, const struct spice_core_ops *ops,
 	m->name = name;
 	m->uuid = uuid;
 	g_mutex_init(&m->lock);
+	g_queue_init(&m->play_chunks);
+	m->playback.volume[0] = m->playback.volume[1] = UINT16_MAX;
+	m->record.volume[0] = m->record.volume[1] = UINT16_MAX;
 }
 
 void sc_model_fini(struct sc_model *m)
 {
+	sc_model_play_clear(m);
 	g_mutex_clear(&m->lock);
 }
 
@@ -118,4 +123,48 @@ uint32_t sc_model_mouse_modes(struct sc_model *m)
 {
 	return SPICE_MOUSE_MODE_SERVER |
 	       (sc_model_mouse_abs_available(m) ? SPICE_MOUSE_MODE_CLIENT : 0);
+}
+
+void sc_model_play_push(struct sc_model *m, const uint8_t *pcm, size_t size,
+			uint32_t time)
+{
+	while (size >= 4) {
+		size_t n = MIN(size, (size_t)SPICE_CORE_AUDIO_CHUNK_MAX) &
+			   ~(size_t)3;
+		struct sc_audio_chunk *ch = g_malloc(sizeof(*ch) + n);
+
+		ch->seq = m->play_seq++;
+		ch->time = time;
+		ch->size = (uint32_t)n;
+		memcpy(ch->data, pcm, n);
+		g_queue_push_tail(&m->play_chunks, ch);
+		while (m->play_chunks.length > SPICE_CORE_AUDIO_QUEUE)
+			g_free(g_queue_pop_head(&m->play_chunks));
+		pcm += n;
+		size -= n;
+	}
+}
+
+void sc_model_play_clear(struct sc_model *m)
+{
+	gpointer ch;
+
+	while ((ch = g_queue_pop_head(&m->play_chunks)))
+		g_free(ch);
+}
+
+const struct sc_audio_chunk *sc_model_play_chunk(struct sc_model *m,
+						 uint64_t *seq)
+{
+	const struct sc_audio_chunk *head = g_queue_peek_head(&m->play_chunks);
+	const struct sc_audio_chunk *ch;
+
+	if (!head)
+		return NULL;
+	if (*seq < head->seq)
+		*seq = head->seq;	/* fell behind: the oldest kept */
+	if (*seq - head->seq >= m->play_chunks.length)
+		return NULL;
+	ch = g_queue_peek_nth(&m->play_chunks, (guint)(*seq - head->seq));
+	return ch;
 }

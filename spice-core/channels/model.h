@@ -58,6 +58,27 @@ struct SpiceCoreDisplay {
 	uint32_t heads_gen;
 };
 
+/* Audio (config.audio): one playback and one record stream shared by
+ * every client.  A chunk of PCM the host wrote (S16 stereo), numbered:
+ * each playback connection remembers the next number it sends, so a
+ * client that falls behind the SPICE_CORE_AUDIO_QUEUE chunks kept skips
+ * to the oldest one. */
+struct sc_audio_chunk {
+	uint64_t seq;
+	uint32_t time;			/* ms, for PLAYBACK_DATA */
+	uint32_t size;			/* bytes, <= CHUNK_MAX, whole frames */
+	uint8_t data[];
+};
+
+struct sc_audio {
+	bool on;
+	uint32_t rate;			/* frames per second while on */
+	uint32_t gen;			/* bumps on every start and stop */
+	uint16_t volume[2];
+	bool mute;
+	uint32_t vol_gen;		/* bumps on every volume/mute */
+};
+
 struct sc_model_stats {
 	uint64_t images_raw, images_lz4, images_quic, images_lz, fills, frames;
 	uint64_t copies, moves, unchanged, cache_hits, cache_adds;
@@ -89,6 +110,11 @@ struct sc_model {
 	bool mouse_abs_available;
 	uint32_t leds;
 	struct sc_model_stats stats;
+	struct sc_audio playback, record;
+	GQueue play_chunks;		/* struct sc_audio_chunk, oldest 1st */
+	uint64_t play_seq;		/* the number of the next chunk */
+	bool audio;			/* set at spice_core_new(), then
+					 * read-only: audio channels exist */
 };
 
 /* Damage taken from every display at once, for the channels to share:
@@ -118,6 +144,15 @@ void sc_model_take_changes(struct sc_model *m, struct sc_changes *ch);
 void sc_changes_fini(struct sc_changes *ch);
 /* Free an array of struct sc_copy (NULL: nothing). */
 void sc_copies_free(GArray *copies);
+/* With m->lock held: add `size` bytes of PCM as chunks, dropping the
+ * oldest beyond SPICE_CORE_AUDIO_QUEUE; drop them all (stop). */
+void sc_model_play_push(struct sc_model *m, const uint8_t *pcm, size_t size,
+			uint32_t time);
+void sc_model_play_clear(struct sc_model *m);
+/* With m->lock held: the oldest chunk numbered *seq or later (then *seq
+ * is its number), or NULL if none is queued yet. */
+const struct sc_audio_chunk *sc_model_play_chunk(struct sc_model *m,
+						 uint64_t *seq);
 /* Count n into one of m->stats' fields. */
 void sc_model_count(struct sc_model *m, uint64_t *field, uint64_t n);
 bool sc_model_mouse_abs_available(struct sc_model *m);

@@ -17,6 +17,8 @@ static const struct sc_channel_ops *const channels[] = {
 	&sc_display_channel,
 	&sc_inputs_channel,
 	&sc_cursor_channel,
+	&sc_playback_channel,
+	&sc_record_channel,
 	NULL,
 };
 
@@ -192,6 +194,7 @@ SpiceCore *spice_core_new(const struct spice_core_config *config,
 	sc_model_init(&core->model, config->ops, config->opaque,
 		      config->image_compression, core->name, core->cfg.uuid);
 	core->model.video_streaming = config->video_streaming;
+	core->model.audio = config->audio;
 	core->model.video_quality = config->video_quality > 0 &&
 		config->video_quality <= 100 ? config->video_quality : 80;
 	sc_channels_init(&core->chs, core->ctx, channels, &sc_session_host,

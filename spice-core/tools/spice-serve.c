@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,6 +82,10 @@ static const char usage[] =
 "                       one more is refused\n"
 "  --exclusive          a client that authenticated disconnects the\n"
 "                       others (spice-server's behaviour)\n"
+"  --audio-tone HZ      play a sine of HZ (20..20000) to playback clients\n"
+"                       (48000 Hz S16 stereo, raw PCM)\n"
+"  --record-to FILE     ask clients for their microphone (48000 Hz S16\n"
+"                       stereo) and write the raw PCM they send to FILE\n"
 "  -h, --help           this help\n"
 "\n"
 "Once listening, prints 'port P' and/or 'tls-port P' lines on stdout.\n"
@@ -95,6 +100,9 @@ struct serve {
 	unsigned int frame;
 	bool log_input;
 	GMainLoop *loop;
+	unsigned int tone_hz;	/* --audio-tone, 0: none */
+	uint64_t tone_frame;	/* frames written so far */
+	FILE *record;		/* --record-to */
 };
 
 static void die(const char *fmt, ...) G_GNUC_PRINTF(1, 2) G_GNUC_NORETURN;
@@ -471,7 +479,40 @@ static void on_clients(void *o, unsigned int n)
 	fflush(stdout);
 }
 
+#define AUDIO_RATE	48000
+#define TONE_MS		20
+
+/* The next TONE_MS of the sine, its phase continuing. */
+static gboolean tone_tick(gpointer data)
+{
+	struct serve *s = data;
+	int16_t pcm[AUDIO_RATE / 1000 * TONE_MS * 2];
+	unsigned int i;
+
+	for (i = 0; i < G_N_ELEMENTS(pcm) / 2; i++) {
+		uint64_t f = s->tone_frame++ * s->tone_hz % AUDIO_RATE;
+		int16_t v = (int16_t)(8000 * sin(2 * G_PI * (double)f /
+						 AUDIO_RATE));
+
+		pcm[2 * i] = pcm[2 * i + 1] = (int16_t)GINT16_TO_LE(v);
+	}
+	spice_core_playback_write(s->core, pcm, G_N_ELEMENTS(pcm) / 2);
+	return G_SOURCE_CONTINUE;
+}
+
+static void on_record(void *o, uint32_t client, const void *pcm,
+		      size_t bytes)
+{
+	struct serve *s = o;
+
+	(void)client;
+	if (fwrite(pcm, 1, bytes, s->record) != bytes ||
+	    fflush(s->record))
+		g_warning("--record-to: write failed: %s", strerror(errno));
+}
+
 static const struct spice_core_ops serve_ops = {
+	.record_data = on_record,
 	.key = on_key,
 	.key_leds = on_leds,
 	.mouse_rel = on_rel,
@@ -570,7 +611,7 @@ enum { O_ADDR = 256, O_PORT, O_TLS_PORT, O_X509, O_SECURE, O_PWFILE,
        O_NOTICKET, O_SASL, O_IMAGE, O_PATTERN, O_SIZE, O_FPS, O_COMPRESS,
        O_CURSOR, O_MABS, O_LOG, O_NAME, O_LIFETIME, O_FRAMES, O_FORMAT,
        O_WEBROOT, O_LOGIMG, O_MAXCLIENTS, O_EXCLUSIVE, O_QXL, O_STREAMING,
-       O_VQUALITY, O_SAVE };
+       O_VQUALITY, O_SAVE, O_TONE, O_RECORD };
 
 static const struct option long_opts[] = {
 	{ "addr", required_argument, NULL, O_ADDR },
@@ -601,6 +642,8 @@ static const struct option long_opts[] = {
 	{ "exclusive", no_argument, NULL, O_EXCLUSIVE },
 	{ "name", required_argument, NULL, O_NAME },
 	{ "ticket-lifetime", required_argument, NULL, O_LIFETIME },
+	{ "audio-tone", required_argument, NULL, O_TONE },
+	{ "record-to", required_argument, NULL, O_RECORD },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -750,6 +793,24 @@ int main(int argc, char **argv)
 				    "seconds (1..3153600000)", optarg);
 			break;
 		}
+		case O_TONE: {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*end || !*optarg || v < 20 || v > 20000)
+				die("--audio-tone: '%s' is not 20..20000",
+				    optarg);
+			s.tone_hz = (unsigned int)v;
+			cfg.audio = true;
+			break;
+		}
+		case O_RECORD:
+			s.record = fopen(optarg, "wb");
+			if (!s.record)
+				die("--record-to: %s: %s", optarg,
+				    strerror(errno));
+			cfg.audio = true;
+			break;
 		case 'h': fputs(usage, stdout); return 0;
 		default:
 			fprintf(stderr, "Try 'spice-serve --help'.\n");
@@ -835,6 +896,12 @@ int main(int argc, char **argv)
 	}
 	if (cursor)
 		set_arrow_cursor(&s);
+	if (s.tone_hz) {
+		spice_core_playback_start(s.core, AUDIO_RATE);
+		g_timeout_add(TONE_MS, tone_tick, &s);
+	}
+	if (s.record)
+		spice_core_record_start(s.core, AUDIO_RATE);
 	if (pattern && is_anim(pattern)) {
 		anim_name = pattern;
 		g_timeout_add(1000 / fps, anim_tick, &s);
@@ -869,6 +936,8 @@ int main(int argc, char **argv)
 	}
 	qxl_play_free(s.qxl);
 	spice_core_free(s.core);
+	if (s.record)
+		fclose(s.record);
 	g_main_loop_unref(s.loop);
 	if (save_path)
 		save_picture(&s, save_path);

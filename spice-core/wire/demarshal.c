@@ -201,6 +201,29 @@ void sc_parse_inputs(uint16_t type, struct sc_rd *r, struct sc_msg *m)
 	}
 }
 
+void sc_parse_record(uint16_t type, struct sc_rd *r, struct sc_msg *m)
+{
+	switch (type) {
+	case SPICE_MSGC_RECORD_DATA:
+		m->kind = SC_MSG_RECORD_DATA;
+		m->u.record.time = sc_rd_u32(r);
+		break;
+	case SPICE_MSGC_RECORD_MODE:
+		m->kind = SC_MSG_RECORD_MODE;
+		m->u.record.time = sc_rd_u32(r);
+		m->u.record.mode = sc_rd_u16(r);
+		break;
+	case SPICE_MSGC_RECORD_START_MARK:
+		m->kind = SC_MSG_RECORD_START_MARK;
+		m->u.record.time = sc_rd_u32(r);
+		return;
+	default:
+		return;
+	}
+	m->u.record.size = r->left;
+	m->u.record.data = sc_rd_bytes(r, r->left);
+}
+
 int sc_demarshal(sc_parse_fn *parse, uint16_t type, const uint8_t *body,
 		 size_t size, struct sc_msg *out, const char **why)
 {

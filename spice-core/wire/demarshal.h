@@ -71,6 +71,9 @@ enum sc_msg_kind {
 	SC_MSG_INPUTS_MOUSE_POSITION,
 	SC_MSG_INPUTS_MOUSE_PRESS,
 	SC_MSG_INPUTS_MOUSE_RELEASE,
+	SC_MSG_RECORD_DATA,
+	SC_MSG_RECORD_MODE,
+	SC_MSG_RECORD_START_MARK,
 };
 
 /* Base messages: wire.c handles them, channels never see them. */
@@ -98,6 +101,10 @@ struct sc_msg {
 		struct { uint32_t x, y; uint16_t buttons;
 			 uint8_t display_id; } position;
 		struct { uint8_t button; uint16_t buttons; } press;
+		/* RECORD_DATA (data: the samples), RECORD_MODE (data: the
+		 * codec's), RECORD_START_MARK (time only). */
+		struct { uint32_t time; uint16_t mode;
+			 const uint8_t *data; size_t size; } record;
 	} u;
 };
 
@@ -108,6 +115,7 @@ typedef void sc_parse_fn(uint16_t type, struct sc_rd *r, struct sc_msg *m);
 sc_parse_fn sc_parse_main;
 sc_parse_fn sc_parse_display;
 sc_parse_fn sc_parse_inputs;
+sc_parse_fn sc_parse_record;
 
 /* One client message: the base messages every channel accepts, else
  * `parse`'s (NULL: none).  Bytes pointers in the result point into
