@@ -24,10 +24,11 @@
  *   pending bytes, half-close, RST, close, drain / never read, run the
  *   server loop, and host-side changes (damage, primary resize and
  *   format, cursor, monitors, mouse mode, LEDs, ticket, disconnect, a
- *   display removed).
+ *   display removed, playback PCM written, playback restarted).
  *
  * Input byte 0 picks the configuration (TLS port, ticketing or a known
- * password, max clients, exclusive mode, displays, compression).  The
+ * password, max clients, exclusive mode, displays, compression); byte 1
+ * bit 6 turns audio on (playback and record started).  The
  * callbacks and the checks after each step hold the server to what
  * Documentation/spice-core.rst promises: clamped coordinates, bounded
  * queues, no running channel without its session, and at the end no
@@ -297,7 +298,18 @@ static void on_clients(void *o, unsigned int n)
 	check(n <= r->max_clients);
 }
 
+/* A client's microphone: whole frames, one message's worth at most. */
+static void on_record(void *o, uint32_t client, const void *pcm,
+		      size_t bytes)
+{
+	(void)o;
+	(void)client;
+	(void)pcm;
+	check(bytes && bytes % 4 == 0 && bytes <= SPICE_CORE_AUDIO_CHUNK_MAX);
+}
+
 static const struct spice_core_ops ops = {
+	.record_data = on_record,
 	.key = on_key,
 	.key_leds = on_leds,
 	.mouse_rel = on_rel,
@@ -626,7 +638,7 @@ static void ws_upgrade(struct run *r, struct conn *c, uint8_t mode)
 static const uint8_t channel_types[] = {
 	SPICE_CHANNEL_MAIN, SPICE_CHANNEL_DISPLAY, SPICE_CHANNEL_INPUTS,
 	SPICE_CHANNEL_CURSOR, SPICE_CHANNEL_MAIN, SPICE_CHANNEL_DISPLAY,
-	SPICE_CHANNEL_PLAYBACK,
+	SPICE_CHANNEL_PLAYBACK, SPICE_CHANNEL_RECORD,
 };
 
 /* A session id for a link: 0, one of the server's sessions, or any. */
@@ -779,6 +791,8 @@ static uint16_t known_type(struct conn *c, uint8_t sel)
 	case SPICE_CHANNEL_INPUTS:
 		return (sel & 8) ? SPICE_MSGC_INPUTS_MOUSE_MOTION + sel % 4 :
 				   SPICE_MSGC_INPUTS_KEY_DOWN + sel % 4;
+	case SPICE_CHANNEL_RECORD:
+		return SPICE_MSGC_RECORD_DATA + sel % 3;
 	default:
 		return SPICE_MSGC_ACK + sel % 200;
 	}
@@ -973,6 +987,16 @@ static void op_host(struct run *r, struct in *in)
 		}
 		for (i = 0; i < G_N_ELEMENTS(r->cursor); i++)
 			r->cursor[i] = r->px[i];
+		if (r->core->model.audio) {	/* and new sound */
+			if (arg & 0x40) {
+				spice_core_playback_stop(r->core);
+				spice_core_playback_start(r->core, 44100);
+			}
+			spice_core_playback_write(r->core,
+						  (const int16_t *)r->px,
+						  arg * 64u %
+						  G_N_ELEMENTS(r->px));
+		}
 		if (d)
 			spice_core_display_damage(d, 0, 0, MAX_W, MAX_H);
 		break;
@@ -1010,6 +1034,7 @@ static void run_init(struct run *r, uint8_t cfg_byte, uint8_t more)
 				SPICE_CORE_COMPRESSION_OFF :
 				SPICE_CORE_COMPRESSION_AUTO;
 	cfg.name = (cfg_byte & 0x80) ? "fuzz" : NULL;
+	cfg.audio = more & 0x40;
 	cfg.ops = &ops;
 	cfg.opaque = r;
 	r->core = spice_core_new(&cfg, NULL);
@@ -1023,6 +1048,10 @@ static void run_init(struct run *r, uint8_t cfg_byte, uint8_t more)
 		set_primary(r, i, (uint8_t)(more >> (4 * i)));
 	}
 	spice_core_set_mouse_absolute(r->core, more & 0x80);
+	if (cfg.audio) {
+		spice_core_playback_start(r->core, 48000);
+		spice_core_record_start(r->core, 48000);
+	}
 	pump(r, 8);
 }
 

@@ -19,6 +19,7 @@ TLS, TICKET, MAX_CLIENTS, EXCLUSIVE, RAW_ONLY, TWO_DISPLAYS, SECURE, NAME = \
  CLOSE, DRAIN, PUMP, HOST, SESSION) = range(16)
 # LINK channel selectors (fuzz_net.c channel_types).
 MAIN, DISPLAY, INPUTS, CURSOR = 0, 1, 2, 3
+PLAYBACK, RECORD = 6, 7
 # Display channel caps: MONITORS_CONFIG (1), LZ4 (5), PREF_COMPRESSION (6),
 # MULTI_CODEC (8), CODEC_MJPEG (9).
 DISPLAY_CAPS = 1 << 1 | 1 << 5 | 1 << 6 | 1 << 8 | 1 << 9
@@ -106,7 +107,14 @@ def all_channels(tls=False, auth=0, ws=0):
 
 
 ANNOUNCE = u32(1) + u32(1 << 1 | 1 << 3)
+AUDIO = 0x40                    # second config byte: audio on
 SEEDS = {
+    "seed-audio": bytes([0, AUDIO]) + session(0, MAIN) + msg(0, 104) +
+    pump(16) + session(1, PLAYBACK, join=0, caps=1 << 1) +
+    session(2, RECORD, join=0, caps=1 << 1) + pump(16) +
+    msg(2, 102, u32(0) + u16(1)) + msg(2, 103, u32(0)) +
+    msg(2, 101, u32(0) + bytes(64)) + host(12, 5) + pump(32) +
+    host(12, 0x45) + pump(32) + msg(2, 101, u32(0) + bytes(5)) + pump(16),
     "seed-all-channels": bytes([0, 0]) + all_channels() +
     msg(2, 101, u32(0x1e)) + msg(2, 102, u32(0x9e)) +
     msg(2, 111, struct.pack("<iiH", 5, -5, 1)) + msg(1, 2) + host(12) + pump(32),
