@@ -19,9 +19,12 @@ x11-deps:
 $(SX_OBJS): SC_CFLAGS += $(shell pkg-config --cflags $(SX_PKGS) 2>/dev/null)
 $(SX_OBJS): $(SC_DIR)/tools/spice-x11.h | x11-deps
 
-$(SPICE_X11): $(SX_OBJS) $(SPICE_CORE_LIB) | x11-deps
+# tools/options.c (the options both tools take) is built with spice-serve.
+SX_SHARED := $(SC_OBJ)/tools/options.o
+
+$(SPICE_X11): $(SX_OBJS) $(SX_SHARED) $(SPICE_CORE_LIB) | x11-deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $(SX_OBJS) $(SPICE_CORE_LIB) \
+	$(CC) $(CFLAGS) -o $@ $(SX_OBJS) $(SX_SHARED) $(SPICE_CORE_LIB) \
 		$(shell pkg-config --libs $(SX_PKGS)) $(SPICE_CORE_LIBS)
 
 spice-x11: $(SPICE_X11)

@@ -16,6 +16,7 @@
 #include <glib-unix.h>
 #include <spice-core/spice-core.h>
 
+#include "tools/options.h"
 #include "tools/ppm.h"
 #include "tools/qxl-play.h"
 
@@ -104,19 +105,6 @@ struct serve {
 	uint64_t tone_frame;	/* frames written so far */
 	FILE *record;		/* --record-to */
 };
-
-static void die(const char *fmt, ...) G_GNUC_PRINTF(1, 2) G_GNUC_NORETURN;
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("spice-serve: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
-}
 
 static uint32_t scene_px(const struct serve *s, const char *name,
 			 unsigned int t, uint32_t x, uint32_t y);
@@ -282,14 +270,14 @@ static void show_rect(struct serve *s, uint32_t x, uint32_t y, uint32_t w,
 		spice_core_display_damage(s->display, (int32_t)x, (int32_t)y, w,
 					  h);
 	else if (qxl_play_rect(s->qxl, s->px, s->w, x, y, w, h))
-		die("--qxl: %s", qxl_play_error(s->qxl));
+		tool_die("--qxl: %s", qxl_play_error(s->qxl));
 }
 
 /* End of a frame: the device renders what it was given. */
 static void show_frame(struct serve *s)
 {
 	if (s->qxl && qxl_play_flush(s->qxl))
-		die("--qxl: %s", qxl_play_error(s->qxl));
+		tool_die("--qxl: %s", qxl_play_error(s->qxl));
 }
 
 /*
@@ -310,7 +298,7 @@ static void show_picture(struct serve *s, const char *pattern)
 				;
 			if (qxl_play_fill(s->qxl, x0, 0, x - x0, s->h,
 					  s->px[x0]))
-				die("--qxl: %s", qxl_play_error(s->qxl));
+				tool_die("--qxl: %s", qxl_play_error(s->qxl));
 		}
 	}
 	show_frame(s);
@@ -327,7 +315,7 @@ static void anim_frame_qxl(struct serve *s)
 
 	if (s->w > 8 && top) {
 		if (qxl_play_scroll(s->qxl, 0, 0, s->w - 8, top, 8, 0))
-			die("--qxl: %s", qxl_play_error(s->qxl));
+			tool_die("--qxl: %s", qxl_play_error(s->qxl));
 		show_rect(s, s->w - 8, 0, 8, top);
 	} else {
 		show_rect(s, 0, 0, s->w, top);
@@ -535,18 +523,6 @@ static gboolean on_signal(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-static int parse_port(const char *opt, const char *v)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || *end || end == v || n < 0 || n > 65535)
-		die("%s: '%s' is not a port number (0..65535)", opt, v);
-	return n == 0 ? -1 : (int)n;
-}
-
 /* The picture as little-endian r5g6b5 or x1r5g5b5 (each channel's top
  * bits). */
 static uint16_t *to_16bit(const struct serve *s, bool is_565)
@@ -563,48 +539,6 @@ static uint16_t *to_16bit(const struct serve *s, bool is_565)
 			(r >> 3) << 10 | (g >> 3) << 5 | b >> 3);
 	}
 	return out;
-}
-
-static uint32_t parse_secure(const char *v)
-{
-	gchar **parts = g_strsplit(v, ",", -1);
-	uint32_t mask = 0;
-	int i;
-
-	for (i = 0; parts[i]; i++) {
-		if (!strcmp(parts[i], "all"))
-			mask |= SPICE_CORE_SECURE_ALL;
-		else if (!strcmp(parts[i], "main"))
-			mask |= SPICE_CORE_SECURE_MAIN;
-		else if (!strcmp(parts[i], "display"))
-			mask |= SPICE_CORE_SECURE_DISPLAY;
-		else if (!strcmp(parts[i], "inputs"))
-			mask |= SPICE_CORE_SECURE_INPUTS;
-		else if (!strcmp(parts[i], "cursor"))
-			mask |= SPICE_CORE_SECURE_CURSOR;
-		else
-			die("--secure-channels: unknown channel '%s'",
-			    parts[i]);
-	}
-	g_strfreev(parts);
-	return mask;
-}
-
-static char *read_password(const char *file)
-{
-	gchar *text = NULL, *nl;
-	GError *err = NULL;
-
-	if (!g_file_get_contents(file, &text, NULL, &err))
-		die("--password-file: %s", err->message);
-	nl = strpbrk(text, "\r\n");
-	if (nl)
-		*nl = '\0';
-	if (strlen(text) > 60)
-		die("--password-file: password longer than 60 bytes");
-	if (!*text)
-		die("--password-file: %s holds an empty password", file);
-	return text;
 }
 
 enum { O_ADDR = 256, O_PORT, O_TLS_PORT, O_X509, O_SECURE, O_PWFILE,
@@ -661,7 +595,7 @@ static void set_arrow_cursor(struct serve *s)
 	if (!s->qxl)
 		spice_core_display_cursor_set(s->display, argb, 16, 16, 0, 0);
 	else if (qxl_play_cursor(s->qxl, argb, 16, 16, 0, 0))
-		die("--qxl: %s", qxl_play_error(s->qxl));
+		tool_die("--qxl: %s", qxl_play_error(s->qxl));
 }
 
 int main(int argc, char **argv)
@@ -678,6 +612,7 @@ int main(int argc, char **argv)
 	GError *err = NULL;
 	int opt;
 
+	g_set_prgname("spice-serve");
 	/* stdout carries the events tests read (keys, mouse, monitors):
 	 * every log line, debug ones too, goes to stderr. */
 	g_log_writer_default_set_use_stderr(TRUE);
@@ -687,12 +622,12 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case O_ADDR: cfg.addr = optarg; break;
-		case O_PORT: cfg.port = parse_port("--port", optarg); break;
+		case O_PORT: cfg.port = tool_opt_port("--port", optarg); break;
 		case O_TLS_PORT:
-			cfg.tls_port = parse_port("--tls-port", optarg);
+			cfg.tls_port = tool_opt_port("--tls-port", optarg);
 			break;
 		case O_X509: cfg.x509_dir = optarg; break;
-		case O_SECURE: cfg.secure_channels = parse_secure(optarg);
+		case O_SECURE: cfg.secure_channels = tool_opt_secure(optarg);
 			break;
 		case O_PWFILE: pwfile = optarg; break;
 		case O_NOTICKET: noticket = true; break;
@@ -702,43 +637,29 @@ int main(int argc, char **argv)
 		case O_SIZE:
 			if (sscanf(optarg, "%ux%u", &s.w, &s.h) != 2 ||
 			    !s.w || !s.h || s.w > 16384 || s.h > 16384)
-				die("--size: '%s' is not WxH within 16384",
+				tool_die("--size: '%s' is not WxH within 16384",
 				    optarg);
 			break;
 		case O_FPS:
 			fps = (unsigned int)atoi(optarg);
 			if (fps < 1 || fps > 1000)
-				die("--fps: '%s' is not 1..1000", optarg);
+				tool_die("--fps: '%s' is not 1..1000", optarg);
 			break;
 		case O_FRAMES: {
 			char *end;
 			unsigned long v = strtoul(optarg, &end, 10);
 
 			if (*end || !*optarg || v < 1 || v > 1000000)
-				die("--frames: '%s' is not 1..1000000", optarg);
+				tool_die("--frames: '%s' is not 1..1000000", optarg);
 			anim_frames = (unsigned int)v;
 			break;
 		}
 		case O_COMPRESS:
-			if (!strcmp(optarg, "off"))
-				cfg.image_compression =
-					SPICE_CORE_COMPRESSION_OFF;
-			else if (!strcmp(optarg, "quic"))
-				cfg.image_compression =
-					SPICE_CORE_COMPRESSION_QUIC;
-			else if (!strcmp(optarg, "lz"))
-				cfg.image_compression =
-					SPICE_CORE_COMPRESSION_LZ;
-			else if (!strcmp(optarg, "lz4"))
-				cfg.image_compression =
-					SPICE_CORE_COMPRESSION_LZ4;
-			else if (strcmp(optarg, "auto"))
-				die("--compression: '%s' is not auto, off, "
-				    "lz4, quic or lz", optarg);
+			cfg.image_compression = tool_opt_compression(optarg);
 			break;
 		case O_STREAMING:
 			if (strcmp(optarg, "on") && strcmp(optarg, "off"))
-				die("--streaming-video: '%s' is not on or off",
+				tool_die("--streaming-video: '%s' is not on or off",
 				    optarg);
 			cfg.video_streaming = !strcmp(optarg, "on");
 			break;
@@ -747,7 +668,7 @@ int main(int argc, char **argv)
 			long v = strtol(optarg, &end, 10);
 
 			if (*end || !*optarg || v < 1 || v > 100)
-				die("--video-quality: '%s' is not 1..100",
+				tool_die("--video-quality: '%s' is not 1..100",
 				    optarg);
 			cfg.video_quality = (int)v;
 			break;
@@ -758,7 +679,7 @@ int main(int argc, char **argv)
 			else if (!strcmp(optarg, "555"))
 				format = SPICE_CORE_FMT_16_555;
 			else if (strcmp(optarg, "32"))
-				die("--format: '%s' is not 32, 565 or 555",
+				tool_die("--format: '%s' is not 32, 565 or 555",
 				    optarg);
 			break;
 		case O_CURSOR: cursor = true; break;
@@ -774,7 +695,7 @@ int main(int argc, char **argv)
 			unsigned long v = strtoul(optarg, &end, 10);
 
 			if (*end || !*optarg || v < 1 || v > 1000)
-				die("--max-clients: '%s' is not 1..1000",
+				tool_die("--max-clients: '%s' is not 1..1000",
 				    optarg);
 			cfg.max_clients = (unsigned int)v;
 			break;
@@ -789,7 +710,7 @@ int main(int argc, char **argv)
 			lifetime = strtol(optarg, &end, 10);
 			if (errno || *end || end == optarg || lifetime < 1 ||
 			    lifetime > 100L * 365 * 86400)
-				die("--ticket-lifetime: '%s' is not a number of "
+				tool_die("--ticket-lifetime: '%s' is not a number of "
 				    "seconds (1..3153600000)", optarg);
 			break;
 		}
@@ -798,7 +719,7 @@ int main(int argc, char **argv)
 			unsigned long v = strtoul(optarg, &end, 10);
 
 			if (*end || !*optarg || v < 20 || v > 20000)
-				die("--audio-tone: '%s' is not 20..20000",
+				tool_die("--audio-tone: '%s' is not 20..20000",
 				    optarg);
 			s.tone_hz = (unsigned int)v;
 			cfg.audio = true;
@@ -807,7 +728,7 @@ int main(int argc, char **argv)
 		case O_RECORD:
 			s.record = fopen(optarg, "wb");
 			if (!s.record)
-				die("--record-to: %s: %s", optarg,
+				tool_die("--record-to: %s: %s", optarg,
 				    strerror(errno));
 			cfg.audio = true;
 			break;
@@ -818,45 +739,45 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		die("unexpected argument '%s' (see --help)", argv[optind]);
+		tool_die("unexpected argument '%s' (see --help)", argv[optind]);
 	if (!cfg.port && !cfg.tls_port)
-		die("give --port and/or --tls-port (see --help)");
+		tool_die("give --port and/or --tls-port (see --help)");
 	if (cfg.tls_port && !cfg.x509_dir)
-		die("--tls-port needs --x509-dir");
+		tool_die("--tls-port needs --x509-dir");
 	if (!pwfile && !noticket && !cfg.sasl)
-		die("no ticket policy: give --password-file F, "
+		tool_die("no ticket policy: give --password-file F, "
 		    "--disable-ticketing or --sasl");
 	if (pwfile && noticket)
-		die("--password-file and --disable-ticketing exclude each "
+		tool_die("--password-file and --disable-ticketing exclude each "
 		    "other");
 	if (cfg.sasl && (pwfile || noticket))
-		die("--sasl replaces the ticket: drop --password-file and "
+		tool_die("--sasl replaces the ticket: drop --password-file and "
 		    "--disable-ticketing");
 	if (lifetime && !pwfile)
-		die("--ticket-lifetime needs --password-file");
+		tool_die("--ticket-lifetime needs --password-file");
 	if (!image == !pattern)
-		die("give exactly one of --image FILE.ppm or --pattern NAME");
+		tool_die("give exactly one of --image FILE.ppm or --pattern NAME");
 	if (pattern && strcmp(pattern, "bars") && strcmp(pattern, "gradient") &&
 	    strcmp(pattern, "noise") && strcmp(pattern, "checker") &&
 	    strcmp(pattern, "solid") && !is_anim(pattern))
-		die("--pattern: unknown pattern '%s' (see --help)", pattern);
+		tool_die("--pattern: unknown pattern '%s' (see --help)", pattern);
 	if (format != SPICE_CORE_FMT_32_xRGB && pattern && is_anim(pattern))
-		die("--format %s: the animations are 32-bit only",
+		tool_die("--format %s: the animations are 32-bit only",
 		    format == SPICE_CORE_FMT_16_565 ? "565" : "555");
 	if (pwfile)
-		password = read_password(pwfile);
+		password = tool_opt_password_file(pwfile);
 	if (image) {
 		gchar *data;
 		gsize len;
 		const char *why;
 
 		if (!g_file_get_contents(image, &data, &len, &err))
-			die("--image: %s", err->message);
+			tool_die("--image: %s", err->message);
 		s.px = sc_ppm_parse((const uint8_t *)data, len, &s.w, &s.h,
 				    &why);
 		g_free(data);
 		if (!s.px)
-			die("--image: %s: %s", image, why);
+			tool_die("--image: %s: %s", image, why);
 	} else {
 		s.px = g_new(uint32_t, (size_t)s.w * s.h);
 		pattern_fill(&s, pattern, 0);
@@ -868,7 +789,7 @@ int main(int argc, char **argv)
 	cfg.opaque = &s;
 	s.core = spice_core_new(&cfg, &err);
 	if (!s.core)
-		die("%s", err->message);
+		tool_die("%s", err->message);
 	if (password) {
 		spice_core_set_ticket(s.core, password, lifetime ?
 				      g_get_real_time() / G_USEC_PER_SEC +
@@ -884,7 +805,7 @@ int main(int argc, char **argv)
 
 		s.qxl = qxl_play_new(s.display, s.w, s.h, format, &why);
 		if (!s.qxl)
-			die("--qxl: %s", why);
+			tool_die("--qxl: %s", why);
 		show_picture(&s, pattern);
 	} else {
 		if (format != SPICE_CORE_FMT_32_xRGB)
@@ -892,7 +813,7 @@ int main(int argc, char **argv)
 		if (spice_core_display_set_primary(s.display,
 			px16 ? (void *)px16 : (void *)s.px, s.w, s.h,
 			(int32_t)(s.w * (px16 ? 2 : 4)), format))
-			die("cannot set the primary surface");
+			tool_die("cannot set the primary surface");
 	}
 	if (cursor)
 		set_arrow_cursor(&s);

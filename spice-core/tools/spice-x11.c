@@ -39,6 +39,7 @@
 #include <X11/extensions/Xrandr.h>
 #include <spice-core/spice-core.h>
 
+#include "tools/options.h"
 #include "tools/spice-x11.h"
 
 static const char usage[] =
@@ -80,19 +81,6 @@ static const char usage[] =
 #define SX_MAX_BATCH		4096
 
 static struct sx *the_sx;	/* for the Xlib error handlers */
-
-static void die(const char *fmt, ...) G_GNUC_PRINTF(1, 2) G_GNUC_NORETURN;
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("spice-x11: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
-}
 
 /* X errors ---------------------------------------------------------------- */
 
@@ -263,7 +251,7 @@ static void screen_size(struct sx *sx, uint32_t w, uint32_t h)
 	uint32_t *old = sx->fb;
 
 	if (!w || !h || w > 16384 || h > 16384)
-		die("the X screen is %ux%u, outside 1..16384", w, h);
+		tool_die("the X screen is %ux%u, outside 1..16384", w, h);
 	if (sx->fb && w == sx->w && h == sx->h)
 		return;
 	sx->fb = g_new0(uint32_t, (size_t)w * h);
@@ -274,7 +262,7 @@ static void screen_size(struct sx *sx, uint32_t w, uint32_t h)
 	if (spice_core_display_set_primary(sx->display, sx->fb, w, h,
 					   (int32_t)(w * 4),
 					   SPICE_CORE_FMT_32_xRGB))
-		die("cannot serve a %ux%u screen", w, h);
+		tool_die("cannot serve a %ux%u screen", w, h);
 	g_free(old);	/* never read again after set_primary */
 	printf("size %ux%u\n", w, h);
 	fflush(stdout);
@@ -433,7 +421,7 @@ static void x_open(struct sx *sx, bool no_shm)
 
 	sx->dpy = XOpenDisplay(sx->display_name);
 	if (!sx->dpy)
-		die("cannot open X display '%s'", XDisplayName(sx->display_name));
+		tool_die("cannot open X display '%s'", XDisplayName(sx->display_name));
 	sx->display_name = DisplayString(sx->dpy);
 	XSetErrorHandler(on_x_error);
 	XSetIOErrorHandler(on_x_io_error);
@@ -445,19 +433,19 @@ static void x_open(struct sx *sx, bool no_shm)
 	if (vis->class != TrueColor || vis->red_mask != 0xff0000 ||
 	    vis->green_mask != 0xff00 || vis->blue_mask != 0xff || !probe ||
 	    probe->bits_per_pixel != 32)
-		die("display %s is not 24-bit TrueColor at 32 bits per pixel "
+		tool_die("display %s is not 24-bit TrueColor at 32 bits per pixel "
 		    "(start the X server with depth 24)", sx->display_name);
 	sx->swap_bytes = probe->byte_order != (G_BYTE_ORDER == G_LITTLE_ENDIAN ?
 					       LSBFirst : MSBFirst);
 	XDestroyImage(probe);
 
 	if (!XDamageQueryExtension(sx->dpy, &sx->damage_event, &err_base))
-		die("display %s has no DAMAGE extension", sx->display_name);
+		tool_die("display %s has no DAMAGE extension", sx->display_name);
 	if (!XFixesQueryExtension(sx->dpy, &sx->fixes_event, &err_base))
-		die("display %s has no XFIXES extension", sx->display_name);
+		tool_die("display %s has no XFIXES extension", sx->display_name);
 	if (!XTestQueryExtension(sx->dpy, &err_base, &err_base, &major,
 				 &minor))
-		die("display %s has no XTEST extension", sx->display_name);
+		tool_die("display %s has no XTEST extension", sx->display_name);
 	sx->has_randr = XRRQueryExtension(sx->dpy, &sx->randr_event,
 					  &err_base) &&
 			XRRQueryVersion(sx->dpy, &major, &minor) &&
@@ -484,18 +472,6 @@ static void x_open(struct sx *sx, bool no_shm)
 	XSync(sx->dpy, False);
 }
 
-static int parse_port(const char *opt, const char *v)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || *end || end == v || n < 0 || n > 65535)
-		die("%s: '%s' is not a port number (0..65535)", opt, v);
-	return n == 0 ? -1 : (int)n;
-}
-
 static void parse_size(const char *opt, const char *v, uint32_t *w,
 		       uint32_t *h)
 {
@@ -503,70 +479,7 @@ static void parse_size(const char *opt, const char *v, uint32_t *w,
 
 	if (sscanf(v, "%ux%u%c", w, h, &tail) != 2 || !*w || !*h ||
 	    *w > 16384 || *h > 16384)
-		die("%s: '%s' is not WxH within 16384", opt, v);
-}
-
-static uint32_t parse_secure(const char *v)
-{
-	static const struct {
-		const char *name;
-		uint32_t mask;
-	} names[] = {
-		{ "all", SPICE_CORE_SECURE_ALL },
-		{ "main", SPICE_CORE_SECURE_MAIN },
-		{ "display", SPICE_CORE_SECURE_DISPLAY },
-		{ "inputs", SPICE_CORE_SECURE_INPUTS },
-		{ "cursor", SPICE_CORE_SECURE_CURSOR },
-	};
-	gchar **parts = g_strsplit(v, ",", -1);
-	uint32_t mask = 0;
-	unsigned int i, j;
-
-	for (i = 0; parts[i]; i++) {
-		for (j = 0; j < G_N_ELEMENTS(names); j++)
-			if (!strcmp(parts[i], names[j].name))
-				break;
-		if (j == G_N_ELEMENTS(names))
-			die("--secure-channels: unknown channel '%s'",
-			    parts[i]);
-		mask |= names[j].mask;
-	}
-	g_strfreev(parts);
-	return mask;
-}
-
-static enum spice_core_compression parse_compression(const char *v)
-{
-	static const char *const names[] = {
-		[SPICE_CORE_COMPRESSION_AUTO] = "auto",
-		[SPICE_CORE_COMPRESSION_OFF] = "off",
-		[SPICE_CORE_COMPRESSION_LZ4] = "lz4",
-		[SPICE_CORE_COMPRESSION_QUIC] = "quic",
-		[SPICE_CORE_COMPRESSION_LZ] = "lz",
-	};
-	unsigned int i;
-
-	for (i = 0; i < G_N_ELEMENTS(names); i++)
-		if (!strcmp(v, names[i]))
-			return (enum spice_core_compression)i;
-	die("--compression: '%s' is not auto, off, lz4, quic or lz", v);
-}
-
-static char *read_password(const char *file)
-{
-	gchar *text = NULL, *nl;
-	GError *err = NULL;
-
-	if (!g_file_get_contents(file, &text, NULL, &err))
-		die("--password-file: %s", err->message);
-	nl = strpbrk(text, "\r\n");
-	if (nl)
-		*nl = '\0';
-	if (strlen(text) > 60)
-		die("--password-file: password longer than 60 bytes");
-	if (!*text)
-		die("--password-file: %s holds an empty password", file);
-	return text;
+		tool_die("%s: '%s' is not WxH within 16384", opt, v);
 }
 
 static gboolean on_signal(gpointer data)
@@ -614,6 +527,7 @@ int main(int argc, char **argv)
 	GError *err = NULL;
 	int opt;
 
+	g_set_prgname("spice-x11");
 	the_sx = &sx;
 	sx.resize = true;
 	cfg.addr = "127.0.0.1";
@@ -621,18 +535,18 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case O_DISPLAY: sx.display_name = optarg; break;
 		case O_ADDR: cfg.addr = optarg; break;
-		case O_PORT: cfg.port = parse_port("--port", optarg); break;
+		case O_PORT: cfg.port = tool_opt_port("--port", optarg); break;
 		case O_TLS_PORT:
-			cfg.tls_port = parse_port("--tls-port", optarg);
+			cfg.tls_port = tool_opt_port("--tls-port", optarg);
 			break;
 		case O_X509: cfg.x509_dir = optarg; break;
-		case O_SECURE: cfg.secure_channels = parse_secure(optarg);
+		case O_SECURE: cfg.secure_channels = tool_opt_secure(optarg);
 			break;
 		case O_PWFILE: pwfile = optarg; break;
 		case O_NOTICKET: noticket = true; break;
 		case O_SASL: cfg.sasl = true; break;
 		case O_COMPRESS:
-			cfg.image_compression = parse_compression(optarg);
+			cfg.image_compression = tool_opt_compression(optarg);
 			break;
 		case O_WEBROOT: cfg.web_root = optarg; break;
 		case O_NAME: cfg.name = optarg; break;
@@ -652,19 +566,19 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		die("unexpected argument '%s' (see --help)", argv[optind]);
+		tool_die("unexpected argument '%s' (see --help)", argv[optind]);
 	if (!cfg.port && !cfg.tls_port)
-		die("give --port and/or --tls-port (see --help)");
+		tool_die("give --port and/or --tls-port (see --help)");
 	if (cfg.tls_port && !cfg.x509_dir)
-		die("--tls-port needs --x509-dir");
+		tool_die("--tls-port needs --x509-dir");
 	if (!pwfile && !noticket && !cfg.sasl)
-		die("no ticket policy: give --password-file F, "
+		tool_die("no ticket policy: give --password-file F, "
 		    "--disable-ticketing or --sasl");
 	if (!!pwfile + noticket + cfg.sasl > 1)
-		die("--password-file, --disable-ticketing and --sasl exclude "
+		tool_die("--password-file, --disable-ticketing and --sasl exclude "
 		    "each other");
 	if (pwfile)
-		password = read_password(pwfile);
+		password = tool_opt_password_file(pwfile);
 
 	pixman_region32_init(&sx.dirty);
 	x_open(&sx, no_shm);
@@ -677,7 +591,7 @@ int main(int argc, char **argv)
 	cfg.opaque = &sx;
 	sx.core = spice_core_new(&cfg, &err);
 	if (!sx.core)
-		die("%s", err->message);
+		tool_die("%s", err->message);
 	if (password) {
 		spice_core_set_ticket(sx.core, password, 0);
 		memset(password, 0, strlen(password));
@@ -690,7 +604,7 @@ int main(int argc, char **argv)
 		sx_randr_resize(&sx, want_w, want_h);
 	follow_root_size(&sx);	/* DisplayWidth would wait for the event */
 	if (!sx.fb)
-		die("cannot read the size of display %s", sx.display_name);
+		tool_die("cannot read the size of display %s", sx.display_name);
 	update_cursor_shape(&sx);
 
 	xsrc = (struct x_source *)g_source_new(&x_source_funcs,
