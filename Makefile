@@ -32,7 +32,7 @@ WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
 # Paths inside the tree are recorded relative to it (debug info, __FILE__),
 # so two clones build the same bytes and share the QEMU cache unchanged.
-QXL_CFLAGS := -std=gnu11 $(WARN) -ffile-prefix-map=$(TOP)/= \
+QXL_CFLAGS := -std=gnu11 $(WARN) -ffile-prefix-map=$(TOP)=. \
 	-I$(TOP)/include -I$(BUILD)/include
 
 ALL :=
