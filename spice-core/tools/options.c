@@ -97,3 +97,19 @@ char *tool_opt_password_file(const char *file)
 		tool_die("--password-file: %s holds an empty password", file);
 	return text;
 }
+
+char *tool_opt_check_auth(const struct spice_core_config *cfg,
+			  const char *pwfile, bool noticket)
+{
+	if (!cfg->port && !cfg->tls_port)
+		tool_die("give --port and/or --tls-port (see --help)");
+	if (cfg->tls_port && !cfg->x509_dir)
+		tool_die("--tls-port needs --x509-dir");
+	if (!pwfile && !noticket && !cfg->sasl)
+		tool_die("no ticket policy: give --password-file F, "
+			 "--disable-ticketing or --sasl");
+	if (!!pwfile + noticket + cfg->sasl > 1)
+		tool_die("--password-file, --disable-ticketing and --sasl "
+			 "exclude each other");
+	return pwfile ? tool_opt_password_file(pwfile) : NULL;
+}

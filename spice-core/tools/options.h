@@ -8,6 +8,7 @@
 #ifndef SC_TOOLS_OPTIONS_H
 #define SC_TOOLS_OPTIONS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <glib.h>
 #include <spice-core/spice-core.h>
@@ -28,5 +29,12 @@ enum spice_core_compression tool_opt_compression(const char *v);
 
 /* --password-file: its first line, 1..60 bytes (g_free it). */
 char *tool_opt_password_file(const char *file);
+
+/* The listeners and the ticket policy the options gave: a port or a TLS
+ * port (TLS with --x509-dir), and exactly one of --password-file,
+ * --disable-ticketing (noticket) and --sasl.  Returns the password read
+ * from pwfile, or NULL without one (g_free it). */
+char *tool_opt_check_auth(const struct spice_core_config *cfg,
+			  const char *pwfile, bool noticket);
 
 #endif

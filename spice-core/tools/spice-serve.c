@@ -740,19 +740,6 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		tool_die("unexpected argument '%s' (see --help)", argv[optind]);
-	if (!cfg.port && !cfg.tls_port)
-		tool_die("give --port and/or --tls-port (see --help)");
-	if (cfg.tls_port && !cfg.x509_dir)
-		tool_die("--tls-port needs --x509-dir");
-	if (!pwfile && !noticket && !cfg.sasl)
-		tool_die("no ticket policy: give --password-file F, "
-		    "--disable-ticketing or --sasl");
-	if (pwfile && noticket)
-		tool_die("--password-file and --disable-ticketing exclude each "
-		    "other");
-	if (cfg.sasl && (pwfile || noticket))
-		tool_die("--sasl replaces the ticket: drop --password-file and "
-		    "--disable-ticketing");
 	if (lifetime && !pwfile)
 		tool_die("--ticket-lifetime needs --password-file");
 	if (!image == !pattern)
@@ -764,8 +751,7 @@ int main(int argc, char **argv)
 	if (format != SPICE_CORE_FMT_32_xRGB && pattern && is_anim(pattern))
 		tool_die("--format %s: the animations are 32-bit only",
 		    format == SPICE_CORE_FMT_16_565 ? "565" : "555");
-	if (pwfile)
-		password = tool_opt_password_file(pwfile);
+	password = tool_opt_check_auth(&cfg, pwfile, noticket);
 	if (image) {
 		gchar *data;
 		gsize len;

@@ -567,18 +567,7 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		tool_die("unexpected argument '%s' (see --help)", argv[optind]);
-	if (!cfg.port && !cfg.tls_port)
-		tool_die("give --port and/or --tls-port (see --help)");
-	if (cfg.tls_port && !cfg.x509_dir)
-		tool_die("--tls-port needs --x509-dir");
-	if (!pwfile && !noticket && !cfg.sasl)
-		tool_die("no ticket policy: give --password-file F, "
-		    "--disable-ticketing or --sasl");
-	if (!!pwfile + noticket + cfg.sasl > 1)
-		tool_die("--password-file, --disable-ticketing and --sasl exclude "
-		    "each other");
-	if (pwfile)
-		password = tool_opt_password_file(pwfile);
+	password = tool_opt_check_auth(&cfg, pwfile, noticket);
 
 	pixman_region32_init(&sx.dirty);
 	x_open(&sx, no_shm);
