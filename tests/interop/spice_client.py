@@ -8,7 +8,8 @@
     spice_client.py --port P [--host H] [--password PW] shot D:FILE.ppm
 
 key     press and release keys (PC/XT set-1 scancodes, e.g. 0x1e = 'a',
-        0x1c = Enter) once the inputs channel is open
+        0x1c = Enter; 0x2a+0x04 holds shift for '#') once the inputs
+        channel is open, --key-gap MS apart
 motion  move the mouse by DX,DY (server mouse mode), no buttons
 position  once the main channel's mouse mode is CLIENT (the server offers
         it when the guest has an absolute pointing device), put the
@@ -42,6 +43,8 @@ def main():
     ap.add_argument("--port", required=True)
     ap.add_argument("--password")
     ap.add_argument("--timeout", type=int, default=30)
+    ap.add_argument("--key-gap", type=int, default=0, metavar="MS",
+                    help="key: MS milliseconds between keys (default 0)")
     ap.add_argument("action",
                     choices=["key", "motion", "position", "resize", "shot"])
     ap.add_argument("arg")
@@ -60,11 +63,31 @@ def main():
         GLib.timeout_add(500, loop.quit)    # let the message go out
 
     def send_key(channel):
-        codes = [int(c, 0) for c in args.arg.split(",")]
-        for code in codes:
-            channel.key_press(code)
-            channel.key_release(code)
-        finish(0, "keys %s sent" % args.arg)
+        # "A+B" is a chord: A held while B goes down and up (0x2a+0x04:
+        # shift-3, '#').  --key-gap spaces the keys out for a guest whose
+        # keyboard buffer is small (PS/2 holds 16 bytes, about 5 keys).
+        chords = [[int(c, 0) for c in k.split("+")]
+                  for k in args.arg.split(",")]
+
+        def press(chord):
+            for code in chord:
+                channel.key_press(code)
+            for code in reversed(chord):
+                channel.key_release(code)
+
+        if args.key_gap <= 0:
+            for chord in chords:
+                press(chord)
+            finish(0, "keys %s sent" % args.arg)
+            return
+
+        def next_key():
+            press(chords.pop(0))
+            if chords:
+                return True
+            finish(0, "keys %s sent" % args.arg)
+            return False
+        GLib.timeout_add(args.key_gap, next_key)
 
     def send_motion(channel):
         dx, dy = (int(v) for v in args.arg.split(","))

@@ -12,10 +12,14 @@ written and keep secrets out of sight.
                              picture, other make lines name real targets,
                              clients name the port their block serves on
     firsthour.py console-resize  make run's console through real client
-                             resizes (shrink, grow, fullscreen size): the
-                             mode stays the console's, its text is whole,
-                             sysfs prefers the console's size and still
-                             lists the client's and the large modes
+                             resizes (shrink, grow, fullscreen size): a
+                             long line typed through the client fills all
+                             128 columns; in every screendump and SPICE
+                             picture at each size it and the prompt are
+                             whole, the resizing client gets the whole
+                             1024x768 console to scale; sysfs prefers the
+                             console's size and still lists the client's
+                             and the large modes
     firsthour.py cache       a second clone with the same sources builds
                              QEMU from the shared cache with no build step
 
@@ -665,26 +669,111 @@ def sysfs_modes(port, work, tap, client):
            " ".join(modes))
 
 
+# The long line: 127 '#' and a '@' fill the 128 columns of fbcon's 8x16
+# font on a 1024-pixel console; 'clear' puts it on row 0, the prompt on
+# row 1.  The shell draws it, the keys come through a SPICE client.
+LONG_LINE = "clear; head -c 127 /dev/zero | tr '\\0' '#'; echo @\n"
+SHIFTED = {"#": 0x04, "@": 0x03, "|": 0x2b}
+SCANCODES.update({";": 0x27, "'": 0x28, "\\": 0x2b})
+PROMPT = "qxl-ng:/#"
+CONSOLE = (1024, 768)
+CELL_W, CELL_H = 8, 16
+
+
+def key_codes(text):
+    return ",".join("0x2a+0x%02x" % SHIFTED[c] if c in SHIFTED
+                    else "0x%02x" % SCANCODES[c] for c in text)
+
+
+def cell(img, row, col):
+    """The pixels of one text cell and how many of them are lit."""
+    box = img.crop((col * CELL_W, row * CELL_H, (col + 1) * CELL_W,
+                    (row + 1) * CELL_H)).convert("L")
+    data = box.tobytes()
+    return data, sum(1 for v in data if v > 64)
+
+
+def console_whole(img, ref=None):
+    """(True, "") when img is the whole 1024x768 console with the long line
+    in all 128 columns of row 0 and the prompt at the start of row 1 (and,
+    given ref, those cells pixel-identical to ref's); else (False, why)."""
+    if img is None:
+        return False, "no picture"
+    if img.size != CONSOLE:
+        return False, "picture %dx%d, not the console's %dx%d" % (
+            img.size + CONSOLE)
+    cols = CONSOLE[0] // CELL_W
+    line = [cell(img, 0, c) for c in range(cols)]
+    dark = [c for c, (_d, lit) in enumerate(line) if lit < 8]
+    if dark:
+        return False, "row 0: %d of %d cells lit, columns %s empty" % (
+            cols - len(dark), cols, dark[:8])
+    other = [c for c in range(1, cols - 1) if line[c][0] != line[0][0]]
+    if other or line[-1][0] == line[0][0]:
+        return False, "row 0 is not 127 '#' and a marker: columns %s " \
+            "differ from column 0, the last one %s" % (
+                other[:8], "differs" if line[-1][0] != line[0][0]
+                else "is a '#' too")
+    prompt = [cell(img, 1, c) for c in range(len(PROMPT) + 1)]
+    unlit = [c for c, (_d, lit) in enumerate(prompt[:-1]) if lit == 0]
+    if unlit or prompt[-1][1]:
+        return False, "row 1 is not the prompt %r: columns %s empty, " \
+            "column %d %s" % (PROMPT, unlit, len(PROMPT),
+                              "lit" if prompt[-1][1] else "empty")
+    if ref is not None:
+        moved = [c for c in range(cols) if line[c][0] != cell(ref, 0, c)[0]]
+        moved += [cols + c for c in range(len(prompt))
+                  if prompt[c][0] != cell(ref, 1, c)[0]]
+        if moved:
+            return False, "%d cells differ from the picture before the " \
+                "resize (first: row %d column %d)" % (
+                    len(moved), moved[0] // cols, moved[0] % cols)
+    return True, ""
+
+
+def qmp_screendump(qmp, path):
+    from PIL import Image
+    if os.path.exists(path):
+        os.unlink(path)
+    try:
+        qmp.cmd("screendump", filename=path)
+        img = Image.open(path)
+        img.load()
+        return img.convert("RGB")
+    except Exception:   # noqa: BLE001 - the check says "no picture"
+        return None
+
+
 def case_console_resize(args, tap):
+    from vm import QMP
     port = free_port()
     work = os.path.join(args.work, "console-resize")
+    os.makedirs(work, exist_ok=True)
+    qmp_path = os.path.join(work, "qmp.sock")
     demo = subprocess.Popen([os.path.join(TOP, "scripts", "qemu", "run-demo"),
                              "--qemu", args.qemu, "--module", args.module,
-                             "--port", str(port), "--work", work],
+                             "--port", str(port), "--work", work,
+                             "--qmp", qmp_path],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, start_new_session=True)
+    qmp = None
     try:
-        line = ""
+        line, out = "", ""
         while True:
             line = demo.stdout.readline()
+            out += line
             if not line or line.startswith("connect with:"):
                 break
+        if not tap.ok(line.startswith("connect with:"), "run_demo_starts",
+                      out[-400:]):
+            return
+        qmp = QMP(qmp_path)
         # The console: the banner and the long "Try:" line on rows 1-2.
         band = (0, 0, 1024, 32)
         first = None
         for _ in range(90):
             shot = screenshot(port, os.path.join(work, "boot.ppm"))
-            if shot and shot.size == (1024, 768):
+            if shot and shot.size == CONSOLE:
                 lit = sum(1 for v in shot.crop(band).convert("L").getdata()
                           if v > 64)
                 if lit > 400:
@@ -693,36 +782,59 @@ def case_console_resize(args, tap):
             time.sleep(2)
         if not tap.ok(first is not None, "console_up_at_1024x768"):
             return
+        # The long line, typed through a SPICE client's keyboard.
+        r = spice_client(port, "--key-gap", "40", "--timeout", "60", "key",
+                         key_codes(LONG_LINE))
+        ref, why = None, "keys not sent: " + r.stdout[-200:]
+        for _ in range(30 if r.returncode == 0 else 0):
+            img = qmp_screendump(qmp, os.path.join(work, "typed.ppm"))
+            ok, why = console_whole(img)
+            if ok:
+                ref = img
+                break
+            time.sleep(1)
+        if not tap.ok(ref is not None,
+                      "long_line_fills_128_columns_prompt_below", why):
+            return
+        # Shrink, grow, and the size of a fullscreen window on a 1280x1024
+        # monitor: each client stays connected at its size.
         for size in ("800x600", "1920x1080", "1280x1024"):
-            # A client that stays, its window at that size.
             client = subprocess.Popen(["/usr/bin/python3", os.path.join(
                 TOP, "tests", "run", "resize_client.py"), "--port",
                 str(port), size], stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT, text=True)
-            said = client.stdout.readline().strip()
-            # The guest's mode changes within a few seconds if it is going
-            # to (the IRQ, the work, fbdev's probe): watch for 10 shots.
-            sizes, same = set(), True
+            # The guest's mode would change within a few seconds (the IRQ,
+            # the work, fbdev's probe): ten rounds of a screendump and a
+            # SPICE client's picture, each checked cell by cell.
+            dumps, pictures = [], []
             for n in range(10):
-                shot = screenshot(port, os.path.join(work, "%s.ppm" % size))
-                if shot is None:
-                    continue
-                sizes.add(shot.size)
-                if shot.size == first.size:
-                    same = same and list(shot.crop(band).getdata()) == \
-                        list(first.crop(band).getdata())
-                time.sleep(1)
+                dumps.append(console_whole(qmp_screendump(
+                    qmp, os.path.join(work, "%s-qmp.ppm" % size)), ref))
+                pictures.append(console_whole(screenshot(
+                    port, os.path.join(work, "%s.ppm" % size)), ref))
+                time.sleep(0.5)
             # sysfs while the client is there: the large modes stay.
             if size == "800x600":
                 sysfs_modes(port, work, tap, (800, 600))
             client.terminate()
-            client.wait(30)
-            tap.ok(said == "sent " + size and sizes == {(1024, 768)}
-                   and same,
-                   "client_window_%s_console_keeps_its_mode_and_text" % size,
-                   "%s; sizes seen %s; text rows %s" %
-                   (said, sorted(sizes), "unchanged" if same else "changed"))
+            said, _ = client.communicate(timeout=30)
+            bad = [why for ok, why in dumps if not ok]
+            tap.ok(not bad, "client_window_%s_screendump_shows_prompt_and_"
+                   "long_line_whole" % size,
+                   "%d of 10 bad, first: %s" % (len(bad), bad[:1]))
+            bad = [why for ok, why in pictures if not ok]
+            tap.ok(not bad, "client_window_%s_spice_picture_shows_prompt_"
+                   "and_long_line_whole" % size,
+                   "%d of 10 bad, first: %s" % (len(bad), bad[:1]))
+            # The resizing client itself gets the whole console (it
+            # scales it into its window, as with QEMU's qxl).
+            got = set(re.findall(r"^primary (\d+x\d+)$", said, re.M))
+            tap.ok("sent " + size in said and got == {"1024x768"},
+                   "client_window_%s_client_gets_the_whole_1024x768_"
+                   "console" % size, said[-300:])
     finally:
+        if qmp:
+            qmp.close()
         os.killpg(demo.pid, signal.SIGINT)
         try:
             demo.wait(60)

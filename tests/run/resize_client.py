@@ -6,6 +6,8 @@ as remote-viewer does after its window was resized.
 
 Connects, sends display 0's monitors config once the main channel says
 the agent is there, prints "sent WxH" and stays connected until killed.
+Each primary surface display 0 gets is printed as "primary WxH": what
+the client would scale into its window.
 Run with Debian's /usr/bin/python3 (gi).
 """
 
@@ -42,8 +44,15 @@ def main():
                 isinstance(channel, SpiceClientGLib.MainChannel):
             try_resize(channel)
 
+    def on_primary(_channel, _fmt, pw, ph, *_rest):
+        print("primary %dx%d" % (pw, ph), flush=True)
+
     def on_channel(_session, channel):
         GObject.Object.connect(channel, "channel-event", on_event)
+        if isinstance(channel, SpiceClientGLib.DisplayChannel) and \
+                channel.props.channel_id == 0:
+            GObject.Object.connect(channel, "display-primary-create",
+                                   on_primary)
         if isinstance(channel, SpiceClientGLib.MainChannel):
             GObject.Object.connect(channel, "notify::agent-connected",
                                    try_resize)

@@ -23,9 +23,11 @@ check-docs-commands: $(QEMU_BIN) $(GUEST_KO) $(SPICE_SERVE)
 
 # make run's console while SPICE clients stay connected at 800x600,
 # 1920x1080 and 1280x1024: fbcon cannot follow (its framebuffer keeps its
-# size), so the mode stays 1024x768 with its text rows pixel-identical,
-# and sysfs prefers 1024x768 while still listing 800x600 and the large
-# modes.  About a minute.
+# size), so the mode stays 1024x768.  A long line typed through a client
+# fills all 128 columns; every QMP screendump and SPICE picture at each
+# size shows it and the prompt cell by cell, and the resizing client gets
+# the whole 1024x768 console to scale (as with QEMU's qxl).  sysfs prefers
+# 1024x768 while still listing 800x600 and the large modes.  About 80 s.
 check-run-console-resize: $(QEMU_BIN) $(GUEST_KO)
 	@$(DEPS) run client
 	$(PYTHON) $(FIRSTHOUR) console-resize --work $(FIRSTHOUR_DIR)
