@@ -36,7 +36,7 @@ spice-x11: $(SPICE_X11)
 XSPICE_SIZE ?= 1024x768
 XSPICE_SESSION ?=
 XSPICE_XORG ?=
-xspice: export QXLNG_PASSWORD = $(PASSWORD)
+xspice: export QXLNG_PASSWORD := $(or $(PASSWORD),$(QXLNG_PASSWORD))
 xspice: $(SPICE_X11)
 	$(TOP)/scripts/xspice --spice-x11 $(SPICE_X11) --port '$(PORT)' \
 		--size '$(XSPICE_SIZE)' $(if $(XSPICE_XORG),--xorg) \

@@ -42,13 +42,23 @@ qemu-stock:
 		--out $(QEMU_DIR)/qemu-system-x86_64-stock
 
 # make run: the main job.  ADDR: where to listen (another address than
-# 127.0.0.1 without a password draws a warning).  PASSWORD reaches run-demo
-# through the environment (QXLNG_PASSWORD), never on a command line: ps
-# would show it.  PASSWORD_FILE names a file holding it instead.
+# 127.0.0.1 without a password draws a warning).  PASSWORD (or
+# QXLNG_PASSWORD) comes from the environment and reaches run-demo the same
+# way, never on a command line: ps would show it.  PASSWORD_FILE names a
+# file holding it instead.
 ADDR ?= 127.0.0.1
 PORT ?= 5900
 PASSWORD ?=
 PASSWORD_FILE ?=
+
+# Given after make, a password is on make's own command line (any user's
+# ps shows it) and in MAKEFLAGS, which every recipe inherits: refuse it
+# before anything runs, whatever the goal (make xspice takes it too).
+$(foreach v,PASSWORD QXLNG_PASSWORD,$(if $(and \
+	$(filter command line,$(origin $(v))),$(value $(v))),$(error \
+	$(v)=... on make's command line shows in ps; put it in the \
+	environment (PASSWORD=... make run) or in a file \
+	(make run PASSWORD_FILE=FILE))))
 RUN_TARGET := qemu-run
 
 .PHONY: qemu-run run-deps
@@ -57,7 +67,7 @@ RUN_TARGET := qemu-run
 run-deps:
 	@$(DEPS) build qemu module run
 
-qemu-run: export QXLNG_PASSWORD = $(PASSWORD)
+qemu-run: export QXLNG_PASSWORD := $(or $(PASSWORD),$(QXLNG_PASSWORD))
 qemu-run: run-deps $(QEMU_BIN) guest
 	@$(TOP)/scripts/qemu/run-demo --qemu $(QEMU_BIN) --addr '$(ADDR)' \
 		--port '$(PORT)' $(if $(PASSWORD_FILE),--password-file '$(PASSWORD_FILE)') \

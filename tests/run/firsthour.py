@@ -104,15 +104,37 @@ def spicy_screenshot(port, out, password):
 def case_secrets(args, tap):
     pw = "pw-" + pyrandom.token_hex(8)
     since = time.time() - 1
-    # make's recipe (what the shell running it gets as its -c argument)
-    # never holds the password: it reaches run-demo through the environment.
-    r = subprocess.run(["make", "-C", TOP, "-n", "--no-print-directory",
-                        "qemu-run", "PASSWORD=" + pw],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       text=True)
-    tap.ok(r.returncode == 0 and "run-demo" in r.stdout and pw not in r.stdout,
-           "make_run_recipe_has_no_password",
-           r.stdout[-400:])
+    # After make, on its command line, ps shows it: make refuses it before
+    # running anything and says how to give it instead.
+    for var in ("PASSWORD", "QXLNG_PASSWORD"):
+        r = subprocess.run(["make", "-C", TOP, "--no-print-directory", "run",
+                            var + "=" + pw], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=60)
+        tap.ok(r.returncode != 0 and "shows in ps" in r.stdout and
+               "PASSWORD=... make run" in r.stdout and
+               "PASSWORD_FILE=" in r.stdout and "run-demo" not in r.stdout,
+               "make_run_refuses_%s_on_its_command_line" % var.lower(),
+               r.stdout[-400:])
+    # From the environment: make's recipe (what the shell running it gets
+    # as its -c argument) never holds it, run-demo gets it the same way.
+    for var in ("PASSWORD", "QXLNG_PASSWORD"):
+        r = subprocess.run(["make", "-C", TOP, "-n", "--no-print-directory",
+                            "qemu-run"], env=dict(os.environ, **{var: pw}),
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True)
+        tap.ok(r.returncode == 0 and "run-demo" in r.stdout and
+               pw not in r.stdout,
+               "make_run_recipe_has_no_password_from_%s" % var.lower(),
+               r.stdout[-400:])
+        # ... and what make exports to run-demo's environment is it.
+        r = subprocess.run(["make", "-C", TOP, "-pn", "--no-print-directory",
+                            "qemu-run"], env=dict(os.environ, **{var: pw}),
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                           text=True)
+        tap.ok("\nqemu-run: QXLNG_PASSWORD := %s\n" % pw in r.stdout,
+               "make_run_exports_qxlng_password_from_%s" % var.lower(),
+               "make's database: %s" % re.findall(
+                   r"^qemu-run: QXLNG_PASSWORD .*$", r.stdout, re.M))
 
     port = free_port()
     work = os.path.join(args.work, "secrets")
