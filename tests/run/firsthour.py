@@ -17,7 +17,8 @@ written and keep secrets out of sight.
                              128 columns; in every screendump and SPICE
                              picture at each size it and the prompt are
                              whole, the resizing client gets the whole
-                             1024x768 console to scale; sysfs prefers the
+                             1024x768 console to scale; remote-viewer in
+                             Xvfb shows all of it scaled; sysfs prefers the
                              console's size and still lists the client's
                              and the large modes
     firsthour.py cache       a second clone with the same sources builds
@@ -766,6 +767,125 @@ def qmp_screendump(qmp, path):
         return None
 
 
+def xwd_picture(data):
+    """An RGB image of `xwd -root` output at 4 bytes a pixel (Xvfb at
+    depth 24 writes these with bits_per_pixel 24 or 32)."""
+    import struct
+    from PIL import Image
+    h = struct.unpack(">25I", data[:100])
+    size, width, height, order, per_line, ncolors = (h[0], h[4], h[5], h[7],
+                                                     h[12], h[19])
+    if per_line != width * 4:
+        raise ValueError("xwd: %d bytes a line for %d pixels" %
+                         (per_line, width))
+    start = size + ncolors * 12
+    return Image.frombytes("RGB", (width, height),
+                           data[start:start + per_line * height], "raw",
+                           "BGRX" if order == 0 else "XRGB")
+
+
+def lit_box(img, box):
+    """Bounding box of the lit (text) pixels of img inside box, in img's
+    coordinates, or None."""
+    part = img.crop(box).convert("L").point(lambda v: 255 if v > 64 else 0)
+    bb = part.getbbox()
+    return bb and (bb[0] + box[0], bb[1] + box[1], bb[2] + box[0],
+                   bb[3] + box[1])
+
+
+def scaled_console(img, ref):
+    """(scale, why) of the console in a viewer's picture img: the long
+    line found by its extent (the first pixel row with 256 lit pixels or
+    more; a header bar's title and buttons have far fewer), every one of
+    its 128 cells lit at the measured scale and nearer ref's glyph for it
+    ('#', the last one '@') than the other, the prompt under it.  why is
+    "" when all of that holds."""
+    from PIL import Image
+    rx0, ry0, rx1, _ = lit_box(ref, (0, 0, CONSOLE[0], CELL_H))
+    cols = CONSOLE[0] // CELL_W
+    glyphs = [cell(ref, 0, 0)[0], cell(ref, 0, cols - 1)[0]]
+    gray = img.convert("L").point(lambda v: 255 if v > 64 else 0)
+    width = img.size[0]
+    y0 = next((y for y in range(img.size[1]) if gray.crop(
+        (0, y, width, y + 1)).histogram()[255] >= 256), None)
+    if y0 is None:
+        return None, "no long line"
+    band = lit_box(img, (0, y0, width, y0 + 4))
+    scale = (band[2] - band[0]) / float(rx1 - rx0)
+    # Again over the glyphs' whole height at that scale.
+    band = lit_box(img, (0, y0, width,
+                         y0 + max(4, int((CELL_H - 1 - ry0) * scale))))
+    scale = (band[2] - band[0]) / float(rx1 - rx0)
+    ox, oy = band[0] - rx0 * scale, y0 - ry0 * scale
+    cw, ch = CELL_W * scale, CELL_H * scale
+
+    def at(row, col):
+        return (int(round(ox + col * cw)), int(round(oy + row * ch)),
+                int(round(ox + (col + 1) * cw)),
+                int(round(oy + (row + 1) * ch)))
+    dark = [c for c in range(cols) if not lit_box(img, at(0, c))]
+    unlit = [c for c in range(len(PROMPT)) if not lit_box(img, at(1, c))]
+
+    def nearest(col):
+        got = img.crop(at(0, col)).convert("L").resize(
+            (CELL_W, CELL_H), Image.BILINEAR).tobytes()
+        d = [sum(abs(a - b) for a, b in zip(got, g)) for g in glyphs]
+        return "#@"[d.index(min(d))]
+    # Each cell at that scale is the glyph it should be: a wrong scale
+    # (a console cropped, not scaled) puts cells across glyphs.
+    read = "".join(nearest(c) for c in range(cols))
+    wrong = [c for c in range(cols) if read[c] != "#@"[c == cols - 1]]
+    if dark or unlit or wrong:
+        return scale, "scale %.3f, line at %d,%d: columns %s empty, " \
+            "columns %s not the glyph they should be, prompt columns %s " \
+            "empty" % (scale, ox, oy, dark[:8], wrong[:8], unlit)
+    return scale, ""
+
+
+def remote_viewer_window(work, port, ref, tap):
+    """remote-viewer itself, in an Xvfb screen with no window manager (its
+    window takes the console's 1024x768 with its header bar in it, so its
+    picture area is smaller than the console), shows the whole console
+    scaled down (scaled_console)."""
+    need = [t for t in ("Xvfb", "remote-viewer", "xwd", "xauth", "mcookie")
+            if not shutil.which(t)]
+    name = "remote_viewer_window_shows_the_whole_console_scaled"
+    if need:
+        tap.skip(name, "no " + " ".join(need))
+        return
+    sys.path.insert(0, os.path.join(TOP, "tests", "x11"))
+    from x11_test import Fixture
+    fx = Fixture(work, None)
+    why = "no picture"
+    try:
+        fx.start_x("1280x1024")
+        fx.procs.append(subprocess.Popen(
+            ["remote-viewer", "spice://127.0.0.1:%d" % port], env=fx.env,
+            stdout=subprocess.DEVNULL, stderr=open(os.path.join(
+                work, "remote-viewer.log"), "w")))
+        for _ in range(30):
+            time.sleep(1)
+            img = xwd_picture(subprocess.check_output(
+                ["xwd", "-root", "-silent"], env=fx.env))
+            img.save(os.path.join(work, "remote-viewer.png"))
+            scale, why = scaled_console(img, ref)
+            if not why and scale > 0.999:
+                why = "not scaled (%.3f): the window is the console's " \
+                    "size or larger" % scale
+            if not why:
+                tap.comment("remote-viewer: the console scaled by %.3f to "
+                            "%dx%d" % (scale, CONSOLE[0] * scale,
+                                       CONSOLE[1] * scale))
+                break
+    except (OSError, RuntimeError, ValueError,
+            subprocess.CalledProcessError) as e:
+        why = str(e)
+    finally:
+        fx.stop()
+    tap.ok(not why, name, why + " (%s)" % os.path.join(
+        work, "remote-viewer.png"))
+
+
 def case_console_resize(args, tap):
     from vm import QMP
     port = free_port()
@@ -854,6 +974,12 @@ def case_console_resize(args, tap):
             tap.ok("sent " + size in said and got == {"1024x768"},
                    "client_window_%s_client_gets_the_whole_1024x768_"
                    "console" % size, said[-300:])
+        # The viewer a user runs; the console still whole under it.
+        remote_viewer_window(work, port, ref, tap)
+        ok, why = console_whole(qmp_screendump(
+            qmp, os.path.join(work, "remote-viewer-qmp.ppm")), ref)
+        tap.ok(ok, "remote_viewer_screendump_shows_prompt_and_long_line_"
+               "whole", why)
     finally:
         if qmp:
             qmp.close()

@@ -85,7 +85,7 @@ class Fixture:
         self.env = dict(os.environ)
         self.env["XAUTHORITY"] = os.path.join(work, "Xauthority")
 
-    def start_x(self):
+    def start_x(self, size="1024x768"):
         cookie = subprocess.check_output(["mcookie"], text=True).strip()
         server_auth = os.path.join(self.work, "Xvfb.auth")
         for f in (server_auth, self.env["XAUTHORITY"]):
@@ -94,7 +94,7 @@ class Fixture:
                                ".", cookie])
         r, w = os.pipe()
         xvfb = subprocess.Popen(
-            ["Xvfb", "-screen", "0", "1024x768x24", "-nolisten", "tcp",
+            ["Xvfb", "-screen", "0", size + "x24", "-nolisten", "tcp",
              "-noreset", "-auth", server_auth, "-displayfd", str(w)],
             pass_fds=(w,), stderr=open(os.path.join(self.work, "Xvfb.log"),
                                        "w"))
