@@ -315,6 +315,47 @@ static void qxlng_monitors_config_setup(struct qxlng_device *qdev,
 		   qxlng_phys(qdev, qdev->monitors_offset));
 }
 
+/*
+ * Push a client's draw command (qxlng_ioctl.c built it at offset and
+ * registered it as id); on failure it is cancelled.
+ */
+int qxlng_cmd_submit_draw(struct qxlng_device *qdev, u32 offset, u64 id)
+{
+	int ret = qxlng_push_or_cancel(qdev, &qdev->cmd_ring, offset,
+				       QXL_CMD_DRAW, id);
+
+	if (!ret)
+		atomic_inc(&qdev->stats.client_draws);
+	return ret;
+}
+
+struct qxlng_update_args {
+	u32 surface_id;
+	struct qxl_rect r;
+};
+
+static void qxlng_update_area_setup(struct qxlng_device *qdev,
+				    const void *arg)
+{
+	const struct qxlng_update_args *u = arg;
+
+	memcpy(&qdev->ram_header->update_area, &u->r, sizeof(u->r));
+	WRITE_ONCE(qdev->ram_header->update_surface, u->surface_id);
+}
+
+/*
+ * Have the device render everything queued for r of the surface into
+ * its memory.  The caller checked r lies in the surface.
+ */
+int qxlng_cmd_update_area(struct qxlng_device *qdev, u32 surface_id,
+			  const struct qxl_rect *r)
+{
+	struct qxlng_update_args u = { .surface_id = surface_id, .r = *r };
+
+	return qxlng_io_async(qdev, QXL_IO_UPDATE_AREA_ASYNC, 0,
+			      qxlng_update_area_setup, &u);
+}
+
 /* Tell the device (and through it, SPICE clients) the head layout. */
 int qxlng_cmd_monitors_config(struct qxlng_device *qdev,
 			      const struct qxl_head *heads,

@@ -31,6 +31,9 @@ struct qxlng_release {
 	u32 offset;
 	u32 size;
 	bool pushed;	/* on a ring: the device owns it (ring lock) */
+	/* Called once the memory is free (a client's objects go then). */
+	void (*done)(void *arg);
+	void *arg;
 };
 
 void qxlng_mem_free(struct qxlng_device *qdev, u32 offset, u32 size)
@@ -43,6 +46,8 @@ static void qxlng_release_put(struct qxlng_device *qdev,
 			      struct qxlng_release *rel)
 {
 	qxlng_mem_free(qdev, rel->offset, rel->size);
+	if (rel->done)
+		rel->done(rel->arg);
 	kfree(rel);
 }
 
@@ -218,9 +223,14 @@ int qxlng_mem_alloc_pages(struct qxlng_device *qdev, u32 size, u32 *offset)
 	return 0;
 }
 
-/* Register an allocation holding a command; *id goes in release_info. */
-int qxlng_release_add(struct qxlng_device *qdev, u32 offset, u32 size,
-		      u64 *id)
+/*
+ * Register an allocation holding a command; *id goes in release_info.
+ * done(arg), if given, runs when the allocation is freed: after the
+ * device released the command, after a reset dropped it, or on cancel.
+ * It may run with the ring locks and release_lock held.
+ */
+int qxlng_release_add_done(struct qxlng_device *qdev, u32 offset, u32 size,
+			   void (*done)(void *arg), void *arg, u64 *id)
 {
 	struct qxlng_release *rel;
 	u32 index;
@@ -232,6 +242,8 @@ int qxlng_release_add(struct qxlng_device *qdev, u32 offset, u32 size,
 	rel->offset = offset;
 	rel->size = size;
 	rel->pushed = false;
+	rel->done = done;
+	rel->arg = arg;
 	ret = xa_alloc(&qdev->releases, &index, rel, xa_limit_31b, GFP_KERNEL);
 	if (ret) {
 		kfree(rel);
@@ -239,6 +251,12 @@ int qxlng_release_add(struct qxlng_device *qdev, u32 offset, u32 size,
 	}
 	*id = index;
 	return 0;
+}
+
+int qxlng_release_add(struct qxlng_device *qdev, u32 offset, u32 size,
+		      u64 *id)
+{
+	return qxlng_release_add_done(qdev, offset, size, NULL, NULL, id);
 }
 
 /* The command was never pushed: free it now. */
