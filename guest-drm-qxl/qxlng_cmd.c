@@ -329,6 +329,48 @@ int qxlng_cmd_submit_draw(struct qxlng_device *qdev, u32 offset, u64 id)
 	return ret;
 }
 
+/*
+ * Create (surf given) or destroy a client's off-screen surface.  done,
+ * if given, runs with arg once the device released the command, or
+ * now if it could not be sent; a create keeps the client's pixels, as
+ * qxl.ko's does.
+ */
+int qxlng_cmd_surface(struct qxlng_device *qdev, u32 surface_id,
+		      const struct qxl_surface *surf,
+		      void (*done)(void *arg), void *arg)
+{
+	struct qxl_surface_cmd c = { 0 };
+	u32 offset;
+	u64 id;
+	int ret;
+
+	ret = qxlng_mem_alloc(qdev, sizeof(c), &offset);
+	if (ret)
+		goto fail;
+	ret = qxlng_release_add_done(qdev, offset, sizeof(c), done, arg, &id);
+	if (ret) {
+		qxlng_mem_free(qdev, offset, sizeof(c));
+		goto fail;
+	}
+	c.release_info.id = id;
+	c.surface_id = surface_id;
+	if (surf) {
+		c.type = QXL_SURFACE_CMD_CREATE;
+		c.flags = QXL_SURF_FLAG_KEEP_DATA;
+		c.u.surface_create = *surf;
+	} else {
+		c.type = QXL_SURFACE_CMD_DESTROY;
+	}
+	memcpy(qdev->ram + offset, &c, sizeof(c));
+	/* On failure the release is cancelled, which runs done. */
+	return qxlng_push_or_cancel(qdev, &qdev->cmd_ring, offset,
+				    QXL_CMD_SURFACE, id);
+fail:
+	if (done)
+		done(arg);
+	return ret;
+}
+
 struct qxlng_update_args {
 	u32 surface_id;
 	struct qxl_rect r;

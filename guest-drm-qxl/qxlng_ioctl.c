@@ -21,7 +21,9 @@
  * Every argument comes from an unprivileged client: the checks are in
  * qxlng_uapi.c, these handlers only copy, look up and apply.
  */
+#include <linux/idr.h>
 #include <linux/iosys-map.h>
+#include <linux/llist.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/sched/signal.h>
@@ -40,8 +42,12 @@
 
 #include "qxlng_drv.h"
 
+/* Rounds of reclaiming surface ids before ENOSPC. */
+#define QXLNG_SURFACE_ID_TRIES	3
+
 struct qxlng_bo {
 	struct drm_gem_object base;
+	struct qxlng_device *qdev;
 	struct list_head link;	/* qdev->uapi_bos, under uapi_lock */
 	u32 offset;		/* in BAR0, page-aligned */
 	u32 size;		/* bytes, whole pages */
@@ -52,6 +58,14 @@ struct qxlng_bo {
 	u32 width;
 	u32 height;
 	s32 stride;
+	/*
+	 * Its device surface, made on the first surface relocation naming
+	 * the object (0: none yet), destroyed when the object goes; the
+	 * pages are freed once the device released the destroy.
+	 */
+	struct mutex surf_lock;
+	u32 surface_id;
+	struct llist_node destroy_node;
 };
 
 static struct qxlng_bo *to_qxlng_bo(struct drm_gem_object *obj)
@@ -59,20 +73,62 @@ static struct qxlng_bo *to_qxlng_bo(struct drm_gem_object *obj)
 	return container_of(obj, struct qxlng_bo, base);
 }
 
-static void qxlng_bo_free(struct drm_gem_object *obj)
+/* Give the object's pages back, unless the driver took them already. */
+static void qxlng_bo_release_pages(struct qxlng_device *qdev,
+				   struct qxlng_bo *bo)
 {
-	struct qxlng_device *qdev = to_qxlng(obj->dev);
-	struct qxlng_bo *bo = to_qxlng_bo(obj);
-
 	mutex_lock(&qdev->uapi_lock);
 	if (!bo->gone) {
 		list_del(&bo->link);
 		qxlng_mem_free(qdev, bo->offset, bo->size);
 		qdev->uapi_bytes -= bo->size;
+		if (bo->surface_id)
+			ida_free(&qdev->uapi_surface_ids, bo->surface_id);
 	}
 	mutex_unlock(&qdev->uapi_lock);
+}
+
+/* Done callback of a surface destroy: the device let go of the pages. */
+static void qxlng_bo_surface_gone(void *arg)
+{
+	struct qxlng_bo *bo = arg;
+
+	qxlng_bo_release_pages(bo->qdev, bo);
+	mutex_destroy(&bo->surf_lock);
+	kfree(bo);
+}
+
+/*
+ * Objects go from any context, also from a release's done callback
+ * under release_lock, where no command can be sent: the destroys go out
+ * from this work.
+ */
+static void qxlng_bo_destroy_work(struct work_struct *work)
+{
+	struct qxlng_device *qdev = container_of(work, struct qxlng_device,
+						 uapi_destroy_work);
+	struct qxlng_bo *bo, *tmp;
+	struct llist_node *list = llist_del_all(&qdev->uapi_destroy);
+
+	llist_for_each_entry_safe(bo, tmp, list, destroy_node)
+		qxlng_cmd_surface(qdev, bo->surface_id, NULL,
+				  qxlng_bo_surface_gone, bo);
+}
+
+static void qxlng_bo_free(struct drm_gem_object *obj)
+{
+	struct qxlng_device *qdev = to_qxlng(obj->dev);
+	struct qxlng_bo *bo = to_qxlng_bo(obj);
+
 	drm_gem_free_mmap_offset(obj);
 	drm_gem_object_release(obj);
+	if (bo->surface_id && !READ_ONCE(bo->gone)) {
+		llist_add(&bo->destroy_node, &qdev->uapi_destroy);
+		schedule_work(&qdev->uapi_destroy_work);
+		return;
+	}
+	qxlng_bo_release_pages(qdev, bo);
+	mutex_destroy(&bo->surf_lock);
 	kfree(bo);
 }
 
@@ -151,7 +207,9 @@ static int qxlng_bo_create(struct qxlng_device *qdev, struct drm_file *file,
 		goto exit;
 	}
 	bo->size = bytes;
+	bo->qdev = qdev;
 	bo->base.funcs = &qxlng_bo_funcs;
+	mutex_init(&bo->surf_lock);
 
 	/*
 	 * Reserve the bytes, then allocate without uapi_lock: allocating
@@ -331,6 +389,55 @@ static bool qxlng_bo_shown(struct qxlng_device *qdev, struct qxlng_bo *bo)
 }
 
 /*
+ * The device surface of a surface object that is not shown, made on
+ * first use (as qxl.ko does) over the object's pages.
+ */
+static int qxlng_bo_surface_id(struct qxlng_device *qdev, struct qxlng_bo *bo,
+			       u32 *surface_id)
+{
+	struct qxl_surface surf = { 0 };
+	unsigned int tries;
+	int id, ret = 0;
+
+	if (!READ_ONCE(bo->is_surface) || bo->stride <= 0)
+		return -EINVAL;
+	mutex_lock(&bo->surf_lock);
+	if (bo->surface_id)
+		goto out;
+	if (qdev->layout.n_surfaces < 2) {
+		ret = -ENOSPC;
+		goto out;
+	}
+	/* Ids of objects gone come back once the device destroyed them. */
+	for (tries = 0; ; tries++) {
+		id = ida_alloc_range(&qdev->uapi_surface_ids, 1,
+				     qdev->layout.n_surfaces - 1, GFP_KERNEL);
+		if (id != -ENOSPC || tries == QXLNG_SURFACE_ID_TRIES)
+			break;
+		flush_work(&qdev->uapi_destroy_work);
+		qxlng_release_reclaim(qdev);
+	}
+	if (id < 0) {
+		ret = id;
+		goto out;
+	}
+	surf.format = bo->format;
+	surf.width = bo->width;
+	surf.height = bo->height;
+	surf.stride = bo->stride;
+	surf.data = qxlng_phys(qdev, bo->offset);
+	ret = qxlng_cmd_surface(qdev, id, &surf, NULL, NULL);
+	if (ret)
+		ida_free(&qdev->uapi_surface_ids, id);
+	else
+		bo->surface_id = id;
+out:
+	*surface_id = bo->surface_id;
+	mutex_unlock(&bo->surf_lock);
+	return ret;
+}
+
+/*
  * The objects a client's command refers to, held until the device
  * released the command: their pages are not handed out again before.
  */
@@ -381,19 +488,21 @@ static int qxlng_exec_reloc(struct qxlng_device *qdev, struct drm_file *file,
 			return -EINVAL;
 		hold->objs[hold->n++] = &src->base;
 	}
-	/*
-	 * Surface ids: only surface 0 exists for clients, which a handle 0
-	 * or the shown framebuffer's object names.
-	 */
-	if (r->reloc_type == QXL_RELOC_TYPE_SURF && src &&
-	    !qxlng_bo_shown(qdev, src))
-		return -EINVAL;
 	ret = qxlng_uapi_reloc(r, cmd_size, dst ? dst->size : 0,
 			       src ? src->size : 0, &op);
 	if (ret)
 		return ret;
-	if (op.type == QXL_RELOC_TYPE_BO)
+	if (op.type == QXL_RELOC_TYPE_BO) {
 		value = qxlng_phys(qdev, src->offset + op.src_offset);
+	} else if (src && !qxlng_bo_shown(qdev, src)) {
+		/* Handle 0 and the shown framebuffer are surface 0. */
+		u32 sid;
+
+		ret = qxlng_bo_surface_id(qdev, src, &sid);
+		if (ret)
+			return ret;
+		value = sid;
+	}
 	if (dst) {
 		memcpy(qdev->ram + dst->offset + op.dst_offset, &value,
 		       op.width);
@@ -519,9 +628,9 @@ static void qxlng_copy_back(struct qxlng_device *qdev, struct qxlng_bo *bo,
 }
 
 /*
- * UPDATE_AREA of the shown framebuffer's object (surface 0): the device
- * renders what it queued for the area, which is then copied into the
- * object.
+ * UPDATE_AREA: the device renders what it queued for the area of the
+ * object's surface.  For the shown framebuffer's object (surface 0) the
+ * pixels are then copied into the object.
  */
 static int qxlng_update_area_ioctl(struct drm_device *dev, void *data,
 				   struct drm_file *file)
@@ -541,9 +650,23 @@ static int qxlng_update_area_ioctl(struct drm_device *dev, void *data,
 		goto put;
 	}
 	ret = -EINVAL;
-	if (!qxlng_bo_shown(qdev, bo) ||
-	    qxlng_uapi_surface_bpp(bo->format) != 32 || bo->stride <= 0 ||
+	if (!READ_ONCE(bo->is_surface) ||
 	    qxlng_uapi_area(a, bo->width, bo->height, &r))
+		goto exit;
+	if (!qxlng_bo_shown(qdev, bo)) {
+		u32 sid;
+
+		/*
+		 * An off-screen surface: the device draws in the object's
+		 * pages.  Never used in a command: nothing to draw.
+		 */
+		mutex_lock(&bo->surf_lock);
+		sid = bo->surface_id;
+		mutex_unlock(&bo->surf_lock);
+		ret = sid ? qxlng_cmd_update_area(qdev, sid, &r) : 0;
+		goto exit;
+	}
+	if (qxlng_uapi_surface_bpp(bo->format) != 32 || bo->stride <= 0)
 		goto exit;
 	mutex_lock(&qdev->layout_lock);
 	if (qdev->primary_created && !READ_ONCE(qdev->primary_lost) &&
@@ -581,7 +704,11 @@ static void qxlng_ioctl_fini(void *data)
 {
 	struct qxlng_device *qdev = data;
 	struct qxlng_bo *bo, *tmp;
+	struct llist_node *pending;
 
+	/* The device was reset: destroys not sent yet are not needed. */
+	cancel_work_sync(&qdev->uapi_destroy_work);
+	pending = llist_del_all(&qdev->uapi_destroy);
 	mutex_lock(&qdev->uapi_lock);
 	list_for_each_entry_safe(bo, tmp, &qdev->uapi_bos, link) {
 		drm_vma_node_unmap(&bo->base.vma_node,
@@ -592,12 +719,20 @@ static void qxlng_ioctl_fini(void *data)
 	}
 	qdev->uapi_bytes = 0;
 	mutex_unlock(&qdev->uapi_lock);
+	ida_destroy(&qdev->uapi_surface_ids);
+	llist_for_each_entry_safe(bo, tmp, pending, destroy_node) {
+		mutex_destroy(&bo->surf_lock);
+		kfree(bo);
+	}
 }
 
 int qxlng_ioctl_init(struct qxlng_device *qdev)
 {
 	mutex_init(&qdev->uapi_lock);
 	INIT_LIST_HEAD(&qdev->uapi_bos);
+	ida_init(&qdev->uapi_surface_ids);
+	init_llist_head(&qdev->uapi_destroy);
+	INIT_WORK(&qdev->uapi_destroy_work, qxlng_bo_destroy_work);
 	return devm_add_action_or_reset(&qdev->pdev->dev, qxlng_ioctl_fini,
 					qdev);
 }

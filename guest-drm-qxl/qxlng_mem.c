@@ -145,16 +145,41 @@ static int qxlng_release_collect(struct qxlng_device *qdev)
 }
 
 /*
- * Allocate size bytes in the pages.  When full, collect releases; then
- * have the device push the releases it holds back for a bunch
- * (FLUSH_RELEASE) and collect again; then ask it to release more
- * (NOTIFY_OOM) and wait until something was collected or the ring has
- * entries, a bounded number of times.
+ * Get some released commands back: collect releases; then have the
+ * device push the releases it holds back for a bunch (FLUSH_RELEASE)
+ * and collect again; then ask it to release more (NOTIFY_OOM) and wait
+ * a while until something was collected or the ring has entries.
+ * Returns true if something was freed (or may be on the ring now).
+ */
+bool qxlng_release_reclaim(struct qxlng_device *qdev)
+{
+	struct qxl_ring_header *hdr = &qdev->ram_header->release_ring.hdr;
+	int seq;
+
+	if (qxlng_release_collect(qdev) > 0)
+		return true;
+	if (READ_ONCE(qdev->guest_bug))
+		return false;
+	atomic_inc(&qdev->stats.release_flushes);
+	qxlng_io_write(qdev, QXL_IO_FLUSH_RELEASE, 0);
+	if (qxlng_release_collect(qdev) > 0)
+		return true;
+	seq = atomic_read(&qdev->release_seq);
+	atomic_inc(&qdev->stats.oom_notifies);
+	qxlng_io_write(qdev, QXL_IO_NOTIFY_OOM, 0);
+	return wait_event_timeout(qdev->release_wq,
+				  atomic_read(&qdev->release_seq) != seq ||
+				  !qxl_ring_cons_empty(hdr),
+				  QXLNG_ALLOC_WAIT) > 0;
+}
+
+/*
+ * Allocate size bytes in the pages; when full, reclaim released
+ * commands, a bounded number of times.
  */
 static int qxlng_mem_alloc_align(struct qxlng_device *qdev, u32 size,
 				 u32 align, u32 *offset)
 {
-	struct qxl_ring_header *hdr = &qdev->ram_header->release_ring.hdr;
 	struct genpool_data_align data = { .align = align };
 	unsigned int tries;
 
@@ -162,7 +187,6 @@ static int qxlng_mem_alloc_align(struct qxlng_device *qdev, u32 size,
 		return -EINVAL;
 	for (tries = 0; tries < QXLNG_ALLOC_TRIES; tries++) {
 		unsigned long addr;
-		int seq;
 
 		if (align)
 			addr = gen_pool_alloc_algo(qdev->pool, size,
@@ -174,21 +198,9 @@ static int qxlng_mem_alloc_align(struct qxlng_device *qdev, u32 size,
 			*offset = addr - QXLNG_POOL_BIAS;
 			return 0;
 		}
-		if (qxlng_release_collect(qdev) > 0)
-			continue;
 		if (READ_ONCE(qdev->guest_bug))
 			break;
-		atomic_inc(&qdev->stats.release_flushes);
-		qxlng_io_write(qdev, QXL_IO_FLUSH_RELEASE, 0);
-		if (qxlng_release_collect(qdev) > 0)
-			continue;
-		seq = atomic_read(&qdev->release_seq);
-		atomic_inc(&qdev->stats.oom_notifies);
-		qxlng_io_write(qdev, QXL_IO_NOTIFY_OOM, 0);
-		wait_event_timeout(qdev->release_wq,
-				   atomic_read(&qdev->release_seq) != seq ||
-				   !qxl_ring_cons_empty(hdr),
-				   QXLNG_ALLOC_WAIT);
+		qxlng_release_reclaim(qdev);
 	}
 	atomic_inc(&qdev->stats.alloc_failures);
 	drm_err_ratelimited(&qdev->drm, "device memory full (%u bytes)\n",

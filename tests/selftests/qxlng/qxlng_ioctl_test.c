@@ -662,7 +662,161 @@ static void test_ddx_sequence(struct screen *s)
 	close_handle(img);
 }
 
-#define EXEC_ABUSE_TESTS	20
+#define OFF_W		32
+#define OFF_H		16
+#define OFF_RGB		0x0000c0ffu
+#define OFF_DST_X	300
+#define OFF_DST_Y	8
+#define OFFSCREEN_TESTS	3
+
+/* A surface object that is not shown: the DDX's pixmaps. */
+static int offscreen(uint32_t *handle)
+{
+	struct drm_qxl_alloc_surf as = {
+		.format = QXL_SURFACE_FMT_32_xRGB, .width = OFF_W,
+		.height = OFF_H, .stride = OFF_W * 4,
+	};
+	int err = qioctl(DRM_IOCTL_QXL_ALLOC_SURF, &as);
+
+	*handle = err ? 0 : as.handle;
+	return err;
+}
+
+/* Fill w x h of the off-screen surface handle with rgb. */
+static int offscreen_fill_rgb(uint32_t handle, uint32_t w, uint32_t h,
+			      uint32_t rgb)
+{
+	struct qxl_drawable d;
+	struct drm_qxl_reloc r;
+	struct drm_qxl_command c = { .type = QXL_CMD_DRAW };
+
+	drawable_init(&d, QXL_DRAW_FILL, 0, 0, w, h);
+	d.u.fill.brush.type = QXL_BRUSH_TYPE_SOLID;
+	d.u.fill.brush.u.color = rgb;
+	d.u.fill.rop_descriptor = QXL_ROPD_OP_PUT;
+	reloc_set(&r, QXL_RELOC_TYPE_SURF, 0,
+		  offsetof(struct qxl_drawable, surface_id), handle, 0);
+	c.command = (uintptr_t)&d + RI;
+	c.command_size = sizeof(d) - RI;
+	c.relocs = (uintptr_t)&r;
+	c.relocs_num = 1;
+	return execbuffer(&c, 1);
+}
+
+static int offscreen_fill(uint32_t handle, uint32_t rgb)
+{
+	return offscreen_fill_rgb(handle, OFF_W, OFF_H, rgb);
+}
+
+static int offscreen_fill_sized(uint32_t handle, uint32_t w, uint32_t h)
+{
+	return offscreen_fill_rgb(handle, w, h, FILL_RGB);
+}
+
+/* Pixels of the off-screen surface's mapping that are not rgb. */
+static unsigned int offscreen_wrong(uint32_t handle, uint32_t rgb)
+{
+	unsigned int i, wrong = 0;
+	uint32_t *p;
+	int err;
+
+	p = map(handle, OFF_W * 4 * OFF_H, &err);
+	if (!p)
+		return OFF_W * OFF_H;
+	for (i = 0; i < OFF_W * OFF_H; i++)
+		if ((p[i] & 0xffffff) != rgb)
+			wrong++;
+	munmap(p, OFF_W * 4 * OFF_H);
+	return wrong;
+}
+
+/*
+ * Copy the off-screen surface to the screen, as the DDX does: an image
+ * of type SURFACE (its id relocated) as source, the surface also in
+ * surfaces_dest[0].
+ */
+static int copy_from_offscreen(const struct screen *s, uint32_t off)
+{
+	struct qxl_image img = { 0 };
+	struct qxl_drawable d;
+	struct drm_qxl_reloc r[4];
+	struct drm_qxl_command c = { .type = QXL_CMD_DRAW };
+	uint32_t ih;
+	uint8_t *p;
+	int err;
+
+	err = alloc(sizeof(img), &ih);
+	if (err)
+		return err;
+	p = map(ih, PAGE, &err);
+	if (!p) {
+		close_handle(ih);
+		return err;
+	}
+	img.descriptor.type = QXL_IMAGE_TYPE_SURFACE;
+	img.descriptor.width = OFF_W;
+	img.descriptor.height = OFF_H;
+	memcpy(p, &img, sizeof(img));
+	munmap(p, PAGE);
+	drawable_init(&d, QXL_DRAW_COPY, OFF_DST_X, OFF_DST_Y, OFF_W, OFF_H);
+	d.u.copy.src_area.right = OFF_W;
+	d.u.copy.src_area.bottom = OFF_H;
+	d.u.copy.rop_descriptor = QXL_ROPD_OP_PUT;
+	d.u.copy.scale_mode = QXL_SCALE_MODE_NEAREST;
+	d.surfaces_rects[0] = d.u.copy.src_area;
+	reloc_set(&r[0], QXL_RELOC_TYPE_SURF, ih,
+		  offsetof(struct qxl_image, surface_image.surface_id), off, 0);
+	reloc_set(&r[1], QXL_RELOC_TYPE_BO, 0,
+		  offsetof(struct qxl_drawable, u.copy.src_bitmap), ih, 0);
+	reloc_set(&r[2], QXL_RELOC_TYPE_SURF, 0,
+		  offsetof(struct qxl_drawable, surfaces_dest[0]), off, 0);
+	reloc_set(&r[3], QXL_RELOC_TYPE_SURF, 0,
+		  offsetof(struct qxl_drawable, surface_id), s->handle, 0);
+	c.command = (uintptr_t)&d + RI;
+	c.command_size = sizeof(d) - RI;
+	c.relocs = (uintptr_t)r;
+	c.relocs_num = 4;
+	err = execbuffer(&c, 1);
+	close_handle(ih);
+	return err;
+}
+
+/* Off-screen surfaces: drawn on, read back, copied to the screen, freed. */
+static void test_offscreen(struct screen *s)
+{
+	uint32_t off, x, y, wrong = 0;
+	int err;
+
+	err = offscreen(&off);
+	err = err ? err : offscreen_fill(off, OFF_RGB);
+	err = err ? err : update_area(off, 0, 0, OFF_W, OFF_H);
+	wrong = err ? 0 : offscreen_wrong(off, OFF_RGB);
+	result(!err && !wrong, "ddx_offscreen_fill_update_area (errno %d, "
+	       "%u wrong)", err, wrong);
+	err = err ? err : copy_from_offscreen(s, off);
+	err = err ? err : update_area(s->handle, OFF_DST_X, OFF_DST_Y,
+				      OFF_DST_X + OFF_W, OFF_DST_Y + OFF_H);
+	for (y = 0, wrong = 0; !err && y < OFF_H; y++)
+		for (x = 0; x < OFF_W; x++)
+			if ((s->pixels[(OFF_DST_Y + y) * s->w + OFF_DST_X + x] &
+			     0xffffff) != OFF_RGB)
+				wrong++;
+	result(!err && !wrong, "ddx_copy_from_offscreen_surface (errno %d, "
+	       "%u wrong)", err, wrong);
+	if (off)
+		close_handle(off);
+	/* Its memory and id come back: a new one works the same. */
+	err = offscreen(&off);
+	err = err ? err : offscreen_fill(off, FILL_RGB);
+	err = err ? err : update_area(off, 0, 0, OFF_W, OFF_H);
+	wrong = err ? 0 : offscreen_wrong(off, FILL_RGB);
+	result(!err && !wrong, "ddx_offscreen_after_free (errno %d, "
+	       "%u wrong)", err, wrong);
+	if (off)
+		close_handle(off);
+}
+
+#define EXEC_ABUSE_TESTS	21
 
 /* What a hostile client sends: each must fail cleanly, nothing drawn. */
 static void test_exec_abuse(struct screen *s)
@@ -672,10 +826,11 @@ static void test_exec_abuse(struct screen *s)
 		.format = QXL_SURFACE_FMT_32_xRGB, .width = 16, .height = 16,
 		.stride = 64,
 	};
+	static uint32_t handles[MAX_OBJECTS];
 	struct drm_qxl_command cmd;
 	struct draw_cmds c;
-	uint32_t img = 0, i, bad;
-	int err;
+	uint32_t img = 0, i, bad, h = 0;
+	int err, err2;
 
 	err = image_bo(&img, &img_reloc);
 	if (err) {
@@ -736,15 +891,33 @@ static void test_exec_abuse(struct screen *s)
 	cmd.relocs_num = 0;
 	result(execbuffer(&cmd, 1) == EINVAL, "exec_surface_1_einval");
 	c.fill.surface_id = 0;
-	err = qioctl(DRM_IOCTL_QXL_ALLOC_SURF, &other);
-	c.fill_relocs[0].src_handle = err ? 0xdead : other.handle;
+	c.fill_relocs[0].src_handle = img;
 	result(execbuffer(&c.cmds[1], 1) == EINVAL,
-	       "exec_surf_reloc_to_unshown_surface_einval");
-	result(update_area(err ? 0xdead : other.handle, 0, 0, 1, 1) != 0,
-	       "update_area_unshown_surface_fails");
-	if (!err)
-		close_handle(other.handle);
+	       "exec_surf_reloc_to_plain_object_einval");
+	result(update_area(img, 0, 0, 1, 1) == EINVAL,
+	       "update_area_plain_object_einval");
 	c.fill_relocs[0].src_handle = s->handle;
+
+	/* Surface ids run out (ENOSPC) and come back when objects go. */
+	for (i = 0, err = 0; i < MAX_OBJECTS && !err; i++) {
+		err = qioctl(DRM_IOCTL_QXL_ALLOC_SURF, &other);
+		handles[i] = err ? 0 : other.handle;
+		if (!err)
+			err = offscreen_fill_sized(handles[i], 16, 16);
+	}
+	bad = i;
+	while (i--)
+		if (handles[i])
+			close_handle(handles[i]);
+	err2 = offscreen(&h);
+	err2 = err2 ? err2 : offscreen_fill(h, OFF_RGB);
+	err2 = err2 ? err2 : update_area(h, 0, 0, OFF_W, OFF_H);
+	result((err == ENOSPC || err == ENOMEM) && !err2 &&
+	       !offscreen_wrong(h, OFF_RGB),
+	       "exec_surfaces_run_out_then_come_back (%u, errno %d, %d)",
+	       bad, err, err2);
+	if (h)
+		close_handle(h);
 	result(update_area(s->handle, 0, 0, s->w + 1, 1) == EINVAL &&
 	       update_area(s->handle, 5, 0, 5, 1) == EINVAL &&
 	       update_area(0xdead, 0, 0, 1, 1) == ENOENT,
@@ -782,12 +955,14 @@ static void test_ddx(void)
 	err = screen_open(&s);
 	result(!err, "ddx_surface_framebuffer_shown (errno %d)", err);
 	if (err) {
-		for (i = 0; i < DDX_TESTS + EXEC_ABUSE_TESTS; i++)
+		for (i = 0; i < DDX_TESTS + OFFSCREEN_TESTS + EXEC_ABUSE_TESTS;
+		     i++)
 			skip("ddx", "no framebuffer on a surface object");
 		screen_close(&s);
 		return;
 	}
 	test_ddx_sequence(&s);
+	test_offscreen(&s);
 	if (is_qxlng) {
 		test_exec_abuse(&s);
 	} else {
@@ -821,7 +996,8 @@ int main(int argc, char **argv)
 	}
 	printf("# driver %s\n", v->name);
 	drmFreeVersion(v);
-	printf("1..%d\n", 14 + 13 + 1 + DDX_TESTS + EXEC_ABUSE_TESTS);
+	printf("1..%d\n", 14 + 13 + 1 + DDX_TESTS + OFFSCREEN_TESTS +
+	       EXEC_ABUSE_TESTS);
 	test_getparam();
 	test_clientcap();
 	test_alloc_map();
