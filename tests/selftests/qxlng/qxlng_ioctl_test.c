@@ -791,8 +791,8 @@ static void test_offscreen(struct screen *s)
 	err = err ? err : offscreen_fill(off, OFF_RGB);
 	err = err ? err : update_area(off, 0, 0, OFF_W, OFF_H);
 	wrong = err ? 0 : offscreen_wrong(off, OFF_RGB);
-	result(!err && !wrong, "ddx_offscreen_fill_update_area (errno %d, "
-	       "%u wrong)", err, wrong);
+	result(!err && !wrong,
+	       "ddx_offscreen_fill_update_area (errno %d, %u wrong)", err, wrong);
 	err = err ? err : copy_from_offscreen(s, off);
 	err = err ? err : update_area(s->handle, OFF_DST_X, OFF_DST_Y,
 				      OFF_DST_X + OFF_W, OFF_DST_Y + OFF_H);
@@ -801,8 +801,8 @@ static void test_offscreen(struct screen *s)
 			if ((s->pixels[(OFF_DST_Y + y) * s->w + OFF_DST_X + x] &
 			     0xffffff) != OFF_RGB)
 				wrong++;
-	result(!err && !wrong, "ddx_copy_from_offscreen_surface (errno %d, "
-	       "%u wrong)", err, wrong);
+	result(!err && !wrong,
+	       "ddx_copy_from_offscreen_surface (errno %d, %u wrong)", err, wrong);
 	if (off)
 		close_handle(off);
 	/* Its memory and id come back: a new one works the same. */
@@ -810,8 +810,8 @@ static void test_offscreen(struct screen *s)
 	err = err ? err : offscreen_fill(off, FILL_RGB);
 	err = err ? err : update_area(off, 0, 0, OFF_W, OFF_H);
 	wrong = err ? 0 : offscreen_wrong(off, FILL_RGB);
-	result(!err && !wrong, "ddx_offscreen_after_free (errno %d, "
-	       "%u wrong)", err, wrong);
+	result(!err && !wrong,
+	       "ddx_offscreen_after_free (errno %d, %u wrong)", err, wrong);
 	if (off)
 		close_handle(off);
 }
