@@ -366,21 +366,23 @@ static struct qxlng_bo *qxlng_bo_lookup(struct drm_file *file, u32 handle)
 }
 
 /*
- * Is bo the framebuffer a head shows?  Then it stands for surface 0, the
- * primary surface (as qxl.ko's primary object does).
+ * Is bo the framebuffer a head shows (1, else 0, or a negative errno)?
+ * Then it stands for surface 0, the primary surface (as qxl.ko's primary
+ * object does).
  */
-static bool qxlng_bo_shown(struct qxlng_device *qdev, struct qxlng_bo *bo)
+static int qxlng_bo_shown(struct qxlng_device *qdev, struct qxlng_bo *bo)
 {
-	bool shown = false;
 	unsigned int i;
+	int shown = 0;
 
 	if (!READ_ONCE(bo->is_surface))
-		return false;
+		return 0;
 	for (i = 0; i < qdev->num_heads && !shown; i++) {
 		struct drm_plane *plane = &qdev->outputs[i].primary;
+		int ret = drm_modeset_lock_single_interruptible(&plane->mutex);
 
-		if (drm_modeset_lock_single_interruptible(&plane->mutex))
-			return false;
+		if (ret)
+			return ret;
 		shown = plane->state && plane->state->fb &&
 			plane->state->fb->obj[0] == &bo->base;
 		drm_modeset_unlock(&plane->mutex);
@@ -494,12 +496,14 @@ static int qxlng_exec_reloc(struct qxlng_device *qdev, struct drm_file *file,
 		return ret;
 	if (op.type == QXL_RELOC_TYPE_BO) {
 		value = qxlng_phys(qdev, src->offset + op.src_offset);
-	} else if (src && !qxlng_bo_shown(qdev, src)) {
+	} else if (src) {
 		/* Handle 0 and the shown framebuffer are surface 0. */
-		u32 sid;
+		u32 sid = 0;
 
-		ret = qxlng_bo_surface_id(qdev, src, &sid);
-		if (ret)
+		ret = qxlng_bo_shown(qdev, src);
+		if (!ret)
+			ret = qxlng_bo_surface_id(qdev, src, &sid);
+		if (ret < 0)
 			return ret;
 		value = sid;
 	}
@@ -640,7 +644,7 @@ static int qxlng_update_area_ioctl(struct drm_device *dev, void *data,
 	struct qxlng_bo *bo;
 	struct qxl_rect r;
 	u32 pstride, psize;
-	int idx, ret;
+	int idx, ret, shown;
 
 	bo = qxlng_bo_lookup(file, a->handle);
 	if (!bo)
@@ -653,7 +657,12 @@ static int qxlng_update_area_ioctl(struct drm_device *dev, void *data,
 	if (!READ_ONCE(bo->is_surface) ||
 	    qxlng_uapi_area(a, bo->width, bo->height, &r))
 		goto exit;
-	if (!qxlng_bo_shown(qdev, bo)) {
+	shown = qxlng_bo_shown(qdev, bo);
+	if (shown < 0) {
+		ret = shown;
+		goto exit;
+	}
+	if (!shown) {
 		u32 sid;
 
 		/*
