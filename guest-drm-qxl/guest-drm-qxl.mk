@@ -33,7 +33,7 @@ SELFTEST_BIN := $(SELFTEST_DIR)/qxlng_kms_test
 guest-selftests: $(SELFTEST_BIN)
 
 $(SELFTEST_BIN): $(wildcard $(TOP)/tests/selftests/qxlng/*.[ch]) \
-		$(TOP)/tests/selftests/qxlng/Makefile
+		$(TOP)/tests/selftests/qxlng/Makefile $(TOP)/include/qxl/qxl_abi.h
 	@$(DEPS) guest
 	@mkdir -p $(SELFTEST_DIR)
 	$(MAKE) -C $(TOP)/tests/selftests/qxlng OUTPUT=$(SELFTEST_DIR)

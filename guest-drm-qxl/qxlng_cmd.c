@@ -315,6 +315,89 @@ static void qxlng_monitors_config_setup(struct qxlng_device *qdev,
 		   qxlng_phys(qdev, qdev->monitors_offset));
 }
 
+/*
+ * Push a client's draw command (qxlng_ioctl.c built it at offset and
+ * registered it as id); on failure it is cancelled.
+ */
+int qxlng_cmd_submit_draw(struct qxlng_device *qdev, u32 offset, u64 id)
+{
+	int ret = qxlng_push_or_cancel(qdev, &qdev->cmd_ring, offset,
+				       QXL_CMD_DRAW, id);
+
+	if (!ret)
+		atomic_inc(&qdev->stats.client_draws);
+	return ret;
+}
+
+/*
+ * Create (surf given) or destroy a client's off-screen surface.  done,
+ * if given, runs with arg once the device released the command, or
+ * now if it could not be sent; a create keeps the client's pixels, as
+ * qxl.ko's does.
+ */
+int qxlng_cmd_surface(struct qxlng_device *qdev, u32 surface_id,
+		      const struct qxl_surface *surf,
+		      void (*done)(void *arg), void *arg)
+{
+	struct qxl_surface_cmd c = { 0 };
+	u32 offset;
+	u64 id;
+	int ret;
+
+	ret = qxlng_mem_alloc(qdev, sizeof(c), &offset);
+	if (ret)
+		goto fail;
+	ret = qxlng_release_add_done(qdev, offset, sizeof(c), done, arg, &id);
+	if (ret) {
+		qxlng_mem_free(qdev, offset, sizeof(c));
+		goto fail;
+	}
+	c.release_info.id = id;
+	c.surface_id = surface_id;
+	if (surf) {
+		c.type = QXL_SURFACE_CMD_CREATE;
+		c.flags = QXL_SURF_FLAG_KEEP_DATA;
+		c.u.surface_create = *surf;
+	} else {
+		c.type = QXL_SURFACE_CMD_DESTROY;
+	}
+	memcpy(qdev->ram + offset, &c, sizeof(c));
+	/* On failure the release is cancelled, which runs done. */
+	return qxlng_push_or_cancel(qdev, &qdev->cmd_ring, offset,
+				    QXL_CMD_SURFACE, id);
+fail:
+	if (done)
+		done(arg);
+	return ret;
+}
+
+struct qxlng_update_args {
+	u32 surface_id;
+	struct qxl_rect r;
+};
+
+static void qxlng_update_area_setup(struct qxlng_device *qdev,
+				    const void *arg)
+{
+	const struct qxlng_update_args *u = arg;
+
+	memcpy(&qdev->ram_header->update_area, &u->r, sizeof(u->r));
+	WRITE_ONCE(qdev->ram_header->update_surface, u->surface_id);
+}
+
+/*
+ * Have the device render everything queued for r of the surface into
+ * its memory.  The caller checked r lies in the surface.
+ */
+int qxlng_cmd_update_area(struct qxlng_device *qdev, u32 surface_id,
+			  const struct qxl_rect *r)
+{
+	struct qxlng_update_args u = { .surface_id = surface_id, .r = *r };
+
+	return qxlng_io_async(qdev, QXL_IO_UPDATE_AREA_ASYNC, 0,
+			      qxlng_update_area_setup, &u);
+}
+
 /* Tell the device (and through it, SPICE clients) the head layout. */
 int qxlng_cmd_monitors_config(struct qxlng_device *qdev,
 			      const struct qxl_head *heads,

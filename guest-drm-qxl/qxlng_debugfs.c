@@ -31,6 +31,7 @@ static int qxlng_state_show(struct seq_file *m, void *unused)
 	seq_printf(m, "irq_client_monitors %d\n",
 		   atomic_read(&s->irq_client_monitors));
 	seq_printf(m, "draws %d\n", atomic_read(&s->draws));
+	seq_printf(m, "client_draws %d\n", atomic_read(&s->client_draws));
 	seq_printf(m, "cursor_cmds %d\n", atomic_read(&s->cursor_cmds));
 	seq_printf(m, "releases %d\n", atomic_read(&s->releases));
 	seq_printf(m, "bad_releases %d\n", atomic_read(&s->bad_releases));

@@ -24,7 +24,9 @@
 #define QXLNG_DRV_H
 
 #include <linux/atomic.h>
+#include <linux/idr.h>
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/wait.h>
@@ -92,6 +94,7 @@ struct qxlng_stats {
 	atomic_t irq_error;
 	atomic_t irq_client_monitors;
 	atomic_t draws;
+	atomic_t client_draws;		/* EXECBUFFER commands pushed */
 	atomic_t cursor_cmds;
 	atomic_t releases;
 	atomic_t bad_releases;
@@ -170,6 +173,10 @@ struct qxlng_device {
 	struct mutex uapi_lock;		/* uapi_bos, uapi_bytes */
 	struct list_head uapi_bos;
 	u32 uapi_bytes;			/* at most half of the pages */
+	struct ida uapi_surface_ids;	/* clients' off-screen surfaces */
+	/* Objects gone whose device surface is still to be destroyed. */
+	struct llist_head uapi_destroy;
+	struct work_struct uapi_destroy_work;
 
 	struct qxlng_stats stats;
 
@@ -232,7 +239,10 @@ int qxlng_mem_alloc_pages(struct qxlng_device *qdev, u32 size, u32 *offset);
 void qxlng_mem_free(struct qxlng_device *qdev, u32 offset, u32 size);
 int qxlng_release_add(struct qxlng_device *qdev, u32 offset, u32 size,
 		      u64 *id);
+int qxlng_release_add_done(struct qxlng_device *qdev, u32 offset, u32 size,
+			   void (*done)(void *arg), void *arg, u64 *id);
 void qxlng_release_cancel(struct qxlng_device *qdev, u64 id);
+bool qxlng_release_reclaim(struct qxlng_device *qdev);
 void qxlng_release_pushed(struct qxlng_device *qdev, u64 id);
 
 /* qxlng_cmd.c */
@@ -247,6 +257,12 @@ int qxlng_cmd_cursor_set(struct qxlng_device *qdev, const u8 *argb,
 			 u32 pitch, u16 hot_x, u16 hot_y, s16 x, s16 y);
 int qxlng_cmd_cursor_move(struct qxlng_device *qdev, s16 x, s16 y);
 int qxlng_cmd_cursor_hide(struct qxlng_device *qdev);
+int qxlng_cmd_submit_draw(struct qxlng_device *qdev, u32 offset, u64 id);
+int qxlng_cmd_surface(struct qxlng_device *qdev, u32 surface_id,
+		      const struct qxl_surface *surf,
+		      void (*done)(void *arg), void *arg);
+int qxlng_cmd_update_area(struct qxlng_device *qdev, u32 surface_id,
+			  const struct qxl_rect *r);
 int qxlng_cmd_monitors_config(struct qxlng_device *qdev,
 			      const struct qxl_head *heads,
 			      unsigned int count);

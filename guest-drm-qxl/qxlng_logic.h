@@ -363,4 +363,34 @@ int qxlng_uapi_reloc(const struct drm_qxl_reloc *r, u32 cmd_size,
 		     u32 dst_size, u32 src_size,
 		     struct qxlng_uapi_reloc_op *op);
 
+/*
+ * What a command's relocations wrote into the command itself (offsets
+ * from its release info): BO addresses and surface ids.  A later
+ * relocation over part of one takes it out: only whole, untouched
+ * values count.
+ */
+struct qxlng_uapi_addrs {
+	unsigned int n;
+	unsigned int n_ids;
+	u32 offset[QXLNG_UAPI_MAX_RELOCS];	/* 8-byte BO addresses */
+	u32 id_offset[QXLNG_UAPI_MAX_RELOCS];	/* 4-byte surface ids */
+};
+
+/* Note what op (with dst_handle 0) wrote into the command. */
+void qxlng_uapi_addrs_note(struct qxlng_uapi_addrs *a,
+			   const struct qxlng_uapi_reloc_op *op);
+
+/*
+ * A QXL_CMD_DRAW as the device will read it: cmd holds size bytes, at
+ * least a struct qxl_drawable, relocations applied.  It has a known
+ * type; its surface ids (surface_id; surfaces_dest, also -1 for none)
+ * are 0 or written by a surface relocation, so name the framebuffer or
+ * one of the client's surfaces; every address the device reads in it
+ * (clip rects, images, brush patterns, masks, paths, line styles,
+ * strings, transforms) is 0 or written by a BO relocation, so lies
+ * inside one of the client's objects.
+ */
+int qxlng_uapi_drawable(const u8 *cmd, u32 size,
+			const struct qxlng_uapi_addrs *a);
+
 #endif /* QXLNG_LOGIC_H */

@@ -31,6 +31,9 @@ struct qxlng_release {
 	u32 offset;
 	u32 size;
 	bool pushed;	/* on a ring: the device owns it (ring lock) */
+	/* Called once the memory is free (a client's objects go then). */
+	void (*done)(void *arg);
+	void *arg;
 };
 
 void qxlng_mem_free(struct qxlng_device *qdev, u32 offset, u32 size)
@@ -43,6 +46,8 @@ static void qxlng_release_put(struct qxlng_device *qdev,
 			      struct qxlng_release *rel)
 {
 	qxlng_mem_free(qdev, rel->offset, rel->size);
+	if (rel->done)
+		rel->done(rel->arg);
 	kfree(rel);
 }
 
@@ -140,16 +145,41 @@ static int qxlng_release_collect(struct qxlng_device *qdev)
 }
 
 /*
- * Allocate size bytes in the pages.  When full, collect releases; then
- * have the device push the releases it holds back for a bunch
- * (FLUSH_RELEASE) and collect again; then ask it to release more
- * (NOTIFY_OOM) and wait until something was collected or the ring has
- * entries, a bounded number of times.
+ * Get some released commands back: collect releases; then have the
+ * device push the releases it holds back for a bunch (FLUSH_RELEASE)
+ * and collect again; then ask it to release more (NOTIFY_OOM) and wait
+ * a while until something was collected or the ring has entries.
+ * Returns true if something was freed (or may be on the ring now).
+ */
+bool qxlng_release_reclaim(struct qxlng_device *qdev)
+{
+	struct qxl_ring_header *hdr = &qdev->ram_header->release_ring.hdr;
+	int seq;
+
+	if (qxlng_release_collect(qdev) > 0)
+		return true;
+	if (READ_ONCE(qdev->guest_bug))
+		return false;
+	atomic_inc(&qdev->stats.release_flushes);
+	qxlng_io_write(qdev, QXL_IO_FLUSH_RELEASE, 0);
+	if (qxlng_release_collect(qdev) > 0)
+		return true;
+	seq = atomic_read(&qdev->release_seq);
+	atomic_inc(&qdev->stats.oom_notifies);
+	qxlng_io_write(qdev, QXL_IO_NOTIFY_OOM, 0);
+	return wait_event_timeout(qdev->release_wq,
+				  atomic_read(&qdev->release_seq) != seq ||
+				  !qxl_ring_cons_empty(hdr),
+				  QXLNG_ALLOC_WAIT) > 0;
+}
+
+/*
+ * Allocate size bytes in the pages; when full, reclaim released
+ * commands, a bounded number of times.
  */
 static int qxlng_mem_alloc_align(struct qxlng_device *qdev, u32 size,
 				 u32 align, u32 *offset)
 {
-	struct qxl_ring_header *hdr = &qdev->ram_header->release_ring.hdr;
 	struct genpool_data_align data = { .align = align };
 	unsigned int tries;
 
@@ -157,7 +187,6 @@ static int qxlng_mem_alloc_align(struct qxlng_device *qdev, u32 size,
 		return -EINVAL;
 	for (tries = 0; tries < QXLNG_ALLOC_TRIES; tries++) {
 		unsigned long addr;
-		int seq;
 
 		if (align)
 			addr = gen_pool_alloc_algo(qdev->pool, size,
@@ -169,21 +198,9 @@ static int qxlng_mem_alloc_align(struct qxlng_device *qdev, u32 size,
 			*offset = addr - QXLNG_POOL_BIAS;
 			return 0;
 		}
-		if (qxlng_release_collect(qdev) > 0)
-			continue;
 		if (READ_ONCE(qdev->guest_bug))
 			break;
-		atomic_inc(&qdev->stats.release_flushes);
-		qxlng_io_write(qdev, QXL_IO_FLUSH_RELEASE, 0);
-		if (qxlng_release_collect(qdev) > 0)
-			continue;
-		seq = atomic_read(&qdev->release_seq);
-		atomic_inc(&qdev->stats.oom_notifies);
-		qxlng_io_write(qdev, QXL_IO_NOTIFY_OOM, 0);
-		wait_event_timeout(qdev->release_wq,
-				   atomic_read(&qdev->release_seq) != seq ||
-				   !qxl_ring_cons_empty(hdr),
-				   QXLNG_ALLOC_WAIT);
+		qxlng_release_reclaim(qdev);
 	}
 	atomic_inc(&qdev->stats.alloc_failures);
 	drm_err_ratelimited(&qdev->drm, "device memory full (%u bytes)\n",
@@ -218,9 +235,14 @@ int qxlng_mem_alloc_pages(struct qxlng_device *qdev, u32 size, u32 *offset)
 	return 0;
 }
 
-/* Register an allocation holding a command; *id goes in release_info. */
-int qxlng_release_add(struct qxlng_device *qdev, u32 offset, u32 size,
-		      u64 *id)
+/*
+ * Register an allocation holding a command; *id goes in release_info.
+ * done(arg), if given, runs when the allocation is freed: after the
+ * device released the command, after a reset dropped it, or on cancel.
+ * It may run with the ring locks and release_lock held.
+ */
+int qxlng_release_add_done(struct qxlng_device *qdev, u32 offset, u32 size,
+			   void (*done)(void *arg), void *arg, u64 *id)
 {
 	struct qxlng_release *rel;
 	u32 index;
@@ -232,6 +254,8 @@ int qxlng_release_add(struct qxlng_device *qdev, u32 offset, u32 size,
 	rel->offset = offset;
 	rel->size = size;
 	rel->pushed = false;
+	rel->done = done;
+	rel->arg = arg;
 	ret = xa_alloc(&qdev->releases, &index, rel, xa_limit_31b, GFP_KERNEL);
 	if (ret) {
 		kfree(rel);
@@ -239,6 +263,12 @@ int qxlng_release_add(struct qxlng_device *qdev, u32 offset, u32 size,
 	}
 	*id = index;
 	return 0;
+}
+
+int qxlng_release_add(struct qxlng_device *qdev, u32 offset, u32 size,
+		      u64 *id)
+{
+	return qxlng_release_add_done(qdev, offset, size, NULL, NULL, id);
 }
 
 /* The command was never pushed: free it now. */

@@ -11,6 +11,8 @@
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/overflow.h>
+#include <linux/stddef.h>
+#include <linux/string.h>
 
 #include "qxlng_logic.h"
 
@@ -171,3 +173,162 @@ int qxlng_uapi_reloc(const struct drm_qxl_reloc *r, u32 cmd_size,
 	return 0;
 }
 EXPORT_SYMBOL_IF_QXLNG_KUNIT(qxlng_uapi_reloc);
+
+/* Drop the entries of list (each width bytes) that op overlaps. */
+static unsigned int qxlng_uapi_addrs_drop(u32 *list, unsigned int n,
+					  u32 width,
+					  const struct qxlng_uapi_reloc_op *op)
+{
+	unsigned int i, kept = 0;
+
+	for (i = 0; i < n; i++) {
+		u32 o = list[i];
+
+		if (o < op->dst_offset + op->width && op->dst_offset < o + width)
+			continue;
+		list[kept++] = o;
+	}
+	return kept;
+}
+
+void qxlng_uapi_addrs_note(struct qxlng_uapi_addrs *a,
+			   const struct qxlng_uapi_reloc_op *op)
+{
+	a->n = qxlng_uapi_addrs_drop(a->offset, a->n, sizeof(u64), op);
+	a->n_ids = qxlng_uapi_addrs_drop(a->id_offset, a->n_ids, sizeof(u32),
+					 op);
+	if (op->type == QXL_RELOC_TYPE_BO && op->width == sizeof(u64) &&
+	    a->n < ARRAY_SIZE(a->offset))
+		a->offset[a->n++] = op->dst_offset;
+	if (op->type == QXL_RELOC_TYPE_SURF && op->width == sizeof(u32) &&
+	    a->n_ids < ARRAY_SIZE(a->id_offset))
+		a->id_offset[a->n_ids++] = op->dst_offset;
+}
+EXPORT_SYMBOL_IF_QXLNG_KUNIT(qxlng_uapi_addrs_note);
+
+/* The address at offset off of the drawable d: 0 or relocated. */
+static bool qxlng_uapi_addr_ok(const u8 *cmd, size_t off,
+			       const struct qxlng_uapi_addrs *a)
+{
+	unsigned int i;
+	u64 v;
+
+	memcpy(&v, cmd + off, sizeof(v));
+	if (!v)
+		return true;
+	for (i = 0; i < a->n; i++)
+		if (a->offset[i] == off)
+			return true;
+	return false;
+}
+
+#define QXLNG_DRAW_OFF(field) offsetof(struct qxl_drawable, field)
+
+/* Did a surface relocation write the id at offset off? */
+static bool qxlng_uapi_id_noted(const struct qxlng_uapi_addrs *a, size_t off)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->n_ids; i++)
+		if (a->id_offset[i] == off)
+			return true;
+	return false;
+}
+
+static bool qxlng_uapi_brush_ok(const u8 *cmd, size_t off,
+				const struct qxlng_uapi_addrs *a)
+{
+	u32 type;
+
+	memcpy(&type, cmd + off + offsetof(struct qxl_brush, type),
+	       sizeof(type));
+	if (type != QXL_BRUSH_TYPE_PATTERN)
+		return true;
+	return qxlng_uapi_addr_ok(cmd, off +
+				  offsetof(struct qxl_brush, u.pattern.pat), a);
+}
+
+static bool qxlng_uapi_mask_ok(const u8 *cmd, size_t off,
+			       const struct qxlng_uapi_addrs *a)
+{
+	return qxlng_uapi_addr_ok(cmd, off +
+				  offsetof(struct qxl_q_mask, bitmap), a);
+}
+
+/* The addresses that type's part of the union holds. */
+static bool qxlng_uapi_draw_addrs_ok(const u8 *cmd, u8 type,
+				     const struct qxlng_uapi_addrs *a)
+{
+#define ADDR(f)		qxlng_uapi_addr_ok(cmd, QXLNG_DRAW_OFF(u.f), a)
+#define BRUSH(f)	qxlng_uapi_brush_ok(cmd, QXLNG_DRAW_OFF(u.f), a)
+#define MASK(f)		qxlng_uapi_mask_ok(cmd, QXLNG_DRAW_OFF(u.f), a)
+	u8 line_flags;
+
+	switch (type) {
+	case QXL_DRAW_NOP:
+	case QXL_COPY_BITS:
+		return true;
+	case QXL_DRAW_FILL:
+		return BRUSH(fill.brush) && MASK(fill.mask);
+	case QXL_DRAW_OPAQUE:
+		return ADDR(opaque.src_bitmap) && BRUSH(opaque.brush) &&
+		       MASK(opaque.mask);
+	case QXL_DRAW_COPY:
+	case QXL_DRAW_BLEND:
+		return ADDR(copy.src_bitmap) && MASK(copy.mask);
+	case QXL_DRAW_BLACKNESS:
+	case QXL_DRAW_WHITENESS:
+	case QXL_DRAW_INVERS:
+		return MASK(blackness.mask);
+	case QXL_DRAW_ROP3:
+		return ADDR(rop3.src_bitmap) && BRUSH(rop3.brush) &&
+		       MASK(rop3.mask);
+	case QXL_DRAW_STROKE:
+		line_flags = cmd[QXLNG_DRAW_OFF(u.stroke.attr.flags)];
+		return ADDR(stroke.path) && BRUSH(stroke.brush) &&
+		       (!(line_flags & QXL_LINE_FLAGS_STYLED) ||
+			ADDR(stroke.attr.style));
+	case QXL_DRAW_TEXT:
+		return ADDR(text.str) && BRUSH(text.fore_brush) &&
+		       BRUSH(text.back_brush);
+	case QXL_DRAW_TRANSPARENT:
+		return ADDR(transparent.src_bitmap);
+	case QXL_DRAW_ALPHA_BLEND:
+		return ADDR(alpha_blend.src_bitmap);
+	case QXL_DRAW_COMPOSITE:
+		return ADDR(composite.src) && ADDR(composite.src_transform) &&
+		       ADDR(composite.mask) && ADDR(composite.mask_transform);
+	default:
+		return false;
+	}
+#undef ADDR
+#undef BRUSH
+#undef MASK
+}
+
+int qxlng_uapi_drawable(const u8 *cmd, u32 size,
+			const struct qxlng_uapi_addrs *a)
+{
+	struct qxl_drawable d;
+	unsigned int i;
+
+	if (size < sizeof(d))
+		return -EINVAL;
+	memcpy(&d, cmd, sizeof(d));
+	if (d.surface_id &&
+	    !qxlng_uapi_id_noted(a, QXLNG_DRAW_OFF(surface_id)))
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(d.surfaces_dest); i++)
+		if (d.surfaces_dest[i] != -1 && d.surfaces_dest[i] != 0 &&
+		    !qxlng_uapi_id_noted(a, QXLNG_DRAW_OFF(surfaces_dest) +
+					 i * sizeof(d.surfaces_dest[0])))
+			return -EINVAL;
+	if (d.clip.type == QXL_CLIP_TYPE_RECTS) {
+		if (!qxlng_uapi_addr_ok(cmd, QXLNG_DRAW_OFF(clip.data), a))
+			return -EINVAL;
+	} else if (d.clip.type != QXL_CLIP_TYPE_NONE) {
+		return -EINVAL;
+	}
+	return qxlng_uapi_draw_addrs_ok(cmd, d.type, a) ? 0 : -EINVAL;
+}
+EXPORT_SYMBOL_IF_QXLNG_KUNIT(qxlng_uapi_drawable);

@@ -5,8 +5,10 @@
  * structures and object sizes.  Whatever a check accepts must be safe to
  * use as is: a relocation writes inside its destination and points
  * inside its source, a surface's allocation holds its picture, an area
- * lies in its surface.
+ * lies in its surface, a draw command's addresses all come from
+ * relocations.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,18 +115,101 @@ static void check_simple(const uint8_t **data, size_t *size)
 	qxlng_uapi_clientcap((uint32_t)v[1], caps[0], caps, sizeof(caps));
 }
 
+/* Is off one of the addresses the relocations wrote? */
+static int noted(const struct qxlng_uapi_addrs *a, size_t off)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->n; i++)
+		if (a->offset[i] == off)
+			return 1;
+	return 0;
+}
+
+/*
+ * A draw command of fuzzed bytes after fuzzed relocations into it: an
+ * accepted one draws on surface 0 or one a relocation named, and its
+ * copy source, clip rects and
+ * fill pattern (when used) are 0 or relocated.
+ */
+static void check_draw(const uint8_t **data, size_t *size)
+{
+	struct qxlng_uapi_addrs a = { 0 };
+	struct qxlng_uapi_reloc_op op;
+	struct qxl_drawable d;
+	uint8_t cmd[sizeof(d) + 16];
+	uint8_t n, i;
+	uint64_t v;
+
+	take(cmd, sizeof(cmd), data, size);
+	take(&n, 1, data, size);
+	for (i = 0; i < n % 8; i++) {
+		take(&op, sizeof(op), data, size);
+		op.width = op.type == QXL_RELOC_TYPE_BO ? 8 : 4;
+		op.dst_offset %= sizeof(cmd) - 8;
+		qxlng_uapi_addrs_note(&a, &op);
+		if (a.n > QXLNG_UAPI_MAX_RELOCS ||
+		    a.n_ids > QXLNG_UAPI_MAX_RELOCS)
+			abort();
+	}
+	for (i = 0; i < a.n; i++) {
+		for (n = 0; n < a.n; n++)
+			if (i != n && a.offset[i] < a.offset[n] + 8 &&
+			    a.offset[n] < a.offset[i] + 8)
+				abort();
+		for (n = 0; n < a.n_ids; n++)
+			if (a.offset[i] < a.id_offset[n] + 4 &&
+			    a.id_offset[n] < a.offset[i] + 8)
+				abort();
+	}
+	if (qxlng_uapi_drawable(cmd, sizeof(cmd), &a))
+		return;
+	memcpy(&d, cmd, sizeof(d));
+	if (d.type > QXL_DRAW_COMPOSITE)
+		abort();
+	if (d.surface_id) {
+		for (i = 0; i < a.n_ids; i++)
+			if (a.id_offset[i] ==
+			    offsetof(struct qxl_drawable, surface_id))
+				break;
+		if (i == a.n_ids)
+			abort();
+	}
+	if (d.type == QXL_DRAW_COPY) {
+		v = d.u.copy.src_bitmap;
+		if (v && !noted(&a, offsetof(struct qxl_drawable,
+					     u.copy.src_bitmap)))
+			abort();
+	}
+	if (d.clip.type == QXL_CLIP_TYPE_RECTS) {
+		v = d.clip.data;
+		if (v && !noted(&a, offsetof(struct qxl_drawable, clip.data)))
+			abort();
+	}
+	if (d.type == QXL_DRAW_FILL &&
+	    d.u.fill.brush.type == QXL_BRUSH_TYPE_PATTERN) {
+		v = d.u.fill.brush.u.pattern.pat;
+		if (v && !noted(&a, offsetof(struct qxl_drawable,
+					     u.fill.brush.u.pattern.pat)))
+			abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t op;
 
 	while (size) {
 		take(&op, 1, &data, &size);
-		switch (op % 3) {
+		switch (op % 4) {
 		case 0:
 			check_reloc(&data, &size);
 			break;
 		case 1:
 			check_surf(&data, &size);
+			break;
+		case 2:
+			check_draw(&data, &size);
 			break;
 		default:
 			check_simple(&data, &size);

@@ -2,11 +2,13 @@
 /*
  * KUnit: the checks of the qxl.ko ioctl arguments (qxlng_uapi.c):
  * GETPARAM and CLIENTCAP answers, buffer and surface sizes, UPDATE_AREA
- * rectangles, EXECBUFFER and command limits, and relocations that must
- * stay inside their objects.
+ * rectangles, EXECBUFFER and command limits, relocations that must
+ * stay inside their objects, and draw commands whose addresses must all
+ * come from relocations.
  */
 #include <kunit/test.h>
 #include <linux/kernel.h>
+#include <linux/stddef.h>
 #include <linux/string.h>
 
 #include "../qxlng_logic.h"
@@ -227,6 +229,179 @@ static void qxlng_uapi_reloc_bounds(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, (u64)op.src_offset, c->r.src_offset);
 }
 
+/* A drawable of type with every address field at off set to a value. */
+struct draw_case {
+	const char *name;
+	u8 type;
+	size_t addr_off;	/* an address field; 0: none */
+	u32 brush_off;		/* a brush made a pattern brush; 0: none */
+	bool relocated;		/* the address came from a BO relocation */
+	int ret;
+};
+
+#define DOFF(f)	offsetof(struct qxl_drawable, f)
+
+static const struct draw_case draw_cases[] = {
+	{ "copy_src_relocated", QXL_DRAW_COPY, DOFF(u.copy.src_bitmap), 0,
+	  true, 0 },
+	{ "copy_src_raw_address", QXL_DRAW_COPY, DOFF(u.copy.src_bitmap), 0,
+	  false, -EINVAL },
+	{ "copy_mask_raw_address", QXL_DRAW_COPY, DOFF(u.copy.mask.bitmap), 0,
+	  false, -EINVAL },
+	{ "blend_src_raw_address", QXL_DRAW_BLEND, DOFF(u.blend.src_bitmap), 0,
+	  false, -EINVAL },
+	{ "fill_pattern_raw_address", QXL_DRAW_FILL,
+	  DOFF(u.fill.brush.u.pattern.pat), DOFF(u.fill.brush), false,
+	  -EINVAL },
+	{ "fill_pattern_relocated", QXL_DRAW_FILL,
+	  DOFF(u.fill.brush.u.pattern.pat), DOFF(u.fill.brush), true, 0 },
+	{ "fill_solid_colour_not_an_address", QXL_DRAW_FILL,
+	  DOFF(u.fill.brush.u.color), 0, false, 0 },
+	{ "opaque_src_raw_address", QXL_DRAW_OPAQUE,
+	  DOFF(u.opaque.src_bitmap), 0, false, -EINVAL },
+	{ "rop3_mask_raw_address", QXL_DRAW_ROP3, DOFF(u.rop3.mask.bitmap), 0,
+	  false, -EINVAL },
+	{ "stroke_path_raw_address", QXL_DRAW_STROKE, DOFF(u.stroke.path), 0,
+	  false, -EINVAL },
+	{ "text_string_raw_address", QXL_DRAW_TEXT, DOFF(u.text.str), 0,
+	  false, -EINVAL },
+	{ "text_back_pattern_raw_address", QXL_DRAW_TEXT,
+	  DOFF(u.text.back_brush.u.pattern.pat), DOFF(u.text.back_brush),
+	  false, -EINVAL },
+	{ "transparent_src_raw_address", QXL_DRAW_TRANSPARENT,
+	  DOFF(u.transparent.src_bitmap), 0, false, -EINVAL },
+	{ "alpha_blend_src_raw_address", QXL_DRAW_ALPHA_BLEND,
+	  DOFF(u.alpha_blend.src_bitmap), 0, false, -EINVAL },
+	{ "whiteness_mask_raw_address", QXL_DRAW_WHITENESS,
+	  DOFF(u.whiteness.mask.bitmap), 0, false, -EINVAL },
+	{ "composite_mask_transform_raw_address", QXL_DRAW_COMPOSITE,
+	  DOFF(u.composite.mask_transform), 0, false, -EINVAL },
+	{ "composite_src_relocated", QXL_DRAW_COMPOSITE,
+	  DOFF(u.composite.src), 0, true, 0 },
+	{ "copy_bits_no_addresses", QXL_COPY_BITS, 0, 0, false, 0 },
+	{ "unknown_type", 15, 0, 0, false, -EINVAL },
+	{ "clip_rects_raw_address", QXL_DRAW_FILL, DOFF(clip.data), 0, false,
+	  -EINVAL },
+};
+
+QXLNG_KUNIT_ARRAY_PARAM_DESC(draw, draw_cases, name);
+
+static void qxlng_uapi_drawable_addresses(struct kunit *test)
+{
+	const struct draw_case *c = test->param_value;
+	struct qxlng_uapi_addrs a = { 0 };
+	struct qxl_drawable d = { 0 };
+	u8 cmd[sizeof(d)];
+	u64 addr = 0x0100000000001000ull;
+	u32 pattern = QXL_BRUSH_TYPE_PATTERN, clip = QXL_CLIP_TYPE_RECTS;
+
+	d.type = c->type;
+	d.surfaces_dest[0] = -1;
+	d.surfaces_dest[1] = -1;
+	d.surfaces_dest[2] = -1;
+	memcpy(cmd, &d, sizeof(d));
+	if (c->brush_off)
+		memcpy(cmd + c->brush_off, &pattern, sizeof(pattern));
+	if (c->addr_off == DOFF(clip.data))
+		memcpy(cmd + DOFF(clip.type), &clip, sizeof(clip));
+	if (c->addr_off)
+		memcpy(cmd + c->addr_off, &addr, sizeof(addr));
+	if (c->relocated) {
+		struct qxlng_uapi_reloc_op op = {
+			.type = QXL_RELOC_TYPE_BO, .width = 8,
+			.dst_offset = c->addr_off,
+		};
+
+		qxlng_uapi_addrs_note(&a, &op);
+	}
+	KUNIT_EXPECT_EQ(test, qxlng_uapi_drawable(cmd, sizeof(cmd), &a),
+			c->ret);
+}
+
+static void qxlng_uapi_drawable_surfaces(struct kunit *test)
+{
+	struct qxlng_uapi_reloc_op op = { .type = QXL_RELOC_TYPE_SURF,
+					  .width = 4 };
+	struct qxlng_uapi_reloc_op bo = { .type = QXL_RELOC_TYPE_BO,
+					  .width = 8 };
+	struct qxlng_uapi_addrs a = { 0 };
+	struct qxl_drawable d = { 0 };
+	u8 cmd[sizeof(d) + 4] = { 0 };
+
+	d.type = QXL_DRAW_BLACKNESS;
+	d.surfaces_dest[0] = -1;
+	d.surfaces_dest[1] = 0;
+	d.surfaces_dest[2] = -1;
+	memcpy(cmd, &d, sizeof(d));
+	KUNIT_EXPECT_EQ(test, qxlng_uapi_drawable(cmd, sizeof(cmd), &a), 0);
+	/* Too short to be a drawable. */
+	KUNIT_EXPECT_EQ(test, qxlng_uapi_drawable(cmd, sizeof(d) - 1, &a),
+			-EINVAL);
+	/* Other surfaces: only as a surface relocation wrote them. */
+	d.surface_id = 1;
+	memcpy(cmd, &d, sizeof(d));
+	KUNIT_EXPECT_EQ(test, qxlng_uapi_drawable(cmd, sizeof(cmd), &a),
+			-EINVAL);
+	op.dst_offset = offsetof(struct qxl_drawable, surface_id);
+	qxlng_uapi_addrs_note(&a, &op);
+	KUNIT_EXPECT_EQ(test, qxlng_uapi_drawable(cmd, sizeof(cmd), &a), 0);
+	d.surfaces_dest[2] = 5;
+	memcpy(cmd, &d, sizeof(d));
+	KUNIT_EXPECT_EQ(test, qxlng_uapi_drawable(cmd, sizeof(cmd), &a),
+			-EINVAL);
+	op.dst_offset = offsetof(struct qxl_drawable, surfaces_dest[2]);
+	qxlng_uapi_addrs_note(&a, &op);
+	KUNIT_EXPECT_EQ(test, qxlng_uapi_drawable(cmd, sizeof(cmd), &a), 0);
+	/* A BO address written over the id voids it. */
+	bo.dst_offset = offsetof(struct qxl_drawable, surfaces_dest[1]);
+	qxlng_uapi_addrs_note(&a, &bo);
+	KUNIT_EXPECT_EQ(test, qxlng_uapi_drawable(cmd, sizeof(cmd), &a),
+			-EINVAL);
+	memset(&a, 0, sizeof(a));
+	d.surface_id = 0;
+	d.surfaces_dest[2] = -1;
+	d.clip.type = 2;
+	memcpy(cmd, &d, sizeof(d));
+	KUNIT_EXPECT_EQ(test, qxlng_uapi_drawable(cmd, sizeof(cmd), &a),
+			-EINVAL);
+}
+
+/* A later relocation over part of a relocated address voids it. */
+static void qxlng_uapi_addrs_overwritten(struct kunit *test)
+{
+	struct qxlng_uapi_addrs a = { 0 };
+	struct qxlng_uapi_reloc_op bo = {
+		.type = QXL_RELOC_TYPE_BO, .width = 8, .dst_offset = 64,
+	};
+	struct qxlng_uapi_reloc_op surf = {
+		.type = QXL_RELOC_TYPE_SURF, .width = 4, .dst_offset = 68,
+	};
+	unsigned int i;
+
+	qxlng_uapi_addrs_note(&a, &bo);
+	KUNIT_ASSERT_EQ(test, a.n, 1u);
+	KUNIT_EXPECT_EQ(test, a.offset[0], 64u);
+	qxlng_uapi_addrs_note(&a, &surf);
+	KUNIT_EXPECT_EQ(test, a.n, 0u);
+	/* Neighbours stay; a BO relocation 7 bytes on replaces it. */
+	qxlng_uapi_addrs_note(&a, &bo);
+	surf.dst_offset = 72;
+	qxlng_uapi_addrs_note(&a, &surf);
+	surf.dst_offset = 60;
+	qxlng_uapi_addrs_note(&a, &surf);
+	KUNIT_EXPECT_EQ(test, a.n, 1u);
+	bo.dst_offset = 71;
+	qxlng_uapi_addrs_note(&a, &bo);
+	KUNIT_ASSERT_EQ(test, a.n, 1u);
+	KUNIT_EXPECT_EQ(test, a.offset[0], 71u);
+	/* Never more entries than it holds. */
+	for (i = 0; i < 2 * QXLNG_UAPI_MAX_RELOCS; i++) {
+		bo.dst_offset = 8 * i;
+		qxlng_uapi_addrs_note(&a, &bo);
+	}
+	KUNIT_EXPECT_EQ(test, a.n, (unsigned int)QXLNG_UAPI_MAX_RELOCS);
+}
+
 static struct kunit_case qxlng_uapi_cases[] = {
 	KUNIT_CASE(qxlng_uapi_getparam_values),
 	KUNIT_CASE(qxlng_uapi_clientcap_bits),
@@ -235,6 +410,9 @@ static struct kunit_case qxlng_uapi_cases[] = {
 	KUNIT_CASE(qxlng_uapi_area_inside_surface),
 	KUNIT_CASE(qxlng_uapi_execbuffer_limits),
 	KUNIT_CASE_PARAM(qxlng_uapi_reloc_bounds, reloc_gen_params),
+	KUNIT_CASE_PARAM(qxlng_uapi_drawable_addresses, draw_gen_params),
+	KUNIT_CASE(qxlng_uapi_drawable_surfaces),
+	KUNIT_CASE(qxlng_uapi_addrs_overwritten),
 	{}
 };
 

@@ -8,9 +8,10 @@
 #   make desktop-stock-qxl-surfaces   issue 22: Xorg churning off-screen
 #                                     surfaces on qxl.ko/qxlng.ko, three
 #                                     pairings, final pictures compared
+#   make desktop-ddx                  issue 19: Xorg's qxl DDX on qxlng.ko
 
 DESKTOP := $(TOP)/tests/desktop/desktop.py
-DESKTOP_CASES := stock-qxl-surfaces
+DESKTOP_CASES := stock-qxl-surfaces ddx
 DESKTOP_TARGETS := $(addprefix desktop-,$(DESKTOP_CASES))
 
 .PHONY: guest-image desktop $(DESKTOP_TARGETS)

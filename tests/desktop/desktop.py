@@ -35,6 +35,10 @@ Cases:
                        device logged no guest error; the final pictures of
                        stock-qxl and qxlng equal the reference's pixel for
                        pixel.
+  ddx                  issue 19: Xorg with the qxl DDX on qxlng.ko (QEMU's
+                       qxl-vga and qxlng-vga, with and without xorg.conf)
+                       against qxl.ko: no (EE), the final scene pixel-
+                       identical (tests/desktop/case_ddx.py).
 Prints TAP (progress on stderr); exits 1 on failure.  Files per pairing in
 WORK/<pairing>/ (default build/tests/desktop/).  Needs /usr/bin/python3
 (PIL).  Documentation/desktop-tests.rst has the details.
@@ -53,6 +57,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "interop"))
 from tap import Tap  # noqa
 from vm import Guest, GuestError, TOP, kernel_version, same_pixels  # noqa
+import case_ddx  # noqa
 
 BUILD = os.path.join(TOP, "build")
 DEBIAN_QEMU = "/usr/bin/qemu-system-x86_64"
@@ -658,6 +663,7 @@ def case_stock_qxl_surfaces(args, tap):
 
 CASES = {
     "stock-qxl-surfaces": case_stock_qxl_surfaces,
+    "ddx": case_ddx.case_ddx,
 }
 
 
