@@ -59,6 +59,7 @@ struct SpiceCoreObject {
     char *tls_creds;
     char *password_secret;
     bool disable_ticketing;
+    bool ticket_later;      /* no password yet: set over QMP (-spice) */
     char *web_root;
     unsigned int image_compression;     /* index in spice_core_compressions */
     unsigned int streaming_video;       /* index in spice_core_streaming */
@@ -70,6 +71,7 @@ struct SpiceCoreObject {
     Notifier mouse_mode_notifier;
     QEMUPutLEDEntry *led_entry;
     uint32_t buttons;
+    unsigned int n_clients;
 };
 
 /* Input: SPICE client -> QEMU --------------------------------------------- */
@@ -157,7 +159,15 @@ static void spice_core_obj_monitors_request(void *opaque, uint32_t display_id,
     d->ops->monitors_request(d->opaque, h, n);
 }
 
+static void spice_core_obj_clients_changed(void *opaque, unsigned int n)
+{
+    SpiceCoreObject *sc = opaque;
+
+    sc->n_clients = n;
+}
+
 static const struct spice_core_ops spice_core_obj_ops = {
+    .clients_changed = spice_core_obj_clients_changed,
     .key = spice_core_obj_key,
     .mouse_rel = spice_core_obj_mouse_rel,
     .mouse_abs = spice_core_obj_mouse_abs,
@@ -386,6 +396,31 @@ void qxlng_spice_follow_console(QxlngSpiceDisplay *d, bool follow)
     }
 }
 
+SpiceCore *qxlng_spice_core(SpiceCoreObject *sc)
+{
+    return sc->core;
+}
+
+unsigned int qxlng_spice_n_clients(SpiceCoreObject *sc)
+{
+    return sc->n_clients;
+}
+
+unsigned int qxlng_spice_n_displays(SpiceCoreObject *sc)
+{
+    unsigned int i, n = 0;
+
+    for (i = 0; i < SPICE_CORE_MAX_DISPLAYS; i++) {
+        n += sc->displays[i] != NULL;
+    }
+    return n;
+}
+
+void qxlng_spice_ticket_later(SpiceCoreObject *sc)
+{
+    sc->ticket_later = true;
+}
+
 /* Object ---------------------------------------------------------------- */
 
 /* x509 files and key password from a tls-creds-x509 object. */
@@ -477,7 +512,7 @@ static void spice_core_obj_complete(UserCreatable *uc, Error **errp)
         error_setg(errp, "spice-core: tls-port needs tls-creds");
         return;
     }
-    if (!sc->disable_ticketing && !sc->password_secret) {
+    if (!sc->disable_ticketing && !sc->password_secret && !sc->ticket_later) {
         error_setg(errp, "spice-core: set password-secret, or "
                    "disable-ticketing=on to let anyone connect");
         return;
