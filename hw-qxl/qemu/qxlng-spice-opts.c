@@ -12,9 +12,10 @@
  * compressions, ...) are accepted and noted with -d unimp; options it cannot
  * honour (unix sockets, SASL, TLS channel selection, x509 file names) are
  * refused with a message saying so.  gl and rendernode are not listed, so
- * libvirt's probe reports no SPICE OpenGL and refuses <gl enable='yes'>.  With neither password-secret nor
- * disable-ticketing nobody gets in until QMP set_password, as with QEMU's
- * SPICE (libvirt's way of passing a password).
+ * libvirt's probe reports no SPICE OpenGL and refuses <gl enable='yes'>.
+ * With neither password-secret nor disable-ticketing nobody gets in until
+ * QMP set_password, as with QEMU's SPICE (libvirt's way of passing a
+ * password).
  *
  * QMP: query-spice; set_password / expire_password with protocol spice
  * (QEMU's monitor code calls qemu_spice.set_passwd / set_pw_expire).
@@ -88,13 +89,14 @@ static const char *const qxlng_spice_ignored[] = {
     "agent-mouse", "playback-compression", "seamless-migration",
 };
 
-/* Refused unless off: what spice-core cannot do. */
+/* Refused when set (the on/off ones when on): what we cannot do yet. */
 static const struct {
     const char *name;
     const char *why;
+    bool is_bool;
 } qxlng_spice_refused[] = {
-    { "unix", "spice-core listens on TCP only" },
-    { "sasl", "SASL is not wired to -spice (use -object spice-core)" },
+    { "unix", "spice-core listens on TCP only", true },
+    { "sasl", "SASL is not wired to -spice yet", true },
     { "x509-key-file", "give x509-dir (ca-cert.pem, server-cert.pem, "
       "server-key.pem)" },
     { "x509-key-password", "give x509-dir with an unencrypted key" },
@@ -121,10 +123,14 @@ static bool qxlng_spice_check_opts(QemuOpts *opts, Error **errp)
     const char *v;
 
     for (i = 0; i < ARRAY_SIZE(qxlng_spice_refused); i++) {
-        v = qemu_opt_get(opts, qxlng_spice_refused[i].name);
-        if (v && strcmp(v, "off") && strcmp(v, "")) {
+        const char *name = qxlng_spice_refused[i].name;
+
+        v = qemu_opt_get(opts, name);
+        /* on/off options (unix, sasl) only when on; the others when set */
+        if (v && (!qxlng_spice_refused[i].is_bool ||
+                  qemu_opt_get_bool(opts, name, false))) {
             error_setg(errp, "-spice %s=%s is not supported by qxl-ng: %s",
-                       qxlng_spice_refused[i].name, v,
+                       name, v,
                        qxlng_spice_refused[i].why);
             return false;
         }

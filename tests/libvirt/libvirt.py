@@ -18,6 +18,8 @@ interop initramfs (stock qxl.ko, /init on the serial console).  Checked:
   - a wrong password is refused; after expire_password now, the right one
     too; set_password gives access again; a set_password with a bad
     'connected' value fails with a clear error and changes nothing;
+  - virsh save fails with "non-migratable device" (no VMState yet) and
+    the domain keeps running;
   - virsh destroy ends QEMU.
 
 The audio backend is <audio type='none'/>: libvirt's default for SPICE
@@ -303,6 +305,14 @@ def run(args, tap):
         tap.ok(shot is not None, "new_password_accepted")
         shot = client_shot(port, os.path.join(work, "old.ppm"), PASSWORD)
         tap.ok(shot is None, "old_password_refused")
+
+        # No VMState yet: saving must fail, naming the device, and leave
+        # the domain running.
+        ok, out = v.run("save %s %s" % (NAME, os.path.join(work, "saved")))
+        ok2, state = v.run("domstate " + NAME)
+        tap.ok(not ok and "non-migratable device" in out and
+               "running" in state, "save_refused_clearly_domain_runs",
+               out + " | " + state)
 
         ok, out = v.run("destroy " + NAME)
         ok2, lst = v.run("list --all --name")
