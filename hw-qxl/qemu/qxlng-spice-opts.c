@@ -19,8 +19,10 @@
  *
  * QMP: query-spice; set_password / expire_password with protocol spice
  * (QEMU's monitor code calls qemu_spice.set_passwd / set_pw_expire).
+ * The SPICE_CONNECTED / _INITIALIZED / _DISCONNECTED events and the
+ * channels come from the spice-core object (spice-core-object.c).
  * Not yet: client_migrate_info (fails, so libvirt does not wait for a
- * SPICE client migration), add_client, the SPICE_* events.
+ * SPICE client migration), add_client, SPICE_MIGRATE_COMPLETED.
  *
  * This work is licensed under the terms of the GNU GPL, version 2 or later.
  * See the COPYING file in the top-level directory.
@@ -365,9 +367,8 @@ SpiceInfo *qmp_query_spice(Error **errp)
     info->compiled_version = g_strdup("qxl-ng spice-core");
     info->mouse_mode = qemu_input_is_absolute() ?
         SPICE_QUERY_MOUSE_MODE_CLIENT : SPICE_QUERY_MOUSE_MODE_SERVER;
-    /* spice-core reports no per-channel peers yet: an empty list */
     info->has_channels = true;
-    info->channels = NULL;
+    info->channels = qxlng_spice_channels(qxlng_spice_server);
     return info;
 }
 

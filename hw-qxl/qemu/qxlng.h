@@ -87,6 +87,9 @@ SpiceCore *qxlng_spice_core(SpiceCoreObject *sc);
 /* Clients connected (authenticated main channel). */
 unsigned int qxlng_spice_n_clients(SpiceCoreObject *sc);
 unsigned int qxlng_spice_n_displays(SpiceCoreObject *sc);
+/* The clients' live channels, for query-spice (a copy for the caller). */
+typedef struct SpiceChannelList SpiceChannelList;
+SpiceChannelList *qxlng_spice_channels(SpiceCoreObject *sc);
 /*
  * Before complete: with neither password-secret nor disable-ticketing,
  * start with no valid ticket (nobody gets in) instead of failing; the

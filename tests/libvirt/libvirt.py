@@ -13,6 +13,8 @@ interop initramfs (stock qxl.ko, /init on the serial console).  Checked:
   - qom-get on video0 gives ram_size / vram_size in bytes, vgamem_mb;
   - virsh domdisplay prints spice://127.0.0.1:PORT;
   - query-spice: enabled, that port, auth spice;
+  - a client's channel gives SPICE_INITIALIZED (server and client address,
+    channel type); query-spice lists no channels once it has gone;
   - a SPICE client (spicy-screenshot) with the password sees the picture
     virsh screenshot gives (PNG from QEMU's screendump);
   - a wrong password is refused; after expire_password now, the right one
@@ -78,12 +80,20 @@ class Virsh:
 
     def run(self, line, timeout=300):
         """Run one virsh command; return (ok, output)."""
+        return self.wait(self.send(line), timeout)
+
+    def send(self, line):
+        """Start one virsh command; wait() for it."""
         self.n += 1
-        end = re.compile(r"(?<!echo )@@END-%d@@" % self.n)
         self.log.write("virsh # %s\n" % line)
         self.proc.stdin.write(("%s\necho @@END-%d@@\n" % (line, self.n))
                               .encode())
         self.proc.stdin.flush()
+        return (self.n, line)
+
+    def wait(self, handle, timeout=300):
+        n, line = handle
+        end = re.compile(r"(?<!echo )@@END-%d@@" % n)
         deadline = time.time() + timeout
         with self.lock:
             while True:
@@ -281,6 +291,33 @@ def run(args, tap):
         colours = len(set(shot.getdata())) if shot else 0
         tap.ok(colours >= 2, "client_picture_not_blank",
                "%d colours" % colours)
+
+        # SPICE_INITIALIZED for a client's channel, as QEMU's SPICE sends
+        # it; the wait starts before the client (a few tries, in case
+        # virsh was not listening yet), query-spice lists no channel after.
+        event = None
+        for i in range(5):
+            h = v.send("qemu-monitor-event --domain %s --event "
+                       "SPICE_INITIALIZED --timeout 20" % NAME)
+            time.sleep(1)
+            client_shot(port, os.path.join(work, "event.ppm"), PASSWORD)
+            ok, out = v.wait(h)
+            m = re.search(r"event SPICE_INITIALIZED .*?: (\{.*\})", out)
+            if m:
+                event = json.loads(m.group(1))
+                break
+        server = (event or {}).get("server", {})
+        client = (event or {}).get("client", {})
+        tap.ok(server.get("port") == str(port) and
+               server.get("host") == "127.0.0.1" and
+               server.get("auth") == "spice" and
+               client.get("host") == "127.0.0.1" and
+               client.get("family") == "ipv4" and
+               "channel-type" in client and client.get("tls") is False,
+               "event_spice_initialized", str(event))
+        ok, r = v.qmp("query-spice")
+        tap.ok(ok and r["return"].get("channels") == [],
+               "query_spice_no_channels_after_client_left", str(r))
 
         shot = client_shot(port, os.path.join(work, "wrong.ppm"), "wrong-pw")
         tap.ok(shot is None, "wrong_password_refused")
