@@ -24,6 +24,10 @@ interop initramfs (stock qxl.ko, /init on the serial console).  Checked:
     the domain keeps running;
   - virsh destroy ends QEMU.
 
+Before that, with no VM: -spice options this QEMU cannot honour fail with
+a message saying why; tls-port with x509-dir serves TLS with those files;
+without -spice, query-spice says disabled and set_password refuses.
+
 The audio backend is <audio type='none'/>: libvirt's default for SPICE
 graphics is -audiodev spice, which this QEMU does not have yet (issue 13).
 
@@ -43,7 +47,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "interop"))
 import interop  # noqa: E402
 from tap import Tap  # noqa: E402
-from vm import TOP, GuestError, kernel_version, same_pixels  # noqa: E402
+from vm import QMP, TOP, GuestError, kernel_version, same_pixels  # noqa: E402
 
 BUILD = os.path.join(TOP, "build")
 NAME = "qxlng-libvirt"
@@ -365,6 +369,102 @@ def run(args, tap):
             tap.comment("QEMU log (%s):\n%s" % (qemu_log, log_tail(qemu_log)))
 
 
+# -spice options this QEMU refuses, and what it must say (QEMU not started).
+BAD_SPICE = [
+    ("port=5999,unix=on", "unix=on is not supported"),
+    ("port=5999,sasl=on", "sasl=on is not supported"),
+    ("port=5999,x509-cert-file=/x", "give x509-dir"),
+    ("port=0", "without a listening port"),
+    ("port=70000", "expected 0..65535"),
+    ("tls-port=5998", "tls-port needs x509-dir"),
+    ("port=5999,image-compression=zip", "image-compression 'zip'"),
+    ("port=5999,gl=on", "Invalid parameter 'gl'"),
+]
+
+
+def spice_cmdline(args, tap):
+    """-spice with no VM (-machine none): bad options fail with a message
+    saying why; tls-port with x509-dir serves TLS with that certificate and
+    query-spice says so; without -spice, query-spice says disabled and
+    set_password says SPICE is not in use."""
+    base = [args.qemu, "-accel", "tcg", "-machine", "none", "-nodefaults",
+            "-display", "none", "-monitor", "none", "-serial", "none", "-S"]
+    for opt, want in BAD_SPICE:
+        try:
+            r = subprocess.run(base + ["-spice", opt], timeout=30,
+                               stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+            out, rc = r.stdout.strip(), r.returncode
+        except subprocess.TimeoutExpired:
+            out, rc = "still running after 30 s", 0
+        tap.ok(rc != 0 and want in out, "spice_option_refused_" +
+               re.sub(r"[^a-z0-9]+", "_", opt.split(",")[-1]), out)
+
+    x509 = os.path.join(args.work, "x509")
+    ca = interop.make_x509(x509)
+    for name, spice in (("tls", "tls-port=%d,x509-dir=%s,"
+                         "disable-ticketing=on,seamless-migration=on"),
+                        ("none", None)):
+        qmp_path = os.path.join(args.work, "qmp-%s.sock" % name)
+        if os.path.exists(qmp_path):
+            os.unlink(qmp_path)
+        port = interop.free_port()
+        argv = base + ["-qmp", "unix:%s,server=on,wait=off" % qmp_path]
+        if spice:
+            argv += ["-spice", spice % (port, x509)]
+        errf = open(os.path.join(args.work, "qemu-%s.stderr" % name), "w+")
+        proc = subprocess.Popen(argv, stderr=errf)
+        qmp = None
+        try:
+            qmp = QMP(qmp_path)
+            info = qmp.cmd("query-spice")
+            if spice:
+                tap.ok(info.get("enabled") is True and
+                       info.get("tls-port") == port and
+                       "port" not in info, "query_spice_tls_port", str(info))
+                tap.ok(tls_handshake(port, ca), "tls_port_serves_x509_dir")
+            else:
+                tap.ok(info.get("enabled") is False and "port" not in info
+                       and "tls-port" not in info,
+                       "query_spice_without_spice_disabled", str(info))
+                try:
+                    qmp.cmd("set_password", protocol="spice", password="x")
+                    err = "accepted"
+                except GuestError as e:
+                    err = str(e)
+                tap.ok("SPICE is not in use" in err,
+                       "set_password_without_spice_clear_error", err)
+        finally:
+            if qmp:
+                try:
+                    qmp.cmd("quit")
+                except (GuestError, OSError):
+                    pass
+                qmp.close()
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            errf.seek(0)
+            err = errf.read()
+            errf.close()
+            if tap.failed and err:
+                tap.comment("QEMU (%s) said:\n%s" % (name, err))
+
+
+def tls_handshake(port, ca):
+    import socket
+    import ssl
+    ctx = ssl.create_default_context(cafile=ca)
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=20) as s:
+            with ctx.wrap_socket(s, server_hostname="127.0.0.1") as t:
+                return t.version() is not None
+    except (OSError, ssl.SSLError):
+        return False
+
+
 def port_closed(port):
     import socket
     s = socket.socket()
@@ -387,6 +487,7 @@ def main():
     os.makedirs(args.work, exist_ok=True)
     tap = Tap()
     try:
+        spice_cmdline(args, tap)
         run(args, tap)
     except (GuestError, subprocess.CalledProcessError, OSError,
             ValueError) as e:
