@@ -59,6 +59,7 @@ include tests/interop/interop.mk
 include tests/desktop/desktop.mk
 include tests/run/run.mk
 include tests/qemu-props/qemu-props.mk
+include tests/libvirt/libvirt.mk
 
 .PHONY: all check fuzz bench run deps clean distclean help
 

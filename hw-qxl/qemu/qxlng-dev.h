@@ -33,7 +33,13 @@ struct QxlngState {
     MemoryRegion rom_bar;       /* BAR2, read-only for the guest */
     MemoryRegion io_bar;        /* BAR3 */
 
-    /* configuration (properties) */
+    /*
+     * configuration (properties); the BAR sizes in bytes (ram_size,
+     * vram_size, as libvirt sets and reads them) or in MiB (*_mb, which
+     * win when set, as on QEMU's qxl); realize makes the two agree
+     */
+    uint32_t ram_size;
+    uint64_t vram_size;
     uint32_t ram_size_mb;
     uint32_t vram_size_mb;
     uint32_t vram64_size_mb;

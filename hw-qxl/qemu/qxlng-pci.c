@@ -173,6 +173,39 @@ static void qxlng_config_write(PCIDevice *d, uint32_t addr, uint32_t val,
 
 /* Realize ---------------------------------------------------------------- */
 
+/*
+ * ram_size_mb / vram_size_mb (when not 0) override ram_size / vram_size
+ * (bytes, whole MiB); afterwards both spellings hold the size used, so
+ * qom-get reads back what the guest got.
+ */
+static bool qxlng_settle_sizes(QxlngState *s, Error **errp)
+{
+    if (s->ram_size_mb) {
+        if (s->ram_size_mb > UINT32_MAX / MiB) {
+            error_setg(errp, "ram_size_mb %u is too large", s->ram_size_mb);
+            return false;
+        }
+        s->ram_size = s->ram_size_mb * MiB;
+    }
+    if (s->vram_size_mb) {
+        s->vram_size = (uint64_t)s->vram_size_mb * MiB;
+    }
+    if (!s->ram_size || s->ram_size % MiB) {
+        error_setg(errp, "ram_size %u is not a non-zero multiple of 1 MiB",
+                   s->ram_size);
+        return false;
+    }
+    if (!s->vram_size || s->vram_size % MiB ||
+        s->vram_size / MiB > UINT32_MAX) {
+        error_setg(errp, "vram_size %" PRIu64
+                   " is not a non-zero multiple of 1 MiB", s->vram_size);
+        return false;
+    }
+    s->ram_size_mb = s->ram_size / MiB;
+    s->vram_size_mb = s->vram_size / MiB;
+    return true;
+}
+
 static bool qxlng_create_core(QxlngState *s, Error **errp)
 {
     struct qxl_device_config cfg;
@@ -343,6 +376,19 @@ static void qxlng_teardown(QxlngState *s)
     graphic_console_close(s->con);
 }
 
+/* With no spice=ID, the server of -spice if there is one. */
+static bool qxlng_attach_default_spice(QxlngState *s, Error **errp)
+{
+    SpiceCoreObject *sc;
+
+    if (s->spice) {
+        return true;
+    }
+    sc = qxlng_spice_default();
+    return !sc || object_property_set_link(OBJECT(s), "spice", OBJECT(sc),
+                                           errp);
+}
+
 static void qxlng_realize(PCIDevice *dev, Error **errp)
 {
     QxlngState *s = QXLNG_COMMON(dev);
@@ -351,7 +397,8 @@ static void qxlng_realize(PCIDevice *dev, Error **errp)
     s->is_vga = object_dynamic_cast(OBJECT(dev), TYPE_QXLNG_VGA) != NULL;
     s->con = graphic_console_init(DEVICE(dev), 0, &qxlng_gfx_ops, s);
     s->vga.con = s->con;
-    if (!qxlng_create_core(s, errp)) {
+    if (!qxlng_settle_sizes(s, errp) || !qxlng_attach_default_spice(s, errp) ||
+        !qxlng_create_core(s, errp)) {
         goto fail;
     }
     for (bar = 0; bar < QXL_DEVICE_NUM_BARS; bar++) {
@@ -418,10 +465,12 @@ static const VMStateDescription vmstate_qxlng = {
 };
 
 static Property qxlng_properties[] = {
-    DEFINE_PROP_UINT32("ram_size_mb", QxlngState, ram_size_mb,
-                       QXL_DEFAULT_RAM_SIZE / MiB),
-    DEFINE_PROP_UINT32("vram_size_mb", QxlngState, vram_size_mb,
-                       QXL_DEFAULT_VRAM_SIZE / MiB),
+    DEFINE_PROP_UINT32("ram_size", QxlngState, ram_size,
+                       QXL_DEFAULT_RAM_SIZE),
+    DEFINE_PROP_UINT64("vram_size", QxlngState, vram_size,
+                       QXL_DEFAULT_VRAM_SIZE),
+    DEFINE_PROP_UINT32("ram_size_mb", QxlngState, ram_size_mb, 0),
+    DEFINE_PROP_UINT32("vram_size_mb", QxlngState, vram_size_mb, 0),
     DEFINE_PROP_UINT32("vram64_size_mb", QxlngState, vram64_size_mb, 0),
     DEFINE_PROP_UINT32("vgamem_mb", QxlngState, vgamem_mb,
                        QXL_DEFAULT_VGAMEM_SIZE / MiB),
@@ -497,11 +546,33 @@ static const TypeInfo qxlng_info = {
     .class_init = qxlng_secondary_class_init,
 };
 
+/*
+ * The names libvirt knows (<model type='qxl'>: qxl-vga for the primary
+ * head, qxl for the others), as the same devices.  A QEMU built with its
+ * own SPICE (CONFIG_SPICE) has its own qxl and qxl-vga: there the names
+ * stay QEMU's and ours are only qxlng-vga and qxlng.
+ */
+#ifndef CONFIG_SPICE
+static const TypeInfo qxlng_compat_vga_info = {
+    .name = "qxl-vga",
+    .parent = TYPE_QXLNG_VGA,
+};
+
+static const TypeInfo qxlng_compat_info = {
+    .name = "qxl",
+    .parent = TYPE_QXLNG,
+};
+#endif
+
 static void qxlng_register_types(void)
 {
     type_register_static(&qxlng_common_info);
     type_register_static(&qxlng_vga_info);
     type_register_static(&qxlng_info);
+#ifndef CONFIG_SPICE
+    type_register_static(&qxlng_compat_vga_info);
+    type_register_static(&qxlng_compat_info);
+#endif
 }
 
 type_init(qxlng_register_types)

@@ -82,4 +82,25 @@ SpiceCoreDisplay *qxlng_spice_source(QxlngSpiceDisplay *d);
  */
 void qxlng_spice_follow_console(QxlngSpiceDisplay *d, bool follow);
 
+/* The running server, or NULL before complete. */
+SpiceCore *qxlng_spice_core(SpiceCoreObject *sc);
+/* Clients connected (authenticated main channel). */
+unsigned int qxlng_spice_n_clients(SpiceCoreObject *sc);
+unsigned int qxlng_spice_n_displays(SpiceCoreObject *sc);
+/* The clients' live channels, for query-spice (a copy for the caller). */
+typedef struct SpiceChannelList SpiceChannelList;
+SpiceChannelList *qxlng_spice_channels(SpiceCoreObject *sc);
+/*
+ * Before complete: with neither password-secret nor disable-ticketing,
+ * start with no valid ticket (nobody gets in) instead of failing; the
+ * ticket comes later, e.g. from QMP set_password (qxlng-spice-opts.c).
+ */
+void qxlng_spice_ticket_later(SpiceCoreObject *sc);
+
+/*
+ * qxlng-spice-opts.c: the server -spice created (id "spice"), or NULL;
+ * devices with no spice=ID attach to it.
+ */
+SpiceCoreObject *qxlng_spice_default(void);
+
 #endif

@@ -23,6 +23,7 @@
 #include "qemu/main-loop.h"
 #include "qemu/module.h"
 #include "qapi/error.h"
+#include "qapi/qapi-events-ui.h"
 #include "qapi/visitor.h"
 #include "qom/object_interfaces.h"
 #include "crypto/secret_common.h"
@@ -59,6 +60,7 @@ struct SpiceCoreObject {
     char *tls_creds;
     char *password_secret;
     bool disable_ticketing;
+    bool ticket_later;      /* no password yet: set over QMP (-spice) */
     char *web_root;
     unsigned int image_compression;     /* index in spice_core_compressions */
     unsigned int streaming_video;       /* index in spice_core_streaming */
@@ -70,6 +72,8 @@ struct SpiceCoreObject {
     Notifier mouse_mode_notifier;
     QEMUPutLEDEntry *led_entry;
     uint32_t buttons;
+    unsigned int n_clients;
+    GList *channels;        /* SpiceChannel *: the clients' live channels */
 };
 
 /* Input: SPICE client -> QEMU --------------------------------------------- */
@@ -157,7 +161,108 @@ static void spice_core_obj_monitors_request(void *opaque, uint32_t display_id,
     d->ops->monitors_request(d->opaque, h, n);
 }
 
+static void spice_core_obj_clients_changed(void *opaque, unsigned int n)
+{
+    SpiceCoreObject *sc = opaque;
+
+    sc->n_clients = n;
+}
+
+/* QMP: the SPICE_* events, as QEMU's SPICE sends them ------------------ */
+
+static void spice_core_obj_server_info(SpiceCoreObject *sc, bool tls,
+                                       SpiceBasicInfo *out)
+{
+    out->host = g_strdup(sc->addr);
+    out->port = g_strdup_printf("%d", tls ? spice_core_get_tls_port(sc->core)
+                                          : spice_core_get_port(sc->core));
+    out->family = strchr(sc->addr, ':') ? NETWORK_ADDRESS_FAMILY_IPV6
+                                        : NETWORK_ADDRESS_FAMILY_IPV4;
+}
+
+static SpiceChannel *spice_core_obj_channel(
+    const struct spice_core_channel_info *info)
+{
+    SpiceChannel *ch = g_new0(SpiceChannel, 1);
+
+    ch->host = g_strdup(info->host);
+    ch->port = g_strdup(info->port);
+    ch->family = info->ipv6 ? NETWORK_ADDRESS_FAMILY_IPV6
+                            : NETWORK_ADDRESS_FAMILY_IPV4;
+    ch->connection_id = info->connection_id;
+    ch->channel_type = info->channel_type;
+    ch->channel_id = info->channel_id;
+    ch->tls = info->tls;
+    return ch;
+}
+
+static bool spice_core_obj_same_channel(const SpiceChannel *a,
+                                        const SpiceChannel *b)
+{
+    return a->connection_id == b->connection_id &&
+           a->channel_type == b->channel_type &&
+           a->channel_id == b->channel_id;
+}
+
+/*
+ * spice-core tells a channel once it is linked and authenticated: that is
+ * SPICE_CONNECTED and SPICE_INITIALIZED at once (QEMU's SPICE sends the
+ * first at the TCP connect); SPICE_DISCONNECTED when it goes.
+ */
+static void spice_core_obj_channel_event(
+    void *opaque, const struct spice_core_channel_info *info, bool up)
+{
+    SpiceCoreObject *sc = opaque;
+    g_autoptr(SpiceChannel) ch = spice_core_obj_channel(info);
+    g_autoptr(SpiceServerInfo) server = g_new0(SpiceServerInfo, 1);
+    g_autoptr(SpiceBasicInfo) client = g_new0(SpiceBasicInfo, 1);
+    GList *it;
+
+    spice_core_obj_server_info(sc, info->tls,
+                               qapi_SpiceServerInfo_base(server));
+    server->has_auth = true;
+    server->auth = g_strdup(sc->disable_ticketing ? "none" : "spice");
+    client->host = g_strdup(ch->host);
+    client->port = g_strdup(ch->port);
+    client->family = ch->family;
+    for (it = sc->channels; it; it = it->next) {
+        if (spice_core_obj_same_channel(it->data, ch)) {
+            qapi_free_SpiceChannel(it->data);
+            sc->channels = g_list_delete_link(sc->channels, it);
+            break;
+        }
+    }
+    if (up) {
+        qapi_event_send_spice_connected(qapi_SpiceServerInfo_base(server),
+                                        client);
+        qapi_event_send_spice_initialized(server, ch);
+        sc->channels = g_list_append(sc->channels,
+                                     spice_core_obj_channel(info));
+    } else {
+        qapi_event_send_spice_disconnected(qapi_SpiceServerInfo_base(server),
+                                           client);
+    }
+}
+
+SpiceChannelList *qxlng_spice_channels(SpiceCoreObject *sc)
+{
+    SpiceChannelList *head = NULL, **tail = &head;
+    GList *it;
+
+    for (it = sc->channels; it; it = it->next) {
+        const SpiceChannel *ch = it->data;
+        SpiceChannel *copy = g_memdup2(ch, sizeof(*ch));
+
+        copy->host = g_strdup(ch->host);
+        copy->port = g_strdup(ch->port);
+        QAPI_LIST_APPEND(tail, copy);
+    }
+    return head;
+}
+
 static const struct spice_core_ops spice_core_obj_ops = {
+    .channel_event = spice_core_obj_channel_event,
+    .clients_changed = spice_core_obj_clients_changed,
     .key = spice_core_obj_key,
     .mouse_rel = spice_core_obj_mouse_rel,
     .mouse_abs = spice_core_obj_mouse_abs,
@@ -386,6 +491,31 @@ void qxlng_spice_follow_console(QxlngSpiceDisplay *d, bool follow)
     }
 }
 
+SpiceCore *qxlng_spice_core(SpiceCoreObject *sc)
+{
+    return sc->core;
+}
+
+unsigned int qxlng_spice_n_clients(SpiceCoreObject *sc)
+{
+    return sc->n_clients;
+}
+
+unsigned int qxlng_spice_n_displays(SpiceCoreObject *sc)
+{
+    unsigned int i, n = 0;
+
+    for (i = 0; i < SPICE_CORE_MAX_DISPLAYS; i++) {
+        n += sc->displays[i] != NULL;
+    }
+    return n;
+}
+
+void qxlng_spice_ticket_later(SpiceCoreObject *sc)
+{
+    sc->ticket_later = true;
+}
+
 /* Object ---------------------------------------------------------------- */
 
 /* x509 files and key password from a tls-creds-x509 object. */
@@ -477,7 +607,7 @@ static void spice_core_obj_complete(UserCreatable *uc, Error **errp)
         error_setg(errp, "spice-core: tls-port needs tls-creds");
         return;
     }
-    if (!sc->disable_ticketing && !sc->password_secret) {
+    if (!sc->disable_ticketing && !sc->password_secret && !sc->ticket_later) {
         error_setg(errp, "spice-core: set password-secret, or "
                    "disable-ticketing=on to let anyone connect");
         return;
@@ -548,6 +678,7 @@ static void spice_core_obj_finalize(Object *obj)
         qemu_remove_led_event_handler(sc->led_entry);
         spice_core_free(sc->core);
     }
+    g_list_free_full(sc->channels, (GDestroyNotify)qapi_free_SpiceChannel);
     g_free(sc->addr);
     g_free(sc->tls_creds);
     g_free(sc->password_secret);

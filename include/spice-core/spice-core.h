@@ -87,6 +87,17 @@ struct spice_core_head {
 	uint32_t width, height;
 };
 
+/* One channel of a client, as channel_event tells it. */
+struct spice_core_channel_info {
+	char host[64];		/* the client's numeric address */
+	char port[8];		/* and port */
+	bool ipv6;		/* host is an IPv6 address */
+	bool tls;		/* came in on the TLS port */
+	uint32_t connection_id;	/* its session's id */
+	uint8_t channel_type;	/* SPICE_CHANNEL_* */
+	uint8_t channel_id;
+};
+
 /*
  * Input and layout callbacks.  Any member may be NULL.  `opaque` is the
  * pointer given with the ops.  All are called on the server's context.
@@ -114,6 +125,13 @@ struct spice_core_ops {
 				 unsigned int n);
 	/* Number of connected (authenticated main channel) clients changed. */
 	void (*clients_changed)(void *opaque, unsigned int n_clients);
+	/* A client's channel was linked (authenticated and attached to its
+	 * session: up) or has gone (!up), for management events (QEMU's
+	 * SPICE_INITIALIZED / SPICE_DISCONNECTED).  info is only valid
+	 * during the call. */
+	void (*channel_event)(void *opaque,
+			      const struct spice_core_channel_info *info,
+			      bool up);
 
 	/* Clipboard, with no guest agent: set all four and spice-core acts
 	 * as the agent towards the clients for copy and paste (see

@@ -66,6 +66,44 @@ static void clients_changed(SpiceCore *core)
 		ops->clients_changed(core->model.opaque, n);
 }
 
+/* The host's channel_event for c: its peer ("host:port", "/tls" on the
+ * TLS port, as the stream names it) taken apart. */
+static void channel_event(SpiceCore *core, struct sc_conn *c, bool up)
+{
+	const struct spice_core_ops *ops = core->model.ops;
+	struct spice_core_channel_info info = { 0 };
+	char peer[sizeof(c->st->peer)];
+	char *colon, *tls;
+	size_t len;
+
+	if (!ops->channel_event)
+		return;
+	g_strlcpy(peer, c->st->peer, sizeof(peer));
+	tls = strstr(peer, "/tls");
+	if (tls) {
+		*tls = '\0';
+		info.tls = true;
+	}
+	colon = strrchr(peer, ':');
+	if (colon) {
+		*colon = '\0';
+		g_strlcpy(info.port, colon + 1, sizeof(info.port));
+	}
+	/* an IPv6 host comes bare (listen.c); brackets, if any, go */
+	len = strlen(peer);
+	if (len >= 2 && peer[0] == '[' && peer[len - 1] == ']') {
+		peer[len - 1] = '\0';
+		g_strlcpy(info.host, peer + 1, sizeof(info.host));
+	} else {
+		g_strlcpy(info.host, peer, sizeof(info.host));
+	}
+	info.ipv6 = strchr(info.host, ':') != NULL;
+	info.connection_id = c->session_id;
+	info.channel_type = c->link.mess.channel_type;
+	info.channel_id = c->link.mess.channel_id;
+	ops->channel_event(core->model.opaque, &info, up);
+}
+
 static uint32_t check_session(SpiceCore *core, const struct sc_link_mess *l,
 			      const char **why)
 {
@@ -187,6 +225,7 @@ static bool host_attach(void *opaque, struct sc_conn *c, const char **why)
 	}
 	c->session = s;
 	c->session_id = s->id;
+	channel_event(core, c, true);
 	return true;
 }
 
@@ -204,6 +243,7 @@ static void session_end(struct sc_session *s)
 	for (it = s->conns; it; it = it->next) {
 		struct sc_conn *c = it->data;
 
+		channel_event(core, c, false);
 		c->session = NULL;
 		sc_stream_end(c->st);
 	}
@@ -217,9 +257,9 @@ static void host_detach(void *opaque, struct sc_conn *c)
 {
 	struct sc_session *s = c->session;
 
-	(void)opaque;
 	if (!s)
 		return;
+	channel_event(opaque, c, false);
 	c->session = NULL;
 	if (s->main == c)
 		session_end(s);
