@@ -8,9 +8,11 @@
 #   make desktop-stock-qxl-surfaces   issue 22: Xorg churning off-screen
 #                                     surfaces on qxl.ko/qxlng.ko, three
 #                                     pairings, final pictures compared
+#   make desktop-audio                issue 13: a tone each way through
+#                                     -audiodev spice-core and hda-duplex
 
 DESKTOP := $(TOP)/tests/desktop/desktop.py
-DESKTOP_CASES := stock-qxl-surfaces
+DESKTOP_CASES := stock-qxl-surfaces audio
 DESKTOP_TARGETS := $(addprefix desktop-,$(DESKTOP_CASES))
 
 .PHONY: guest-image desktop $(DESKTOP_TARGETS)

@@ -658,6 +658,7 @@ def case_stock_qxl_surfaces(args, tap):
 
 CASES = {
     "stock-qxl-surfaces": case_stock_qxl_surfaces,
+    "audio": lambda a, t: __import__("case_audio").case_audio(a, t),
 }
 
 
