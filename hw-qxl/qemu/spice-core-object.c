@@ -74,6 +74,8 @@ struct SpiceCoreObject {
     uint32_t buttons;
     unsigned int n_clients;
     GList *channels;        /* SpiceChannel *: the clients' live channels */
+    QxlngRecordSink record_sink;        /* the audiodev's (NULL: none) */
+    void *record_opaque;
 };
 
 /* Input: SPICE client -> QEMU --------------------------------------------- */
@@ -260,6 +262,16 @@ SpiceChannelList *qxlng_spice_channels(SpiceCoreObject *sc)
     return head;
 }
 
+static void spice_core_obj_record_data(void *opaque, uint32_t client,
+                                       const void *pcm, size_t bytes)
+{
+    SpiceCoreObject *sc = opaque;
+
+    if (sc->record_sink) {
+        sc->record_sink(sc->record_opaque, pcm, bytes);
+    }
+}
+
 static const struct spice_core_ops spice_core_obj_ops = {
     .channel_event = spice_core_obj_channel_event,
     .clients_changed = spice_core_obj_clients_changed,
@@ -267,7 +279,37 @@ static const struct spice_core_ops spice_core_obj_ops = {
     .mouse_rel = spice_core_obj_mouse_rel,
     .mouse_abs = spice_core_obj_mouse_abs,
     .monitors_request = spice_core_obj_monitors_request,
+    .record_data = spice_core_obj_record_data,
 };
+
+/* Channels beyond the display ------------------------------------------- */
+
+SpiceCoreObject *qxlng_spice_find(const char *id, Error **errp)
+{
+    Object *obj = id ? object_resolve_path_component(
+                           object_get_objects_root(), id) : NULL;
+    SpiceCoreObject *sc = obj ? (SpiceCoreObject *)
+        object_dynamic_cast(obj, TYPE_SPICE_CORE_OBJECT) : NULL;
+
+    if (!sc || !sc->core) {
+        error_setg(errp, "no spice-core object with id '%s'",
+                   id ? id : "");
+        return NULL;
+    }
+    return sc;
+}
+
+SpiceCore *qxlng_spice_server(SpiceCoreObject *sc)
+{
+    return sc->core;
+}
+
+void qxlng_spice_set_record_sink(SpiceCoreObject *sc, QxlngRecordSink sink,
+                                 void *opaque)
+{
+    sc->record_sink = sink;
+    sc->record_opaque = opaque;
+}
 
 /* Client mode needs an absolute pointing device (e.g. usb-tablet). */
 static void spice_core_obj_mouse_mode(Notifier *notifier, void *data)

@@ -277,6 +277,36 @@ int spice_core_clipboard_data(SpiceCore *core, uint32_t client,
 			      unsigned int selection, uint32_t type,
 			      const void *data, size_t size);
 
+/* Guest agent ---------------------------------------------------------------
+ *
+ * A guest's spice-vdagent (behind a virtio-serial port named
+ * com.redhat.spice.0) instead of spice-core's own agent emulation.  The
+ * host moves the port's bytes, the VDI chunk stream of spice/vd_agent.h,
+ * both ways; spice-core passes the client's agent messages through to one
+ * client at a time (Documentation/channels.rst).  All of these run on the
+ * server's context. */
+struct spice_core_agent_ops {
+	/* Bytes for the guest: returns how many it took (0..n).  Having
+	 * taken fewer, the host calls spice_core_agent_wakeup() once the
+	 * guest can take more. */
+	size_t (*write)(void *opaque, const void *data, size_t n);
+	/* spice_core_agent_read() took fewer bytes than offered before and
+	 * would take more now.  May be NULL (then offer again later). */
+	void (*read_ready)(void *opaque);
+};
+/* The guest opened its agent port: clients are switched from the
+ * emulation to it.  -EBUSY if one is open already; -EINVAL without
+ * ops->write. */
+int spice_core_agent_open(SpiceCore *core,
+			  const struct spice_core_agent_ops *ops, void *opaque);
+/* The guest closed it: the clients get the emulation back. */
+void spice_core_agent_close(SpiceCore *core);
+/* Bytes the guest wrote; returns how many spice-core took (the client
+ * has not taken enough yet: offer the rest after ops->read_ready). */
+size_t spice_core_agent_read(SpiceCore *core, const void *data, size_t n);
+/* The guest can take bytes again. */
+void spice_core_agent_wakeup(SpiceCore *core);
+
 struct spice_core_stats {
 	unsigned int clients;		/* authenticated main channels */
 	unsigned int connections;	/* open sockets, any state */
@@ -317,6 +347,12 @@ int spice_core_playback_write(SpiceCore *core, const int16_t *pcm,
 void spice_core_playback_stop(SpiceCore *core);
 void spice_core_playback_volume(SpiceCore *core, uint16_t left,
 				uint16_t right, bool mute);
+/* Serve the playback and record channels from now on, as config.audio
+ * would have: for a host that learns of its sound card after
+ * spice_core_new() (QEMU creates -audiodev backends after -object).
+ * Call it on the server's context, as the clipboard functions.  Clients
+ * linked before see the channels only when they reconnect. */
+void spice_core_audio_enable(SpiceCore *core);
 /* Ask clients for their microphone at `rate`: ops.record_data gets it. */
 int spice_core_record_start(SpiceCore *core, uint32_t rate);
 void spice_core_record_stop(SpiceCore *core);

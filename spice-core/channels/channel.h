@@ -36,6 +36,8 @@ struct sc_channels;
 enum sc_event {
 	SC_EVENT_MOUSE_MODE,	/* mouse modes available or in use changed */
 	SC_EVENT_LEDS,		/* model->leds changed */
+	SC_EVENT_AGENT,		/* the guest's agent came, went or changed
+				 * owner (model->agentdev) */
 };
 
 /* A channel.  Only type and exists are required; the rest may be NULL.

@@ -9,14 +9,25 @@
 #include <spice/vd_agent.h>
 
 #include "channels/agent.h"
+#include "channels/agentdev.h"
 #include "channels/channels.h"
 #include "net/bounds.h"
 
 #define SC_AGENT_WINDOW		10	/* agent tokens granted to a client */
 
+/* Whose agent a client talks to. */
+enum sc_agent_mode {
+	SC_AGENT_EMULATED,		/* agent.c */
+	SC_AGENT_GUEST,			/* the guest's, passed through */
+	SC_AGENT_NONE,			/* the guest's, owned by another */
+};
+
 struct sc_main {
 	struct sc_agent agent;
+	enum sc_agent_mode mode;
 	bool agent_started;
+	bool await_start;		/* drop agent data until AGENT_START */
+	bool closing;
 	uint32_t client_tokens;		/* agent chunks we may send */
 	uint32_t server_tokens;		/* agent chunks the client may send */
 	struct sc_buf out;		/* agent stream not yet sent ... */
@@ -55,6 +66,9 @@ static void agent_pump(struct sc_conn *c)
 		m->out_off += n;
 		m->client_tokens--;
 	}
+	if (m->mode == SC_AGENT_GUEST && c->chs->model->agentdev)
+		sc_agentdev_client_room(c->chs->model->agentdev,
+					m->out.len - m->out_off);
 	if (m->out_off == m->out.len) {
 		m->out.len = 0;
 		m->out_off = 0;
@@ -116,6 +130,96 @@ size_t sc_main_agent_queued(struct sc_conn *c)
 	return m->out.len - m->out_off;
 }
 
+bool sc_main_agent_put(struct sc_conn *c, const uint8_t *p, size_t n)
+{
+	struct sc_main *m = c->priv;
+	size_t whole;
+
+	if (!sc_main_agent(c) || m->mode != SC_AGENT_GUEST ||
+	    !sc_size_add(m->out.len - m->out_off, n, SC_AGENT_OUT_MAX, &whole))
+		return false;
+	if (m->out_off > m->out.len / 2) {
+		sc_buf_consume(&m->out, m->out_off);
+		m->out_off = 0;
+	}
+	sc_buf_put(&m->out, p, n);
+	agent_pump(c);
+	return true;
+}
+
+void sc_main_agent_token(struct sc_conn *c)
+{
+	struct sc_main *m = c->priv;
+
+	if (!sc_main_agent(c))
+		return;
+	m->server_tokens++;
+	sc_buf_u32(sc_msg_begin(&c->wire, SPICE_MSG_MAIN_AGENT_TOKEN), 1);
+	sc_msg_end(&c->wire);
+}
+
+bool sc_main_agent_started(struct sc_conn *c)
+{
+	return sc_main_agent(c) && ((struct sc_main *)c->priv)->agent_started;
+}
+
+/* The mode this client should be in now; claims a free guest agent. */
+static enum sc_agent_mode agent_mode(struct sc_conn *c)
+{
+	struct sc_agentdev *ad = c->chs->model->agentdev;
+
+	if (!ad)
+		return SC_AGENT_EMULATED;
+	if (((struct sc_main *)c->priv)->closing || sc_stream_dead(c->st))
+		return SC_AGENT_NONE;
+	if (!ad->owner)
+		ad->owner = c;
+	return ad->owner == c ? SC_AGENT_GUEST : SC_AGENT_NONE;
+}
+
+static void agent_connected(struct sc_conn *c)
+{
+	struct sc_buf *b;
+
+	if (sc_has_cap(c->link.mess.channel_caps,
+		       SPICE_MAIN_CAP_AGENT_CONNECTED_TOKENS)) {
+		b = sc_msg_begin(&c->wire,
+				 SPICE_MSG_MAIN_AGENT_CONNECTED_TOKENS);
+		sc_buf_u32(b, SC_AGENT_WINDOW);
+	} else {
+		sc_msg_begin(&c->wire, SPICE_MSG_MAIN_AGENT_CONNECTED);
+	}
+	sc_msg_end(&c->wire);
+}
+
+/* Switch this client to the agent it should see: the old one is
+ * disconnected, the new one connected with a fresh stream (the client
+ * sends AGENT_START again; agent data before that is dropped). */
+static void agent_switch(struct sc_conn *c)
+{
+	struct sc_main *m = c->priv;
+	enum sc_agent_mode want = agent_mode(c);
+
+	if (want == m->mode || m->closing)
+		return;
+	if (m->mode != SC_AGENT_NONE) {
+		sc_buf_u32(sc_msg_begin(&c->wire,
+					SPICE_MSG_MAIN_AGENT_DISCONNECTED),
+			   SPICE_LINK_ERR_OK);
+		sc_msg_end(&c->wire);
+	}
+	m->mode = want;
+	m->agent_started = false;
+	m->await_start = true;
+	m->client_tokens = 0;
+	m->server_tokens = SC_AGENT_WINDOW;
+	m->out.len = 0;
+	m->out_off = 0;
+	sc_agent_reset(&m->agent);
+	if (want != SC_AGENT_NONE)
+		agent_connected(c);
+}
+
 static void main_start(struct sc_conn *c)
 {
 	struct sc_model *model = c->chs->model;
@@ -127,12 +231,14 @@ static void main_start(struct sc_conn *c)
 	sc_buf_init(&m->out);
 	sc_agent_init(&m->agent, model, c->session_id, agent_send, c);
 	m->server_tokens = SC_AGENT_WINDOW;
+	m->mode = agent_mode(c);
 	b = sc_msg_begin(&c->wire, SPICE_MSG_MAIN_INIT);
 	sc_buf_u32(b, c->session_id);
 	sc_buf_u32(b, MAX(sc_model_display_ids(model, ids), 1u));
 	sc_buf_u32(b, sc_model_mouse_modes(model));
 	sc_buf_u32(b, mouse_mode(c));
-	sc_buf_u32(b, 1);		/* agent_connected: we emulate one */
+	sc_buf_u32(b, m->mode != SC_AGENT_NONE);	/* agent_connected:
+							 * the guest's or ours */
 	sc_buf_u32(b, SC_AGENT_WINDOW);
 	sc_buf_u32(b, (uint32_t)(g_get_monotonic_time() / 1000));
 	sc_buf_u32(b, 0);		/* ram_hint */
@@ -212,6 +318,21 @@ static int agent_data(struct sc_conn *c, const struct sc_msg *msg)
 		return 0;
 	}
 	m->server_tokens--;
+	if (m->await_start || m->mode == SC_AGENT_NONE) {
+		/* Meant for the agent before a switch: gone with it. */
+		sc_main_agent_token(c);
+		return 0;
+	}
+	if (m->mode == SC_AGENT_GUEST) {
+		/* The token comes back when the guest took the chunk. */
+		if (!c->chs->model->agentdev ||
+		    !sc_agentdev_from_client(c->chs->model->agentdev,
+					     msg->u.bytes.data,
+					     msg->u.bytes.size))
+			sc_stream_close(c->st, "agent data beyond the guest's "
+					"window");
+		return 0;
+	}
 	if (sc_agent_input(&m->agent, msg->u.bytes.data, msg->u.bytes.size,
 			   &why) < 0) {
 		sc_stream_close(c->st, "agent data: %s", why);
@@ -237,10 +358,12 @@ static int main_handle(struct sc_conn *c, const struct sc_msg *msg)
 		return 0;
 	case SC_MSG_MAIN_AGENT_START:
 		m->agent_started = true;
+		m->await_start = false;
 		m->client_tokens = msg->u.tokens;
 		m->out.len = 0;		/* a new stream: nothing half sent */
 		m->out_off = 0;
 		sc_agent_reset(&m->agent);
+		agent_pump(c);	/* a held guest agent may go on */
 		return 0;
 	case SC_MSG_MAIN_AGENT_TOKEN:
 		m->client_tokens = sc_sat_add_u32(m->client_tokens,
@@ -258,12 +381,31 @@ static void main_notify(struct sc_conn *c, enum sc_event ev)
 {
 	if (ev == SC_EVENT_MOUSE_MODE)
 		send_mouse_mode(c);
+	if (ev == SC_EVENT_AGENT)
+		agent_switch(c);
 }
 
 static void main_close(struct sc_conn *c)
 {
 	struct sc_main *m = c->priv;
+	struct sc_agentdev *ad = c->chs->model->agentdev;
 
+	m->closing = true;
+	if (ad && ad->owner == c) {
+		GList *it;
+
+		sc_agentdev_owner_gone(ad);
+		/* The next client, if any, gets the agent. */
+		for (it = c->chs->conns; it; it = it->next) {
+			struct sc_conn *o = it->data;
+
+			if (o == c || o->ops != &sc_main_channel ||
+			    !sc_conn_running(o) || sc_stream_dead(o->st))
+				continue;
+			agent_switch(o);
+			sc_stream_flush(o->st);
+		}
+	}
 	sc_agent_fini(&m->agent);
 	sc_buf_free(&m->out);
 }

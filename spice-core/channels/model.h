@@ -113,8 +113,12 @@ struct sc_model {
 	struct sc_audio playback, record;
 	GQueue play_chunks;		/* struct sc_audio_chunk, oldest 1st */
 	uint64_t play_seq;		/* the number of the next chunk */
-	bool audio;			/* set at spice_core_new(), then
-					 * read-only: audio channels exist */
+	struct sc_agentdev *agentdev;	/* the guest's agent; NULL: we
+					 * emulate one (agent.c) */
+	bool audio;			/* audio channels exist: set at
+					 * spice_core_new() or, on the
+					 * server's context, by
+					 * spice_core_audio_enable() */
 };
 
 /* Damage taken from every display at once, for the channels to share:

@@ -113,3 +113,13 @@ void spice_core_record_volume(SpiceCore *core, uint16_t left,
 {
 	set_volume(core, &core->model.record, left, right, mute);
 }
+
+void spice_core_audio_enable(SpiceCore *core)
+{
+	struct sc_model *m = &core->model;
+
+	g_mutex_lock(&m->lock);
+	m->audio = true;
+	g_mutex_unlock(&m->lock);
+	sc_wake(core);
+}

@@ -8,6 +8,7 @@
 
 #include "channels/channels.h"
 #include "link/link.h"
+#include "channels/agentdev.h"
 #include "server/server.h"
 
 /* The channels served, in CHANNELS_LIST order after main.  A new channel
@@ -237,6 +238,8 @@ void spice_core_free(SpiceCore *core)
 	}
 	sc_sessions_close_all(core);
 	sc_net_fini(&core->net);	/* frees every connection */
+	sc_agentdev_free(core->model.agentdev);
+	core->model.agentdev = NULL;
 	for (i = 0; i < SC_MAX_DISPLAYS; i++)
 		if (core->model.displays[i])
 			spice_core_display_remove(core->model.displays[i]);

@@ -9,9 +9,11 @@
 #                                     surfaces on qxl.ko/qxlng.ko, three
 #                                     pairings, final pictures compared
 #   make desktop-ddx                  issue 19: Xorg's qxl DDX on qxlng.ko
+#   make desktop-audio                issue 13: a tone each way through
+#                                     -audiodev spice-core and hda-duplex
 
 DESKTOP := $(TOP)/tests/desktop/desktop.py
-DESKTOP_CASES := stock-qxl-surfaces ddx
+DESKTOP_CASES := stock-qxl-surfaces ddx audio
 DESKTOP_TARGETS := $(addprefix desktop-,$(DESKTOP_CASES))
 
 .PHONY: guest-image desktop $(DESKTOP_TARGETS)

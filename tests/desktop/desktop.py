@@ -664,6 +664,7 @@ def case_stock_qxl_surfaces(args, tap):
 CASES = {
     "stock-qxl-surfaces": case_stock_qxl_surfaces,
     "ddx": case_ddx.case_ddx,
+    "audio": lambda a, t: __import__("case_audio").case_audio(a, t),
 }
 
 

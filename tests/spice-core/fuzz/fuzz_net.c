@@ -24,7 +24,9 @@
  *   pending bytes, half-close, RST, close, drain / never read, run the
  *   server loop, and host-side changes (damage, primary resize and
  *   format, cursor, monitors, mouse mode, LEDs, ticket, disconnect, a
- *   display removed, playback PCM written, playback restarted).
+ *   display removed, playback PCM written, playback restarted, the
+ *   guest agent's port opened or closed, guest agent bytes, room for
+ *   bytes to the guest).
  *
  * Input byte 0 picks the configuration (TLS port, ticketing or a known
  * password, max clients, exclusive mode, displays, compression); byte 1
@@ -238,6 +240,8 @@ struct run {
 	uint32_t cursor[32 * 32];
 	struct conn c[NCONN];
 	unsigned int clients;
+	bool agent_open;		/* a guest agent port is open */
+	size_t agent_take;		/* bytes its next writes take */
 };
 
 /* The callbacks: what the server hands the host must keep its promises. */
@@ -307,6 +311,29 @@ static void on_record(void *o, uint32_t client, const void *pcm,
 	(void)pcm;
 	check(bytes && bytes % 4 == 0 && bytes <= SPICE_CORE_AUDIO_CHUNK_MAX);
 }
+
+/* The guest agent's port: takes agent_take bytes, then nothing until the
+ * script gives more; what it is offered is bounded by the client's token
+ * window (Documentation/channels.rst). */
+static size_t on_agent_write(void *o, const void *data, size_t n)
+{
+	struct run *r = o;
+	size_t took = MIN(n, r->agent_take);
+
+	check(data && n > 0 && n <= 32 * (VD_AGENT_MAX_DATA_SIZE + 8) + 64);
+	r->agent_take -= took;
+	return took;
+}
+
+static void on_agent_ready(void *o)
+{
+	(void)o;
+}
+
+static const struct spice_core_agent_ops agent_ops = {
+	.write = on_agent_write,
+	.read_ready = on_agent_ready,
+};
 
 static const struct spice_core_ops ops = {
 	.record_data = on_record,
@@ -907,7 +934,7 @@ static void op_host(struct run *r, struct in *in)
 			      r->display[0];
 	unsigned int i;
 
-	switch (what % 14) {
+	switch (what % 15) {
 	case 0: {
 		int32_t x = (int32_t)u32(in), y = (int32_t)u32(in);
 		uint32_t w = u32(in), h = u32(in);
@@ -980,6 +1007,36 @@ static void op_host(struct run *r, struct in *in)
 			set_primary(r, arg & 1, u8(in));
 		}
 		break;
+	case 13: {	/* the guest's agent: opens, closes, takes, writes */
+		uint8_t buf[8 + 255];
+		size_t n = 0, took;
+
+		if (!r->agent_open) {
+			check(spice_core_agent_open(r->core, &agent_ops,
+						    r) == 0);
+			r->agent_open = true;
+			r->agent_take = u8(in) * 64u;
+		} else if (arg & 2) {
+			spice_core_agent_close(r->core);
+			r->agent_open = false;
+		} else if (arg & 4) {
+			r->agent_take = u8(in) * 64u;
+			spice_core_agent_wakeup(r->core);
+		} else {
+			uint8_t len = u8(in);
+
+			if (arg & 8) {	/* a well-formed chunk header */
+				sc_put_u32(buf, 1 + (arg >> 4 & 1));
+				sc_put_u32(buf + 4, len);
+				n = 8;
+			}
+			for (i = 0; i < len && in->n; i++)
+				buf[n++] = u8(in);
+			took = spice_core_agent_read(r->core, buf, n);
+			check(took <= n);
+		}
+		break;
+	}
 	default:	/* new pixels, damaged whole */
 		for (i = 0; i < G_N_ELEMENTS(r->px); i++) {
 			r->px[i] = i * 2654435761u + arg;

@@ -122,6 +122,18 @@ SEEDS = {
     host(12) + pump(32),
     "seed-password": bytes([TICKET, 0]) + all_channels(auth=1) + host(0, 0,
                                                                       u32(1) + u32(2) + u32(30) + u32(20)),
+    # The guest's agent port (host op 13): opens (taking 256 bytes), the
+    # client starts its stream and announces, the guest sends a message
+    # for the client and one for the server, the owner leaves for a
+    # second client, the port closes.
+    "seed-guest-agent": bytes([0, 0]) + session(0, MAIN) + msg(0, 104) +
+    pump(16) + host(13, 0, bytes([4])) + pump(8) + msg(0, 106, u32(10)) +
+    agent(0, 1, ANNOUNCE) + pump(16) +
+    host(13, 8, bytes([28]) + u32(1) + u32(1) + bytes(8) + u32(8) +
+         ANNOUNCE) + pump(16) + host(13, 4, bytes([8])) +
+    host(13, 8 | 16, bytes([20]) + u32(1) + u32(2) + bytes(12)) +
+    session(1, MAIN) + pump(16) + op(0, CLOSE) + pump(32) +
+    msg(1, 106, u32(10)) + host(13, 2) + pump(32),
     "seed-agent": bytes([0, 0]) + session(0, MAIN) + msg(0, 106, u32(10)) +
     agent(0, 6, ANNOUNCE) + monitors(0, [(640, 480, 0, 0), (800, 600, 640, 0)]) +
     op(0, FLUSH) + pump(16),

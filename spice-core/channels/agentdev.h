@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The guest's agent (spice-vdagent behind the host's virtio-serial port),
+ * passed through to one client's main channel instead of the emulation
+ * (agent.c).  The port carries the VDI chunk stream: a VDIChunkHeader
+ * {port, size} and size bytes, port VDP_CLIENT_PORT for the client's
+ * agent messages, VDP_SERVER_PORT for the server's.
+ *
+ * One client at a time owns the agent (the first main channel there when
+ * it appears, then the next when the owner leaves; the others are told
+ * there is no agent).  Flow control, both ways bounded:
+ *  - client -> guest: each AGENT_DATA chunk (at most
+ *    VD_AGENT_MAX_DATA_SIZE) goes out wrapped in a chunk header, and its
+ *    token goes back to the client only once the guest took the whole
+ *    chunk, so at most the client's token window waits here;
+ *  - guest -> client: chunk data for the client joins the owner's agent
+ *    queue (sent as its tokens allow) while that holds under
+ *    SC_AGENTDEV_QUEUE bytes; beyond, spice-core takes no more guest bytes
+ *    until the client has taken some (ops.read_ready tells the host).
+ * A chunk header with another port or over SC_AGENTDEV_CHUNK_MAX bytes is
+ * a guest bug: logged once, everything after it is dropped until the port
+ * closes.
+ */
+#ifndef SPICE_CORE_CHANNELS_AGENTDEV_H
+#define SPICE_CORE_CHANNELS_AGENTDEV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "channels/channel.h"
+#include "net/buf.h"
+
+struct spice_core_agent_ops;
+
+#define SC_AGENTDEV_CHUNK_MAX	65536	/* bytes in one guest chunk */
+#define SC_AGENTDEV_QUEUE	(64 * 1024)	/* guest bytes queued for the
+						 * client before we stop taking */
+#define SC_AGENTDEV_ENDS	32	/* client chunks awaiting the guest */
+
+struct sc_agentdev {
+	const struct spice_core_agent_ops *ops;
+	void *opaque;
+	struct sc_channels *chs;
+	struct sc_conn *owner;		/* the client passed through */
+	/* guest -> client: the chunk being read */
+	uint8_t hdr[8];
+	unsigned int hdr_len;
+	uint32_t port, left;
+	bool read_blocked;		/* refused bytes: tell read_ready */
+	bool broken;			/* guest bug seen: drop it all */
+	/* client -> guest */
+	struct sc_buf out;		/* chunks not yet written ... */
+	size_t out_off;			/* ... from here */
+	uint64_t queued, written;	/* bytes ever queued and written */
+	uint64_t ends[SC_AGENTDEV_ENDS];	/* where the owner's chunks
+						 * end, oldest first */
+	unsigned int n_ends;
+	uint64_t disc_end;		/* where the last CLIENT_DISCONNECTED
+					 * for the guest ends */
+};
+
+/* server side (session.c): the API's open, close, read, wakeup. */
+struct sc_agentdev *sc_agentdev_new(struct sc_channels *chs,
+				    const struct spice_core_agent_ops *ops,
+				    void *opaque);
+void sc_agentdev_free(struct sc_agentdev *ad);
+size_t sc_agentdev_read(struct sc_agentdev *ad, const uint8_t *p, size_t n);
+void sc_agentdev_flush(struct sc_agentdev *ad);
+
+/* main channel side (main.c) */
+/* One AGENT_DATA chunk of the owner's; false if no room (a client over
+ * its token window). */
+bool sc_agentdev_from_client(struct sc_agentdev *ad, const uint8_t *p,
+			     size_t n);
+/* The owner went (or lost the agent): its unwritten chunks go, the guest
+ * hears VD_AGENT_CLIENT_DISCONNECTED. */
+void sc_agentdev_owner_gone(struct sc_agentdev *ad);
+/* The owner's queue shrank: let the guest write again if it was held. */
+void sc_agentdev_client_room(struct sc_agentdev *ad, size_t queued);
+
+/* main.c: guest bytes for client c's agent stream (whole or nothing);
+ * one token back to c; c's started agent stream, and its queue. */
+bool sc_main_agent_put(struct sc_conn *c, const uint8_t *p, size_t n);
+void sc_main_agent_token(struct sc_conn *c);
+bool sc_main_agent_started(struct sc_conn *c);
+
+#endif
