@@ -8,12 +8,18 @@
 #   make desktop-stock-qxl-surfaces   issue 22: Xorg churning off-screen
 #                                     surfaces on qxl.ko/qxlng.ko, three
 #                                     pairings, final pictures compared
+#   make desktop-session              issue 15: Xorg (modesetting), xrandr,
+#                                     SPICE picture and ARGB cursor, client
+#                                     resize, page flips, S3, reload; three
+#                                     pairings (tests/desktop/case_desktop.py)
+#   make desktop-full                 the same plus the reference pairing
+#                                     and depth 16 (not in make check)
 
 DESKTOP := $(TOP)/tests/desktop/desktop.py
-DESKTOP_CASES := stock-qxl-surfaces
+DESKTOP_CASES := stock-qxl-surfaces session
 DESKTOP_TARGETS := $(addprefix desktop-,$(DESKTOP_CASES))
 
-.PHONY: guest-image desktop $(DESKTOP_TARGETS)
+.PHONY: guest-image desktop desktop-full $(DESKTOP_TARGETS)
 guest-image:
 	@$(DEPS) kernel image
 	@$(TOP)/scripts/guest/mkimage > /dev/null
@@ -25,3 +31,7 @@ $(DESKTOP_TARGETS): desktop-%: $(QEMU_BIN) $(GUEST_KO) guest-image
 	$(PYTHON) $(DESKTOP) --qemu $(QEMU_BIN) $*
 
 CHECKS += $(DESKTOP_TARGETS)
+
+desktop-full: $(QEMU_BIN) $(GUEST_KO) guest-image
+	@$(DEPS) kernel guest image
+	$(PYTHON) $(DESKTOP) --qemu $(QEMU_BIN) full

@@ -35,6 +35,8 @@ Cases:
                        device logged no guest error; the final pictures of
                        stock-qxl and qxlng equal the reference's pixel for
                        pixel.
+  session, full        issue 15: a user's desktop on every pairing
+                       (tests/desktop/case_desktop.py has the list)
 Prints TAP (progress on stderr); exits 1 on failure.  Files per pairing in
 WORK/<pairing>/ (default build/tests/desktop/).  Needs /usr/bin/python3
 (PIL).  Documentation/desktop-tests.rst has the details.
@@ -658,6 +660,9 @@ def case_stock_qxl_surfaces(args, tap):
 
 CASES = {
     "stock-qxl-surfaces": case_stock_qxl_surfaces,
+    # issue 15, in tests/desktop/case_desktop.py (imported when run)
+    "session": lambda a, t: __import__("case_desktop").case_desktop(a, t),
+    "full": lambda a, t: __import__("case_desktop").case_desktop_full(a, t),
 }
 
 
