@@ -301,7 +301,14 @@ def preferred_mode(g):
     return g.run("cat /sys/class/drm/card0-*-1/modes | head -n 1").strip()
 
 
-def step_resize(g, p, res, out):
+def step_resize(g, p, res, out, full):
+    if p.debian_spice and not full:
+        # Debian's spice-server takes a monitors config only with a guest
+        # agent, and spice-vdagentd exits at once in this guest (no
+        # logind; it logs to syslog, which the guest lacks): only
+        # desktop-full tries.
+        res.note("resize skipped: Debian's spice-server needs the agent")
+        return
     if p.debian_spice:
         g.run("modprobe virtio_console", check=False)
         wait_until(g, "[ -e /dev/virtio-ports/com.redhat.spice.0 ]", 300)
@@ -421,18 +428,19 @@ def step_flips(g, p, res):
 
 def step_weston(g, p, res, work):
     """weston, DRM backend, pixman renderer, kiosk shell (clients fill the
-    screen), launched through seatd; weston-simple-shm draws its animated
+    screen), weston-simple-shm draws its animated
     pattern: the screendump shows hundreds of colours and changes."""
     g.run("export XDG_RUNTIME_DIR=/tmp/xdg; mkdir -p -m 0700 $XDG_RUNTIME_DIR;"
           " rm -f $XDG_RUNTIME_DIR/wayland-*")
-    g.run("seatd-launch -- weston --backend=drm-backend.so --use-pixman "
+    # As root without logind: weston's direct launcher, on VT 2.
+    g.run("weston --backend=drm-backend.so --use-pixman --tty=2 "
           "--shell=kiosk-shell.so --idle-time=0 --socket=wayland-7 "
           "--log=/tmp/weston.log > /tmp/weston.out 2>&1 & WPID=$!")
     up = wait_until(g, "[ -S $XDG_RUNTIME_DIR/wayland-7 ] || ! kill -0 $WPID",
                     tries=600)
     g.run("[ -S $XDG_RUNTIME_DIR/wayland-7 ]", check=False)
     if not res.check(up and g.rc == 0, "weston_starts",
-                     g.run("tail -n 15 /tmp/weston.log /tmp/weston.out",
+                     g.run("tail -n 12 /tmp/weston.log; tail -n 4 /tmp/weston.out",
                            check=False)):
         g.run("kill $WPID; wait $WPID", check=False)
         return
@@ -531,7 +539,7 @@ def run_pairing(args, p, image, res, top_work, full):
         step_cursor(g, p, res, work)
         step = "resize"
         D.progress(p.name, step)
-        step_resize(g, p, res, out)
+        step_resize(g, p, res, out, full)
         step = "s3"
         D.progress(p.name, step)
         step_s3(g, p, res, full)
