@@ -13,7 +13,9 @@
 #                                     resize, page flips, S3, reload; three
 #                                     pairings (tests/desktop/case_desktop.py)
 #   make desktop-full                 the same plus the reference pairing
-#                                     and depth 16 (not in make check)
+#                                     (QEMU's qxl, qxl.ko), weston, depth
+#                                     16, S3 and reload on qxl.ko (not in
+#                                     make check)
 
 DESKTOP := $(TOP)/tests/desktop/desktop.py
 DESKTOP_CASES := stock-qxl-surfaces session
