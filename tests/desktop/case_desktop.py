@@ -108,7 +108,7 @@ def pairings(args, full):
     return ps
 
 
-# -- payload ----------------------------------------------------------------------
+# -- payload ------------------------------------------------------------------
 
 CURSOR_QUADRANTS = ((255, 0, 0, 255), (0, 255, 0, 255),
                     (0, 0, 255, 255), (0, 0, 0, 0))
@@ -155,7 +155,7 @@ def build_initrd(p, work, depth):
     return out
 
 
-# -- looking at the screen ---------------------------------------------------------
+# -- looking at the screen ----------------------------------------------------
 
 def scene(g):
     """Root colour, an xterm with text on TERM_BG; returns once drawn."""
@@ -236,7 +236,7 @@ def cursor_pixels_ok(path):
         img.size + (got, q))
 
 
-# -- steps ------------------------------------------------------------------------
+# -- steps --------------------------------------------------------------------
 
 def connected_output(g):
     out = g.run("xrandr")
@@ -327,7 +327,8 @@ def step_resize(g, p, res, out, full):
     why = r.stdout.strip()
     if r.returncode != 0 and p.debian_spice:
         why += "; " + g.run("ls -l /dev/virtio-ports; ps ax | grep -c "
-                            "[v]dagentd; cat /tmp/vdagentd.log /tmp/vdagent.log",
+                            "[v]dagentd; cat /tmp/vdagentd.log "
+                            "/tmp/vdagent.log",
                             check=False).strip().replace("\n", " | ")
     res.check(r.returncode == 0, "spice_client_sends_monitors_config", why)
     if r.returncode != 0:
@@ -440,7 +441,8 @@ def step_weston(g, p, res, work):
                     tries=600)
     g.run("[ -S $XDG_RUNTIME_DIR/wayland-7 ]", check=False)
     if not res.check(up and g.rc == 0, "weston_starts",
-                     g.run("tail -n 12 /tmp/weston.log; tail -n 4 /tmp/weston.out",
+                     g.run("tail -n 12 /tmp/weston.log; "
+                           "tail -n 4 /tmp/weston.out",
                            check=False)):
         g.run("kill $WPID; wait $WPID", check=False)
         return
@@ -509,7 +511,7 @@ def step_depth16(g, p, res, xlogs):
     res.check(clean, "xorg_depth16_exits_cleanly", why)
 
 
-# -- one pairing --------------------------------------------------------------------
+# -- one pairing --------------------------------------------------------------
 
 def run_pairing(args, p, image, res, top_work, full):
     work = os.path.join(top_work, p.name)
