@@ -7,6 +7,7 @@
  */
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <linux/pm.h>
 
 #include <drm/drm_aperture.h>
 #include <drm/drm_atomic_helper.h>
@@ -16,6 +17,7 @@
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_ioctl.h>
 #include <drm/drm_managed.h>
+#include <drm/drm_modeset_helper.h>
 #include <drm/drm_module.h>
 #include <drm/drm_print.h>
 
@@ -119,6 +121,30 @@ static void qxlng_pci_shutdown(struct pci_dev *pdev)
 	drm_atomic_helper_shutdown(pci_get_drvdata(pdev));
 }
 
+/*
+ * System sleep: the atomic helpers save the display state and turn the
+ * heads off; on resume the device is set up again before that state is
+ * committed back.
+ */
+static int qxlng_pm_suspend(struct device *dev)
+{
+	return drm_mode_config_helper_suspend(dev_get_drvdata(dev));
+}
+
+static int qxlng_pm_resume(struct device *dev)
+{
+	struct drm_device *drm = dev_get_drvdata(dev);
+	int ret;
+
+	ret = qxlng_hw_resume(to_qxlng(drm));
+	if (ret)
+		return ret;
+	return drm_mode_config_helper_resume(drm);
+}
+
+static DEFINE_SIMPLE_DEV_PM_OPS(qxlng_pm_ops, qxlng_pm_suspend,
+				qxlng_pm_resume);
+
 static const struct pci_device_id qxlng_pci_ids[] = {
 	{ PCI_DEVICE(QXL_PCI_VENDOR_ID, QXL_PCI_DEVICE_ID),
 	  .class = QXL_PCI_CLASS_VGA << 8, .class_mask = 0xffff00 },
@@ -134,6 +160,7 @@ static struct pci_driver qxlng_pci_driver = {
 	.probe = qxlng_pci_probe,
 	.remove = qxlng_pci_remove,
 	.shutdown = qxlng_pci_shutdown,
+	.driver.pm = pm_sleep_ptr(&qxlng_pm_ops),
 };
 
 drm_module_pci_driver(qxlng_pci_driver);

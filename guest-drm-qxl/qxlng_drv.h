@@ -168,6 +168,8 @@ struct qxlng_device {
 	struct qxlng_head_rect client_heads[QXLNG_MAX_HEADS];
 	int n_client_heads;		/* < 0: none valid yet */
 	struct qxl_client_monitors_config client_scratch;
+	/* Tells desktops the preferred mode follows the client (1). */
+	struct drm_property *hotplug_mode_update_property;
 
 	/* Buffer objects of the qxl uapi (qxlng_ioctl.c). */
 	struct mutex uapi_lock;		/* uapi_bos, uapi_bytes */
@@ -218,6 +220,7 @@ static inline u64 qxlng_phys(struct qxlng_device *qdev, u32 ram_offset)
 /* qxlng_hw.c */
 int qxlng_hw_init(struct qxlng_device *qdev);
 int qxlng_hw_start(struct qxlng_device *qdev);
+int qxlng_hw_resume(struct qxlng_device *qdev);
 void qxlng_io_write(struct qxlng_device *qdev, unsigned int port, u8 val);
 /*
  * Writes what an async I/O reads from the RAM header.  Called with the

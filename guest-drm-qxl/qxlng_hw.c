@@ -43,15 +43,12 @@ static int qxlng_add_memslot(struct qxlng_device *qdev, bool async);
  * the allocator).  Surface 0 is gone too:
  * primary_lost makes the next commit create it again.
  */
-static int qxlng_hw_recover(struct qxlng_device *qdev)
+static int qxlng_hw_reset_locked(struct qxlng_device *qdev)
 {
 	struct qxl_ram_header *ram = qdev->ram_header;
 	int ret;
 
 	lockdep_assert_held(&qdev->io_lock);
-	atomic_inc(&qdev->stats.io_resets);
-	drm_warn(&qdev->drm,
-		 "async I/O never completed; resetting the device\n");
 	mutex_lock(&qdev->cmd_ring.lock);
 	mutex_lock(&qdev->cursor_ring.lock);
 	/* No release collection while the device rewrites its rings. */
@@ -79,6 +76,31 @@ static int qxlng_hw_recover(struct qxlng_device *qdev)
 out:
 	mutex_unlock(&qdev->cursor_ring.lock);
 	mutex_unlock(&qdev->cmd_ring.lock);
+	return ret;
+}
+
+static int qxlng_hw_recover(struct qxlng_device *qdev)
+{
+	atomic_inc(&qdev->stats.io_resets);
+	drm_warn(&qdev->drm,
+		 "async I/O never completed; resetting the device\n");
+	return qxlng_hw_reset_locked(qdev);
+}
+
+/*
+ * After a system sleep: the machine's wakeup may have reset the device
+ * (QEMU's does, and the VGA console owns the screen again) or not.
+ * Reset it either way and set it up as qxlng_hw_start() did, so the
+ * state the driver keeps matches the device's; the primary surface is
+ * created again by the next commit (primary_lost).
+ */
+int qxlng_hw_resume(struct qxlng_device *qdev)
+{
+	int ret;
+
+	mutex_lock(&qdev->io_lock);
+	ret = qxlng_hw_reset_locked(qdev);
+	mutex_unlock(&qdev->io_lock);
 	return ret;
 }
 

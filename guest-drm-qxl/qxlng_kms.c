@@ -22,9 +22,12 @@
 #include <drm/drm_framebuffer.h>
 #include <drm/drm_gem_atomic_helper.h>
 #include <drm/drm_gem_framebuffer_helper.h>
+#include <drm/drm_mode_object.h>
 #include <drm/drm_modes.h>
+#include <drm/drm_modeset_lock.h>
 #include <drm/drm_print.h>
 #include <drm/drm_probe_helper.h>
+#include <drm/drm_property.h>
 
 #include "qxlng_drv.h"
 
@@ -659,6 +662,34 @@ static bool qxlng_client_monitors_update(struct qxlng_device *qdev)
 	return changed;
 }
 
+/*
+ * Each connector's suggested X/Y: where the client shows that head, so a
+ * desktop lays its monitors out as the client window does.
+ */
+static void qxlng_update_offset_props(struct qxlng_device *qdev)
+{
+	struct drm_device *dev = &qdev->drm;
+	unsigned int i;
+
+	drm_modeset_lock_all(dev);
+	mutex_lock(&qdev->client_lock);
+	for (i = 0; i < qdev->num_heads; i++) {
+		struct drm_connector *c = &qdev->outputs[i].connector;
+		struct qxlng_head_rect head = { 0 };
+
+		if ((int)i < qdev->n_client_heads)
+			head = qdev->client_heads[i];
+		drm_object_property_set_value(&c->base,
+					      dev->mode_config.suggested_x_property,
+					      head.x);
+		drm_object_property_set_value(&c->base,
+					      dev->mode_config.suggested_y_property,
+					      head.y);
+	}
+	mutex_unlock(&qdev->client_lock);
+	drm_modeset_unlock_all(dev);
+}
+
 /* client_monitors_work, scheduled by the IRQ handler (qxlng_hw.c). */
 static void qxlng_client_monitors_work(struct work_struct *work)
 {
@@ -670,6 +701,7 @@ static void qxlng_client_monitors_work(struct work_struct *work)
 
 	if (!qxlng_client_monitors_update(qdev))
 		return;
+	qxlng_update_offset_props(qdev);
 	drm_kms_helper_hotplug_event(dev);
 	/*
 	 * The fbdev emulation probed with its framebuffer's size as the
@@ -735,6 +767,17 @@ static int qxlng_output_init(struct qxlng_device *qdev, unsigned int i)
 		return ret;
 	drm_connector_helper_add(&out->connector, &qxlng_conn_helper_funcs);
 	out->connector.polled = DRM_CONNECTOR_POLL_HPD;
+	/*
+	 * What desktops look for on a virtual display: the preferred mode
+	 * follows the client's window (hotplug_mode_update = 1), and the
+	 * client's layout of the heads (suggested X/Y).
+	 */
+	drm_object_attach_property(&out->connector.base,
+				   qdev->hotplug_mode_update_property, 1);
+	drm_object_attach_property(&out->connector.base,
+				   dev->mode_config.suggested_x_property, 0);
+	drm_object_attach_property(&out->connector.base,
+				   dev->mode_config.suggested_y_property, 0);
 	return drm_connector_attach_encoder(&out->connector, &out->encoder);
 }
 
@@ -757,6 +800,15 @@ int qxlng_kms_init(struct qxlng_device *qdev)
 	dev->mode_config.funcs = &qxlng_mode_config_funcs;
 	dev->mode_config.helper_private = &qxlng_mode_config_helpers;
 
+	ret = drm_mode_create_suggested_offset_properties(dev);
+	if (ret)
+		return ret;
+	qdev->hotplug_mode_update_property =
+		drm_property_create_range(dev, DRM_MODE_PROP_IMMUTABLE,
+					  "hotplug_mode_update", 0, 1);
+	if (!qdev->hotplug_mode_update_property)
+		return -ENOMEM;
+
 	mutex_init(&qdev->layout_lock);
 	mutex_init(&qdev->client_lock);
 	INIT_WORK(&qdev->client_monitors_work, qxlng_client_monitors_work);
@@ -768,6 +820,7 @@ int qxlng_kms_init(struct qxlng_device *qdev)
 		if (ret)
 			return ret;
 	}
+	qxlng_update_offset_props(qdev);
 	drm_mode_config_reset(dev);
 	return 0;
 }

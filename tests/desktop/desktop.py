@@ -39,6 +39,8 @@ Cases:
                        qxl-vga and qxlng-vga, with and without xorg.conf)
                        against qxl.ko: no (EE), the final scene pixel-
                        identical (tests/desktop/case_ddx.py).
+  session, full        issue 15: a user's desktop on every pairing
+                       (tests/desktop/case_desktop.py has the list)
 Prints TAP (progress on stderr); exits 1 on failure.  Files per pairing in
 WORK/<pairing>/ (default build/tests/desktop/).  Needs /usr/bin/python3
 (PIL).  Documentation/desktop-tests.rst has the details.
@@ -665,6 +667,9 @@ CASES = {
     "stock-qxl-surfaces": case_stock_qxl_surfaces,
     "ddx": case_ddx.case_ddx,
     "audio": lambda a, t: __import__("case_audio").case_audio(a, t),
+    # issue 15, in tests/desktop/case_desktop.py (imported when run)
+    "session": lambda a, t: __import__("case_desktop").case_desktop(a, t),
+    "full": lambda a, t: __import__("case_desktop").case_desktop_full(a, t),
 }
 
 
