@@ -99,6 +99,7 @@ help:
 	@echo "  menuconfig     edit .config in a terminal menu"
 	@echo "  deps           install the Debian packages (scripts/install-deps)"
 	@echo "  guest-image    build (once) the desktop guest image (scripts/guest/mkimage)"
+	@echo "  desktop-agent  spice-vdagent through -chardev spice-core, clipboard and a file (not in make check)"
 	@echo "  clean          remove build/"
 	@echo "Tests (make check runs them all, each is also a target):"
 	@echo "  $(CHECKS)" | fold -s -w 78 | sed '2,$$s/^/  /'

@@ -659,6 +659,7 @@ def case_stock_qxl_surfaces(args, tap):
 CASES = {
     "stock-qxl-surfaces": case_stock_qxl_surfaces,
     "audio": lambda a, t: __import__("case_audio").case_audio(a, t),
+    "agent": lambda a, t: __import__("case_agent").case_agent(a, t),
 }
 
 
