@@ -670,6 +670,7 @@ CASES = {
     # issue 15, in tests/desktop/case_desktop.py (imported when run)
     "session": lambda a, t: __import__("case_desktop").case_desktop(a, t),
     "full": lambda a, t: __import__("case_desktop").case_desktop_full(a, t),
+    "agent": lambda a, t: __import__("case_agent").case_agent(a, t),
 }
 
 
