@@ -104,12 +104,12 @@ void qxlng_spice_ticket_later(SpiceCoreObject *sc);
 SpiceCoreObject *qxlng_spice_default(void);
 /*
  * Channels beyond the display (spice-core-audio.c): the spice-core object
- * with this id (NULL with @errp set if there is none), its server, and
- * where the clients' microphone PCM goes (ops.record_data; NULL: nowhere).
+ * with this id (NULL with @errp set if there is none; its server is
+ * qxlng_spice_core()), and where the clients' microphone PCM goes
+ * (ops.record_data; NULL: nowhere).
  */
 typedef void (*QxlngRecordSink)(void *opaque, const void *pcm, size_t bytes);
 SpiceCoreObject *qxlng_spice_find(const char *id, Error **errp);
-SpiceCore *qxlng_spice_server(SpiceCoreObject *sc);
 void qxlng_spice_set_record_sink(SpiceCoreObject *sc, QxlngRecordSink sink,
                                  void *opaque);
 

@@ -98,7 +98,7 @@ static void *sc_audio_init(Audiodev *dev)
     }
     a = g_new0(ScAudio, 1);
     a->sc = sc;
-    a->core = qxlng_spice_server(sc);
+    a->core = qxlng_spice_core(sc);
     spice_core_audio_enable(a->core);
     qxlng_spice_set_record_sink(sc, sc_audio_record_data, a);
     return a;

@@ -214,7 +214,7 @@ static void sc_chr_open(Chardev *chr, ChardevBackend *backend,
     if (!s->sc) {
         return;
     }
-    s->core = qxlng_spice_server(s->sc);
+    s->core = qxlng_spice_core(s->sc);
     *be_opened = true;
 }
 

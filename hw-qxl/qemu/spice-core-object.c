@@ -299,11 +299,6 @@ SpiceCoreObject *qxlng_spice_find(const char *id, Error **errp)
     return sc;
 }
 
-SpiceCore *qxlng_spice_server(SpiceCoreObject *sc)
-{
-    return sc->core;
-}
-
 void qxlng_spice_set_record_sink(SpiceCoreObject *sc, QxlngRecordSink sink,
                                  void *opaque)
 {
