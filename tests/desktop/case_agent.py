@@ -33,15 +33,6 @@ TO_GUEST = "from the client \u00e9t\u00e9 42"
 TO_CLIENT = "from the guest 1234"
 
 
-def free_port():
-    import socket
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 class Client:
     """agent_client.py with a reader thread; expect() waits for a line."""
 
@@ -91,12 +82,7 @@ def build_initrd(p, work):
     subprocess.run(["cc", "-O2", "-Wall", "-Wextra", "-Werror", "-o",
                     os.path.join(pay, "bin", "xclipio"),
                     os.path.join(HERE, "xclipio.c"), "-lX11"], check=True)
-    out = os.path.join(work, "initrd.gz")
-    subprocess.run([os.path.join(desktop.TOP, "scripts", "guest",
-                                 "mkimage-initrd"),
-                    "--out", out, "--payload", pay],
-                   check=True, stdout=subprocess.DEVNULL)
-    return out
+    return desktop.pack_initrd(pay, work)
 
 
 def case_agent(args, tap):
@@ -104,7 +90,7 @@ def case_agent(args, tap):
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     image = desktop.guest_image()
-    port = free_port()
+    port = desktop.free_port()
     p = desktop.Pairing("agent", args.qemu, [], "qxlng", "modesetting", True)
     devs = ["-object", "spice-core,id=sc0,addr=127.0.0.1,port=%d,"
             "disable-ticketing=on" % port,
@@ -190,9 +176,5 @@ def case_agent(args, tap):
             client.stop()
         g.stop()
     if tap.failed:
-        for name in ("client.log", "qemu.stderr", "serial.log"):
-            path = os.path.join(work, name)
-            if os.path.exists(path):
-                with open(path, errors="replace") as fh:
-                    tap.comment("%s (tail):\n%s"
-                                % (name, "".join(fh.readlines()[-20:])))
+        desktop.comment_tails(tap, work,
+                              ("client.log", "qemu.stderr", "serial.log"), 20)

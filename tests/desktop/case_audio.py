@@ -28,15 +28,6 @@ PLAY_HZ = 1000.0
 REC_HZ = 660.0
 
 
-def free_port():
-    import socket
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 def build_tone(out):
     subprocess.run(["cc", "-O2", "-Wall", "-Wextra", "-Werror", "-o", out,
                     os.path.join(HERE, "tone.c"), "-lasound", "-lm"],
@@ -49,12 +40,7 @@ def build_initrd(work):
     os.makedirs(os.path.join(pay, "bin"))
     shutil.copy(os.path.join(HERE, "init"), os.path.join(pay, "init"))
     build_tone(os.path.join(pay, "bin", "tone"))
-    out = os.path.join(work, "initrd.gz")
-    subprocess.run([os.path.join(desktop.TOP, "scripts", "guest",
-                                 "mkimage-initrd"),
-                    "--out", out, "--payload", pay],
-                   check=True, stdout=subprocess.DEVNULL)
-    return out
+    return desktop.pack_initrd(pay, work)
 
 
 def near(f, want):
@@ -65,7 +51,7 @@ def case_audio(args, tap):
     work = os.path.join(args.work, "audio")
     os.makedirs(work, exist_ok=True)
     image = desktop.guest_image()
-    port = free_port()
+    port = desktop.free_port()
     devs = ["-object", "spice-core,id=sc0,addr=127.0.0.1,port=%d,"
             "disable-ticketing=on" % port,
             "-audiodev", "spice-core,id=snd0,spice=sc0",
@@ -143,9 +129,5 @@ def case_audio(args, tap):
            "guest recorded %r" % guest_rec.strip()[-200:])
     tap.ok(alive, "qemu_still_running")
     if tap.failed:
-        for name in ("serial.log", "kernel.log", "qemu.stderr"):
-            p = os.path.join(work, name)
-            if os.path.exists(p):
-                with open(p, errors="replace") as fh:
-                    tap.comment("%s (tail):\n%s"
-                                % (name, "".join(fh.readlines()[-15:])))
+        desktop.comment_tails(tap, work,
+                              ("serial.log", "kernel.log", "qemu.stderr"), 15)

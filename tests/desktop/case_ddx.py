@@ -69,11 +69,7 @@ def xorg_session(g, p, res, n, what, xorg_logs):
 
 def run_pairing(args, dp, image, res, top_work):
     p = dp.p
-    work = os.path.join(top_work, p.name)
-    D.shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
-    t0 = D.time.time()
-    D.progress(p.name, "initramfs and boot")
+    work, t0 = D.start_pairing(p, top_work)
     g = D.DesktopGuest(p.qemu, D.build_initrd(p, work), p.device, work,
                        image)
     step = "boot"
@@ -108,45 +104,10 @@ def run_pairing(args, dp, image, res, top_work):
         res.check(g.alive(), "qemu_still_running")
     except (D.GuestError, ValueError, OSError) as e:
         res.check(False, "reached_the_end", "stopped at %s: %s" % (step, e))
-        for n in (1, 2):
-            if n in xorg_logs or not g.alive() or g.qmp is None:
-                continue
-            try:
-                log = D.Guest.run(g, "cat /tmp/xorg-%d.log" % n, timeout=10,
-                                  check=False)
-                if g.rc == 0:
-                    xorg_logs[n] = log
-            except (D.GuestError, ValueError, OSError):
-                break
+        D.fetch_xorg_logs(g, xorg_logs)
     finally:
         g.stop()
-
-    klog = g.kernel_log()
-    problems = D.kernel_log_problems(klog)
-    res.check(not problems and "Linux version" in klog, "kernel_log_clean",
-              "; ".join(problems[:4]) if problems else
-              ("" if "Linux version" in klog else "no kernel log"))
-    stderr_path = os.path.join(work, "qemu.stderr")
-    qerr = open(stderr_path, errors="replace").read() \
-        if os.path.exists(stderr_path) else ""
-    guest_errors = [line for line in qerr.splitlines()
-                    if "qxl" in line.lower()]
-    res.check(not guest_errors, "device_logs_no_guest_error",
-              "; ".join(guest_errors[:4]))
-    for n, log in sorted(xorg_logs.items()):
-        with open(os.path.join(work, "xorg-%d.log" % n), "w") as f:
-            f.write(log)
-    if not all(ok for ok, _, _ in res.checks):
-        D.explain(res, klog, problems, xorg_logs, qerr, work)
-    res.seconds = D.time.time() - t0
-    D.progress(p.name, "done in %ds" % res.seconds)
-
-
-def run_pairing_safe(args, dp, image, res, work):
-    try:
-        run_pairing(args, dp, image, res, work)
-    except Exception as e:  # noqa: B902 (the thread must report it)
-        res.check(False, "ran", "%s: %s" % (type(e).__name__, e))
+    D.finish_pairing(res, p, g, work, xorg_logs, t0)
 
 
 def case_ddx(args, tap):
@@ -159,27 +120,17 @@ def case_ddx(args, tap):
         dps = [dp for dp in dps if dp.p.name in args.only.split(",")]
     results = {dp.p.name: D.Result(dp.p.name) for dp in dps}
     work = os.path.join(args.work, "ddx")
-    pending, running = list(dps), []
-    while pending or running:
-        while pending and len(running) < args.jobs:
-            dp = pending.pop(0)
-            t = D.threading.Thread(target=run_pairing_safe,
-                                   args=(args, dp, image,
-                                         results[dp.p.name], work))
-            t.start()
-            running.append(t)
-        running.pop(0).join()
+    D.run_side_by_side(args.jobs, [
+        (lambda dp=dp: D.run_safe(results[dp.p.name], run_pairing, args, dp,
+                                  image, results[dp.p.name], work))
+        for dp in dps])
     for dp in dps:
         res = results[dp.p.name]
-        tap.comment("%s: %s %s, %s driver, qxl DDX, %s (%ds)%s"
-                    % (dp.p.name, dp.p.qemu, " ".join(dp.p.device),
-                       dp.p.driver, "xorg.conf, then none" if dp.auto else
-                       "xorg.conf", res.seconds,
-                       ", counts %s" % res.counts if res.counts else ""))
-        for ok, name, why in res.checks:
-            tap.ok(ok, name, why)
-        if res.notes:
-            tap.comment("\n".join(res.notes))
+        D.report(tap, res, "%s: %s %s, %s driver, qxl DDX, %s (%ds)%s"
+                 % (dp.p.name, dp.p.qemu, " ".join(dp.p.device),
+                    dp.p.driver, "xorg.conf, then none" if dp.auto else
+                    "xorg.conf", res.seconds,
+                    ", counts %s" % res.counts if res.counts else ""))
     ref = results.get("reference")
     if ref is None or ref.final is None:
         return

@@ -44,15 +44,13 @@ first problem, QEMU's stderr (desktop.explain).
 
 import os
 import re
-import shutil
-import socket
 import struct
 import subprocess
 import sys
 import time
 
 import desktop as D
-from vm import Guest, GuestError, same_pixels
+from vm import GuestError, same_pixels
 
 ROOT_RGB = (0x30, 0x60, 0x30)
 ROOT2_RGB = (0x60, 0x30, 0x50)
@@ -63,20 +61,12 @@ FLIPS_MIN = 20
 RESIZE = (880, 660)
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 class Pairing(D.Pairing):
     def __init__(self, name, qemu, device, driver, debian_spice):
         super().__init__(name, qemu, device, driver, "modesetting",
                          not debian_spice)
         self.debian_spice = debian_spice
-        self.port = free_port()
+        self.port = D.free_port()
 
     def device_args(self, props):
         s3 = ["-global", "PIIX4_PM.disable_s3=0"]
@@ -147,12 +137,7 @@ def build_initrd(p, work, depth):
     os.makedirs(cur)
     with open(os.path.join(cur, "left_ptr"), "wb") as f:
         f.write(xcursor_file())
-    out = os.path.join(work, "initrd.gz")
-    subprocess.run([os.path.join(D.TOP, "scripts", "guest",
-                                 "mkimage-initrd"),
-                    "--out", out, "--payload", pay],
-                   check=True, stdout=subprocess.DEVNULL)
-    return out
+    return D.pack_initrd(pay, work)
 
 
 # -- looking at the screen ----------------------------------------------------
@@ -514,11 +499,7 @@ def step_depth16(g, p, res, xlogs):
 # -- one pairing --------------------------------------------------------------
 
 def run_pairing(args, p, image, res, top_work, full):
-    work = os.path.join(top_work, p.name)
-    shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
-    t0 = time.time()
-    D.progress(p.name, "initramfs and boot")
+    work, t0 = D.start_pairing(p, top_work)
     initrd = build_initrd(p, work, 24)
     g = D.DesktopGuest(p.qemu, initrd, p.device_args(args.device_props),
                        work, image)
@@ -555,65 +536,24 @@ def run_pairing(args, p, image, res, top_work, full):
         res.check(g.alive(), "qemu_still_running")
     except (GuestError, ValueError, OSError, subprocess.SubprocessError) as e:
         res.check(False, "reached_the_end", "stopped at %s: %s" % (step, e))
-        if g.alive() and g.qmp is not None:
-            for n in (1, 2, 3):
-                try:
-                    log = Guest.run(g, "cat /tmp/xorg-%d.log" % n,
-                                    timeout=10, check=False)
-                    if g.rc == 0:
-                        xlogs[n] = log
-                except (GuestError, ValueError, OSError):
-                    break
+        D.fetch_xorg_logs(g, xlogs, (1, 2, 3), again=True)
     finally:
         g.stop()
-    klog = g.kernel_log()
-    problems = D.kernel_log_problems(klog) + [
-        line for line in klog.splitlines() if "Kernel panic" in line]
-    res.check(not problems and "Linux version" in klog, "kernel_log_clean",
-              "; ".join(problems[:4]))
-    stderr_path = os.path.join(work, "qemu.stderr")
-    qerr = open(stderr_path, errors="replace").read() \
-        if os.path.exists(stderr_path) else ""
-    guest_errors = [line for line in qerr.splitlines()
-                    if "qxl" in line.lower()]
-    res.check(not guest_errors, "device_logs_no_guest_error",
-              "; ".join(guest_errors[:4]))
-    for n, log in sorted(xlogs.items()):
-        with open(os.path.join(work, "xorg-%d.log" % n), "w") as f:
-            f.write(log)
-    if not all(ok for ok, _, _ in res.checks):
-        D.explain(res, klog, problems, xlogs, qerr, work)
-    res.seconds = time.time() - t0
-    D.progress(p.name, "done in %ds" % res.seconds)
+    D.finish_pairing(res, p, g, work, xlogs, t0, panics=True)
 
 
 def run(args, tap, full):
-    import threading
     image = D.guest_image()
     ps = pairings(args, full)
     results = {p.name: D.Result(p.name) for p in ps}
-
-    def safe(p):
-        try:
-            run_pairing(args, p, image, results[p.name], args.work, full)
-        except Exception as e:  # noqa: B902 (the thread must report it)
-            results[p.name].check(False, "ran", "%s: %s"
-                                  % (type(e).__name__, e))
-    pending, running = list(ps), []
-    while pending or running:
-        while pending and len(running) < args.jobs:
-            t = threading.Thread(target=safe, args=(pending.pop(0),))
-            t.start()
-            running.append(t)
-        running.pop(0).join()
+    D.run_side_by_side(args.jobs, [
+        (lambda p=p: D.run_safe(results[p.name], run_pairing, args, p, image,
+                                results[p.name], args.work, full))
+        for p in ps])
     for p in ps:
         res = results[p.name]
-        tap.comment("%s: %s -device %s, %s driver, Xorg modesetting (%ds)"
-                    % (p.name, p.qemu, p.device, p.driver, res.seconds))
-        for ok, name, why in res.checks:
-            tap.ok(ok, name, why)
-        if res.notes:
-            tap.comment("\n".join(res.notes))
+        D.report(tap, res, "%s: %s -device %s, %s driver, Xorg modesetting "
+                 "(%ds)" % (p.name, p.qemu, p.device, p.driver, res.seconds))
 
 
 def case_desktop(args, tap):

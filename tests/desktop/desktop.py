@@ -59,6 +59,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "interop"))
 from tap import Tap  # noqa
 from vm import Guest, GuestError, TOP, kernel_version, same_pixels  # noqa
+from interop import free_port  # noqa (the cases' SPICE ports)
 import case_ddx  # noqa
 
 BUILD = os.path.join(TOP, "build")
@@ -283,12 +284,18 @@ def build_payload(p, work):
     return pay
 
 
-def build_initrd(p, work):
+def pack_initrd(pay, work):
+    """The payload folder pay packed by mkimage-initrd into
+    work/initrd.gz; its path."""
     out = os.path.join(work, "initrd.gz")
     subprocess.run([os.path.join(TOP, "scripts", "guest", "mkimage-initrd"),
-                    "--out", out, "--payload", build_payload(p, work)],
+                    "--out", out, "--payload", pay],
                    check=True, stdout=subprocess.DEVNULL)
     return out
+
+
+def build_initrd(p, work):
+    return pack_initrd(build_payload(p, work), work)
 
 
 # -- guest steps -----------------------------------------------------------------
@@ -429,12 +436,18 @@ def tail(text, n):
 
 # -- one pairing ----------------------------------------------------------------
 
-def run_pairing(args, p, image, res, top_work):
+def start_pairing(p, top_work):
+    """A fresh folder top_work/<pairing> and the start time."""
     work = os.path.join(top_work, p.name)
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     t0 = time.time()
     progress(p.name, "initramfs and boot")
+    return work, t0
+
+
+def run_pairing(args, p, image, res, top_work):
+    work, t0 = start_pairing(p, top_work)
     initrd = build_initrd(p, work)
     g = DesktopGuest(p.qemu, initrd, p.device, work, image)
     step = "boot"
@@ -521,24 +534,42 @@ def run_pairing(args, p, image, res, top_work):
         res.check(g.alive(), "qemu_still_running")
     except (GuestError, ValueError, OSError) as e:
         res.check(False, "reached_the_end", "stopped at %s: %s" % (step, e))
-        if g.alive() and g.qmp is not None:
-            for n in (1, 2):
-                if n in xorg_logs:
-                    continue
-                try:
-                    log = Guest.run(g, "cat /tmp/xorg-%d.log" % n,
-                                    timeout=10, check=False)
-                    if g.rc == 0:
-                        xorg_logs[n] = log
-                except (GuestError, ValueError, OSError):
-                    break
+        fetch_xorg_logs(g, xorg_logs)
     finally:
         g.stop()
+    finish_pairing(res, p, g, work, xorg_logs, t0)
 
+
+def fetch_xorg_logs(g, xorg_logs, sessions=(1, 2), again=False):
+    """After a failed step: the guest's /tmp/xorg-N.log for each session
+    into xorg_logs while the guest still answers (those already there
+    only when again)."""
+    if not g.alive() or g.qmp is None:
+        return
+    for n in sessions:
+        if n in xorg_logs and not again:
+            continue
+        try:
+            log = Guest.run(g, "cat /tmp/xorg-%d.log" % n,
+                            timeout=10, check=False)
+            if g.rc == 0:
+                xorg_logs[n] = log
+        except (GuestError, ValueError, OSError):
+            break
+
+
+def finish_pairing(res, p, g, work, xorg_logs, t0, panics=False):
+    """Once the guest g has stopped: check its kernel log and QEMU's
+    stderr, keep the Xorg logs in work, explain any failed check, time
+    the pairing.  With panics, 'Kernel panic' lines are problems too and
+    the check gives no reason for a missing kernel log."""
     klog = g.kernel_log()
     problems = kernel_log_problems(klog)
+    if panics:
+        problems += [line for line in klog.splitlines()
+                     if "Kernel panic" in line]
     res.check(not problems and "Linux version" in klog, "kernel_log_clean",
-              "; ".join(problems[:4]) if problems else
+              "; ".join(problems[:4]) if problems or panics else
               ("" if "Linux version" in klog else "no kernel log"))
     stderr_path = os.path.join(work, "qemu.stderr")
     qerr = open(stderr_path, errors="replace").read() \
@@ -556,13 +587,46 @@ def run_pairing(args, p, image, res, top_work):
     progress(p.name, "done in %ds" % res.seconds)
 
 
-def run_pairing_safe(args, p, image, res, top_work):
-    """run_pairing, with any surprise (a missing qxlng.ko, a bug here)
-    reported as a failed check instead of a dead thread."""
+def run_safe(res, fn, *fn_args):
+    """fn(*fn_args), with any surprise (a missing qxlng.ko, a bug here)
+    reported as res's failed check 'ran' instead of a dead thread."""
     try:
-        run_pairing(args, p, image, res, top_work)
+        fn(*fn_args)
     except Exception as e:  # noqa: B902 (the thread must report it)
         res.check(False, "ran", "%s: %s" % (type(e).__name__, e))
+
+
+def run_side_by_side(jobs, calls):
+    """Each of calls (functions of no arguments) in a thread of its own,
+    at most jobs at a time, in order; returns when all are done."""
+    pending, running = list(calls), []
+    while pending or running:
+        while pending and len(running) < jobs:
+            t = threading.Thread(target=pending.pop(0))
+            t.start()
+            running.append(t)
+        running.pop(0).join()
+
+
+def report(tap, res, title):
+    """A pairing's result as TAP: title as a comment, its checks, its
+    notes."""
+    tap.comment(title)
+    for ok, name, why in res.checks:
+        tap.ok(ok, name, why)
+    if res.notes:
+        tap.comment("\n".join(res.notes))
+
+
+def comment_tails(tap, work, names, n):
+    """The last n lines of each of work's files names that exists, as TAP
+    comments."""
+    for name in names:
+        path = os.path.join(work, name)
+        if os.path.exists(path):
+            with open(path, errors="replace") as fh:
+                tap.comment("%s (tail):\n%s"
+                            % (name, "".join(fh.readlines()[-n:])))
 
 
 def explain(res, klog, problems, xorg_logs, qerr, work):
@@ -600,28 +664,15 @@ def one_run(args, tap, image, work):
         ps = [p for p in ps if p.name in args.only.split(",")]
     results = {p.name: Result(p.name) for p in ps}
     # Each guest is one TCG vCPU: --jobs of them run side by side.
-    pending = list(ps)
-    running = []
-    while pending or running:
-        while pending and len(running) < args.jobs:
-            p = pending.pop(0)
-            t = threading.Thread(target=run_pairing_safe,
-                                 args=(args, p, image, results[p.name],
-                                       work))
-            t.start()
-            running.append(t)
-        running[0].join()
-        running.pop(0)
+    run_side_by_side(args.jobs, [
+        (lambda p=p: run_safe(results[p.name], run_pairing, args, p, image,
+                              results[p.name], work)) for p in ps])
     for p in ps:
         res = results[p.name]
-        tap.comment("%s: %s %s, %s driver, Xorg %s DDX (%ds)%s"
-                    % (p.name, p.qemu, " ".join(p.device), p.driver, p.ddx,
-                       res.seconds, ", %s counts %s" % (p.driver, res.counts)
-                       if res.counts else ""))
-        for ok, name, why in res.checks:
-            tap.ok(ok, name, why)
-        if res.notes:
-            tap.comment("\n".join(res.notes))
+        report(tap, res, "%s: %s %s, %s driver, Xorg %s DDX (%ds)%s"
+               % (p.name, p.qemu, " ".join(p.device), p.driver, p.ddx,
+                  res.seconds, ", %s counts %s" % (p.driver, res.counts)
+                  if res.counts else ""))
     ref = results.get("reference")
     if ref is None or ref.final is None:
         return
