@@ -384,7 +384,7 @@ static bool qxlng_attach_default_spice(QxlngState *s, Error **errp)
     if (s->spice) {
         return true;
     }
-    sc = qxlng_spice_default();
+    sc = qxlng_spice_find(NULL, NULL);     /* none: no SPICE, no error */
     return !sc || object_property_set_link(OBJECT(s), "spice", OBJECT(sc),
                                            errp);
 }

@@ -103,10 +103,10 @@ void qxlng_spice_ticket_later(SpiceCoreObject *sc);
  */
 SpiceCoreObject *qxlng_spice_default(void);
 /*
- * Channels beyond the display (spice-core-audio.c): the spice-core object
- * with this id (NULL with @errp set if there is none; its server is
- * qxlng_spice_core()), and where the clients' microphone PCM goes
- * (ops.record_data; NULL: nowhere).
+ * The one lookup of devices, audiodevs and chardevs: the spice-core object
+ * with id @id, or with @id NULL or empty the one -spice created; NULL with
+ * @errp set when there is none (its server is qxlng_spice_core()).  And
+ * where the clients' microphone PCM goes (ops.record_data; NULL: nowhere).
  */
 typedef void (*QxlngRecordSink)(void *opaque, const void *pcm, size_t bytes);
 SpiceCoreObject *qxlng_spice_find(const char *id, Error **errp);

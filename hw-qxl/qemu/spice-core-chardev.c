@@ -16,7 +16,8 @@
  *
  * The -chardev options name= and spice= are not in QAPI's ChardevBackend
  * (scripts/qemu/patch-channels only lets -chardev accept them): parse()
- * keeps them by chardev id until open() picks them up.
+ * keeps them by chardev id until open() picks them up.  Without spice=
+ * the object -spice created serves the channel.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -200,9 +201,8 @@ static void sc_chr_open(Chardev *chr, ChardevBackend *backend,
     ScChrOpts *o = sc_chr_opts ? g_hash_table_lookup(sc_chr_opts,
                                                      chr->label) : NULL;
 
-    if (!o || !o->spice) {
-        error_setg(errp, "chardev spice-core: set spice=<id of a "
-                   "spice-core object>");
+    if (!o) {
+        error_setg(errp, "chardev spice-core: set name=vdagent");
         return;
     }
     if (g_strcmp0(o->name, "vdagent")) {

@@ -286,14 +286,23 @@ static const struct spice_core_ops spice_core_obj_ops = {
 
 SpiceCoreObject *qxlng_spice_find(const char *id, Error **errp)
 {
-    Object *obj = id ? object_resolve_path_component(
-                           object_get_objects_root(), id) : NULL;
-    SpiceCoreObject *sc = obj ? (SpiceCoreObject *)
-        object_dynamic_cast(obj, TYPE_SPICE_CORE_OBJECT) : NULL;
+    Object *obj;
+    SpiceCoreObject *sc;
 
+    if (!id || !*id) {
+        sc = qxlng_spice_default();
+        if (!sc) {
+            error_setg(errp, "no spice-core object to use: start QEMU with "
+                       "-spice, or create one with -object spice-core and "
+                       "name it with spice=ID");
+        }
+        return sc;
+    }
+    obj = object_resolve_path_component(object_get_objects_root(), id);
+    sc = obj ? (SpiceCoreObject *)
+        object_dynamic_cast(obj, TYPE_SPICE_CORE_OBJECT) : NULL;
     if (!sc || !sc->core) {
-        error_setg(errp, "no spice-core object with id '%s'",
-                   id ? id : "");
+        error_setg(errp, "no spice-core object with id '%s'", id);
         return NULL;
     }
     return sc;
