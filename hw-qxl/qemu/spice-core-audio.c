@@ -4,14 +4,15 @@
  *   -audiodev spice-core,id=snd0,spice=sc0
  *   -device intel-hda -device hda-duplex,audiodev=snd0
  *
+ * or, with -spice, QEMU's (and libvirt's) form -audiodev spice,id=snd0.
  * The guest's sound card plays into the playback channel of spice-core
- * object sc0 and records from its record channel, as raw S16 stereo PCM at
- * 48 kHz.  QEMU's audio core paces both directions (RateCtl): playback
- * PCM is handed to spice-core as the guest writes it (spice-core keeps a
- * bounded queue per client), microphone PCM from the clients waits in a
- * ring of RECORD_RING bytes; when the clients send more than the guest
- * reads, the oldest bytes go, and when they send less the guest reads
- * silence.
+ * object sc0 (or of the one -spice created) and records from its record
+ * channel, as raw S16 stereo PCM at 48 kHz.  QEMU's audio core paces
+ * both directions (RateCtl): playback PCM is handed to spice-core as the
+ * guest writes it (spice-core keeps a bounded queue per client),
+ * microphone PCM from the clients waits in a ring of RECORD_RING bytes;
+ * when the clients send more than the guest reads, the oldest bytes go,
+ * and when they send less the guest reads silence.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -91,8 +92,18 @@ static void *sc_audio_init(Audiodev *dev)
     SpiceCoreObject *sc;
     Error *err = NULL;
 
-    sc = qxlng_spice_find(dev->u.spice_core.spice, &err);
+    if (dev->driver == AUDIODEV_DRIVER_SPICE_CORE) {
+        sc = qxlng_spice_find(dev->u.spice_core.spice, &err);
+    } else {
+        /* -audiodev spice: QEMU's name, the object -spice created */
+        sc = qxlng_spice_find(NULL, NULL);
+        if (!sc) {
+            error_setg(&err, "needs -spice (the audio of another spice-core "
+                       "object: -audiodev spice-core,spice=ID)");
+        }
+    }
     if (!sc) {
+        error_prepend(&err, "audiodev %s: ", dev->id);
         error_report_err(err);
         return NULL;
     }
@@ -276,9 +287,25 @@ static struct audio_driver sc_audio_driver = {
     .voice_size_in = sizeof(ScVoiceIn),
 };
 
+/* The same backend under QEMU's name (libvirt's default for SPICE). */
+static struct audio_driver sc_audio_driver_spice = {
+    .name = "spice",
+    .descr = "qxl-ng spice-core audio of the -spice server",
+    .init = sc_audio_init,
+    .fini = sc_audio_fini,
+    .pcm_ops = &sc_audio_pcm_ops,
+    .max_voices_out = 1,
+    .max_voices_in = 1,
+    .voice_size_out = sizeof(ScVoiceOut),
+    .voice_size_in = sizeof(ScVoiceIn),
+};
+
 static void sc_audio_register(void)
 {
     audio_driver_register(&sc_audio_driver);
+#ifndef CONFIG_SPICE
+    audio_driver_register(&sc_audio_driver_spice);
+#endif
 }
 
 type_init(sc_audio_register)
