@@ -113,4 +113,14 @@ SpiceCoreObject *qxlng_spice_find(const char *id, Error **errp);
 void qxlng_spice_set_record_sink(SpiceCoreObject *sc, QxlngRecordSink sink,
                                  void *opaque);
 
+/*
+ * spice-core-chardev.c: open @chr, a chardev-spice-core or a subtype
+ * (spice-core-spicevmc.c), as channel @name of the spice-core object
+ * @spice (NULL: the one -spice created).
+ */
+#define TYPE_CHARDEV_SPICE_CORE "chardev-spice-core"
+void qxlng_spice_chardev_open(Chardev *chr, const char *name,
+                              const char *spice, bool *be_opened,
+                              Error **errp);
+
 #endif

@@ -218,6 +218,23 @@ static void sc_chr_open(Chardev *chr, ChardevBackend *backend,
     *be_opened = true;
 }
 
+/* spicevmc and spiceport (spice-core-spicevmc.c) open the same way. */
+void qxlng_spice_chardev_open(Chardev *chr, const char *name,
+                              const char *spice, bool *be_opened,
+                              Error **errp)
+{
+    ScChrOpts *o = g_new0(ScChrOpts, 1);
+
+    o->name = g_strdup(name);
+    o->spice = g_strdup(spice);
+    if (!sc_chr_opts) {
+        sc_chr_opts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                            sc_chr_opts_free);
+    }
+    g_hash_table_replace(sc_chr_opts, g_strdup(chr->label), o);
+    sc_chr_open(chr, NULL, be_opened, errp);
+}
+
 static void sc_chr_finalize(Object *obj)
 {
     SpiceCoreChardev *s = CHARDEV_SPICE_CORE(obj);
