@@ -6,6 +6,7 @@
     spice_client.py --port P [--host H] [--password PW] motion DX,DY
     spice_client.py --port P [--host H] [--password PW] position X,Y[,D]
     spice_client.py --port P [--host H] [--password PW] shot D:FILE.ppm
+    spice_client.py --port P [--host H] [--password PW] channels -
 
 key     press and release keys (PC/XT set-1 scancodes, e.g. 0x1e = 'a',
         0x1c = Enter; 0x2a+0x04 holds shift for '#') once the inputs
@@ -19,6 +20,8 @@ resize  ask for display 0 to be WxH (a monitors config, as when the client
         window is resized) once the main channel says the agent is there
 shot    save display channel D's primary surface as a PPM once its first
         update is complete (spicy-screenshot does display 0 only)
+channels  print the types of the channels the server offers (main's
+        channel list: "channels main,display,...") once display 0 is open
 Exits 0 when the message was sent, 1 on a connection error or timeout.
 Run with Debian's /usr/bin/python3 (gi).
 """
@@ -46,7 +49,8 @@ def main():
     ap.add_argument("--key-gap", type=int, default=0, metavar="MS",
                     help="key: MS milliseconds between keys (default 0)")
     ap.add_argument("action",
-                    choices=["key", "motion", "position", "resize", "shot"])
+                    choices=["key", "motion", "position", "resize", "shot",
+                             "channels"])
     ap.add_argument("arg")
     args = ap.parse_args()
 
@@ -152,8 +156,14 @@ def main():
         finish(0, "display %d: %dx%d saved" % (channel.props.channel_id, w,
                                                 h))
 
+    offered = []
+
     def on_event(channel, event):
         if event == SpiceClientGLib.ChannelEvent.OPENED:
+            # main's channel list made every channel before display opened
+            if args.action == "channels" and \
+                    isinstance(channel, SpiceClientGLib.DisplayChannel):
+                finish(0, "channels " + ",".join(offered))
             if args.action == "key" and \
                     isinstance(channel, SpiceClientGLib.InputsChannel):
                 send_key(channel)
@@ -171,6 +181,8 @@ def main():
             finish(1, "channel event %s" % event.value_nick)
 
     def on_channel(session, channel):
+        # PlaybackChannel -> playback (the type's name in spice-gtk)
+        offered.append(type(channel).__name__[:-len("Channel")].lower())
         GObject.Object.connect(channel, "channel-event", on_event)
         if isinstance(channel, SpiceClientGLib.MainChannel) and \
                 args.action == "resize":

@@ -33,8 +33,10 @@ def kernel_version():
     return os.path.basename(os.path.dirname(kdir))
 
 
-# Input drivers for the mouse and tablet cases (with their dependencies).
-EXTRA_MODULES = ("psmouse", "virtio_pci", "virtio_input", "evdev")
+# Input drivers for the mouse and tablet cases (with their dependencies);
+# virtio_console for virtio-serial ports (tests/libvirt: the agent's port).
+EXTRA_MODULES = ("psmouse", "virtio_pci", "virtio_input", "evdev",
+                 "virtio_console")
 
 
 def add_module(name, extra, order):

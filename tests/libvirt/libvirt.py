@@ -4,15 +4,23 @@
 A private libvirt (virsh -c 'qemu:///embed?root=WORK/root': the QEMU driver
 inside the one virsh process this script talks to, no daemon, no system
 configuration) probes build/qemu/qemu-system-x86_64, then starts a transient
-domain with <emulator> set to it, <video><model type='qxl'> and
-<graphics type='spice' passwd=...>, booting the Debian kernel with the
-interop initramfs (stock qxl.ko, /init on the serial console).  Checked:
+domain with <emulator> set to it as virt-manager defines one: <video><model
+type='qxl'>, <graphics type='spice' passwd=...>, no <audio> (libvirt's
+default for SPICE: -audiodev spice), <sound model='ich9'> and the agent's
+<channel type='spicevmc'> (-chardev spicevmc,name=vdagent and a
+virtserialport com.redhat.spice.0), booting the Debian kernel with the
+interop initramfs (stock qxl.ko, /init's command loop on a serial port
+served on a unix socket).  Checked:
 
   - domcapabilities lists graphics spice and video qxl;
   - the domain starts (libvirt reads the qxl sizes back with qom-get);
   - qom-get on video0 gives ram_size / vram_size in bytes, vgamem_mb;
   - virsh domdisplay prints spice://127.0.0.1:PORT;
   - query-spice: enabled, that port, auth spice;
+  - QEMU ran with libvirt's -audiodev spice and -chardev spicevmc forms;
+  - the guest sees the virtio-serial port com.redhat.spice.0 and opens it:
+    query-chardev says the spicevmc chardev's frontend is open;
+  - a SPICE client is offered the playback and record channels;
   - a client's channel gives SPICE_INITIALIZED (server and client address,
     channel type); query-spice lists no channels once it has gone;
   - a SPICE client (spicy-screenshot) with the password sees the picture
@@ -25,11 +33,10 @@ interop initramfs (stock qxl.ko, /init on the serial console).  Checked:
   - virsh destroy ends QEMU.
 
 Before that, with no VM: -spice options this QEMU cannot honour fail with
-a message saying why; tls-port with x509-dir serves TLS with those files;
-without -spice, query-spice says disabled and set_password refuses.
-
-The audio backend is <audio type='none'/>: libvirt's default for SPICE
-graphics is -audiodev spice, which this QEMU does not have yet (issue 13).
+a message saying why; so do -chardev spicevmc / -audiodev spice without
+-spice, an unknown spicevmc name, and spice= on another chardev backend;
+tls-port with x509-dir serves TLS with those files; without -spice,
+query-spice says disabled and set_password refuses.
 
 usage: libvirt.py [--qemu build/qemu/qemu-system-x86_64] [--work DIR]
 TAP output; a failure prints the virsh and QEMU log lines behind it.
@@ -47,7 +54,8 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "interop"))
 import interop  # noqa: E402
 from tap import Tap  # noqa: E402
-from vm import QMP, TOP, GuestError, kernel_version, same_pixels  # noqa: E402
+from vm import (QMP, TOP, Guest, GuestError, kernel_version,  # noqa: E402
+                same_pixels)
 
 BUILD = os.path.join(TOP, "build")
 NAME = "qxlng-libvirt"
@@ -141,6 +149,55 @@ class Virsh:
         self.log.close()
 
 
+class SerialConsole(Guest):
+    """The interop /init's command loop on the serial port QEMU serves on a
+    unix socket (<serial type='unix'> with mode='bind'): vm.Guest's
+    expect() and run() over that socket instead of QEMU's stdio.  QEMU
+    is libvirt's, so there is no process of ours: alive() means the
+    socket is open."""
+
+    class _Stream:
+        def __init__(self, sock):
+            self.stdin = sock.makefile("wb")
+            self.stdout = sock.makefile("rb")
+            self.closed = False
+
+        def poll(self):
+            return 0 if self.closed else None
+
+    def __init__(self, path, log_path, timeout=60):
+        import socket
+        self.log_path = log_path
+        self.work = os.path.dirname(log_path)
+        self.buf, self.pos = "", 0
+        self.lock = threading.Condition()
+        self.qmp = None
+        deadline = time.time() + timeout
+        while True:
+            self.sock = socket.socket(socket.AF_UNIX)
+            try:
+                self.sock.connect(path)
+                break
+            except OSError:
+                self.sock.close()
+                if time.time() > deadline:
+                    raise GuestError("serial socket %s never came up" % path)
+                time.sleep(0.1)
+        self.proc = self._Stream(self.sock)
+        self.log = open(log_path, "w")
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        try:
+            self._reader()
+        except (OSError, ValueError):   # stop() closed the socket
+            pass
+        self.proc.closed = True
+
+    def stop(self):
+        self.sock.close()
+
+
 def domain_xml(qemu, kernel, initrd, serial, port):
     return """<domain type='qemu'>
   <name>%(name)s</name>
@@ -155,15 +212,18 @@ def domain_xml(qemu, kernel, initrd, serial, port):
   <on_reboot>destroy</on_reboot>
   <devices>
     <emulator>%(qemu)s</emulator>
-    <serial type='file'>
-      <source path='%(serial)s'/>
+    <serial type='unix'>
+      <source mode='bind' path='%(serial)s'/>
       <target port='0'/>
     </serial>
+    <channel type='spicevmc'>
+      <target type='virtio' name='com.redhat.spice.0'/>
+    </channel>
     <graphics type='spice' port='%(port)d' autoport='no' listen='127.0.0.1'
               passwd='%(password)s'>
       <listen type='address' address='127.0.0.1'/>
     </graphics>
-    <audio id='1' type='none'/>
+    <sound model='ich9'/>
     <video>
       <model type='qxl' ram='65536' vram='32768' vgamem='16384' heads='1'
              primary='yes'/>
@@ -175,15 +235,40 @@ def domain_xml(qemu, kernel, initrd, serial, port):
        "port": port, "qemu": qemu, "password": PASSWORD}
 
 
-def wait_file_marker(path, marker, timeout):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if os.path.exists(path):
-            with open(path, errors="replace") as f:
-                if marker in f.read():
-                    return True
+def agent_port(v, console, tap):
+    """The guest's view of <channel type='spicevmc'>: a virtio-serial port
+    named com.redhat.spice.0, which it opens (as spice-vdagentd would);
+    the spicevmc chardev then has its frontend open (query-chardev)."""
+    names = console.run("cat /sys/class/virtio-ports/*/name", check=False)
+    tap.ok(names.split() == ["com.redhat.spice.0"],
+           "guest_sees_port_com_redhat_spice_0", names)
+    # Open the port and keep it open (fd 3 of the guest's command loop).
+    console.run("for p in /sys/class/virtio-ports/*; do "
+                "exec 3<>/dev/${p##*/}; done", check=False)
+    state = None
+    for i in range(20):
+        ok, r = v.qmp("query-chardev")
+        state = [c for c in r.get("return", [])
+                 if c.get("label") == "charchannel0"]
+        if state and state[0].get("frontend-open"):
+            break
         time.sleep(0.5)
-    return False
+    tap.ok(bool(state) and state[0].get("frontend-open") is True and
+           state[0].get("filename") == "spicevmc",
+           "agent_port_opened_spicevmc_frontend_open", str(state))
+
+
+def spice_channels(port, password):
+    """The channel types main's channel list offers a client."""
+    script = os.path.join(TOP, "tests", "interop", "spice_client.py")
+    try:
+        r = subprocess.run(["/usr/bin/python3", script, "--port", str(port),
+                            "--password", password, "channels", "-"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        return "spice_client.py: no answer in 60 s"
+    return r.stdout.strip()
 
 
 def client_shot(port, out, password):
@@ -225,9 +310,11 @@ def run(args, tap):
                 'stdio_handler = "file"\n')
     kernel = "/boot/vmlinuz-" + kernel_version()
     initrd = interop.initrd(args, "qxl")
-    serial = os.path.join(work, "serial.log")
-    if os.path.exists(serial):
-        os.unlink(serial)
+    serial = os.path.join(work, "serial.sock")
+    serial_log = os.path.join(work, "serial.log")
+    for path in (serial, serial_log):
+        if os.path.exists(path):
+            os.unlink(path)
     qemu_log = os.path.join(root, "log", "qemu", NAME + ".log")
     port = interop.free_port()
     xml = os.path.join(work, "domain.xml")
@@ -236,6 +323,7 @@ def run(args, tap):
                            port))
 
     v = Virsh(root, os.path.join(work, "virsh.log"))
+    console = None
     try:
         ok, caps = v.run("domcapabilities --emulatorbin %s --arch x86_64 "
                          "--virttype qemu --machine pc"
@@ -248,6 +336,7 @@ def run(args, tap):
         ok, out = v.run("create " + xml)
         if not tap.ok(ok, "domain_starts", out + " | " + log_tail(qemu_log)):
             return
+        console = SerialConsole(serial, serial_log)
         sizes = {}
         for prop in ("ram_size", "vram_size", "vgamem_mb", "vram64_size_mb",
                      "max_outputs"):
@@ -272,10 +361,25 @@ def run(args, tap):
                info.get("port") == port and info.get("auth") == "spice" and
                info.get("host") == "127.0.0.1", "query_spice", str(r))
 
-        booted = wait_file_marker(serial, "@@READY", 240)
+        with open(qemu_log, errors="replace") as f:
+            cmdline = f.read()
+        tap.ok(re.search(r"""-audiodev '?\{"id":"audio1","driver":"spice"\}""",
+                         cmdline) and
+               "-chardev spicevmc,id=charchannel0,name=vdagent" in cmdline,
+               "libvirt_audiodev_spice_chardev_spicevmc", log_tail(qemu_log))
+        try:
+            console.expect("@@READY", 240)
+            booted = True
+        except GuestError as e:
+            booted = False
+            tap.comment(str(e))
         if not tap.ok(booted, "guest_booted",
-                      log_tail(serial) + " | " + log_tail(qemu_log)):
+                      log_tail(serial_log) + " | " + log_tail(qemu_log)):
             return
+        agent_port(v, console, tap)
+        channels = spice_channels(port, PASSWORD)
+        tap.ok("playback" in channels and "record" in channels,
+               "client_offered_playback_and_record", channels)
         # The console may still change (cursor blink): a few tries.
         same, why = False, "no picture"
         for i in range(12):
@@ -360,6 +464,8 @@ def run(args, tap):
         tap.ok(ok and NAME not in lst, "destroy_ends_domain", out + lst)
         tap.ok(port_closed(port), "spice_port_closed_after_destroy")
     finally:
+        if console:
+            console.stop()
         ok, lst = v.run("list --name", timeout=60)
         if NAME in lst:
             v.run("destroy " + NAME, timeout=60)
@@ -382,6 +488,33 @@ BAD_SPICE = [
 ]
 
 
+# QEMU's SPICE chardev and audiodev forms that must fail, and what QEMU
+# must say (QEMU not started); SPICE is replaced by a -spice option.
+SPICE = "port=%d,addr=127.0.0.1,disable-ticketing=on"
+BAD_CHANNELS = [
+    ("chardev_spicevmc_without_spice",
+     ["-chardev", "spicevmc,id=c0,name=vdagent"],
+     "chardev spicevmc: needs -spice"),
+    ("audiodev_spice_without_spice", ["-audiodev", "spice,id=a0"],
+     "audiodev a0: needs -spice"),
+    ("chardev_spicevmc_unknown_name",
+     ["-spice", SPICE, "-chardev", "spicevmc,id=c0,name=bogus"],
+     "unknown channel name 'bogus'"),
+    ("chardev_spicevmc_no_name",
+     ["-spice", SPICE, "-chardev", "spicevmc,id=c0"],
+     "chardev spicevmc: set name="),
+    ("chardev_socket_spice_option",
+     ["-spice", SPICE, "-chardev", "socket,id=c0,path=%s,server=on,wait=off,"
+      "spice=spice"],
+     "option 'spice' is only valid with the spice-core backend, not "
+     "'socket'"),
+    ("chardev_spicevmc_spice_option",
+     ["-spice", SPICE, "-chardev", "spicevmc,id=c0,name=vdagent,spice=spice"],
+     "option 'spice' is only valid with the spice-core backend, not "
+     "'spicevmc'"),
+]
+
+
 def spice_cmdline(args, tap):
     """-spice with no VM (-machine none): bad options fail with a message
     saying why; tls-port with x509-dir serves TLS with that certificate and
@@ -399,6 +532,18 @@ def spice_cmdline(args, tap):
             out, rc = "still running after 30 s", 0
         tap.ok(rc != 0 and want in out, "spice_option_refused_" +
                re.sub(r"[^a-z0-9]+", "_", opt.split(",")[-1]), out)
+    sock = os.path.join(args.work, "refused.sock")
+    for name, extra, want in BAD_CHANNELS:
+        port = interop.free_port()
+        argv = base + [a.replace(SPICE, SPICE % port).replace("%s", sock)
+                       for a in extra]
+        try:
+            r = subprocess.run(argv, timeout=30, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+            out, rc = r.stdout.strip(), r.returncode
+        except subprocess.TimeoutExpired:
+            out, rc = "still running after 30 s", 0
+        tap.ok(rc != 0 and want in out, name + "_refused", out)
 
     x509 = os.path.join(args.work, "x509")
     ca = interop.make_x509(x509)
