@@ -10,7 +10,7 @@
  * none did, the first graphic console is served (vga + spice).  Options
  * spice-core has no use for (seamless-migration, agent-mouse, the WAN
  * compressions, ...) are accepted and noted with -d unimp; options it cannot
- * honour (unix sockets, SASL, TLS channel selection, x509 file names) are
+ * honour (SASL, TLS channel selection, x509 file names) are
  * refused with a message saying so.  gl and rendernode are not listed, so
  * libvirt's probe reports no SPICE OpenGL and refuses <gl enable='yes'>.
  * With neither password-secret nor disable-ticketing nobody gets in until
@@ -97,7 +97,6 @@ static const struct {
     const char *why;
     bool is_bool;
 } qxlng_spice_refused[] = {
-    { "unix", "spice-core listens on TCP only", true },
     { "sasl", "SASL is not wired to -spice yet", true },
     { "x509-key-file", "give x509-dir (ca-cert.pem, server-cert.pem, "
       "server-key.pem)" },
@@ -128,7 +127,7 @@ static bool qxlng_spice_check_opts(QemuOpts *opts, Error **errp)
         const char *name = qxlng_spice_refused[i].name;
 
         v = qemu_opt_get(opts, name);
-        /* on/off options (unix, sasl) only when on; the others when set */
+        /* on/off options (sasl) only when on; the others when set */
         if (v && (!qxlng_spice_refused[i].is_bool ||
                   qemu_opt_get_bool(opts, name, false))) {
             error_setg(errp, "-spice %s=%s is not supported by qxl-ng: %s",
@@ -174,6 +173,24 @@ static Object *qxlng_spice_tls_creds(const char *dir, Error **errp)
                                  "verify-peer", "off", NULL);
 }
 
+/* -spice unix=on: addr is the socket's path; no TCP port besides it. */
+static bool qxlng_spice_unix(QemuOpts *opts, Object *obj, Error **errp)
+{
+    const char *path = qemu_opt_get(opts, "addr");
+
+    if (!path || !*path) {
+        error_setg(errp, "-spice unix=on needs addr=<socket path>");
+        return false;
+    }
+    if (qemu_opt_get_number(opts, "port", 0) ||
+        qemu_opt_get_number(opts, "tls-port", 0)) {
+        error_setg(errp, "-spice unix=on listens on the socket addr names "
+                   "only: drop port and tls-port");
+        return false;
+    }
+    return object_property_set_str(obj, "unix-path", path, errp);
+}
+
 static Object *qxlng_spice_create(QemuOpts *opts, Error **errp)
 {
     Object *obj = object_new(TYPE_SPICE_CORE_OBJECT);
@@ -181,8 +198,14 @@ static Object *qxlng_spice_create(QemuOpts *opts, Error **errp)
         "addr", "password-secret", "image-compression", "streaming-video",
     };
     const char *dir = qemu_opt_get(opts, "x509-dir");
+    bool unix_socket = qemu_opt_get_bool(opts, "unix", false);
     unsigned int i;
     const char *v;
+
+    /* libvirt's <listen type='socket'>: unix,addr=PATH and no port */
+    if (unix_socket && !qxlng_spice_unix(opts, obj, errp)) {
+        goto fail;
+    }
 
     if (!qxlng_spice_port(opts, "port", obj, errp) ||
         !qxlng_spice_port(opts, "tls-port", obj, errp)) {
@@ -190,6 +213,9 @@ static Object *qxlng_spice_create(QemuOpts *opts, Error **errp)
     }
     for (i = 0; i < ARRAY_SIZE(copied); i++) {
         v = qemu_opt_get(opts, copied[i]);
+        if (unix_socket && !strcmp(copied[i], "addr")) {
+            continue;           /* the socket's path, set above */
+        }
         if (v && !object_property_set_str(obj, copied[i], v, errp)) {
             error_prepend(errp, "-spice %s=%s: ", copied[i], v);
             goto fail;
@@ -211,7 +237,7 @@ static Object *qxlng_spice_create(QemuOpts *opts, Error **errp)
             goto fail;
         }
     }
-    if (!qemu_opt_get_number(opts, "port", 0) &&
+    if (!unix_socket && !qemu_opt_get_number(opts, "port", 0) &&
         !qemu_opt_get_number(opts, "tls-port", 0)) {
         error_setg(errp, "-spice: set port or tls-port; qxl-ng cannot run "
                    "SPICE without a listening port yet (port=0)");
@@ -349,7 +375,11 @@ SpiceInfo *qmp_query_spice(Error **errp)
     info->enabled = true;
     info->migrated = false;
     info->has_host = true;
-    info->host = object_property_get_str(obj, "addr", NULL);
+    info->host = object_property_get_str(obj, "unix-path", NULL);
+    if (!info->host || !*info->host) {
+        g_free(info->host);
+        info->host = object_property_get_str(obj, "addr", NULL);
+    }
     port = spice_core_get_port(core);
     tls_port = spice_core_get_tls_port(core);
     if (port) {

@@ -5,7 +5,8 @@
  *           tls-creds=<tls-creds-x509 id>,password-secret=<secret id>,
  *           disable-ticketing=on|off,web-root=DIR,
  *           image-compression=auto_glz|auto_lz|quic|glz|lz|lz4|off,
- *           streaming-video=off|all|filter,video-quality=1..100
+ *           streaming-video=off|all|filter,video-quality=1..100,
+ *           unix-path=PATH
  *
  * A SPICE server (libspicecore) on QEMU's main loop.  Display devices attach
  * their console with qxlng_spice_attach() (the qxlng devices do so with
@@ -57,6 +58,7 @@ struct SpiceCoreObject {
     char *addr;
     int64_t port;
     int64_t tls_port;
+    char *unix_path;            /* a unix socket for plain clients too */
     char *tls_creds;
     char *password_secret;
     bool disable_ticketing;
@@ -173,8 +175,14 @@ static void spice_core_obj_clients_changed(void *opaque, unsigned int n)
 /* QMP: the SPICE_* events, as QEMU's SPICE sends them ------------------ */
 
 static void spice_core_obj_server_info(SpiceCoreObject *sc, bool tls,
-                                       SpiceBasicInfo *out)
+                                       bool unix_socket, SpiceBasicInfo *out)
 {
+    if (unix_socket) {
+        out->host = g_strdup(sc->unix_path);
+        out->port = g_strdup("");
+        out->family = NETWORK_ADDRESS_FAMILY_UNIX;
+        return;
+    }
     out->host = g_strdup(sc->addr);
     out->port = g_strdup_printf("%d", tls ? spice_core_get_tls_port(sc->core)
                                           : spice_core_get_port(sc->core));
@@ -189,7 +197,8 @@ static SpiceChannel *spice_core_obj_channel(
 
     ch->host = g_strdup(info->host);
     ch->port = g_strdup(info->port);
-    ch->family = info->ipv6 ? NETWORK_ADDRESS_FAMILY_IPV6
+    ch->family = info->unix_socket ? NETWORK_ADDRESS_FAMILY_UNIX :
+                 info->ipv6 ? NETWORK_ADDRESS_FAMILY_IPV6
                             : NETWORK_ADDRESS_FAMILY_IPV4;
     ch->connection_id = info->connection_id;
     ch->channel_type = info->channel_type;
@@ -220,7 +229,7 @@ static void spice_core_obj_channel_event(
     g_autoptr(SpiceBasicInfo) client = g_new0(SpiceBasicInfo, 1);
     GList *it;
 
-    spice_core_obj_server_info(sc, info->tls,
+    spice_core_obj_server_info(sc, info->tls, info->unix_socket,
                                qapi_SpiceServerInfo_base(server));
     server->has_auth = true;
     server->auth = g_strdup(sc->disable_ticketing ? "none" : "spice");
@@ -645,8 +654,8 @@ static void spice_core_obj_complete(UserCreatable *uc, Error **errp)
         error_setg(errp, "spice-core: port and tls-port must be 0..65535");
         return;
     }
-    if (!sc->port && !sc->tls_port) {
-        error_setg(errp, "spice-core: set port, tls-port or both");
+    if (!sc->port && !sc->tls_port && !sc->unix_path) {
+        error_setg(errp, "spice-core: set port, tls-port or unix-path");
         return;
     }
     if (sc->tls_port && !sc->tls_creds) {
@@ -669,6 +678,7 @@ static void spice_core_obj_complete(UserCreatable *uc, Error **errp)
     cfg.addr = sc->addr;
     cfg.port = sc->port;
     cfg.tls_port = sc->tls_port;
+    cfg.unix_path = sc->unix_path;
     if (sc->tls_creds && !spice_core_obj_tls(sc, &cfg, &dir, &key_password,
                                              errp)) {
         return;
@@ -726,6 +736,7 @@ static void spice_core_obj_finalize(Object *obj)
     }
     g_list_free_full(sc->channels, (GDestroyNotify)qapi_free_SpiceChannel);
     g_free(sc->addr);
+    g_free(sc->unix_path);
     g_free(sc->tls_creds);
     g_free(sc->password_secret);
     g_free(sc->web_root);
@@ -765,6 +776,7 @@ static void spice_core_obj_set_##field(Object *obj, const char *v,          \
 }
 
 SPICE_CORE_STR_PROP(addr)
+SPICE_CORE_STR_PROP(unix_path)
 SPICE_CORE_STR_PROP(tls_creds)
 SPICE_CORE_STR_PROP(password_secret)
 SPICE_CORE_STR_PROP(web_root)
@@ -900,6 +912,11 @@ static void spice_core_obj_class_init(ObjectClass *oc, void *data)
                                   spice_core_obj_set_addr);
     object_class_property_set_description(oc, "addr",
         "listen address (default 127.0.0.1)");
+    object_class_property_add_str(oc, "unix-path",
+                                  spice_core_obj_get_unix_path,
+                                  spice_core_obj_set_unix_path);
+    object_class_property_set_description(oc, "unix-path",
+        "also listen on this unix socket, for plain clients (default none)");
     object_class_property_add_str(oc, "tls-creds", spice_core_obj_get_tls_creds,
                                   spice_core_obj_set_tls_creds);
     object_class_property_set_description(oc, "tls-creds",

@@ -93,6 +93,7 @@ struct spice_core_channel_info {
 	char port[8];		/* and port */
 	bool ipv6;		/* host is an IPv6 address */
 	bool tls;		/* came in on the TLS port */
+	bool unix_socket;	/* came in on the unix socket (no host, port) */
 	uint32_t connection_id;	/* its session's id */
 	uint8_t channel_type;	/* SPICE_CHANNEL_* */
 	uint8_t channel_id;
@@ -176,6 +177,7 @@ struct spice_core_config {
 	const char *addr;	/* listen address; NULL: "127.0.0.1" */
 	int port;		/* plain port; 0: none; -1: pick a free one */
 	int tls_port;		/* TLS port; 0: none; -1: pick a free one */
+	const char *unix_path;	/* also a unix socket for plain clients */
 	/* TLS files.  x509_dir holds ca-cert.pem, server-cert.pem,
 	 * server-key.pem (QEMU's names); the *_file members override. */
 	const char *x509_dir;

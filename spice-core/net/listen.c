@@ -7,7 +7,10 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <openssl/ssl.h>
 
@@ -50,10 +53,15 @@ static void accept_ready(void *data, GIOCondition cond)
 
 		if (fd < 0)
 			return;
-		getnameinfo((struct sockaddr *)&sa, len, host, sizeof(host),
-			    serv, sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV);
-		snprintf(peer, sizeof(peer), "%s:%s%s", host, serv,
-			 l->tls ? "/tls" : "");
+		if (l->path) {	/* no address: session.c knows "unix" */
+			snprintf(peer, sizeof(peer), "unix");
+		} else {
+			getnameinfo((struct sockaddr *)&sa, len, host,
+				    sizeof(host), serv, sizeof(serv),
+				    NI_NUMERICHOST | NI_NUMERICSERV);
+			snprintf(peer, sizeof(peer), "%s:%s%s", host, serv,
+				 l->tls ? "/tls" : "");
+		}
 		g_mutex_lock(&net->lock);
 		open = net->stats.connections;
 		g_mutex_unlock(&net->lock);
@@ -129,6 +137,43 @@ int sc_net_listen(struct sc_net *net, bool tls, const char *addr, int port,
 	return 0;
 }
 
+int sc_net_listen_unix(struct sc_net *net, const char *path, GError **err)
+{
+	struct sc_listener *l = &net->listener[2];
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct stat st;
+	gpointer tag;
+	int fd, saved;
+
+	if (!path || !*path || strlen(path) >= sizeof(sun.sun_path)) {
+		g_set_error(err, SC_ERROR, SC_ERR_INVALID,
+			    "unix socket path '%s': empty or longer than %zu "
+			    "bytes", path ? path : "",
+			    sizeof(sun.sun_path) - 1);
+		return -1;
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	/* A socket left by an earlier run is ours to replace; a file of
+	 * another kind is not. */
+	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+		unlink(path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
+	    listen(fd, 64) < 0) {
+		saved = errno;
+		if (fd >= 0)
+			close(fd);
+		g_set_error(err, SC_ERROR, SC_ERR_FAILED,
+			    "cannot listen on unix socket %s: %s", path,
+			    g_strerror(saved));
+		return -1;
+	}
+	l->fd = fd;
+	l->path = g_strdup(path);
+	l->src = sc_fd_source_new(net->ctx, fd, G_IO_IN, accept_ready, l, &tag);
+	return 0;
+}
+
 void sc_net_get_stats(struct sc_net *net, struct sc_net_stats *out)
 {
 	g_mutex_lock(&net->lock);
@@ -145,6 +190,10 @@ void sc_net_fini(struct sc_net *net)
 		if (net->listener[i].fd >= 0)
 			close(net->listener[i].fd);
 		net->listener[i].fd = -1;
+		if (net->listener[i].path)
+			unlink(net->listener[i].path);
+		g_free(net->listener[i].path);
+		net->listener[i].path = NULL;
 	}
 	sc_net_reap(net);
 	if (net->tls)

@@ -197,6 +197,7 @@ struct sc_listener {
 	bool tls;
 	int fd;
 	int port;			/* bound, or 0 */
+	char *path;			/* unix socket bound, or NULL */
 	GSource *src;
 };
 
@@ -204,7 +205,7 @@ struct sc_net {
 	GMainContext *ctx;
 	const struct sc_net_ops *ops;
 	void *opaque;
-	struct sc_listener listener[2];	/* plain, TLS */
+	struct sc_listener listener[3];	/* plain, TLS, unix (plain) */
 	SSL_CTX *tls;
 	GQueue dead;			/* closed streams, for the reaper */
 	char *web_root;			/* files served over HTTP, or NULL */
@@ -222,6 +223,9 @@ int sc_net_tls_init(struct sc_net *net, const char *cert, const char *key,
 /* Listen on addr:port (0 or -1: a free port) for plain or TLS clients. */
 int sc_net_listen(struct sc_net *net, bool tls, const char *addr, int port,
 		  GError **err);
+/* Listen on the unix socket path for plain clients (a stale socket there
+ * is replaced; the socket goes at sc_net_fini).  Their peer is "unix". */
+int sc_net_listen_unix(struct sc_net *net, const char *path, GError **err);
 /* Serve the files under dir to HTTP GETs on the ports (NULL: none, the
  * default; WebSocket is always on).  -1 if dir is not a directory. */
 int sc_net_set_web_root(struct sc_net *net, const char *dir, GError **err);

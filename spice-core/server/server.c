@@ -132,6 +132,8 @@ static void copy_config(SpiceCore *core, const struct spice_core_config *c)
 	if (c->uuid)
 		memcpy(core->uuid, c->uuid, 16);
 	core->cfg.addr = core->addr;
+	core->unix_path = g_strdup(c->unix_path);
+	core->cfg.unix_path = core->unix_path;
 	core->cfg.name = core->name;
 	core->cfg.x509_dir = NULL;
 	core->cfg.x509_ca_file = core->x509_ca;
@@ -152,13 +154,15 @@ static int start_listening(SpiceCore *core, GError **err)
 			    "SASL requested but not built in or not usable");
 		return -1;
 	}
-	if (c->port == 0 && c->tls_port == 0) {
+	if (c->port == 0 && c->tls_port == 0 && !c->unix_path) {
 		g_set_error(err, SC_ERROR, SC_ERR_INVALID,
-			    "neither a port nor a TLS port given");
+			    "neither a port, a TLS port nor a unix socket given");
 		return -1;
 	}
 	if (c->port && sc_net_listen(&core->net, false, core->addr, c->port,
 				     err))
+		return -1;
+	if (c->unix_path && sc_net_listen_unix(&core->net, c->unix_path, err))
 		return -1;
 	if (!c->tls_port)
 		return 0;
@@ -250,6 +254,7 @@ void spice_core_free(SpiceCore *core)
 	sc_model_fini(&core->model);
 	OPENSSL_cleanse(core->ticket, sizeof(core->ticket));
 	g_free(core->addr);
+	g_free(core->unix_path);
 	g_free(core->x509_ca);
 	g_free(core->x509_cert);
 	g_free(core->x509_key);

@@ -31,6 +31,7 @@ struct sc_session {
 
 struct SpiceCore {
 	struct spice_core_config cfg;	/* strings below are our copies */
+	char *unix_path;	/* cfg.unix_path's copy */
 	char *addr, *x509_ca, *x509_cert, *x509_key, *x509_key_pw, *ciphers;
 	char *name, *sasl_appname;
 	uint8_t uuid[16];

@@ -79,6 +79,10 @@ static void channel_event(SpiceCore *core, struct sc_conn *c, bool up)
 	if (!ops->channel_event)
 		return;
 	g_strlcpy(peer, c->st->peer, sizeof(peer));
+	if (!strcmp(peer, "unix")) {	/* listen.c: the unix socket */
+		info.unix_socket = true;
+		goto out;
+	}
 	tls = strstr(peer, "/tls");
 	if (tls) {
 		*tls = '\0';
@@ -98,6 +102,7 @@ static void channel_event(SpiceCore *core, struct sc_conn *c, bool up)
 		g_strlcpy(info.host, peer, sizeof(info.host));
 	}
 	info.ipv6 = strchr(info.host, ':') != NULL;
+out:
 	info.connection_id = c->session_id;
 	info.channel_type = c->link.mess.channel_type;
 	info.channel_id = c->link.mess.channel_id;

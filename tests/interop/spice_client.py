@@ -7,6 +7,7 @@
     spice_client.py --port P [--host H] [--password PW] position X,Y[,D]
     spice_client.py --port P [--host H] [--password PW] shot D:FILE.ppm
     spice_client.py --port P [--host H] [--password PW] channels -
+    spice_client.py --unix-path PATH ...   (a unix socket instead of a port)
 
 key     press and release keys (PC/XT set-1 scancodes, e.g. 0x1e = 'a',
         0x1c = Enter; 0x2a+0x04 holds shift for '#') once the inputs
@@ -43,7 +44,9 @@ SPICE_MOUSE_BUTTON_MASK_LEFT = 1
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--port", required=True)
+    ap.add_argument("--port")
+    ap.add_argument("--unix-path", metavar="PATH",
+                    help="connect to this unix socket instead of a port")
     ap.add_argument("--password")
     ap.add_argument("--timeout", type=int, default=30)
     ap.add_argument("--key-gap", type=int, default=0, metavar="MS",
@@ -57,8 +60,13 @@ def main():
     loop = GLib.MainLoop()
     result = {"rc": 1, "why": "timeout"}
     session = SpiceClientGLib.Session()
-    session.set_property("host", args.host)
-    session.set_property("port", str(args.port))
+    if args.unix_path:
+        session.set_property("unix-path", args.unix_path)
+    elif args.port:
+        session.set_property("host", args.host)
+        session.set_property("port", str(args.port))
+    else:
+        ap.error("give --port or --unix-path")
     if args.password:
         session.set_property("password", args.password)
 

@@ -30,7 +30,11 @@ served on a unix socket).  Checked:
     'connected' value fails with a clear error and changes nothing;
   - virsh save fails with "non-migratable device" (no VMState yet) and
     the domain keeps running;
-  - virsh destroy ends QEMU.
+  - virsh destroy ends QEMU;
+  - the same domain with <listen type='socket'> (-spice unix=on,addr=PATH)
+    starts, virsh domdisplay says spice+unix://PATH, query-spice names the
+    socket and no port, a client with the password connects through the
+    socket and is offered the display; nobody listens after destroy.
 
 Before that, with no VM: -spice options this QEMU cannot honour fail with
 a message saying why; so do -chardev spicevmc / -audiodev spice without
@@ -198,8 +202,10 @@ class SerialConsole(Guest):
         self.sock.close()
 
 
-def domain_xml(qemu, kernel, initrd, serial, port):
-    return """<domain type='qemu'>
+def domain_xml(qemu, kernel, initrd, serial, port, spice_socket=None):
+    """The domain; with spice_socket, SPICE listens on that unix socket
+    (<listen type='socket'>) instead of 127.0.0.1:port."""
+    xml = """<domain type='qemu'>
   <name>%(name)s</name>
   <memory unit='MiB'>256</memory>
   <vcpu>1</vcpu>
@@ -233,6 +239,39 @@ def domain_xml(qemu, kernel, initrd, serial, port):
 </domain>
 """ % {"name": NAME, "kernel": kernel, "initrd": initrd, "serial": serial,
        "port": port, "qemu": qemu, "password": PASSWORD}
+    if spice_socket:
+        xml = re.sub(r"<graphics .*?</graphics>",
+                     "<graphics type='spice' passwd='%s'>\n"
+                     "      <listen type='socket' socket='%s'/>\n"
+                     "    </graphics>" % (PASSWORD, spice_socket),
+                     xml, flags=re.S)
+    return xml
+
+
+def socket_domain(args, v, tap, kernel, initrd, serial):
+    """<listen type='socket'>: libvirt's -spice unix=on,addr=PATH; a client
+    with the password connects through the socket and is offered the
+    display; virsh domdisplay names the socket.  No need to boot."""
+    sock = os.path.join(args.work, "spice.sock")
+    xml = os.path.join(args.work, "domain-socket.xml")
+    with open(xml, "w") as f:
+        f.write(domain_xml(os.path.abspath(args.qemu), kernel, initrd,
+                           serial, 0, spice_socket=sock))
+    ok, out = v.run("create " + xml)
+    if not tap.ok(ok, "socket_domain_starts", out):
+        return
+    ok, out = v.run("domdisplay " + NAME)
+    tap.ok(ok and out.splitlines()[-1:] == ["spice+unix://" + sock],
+           "socket_domdisplay_uri", out)
+    ok, r = v.qmp("query-spice")
+    info = r.get("return", {})
+    tap.ok(ok and info.get("host") == sock and "port" not in info,
+           "socket_query_spice", str(r))
+    channels = spice_channels(None, PASSWORD, unix_path=sock)
+    tap.ok("display" in channels.split("channels ")[-1].split(","),
+           "socket_client_gets_display", channels)
+    ok, out = v.run("destroy " + NAME)
+    tap.ok(ok and socket_closed(sock), "socket_closed_after_destroy", out)
 
 
 def agent_port(v, console, tap):
@@ -258,12 +297,13 @@ def agent_port(v, console, tap):
            "agent_port_opened_spicevmc_frontend_open", str(state))
 
 
-def spice_channels(port, password):
+def spice_channels(port, password, unix_path=None):
     """The channel types main's channel list offers a client."""
     script = os.path.join(TOP, "tests", "interop", "spice_client.py")
+    where = ["--unix-path", unix_path] if unix_path else ["--port", str(port)]
     try:
-        r = subprocess.run(["/usr/bin/python3", script, "--port", str(port),
-                            "--password", password, "channels", "-"],
+        r = subprocess.run(["/usr/bin/python3", script] + where +
+                           ["--password", password, "channels", "-"],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            text=True, timeout=60)
     except subprocess.TimeoutExpired:
@@ -463,6 +503,7 @@ def run(args, tap):
         ok2, lst = v.run("list --all --name")
         tap.ok(ok and NAME not in lst, "destroy_ends_domain", out + lst)
         tap.ok(port_closed(port), "spice_port_closed_after_destroy")
+        socket_domain(args, v, tap, kernel, initrd, serial)
     finally:
         if console:
             console.stop()
@@ -477,7 +518,9 @@ def run(args, tap):
 
 # -spice options this QEMU refuses, and what it must say (QEMU not started).
 BAD_SPICE = [
-    ("port=5999,unix=on", "unix=on is not supported"),
+    ("unix=on", "unix=on needs addr=<socket path>"),
+    ("unix=on,addr=/nonexistent/s.sock,port=5999",
+     "drop port and tls-port"),
     ("port=5999,sasl=on", "sasl=on is not supported"),
     ("port=5999,x509-cert-file=/x", "give x509-dir"),
     ("port=0", "without a listening port"),
@@ -608,6 +651,20 @@ def tls_handshake(port, ca):
                 return t.version() is not None
     except (OSError, ssl.SSLError):
         return False
+
+
+def socket_closed(path):
+    """Nobody listens on unix socket path (the file may stay: QEMU does
+    not finalize objects at exit; the next start replaces it)."""
+    import socket
+    s = socket.socket(socket.AF_UNIX)
+    try:
+        s.connect(path)
+        return False
+    except OSError:
+        return True
+    finally:
+        s.close()
 
 
 def port_closed(port):
