@@ -147,9 +147,8 @@ int sc_net_listen_unix(struct sc_net *net, const char *path, GError **err)
 
 	if (!path || !*path || strlen(path) >= sizeof(sun.sun_path)) {
 		g_set_error(err, SC_ERROR, SC_ERR_INVALID,
-			    "unix socket path '%s': empty or longer than %zu "
-			    "bytes", path ? path : "",
-			    sizeof(sun.sun_path) - 1);
+			    "unix socket path '%s': empty or too long (%zu max)",
+			    path ? path : "", sizeof(sun.sun_path) - 1);
 		return -1;
 	}
 	memcpy(sun.sun_path, path, strlen(path) + 1);

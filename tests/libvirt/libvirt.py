@@ -531,8 +531,9 @@ BAD_SPICE = [
 ]
 
 
-# QEMU's SPICE chardev and audiodev forms that must fail, and what QEMU
-# must say (QEMU not started); SPICE is replaced by a -spice option.
+# QEMU's SPICE chardev and audiodev forms and unix sockets that must
+# fail, and what QEMU must say (QEMU not started); SPICE is replaced by a
+# -spice option, %s by the path of a regular file, which must stay.
 SPICE = "port=%d,addr=127.0.0.1,disable-ticketing=on"
 BAD_CHANNELS = [
     ("chardev_spicevmc_without_spice",
@@ -551,6 +552,12 @@ BAD_CHANNELS = [
       "spice=spice"],
      "option 'spice' is only valid with the spice-core backend, not "
      "'socket'"),
+    ("spice_unix_path_too_long",
+     ["-spice", "unix=on,addr=/tmp/%s,disable-ticketing=on" % ("x" * 120)],
+     "empty or too long (107 max)"),
+    ("spice_unix_path_not_a_socket",
+     ["-spice", "unix=on,addr=%s,disable-ticketing=on"],
+     "cannot listen on unix socket"),
     ("chardev_spicevmc_spice_option",
      ["-spice", SPICE, "-chardev", "spicevmc,id=c0,name=vdagent,spice=spice"],
      "option 'spice' is only valid with the spice-core backend, not "
@@ -575,7 +582,9 @@ def spice_cmdline(args, tap):
             out, rc = "still running after 30 s", 0
         tap.ok(rc != 0 and want in out, "spice_option_refused_" +
                re.sub(r"[^a-z0-9]+", "_", opt.split(",")[-1]), out)
-    sock = os.path.join(args.work, "refused.sock")
+    sock = os.path.join(args.work, "not-a-socket")
+    with open(sock, "w") as f:
+        f.write("keep me\n")
     for name, extra, want in BAD_CHANNELS:
         port = interop.free_port()
         argv = base + [a.replace(SPICE, SPICE % port).replace("%s", sock)
@@ -587,6 +596,8 @@ def spice_cmdline(args, tap):
         except subprocess.TimeoutExpired:
             out, rc = "still running after 30 s", 0
         tap.ok(rc != 0 and want in out, name + "_refused", out)
+    with open(sock) as f:
+        tap.ok(f.read() == "keep me\n", "spice_unix_path_file_kept")
 
     x509 = os.path.join(args.work, "x509")
     ca = interop.make_x509(x509)
