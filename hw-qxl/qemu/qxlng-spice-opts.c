@@ -21,8 +21,10 @@
  * (QEMU's monitor code calls qemu_spice.set_passwd / set_pw_expire).
  * The SPICE_CONNECTED / _INITIALIZED / _DISCONNECTED events and the
  * channels come from the spice-core object (spice-core-object.c).
+ * add_client protocol=spice hands spice-core a connected client (with
+ * port=0 and no unix, libvirt's <listen type='none'>, the only way in).
  * Not yet: client_migrate_info (fails, so libvirt does not wait for a
- * SPICE client migration), add_client, SPICE_MIGRATE_COMPLETED.
+ * SPICE client migration), SPICE_MIGRATE_COMPLETED.
  *
  * This work is licensed under the terms of the GNU GPL, version 2 or later.
  * See the COPYING file in the top-level directory.
@@ -237,13 +239,11 @@ static Object *qxlng_spice_create(QemuOpts *opts, Error **errp)
             goto fail;
         }
     }
-    if (!unix_socket && !qemu_opt_get_number(opts, "port", 0) &&
-        !qemu_opt_get_number(opts, "tls-port", 0)) {
-        error_setg(errp, "-spice: set port or tls-port; qxl-ng cannot run "
-                   "SPICE without a listening port yet (port=0)");
-        goto fail;
-    }
-    /* libvirt passes the password later, with set_password. */
+    /*
+     * Neither port nor tls-port nor unix (libvirt's <listen type='none'>,
+     * port=0): no listener; clients come through QMP add_client.  libvirt
+     * passes the password later, with set_password.
+     */
     qxlng_spice_ticket_later(SPICE_CORE_OBJECT(obj));
     object_property_add_child(object_get_objects_root(), QXLNG_SPICE_ID, obj);
     if (!user_creatable_complete(USER_CREATABLE(obj), errp)) {
@@ -402,6 +402,23 @@ SpiceInfo *qmp_query_spice(Error **errp)
     return info;
 }
 
+/* QMP add_client protocol=spice: a client connected elsewhere. */
+static int qxlng_spice_add_client(int fd, int skipauth, int tls)
+{
+    SpiceCore *core = qxlng_spice_core(qxlng_spice_server);
+    GError *err = NULL;
+
+    if (!core) {
+        return -1;      /* the caller closes fd */
+    }
+    if (spice_core_add_client(core, fd, tls, skipauth, &err) < 0) {
+        error_report("spice add_client: %s", err->message);
+        g_clear_error(&err);
+        return -1;      /* the caller closes fd */
+    }
+    return 0;
+}
+
 static void qxlng_spice_register(void)
 {
     qemu_add_opts(&qxlng_spice_opts);
@@ -410,6 +427,7 @@ static void qxlng_spice_register(void)
     qemu_spice.migrate_info = qxlng_spice_migrate_info;
     qemu_spice.set_passwd = qxlng_spice_set_passwd;
     qemu_spice.set_pw_expire = qxlng_spice_set_pw_expire;
+    qemu_spice.display_add_client = qxlng_spice_add_client;
 }
 
 opts_init(qxlng_spice_register);

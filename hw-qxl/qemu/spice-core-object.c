@@ -178,7 +178,7 @@ static void spice_core_obj_server_info(SpiceCoreObject *sc, bool tls,
                                        bool unix_socket, SpiceBasicInfo *out)
 {
     if (unix_socket) {
-        out->host = g_strdup(sc->unix_path);
+        out->host = g_strdup(sc->unix_path ? sc->unix_path : "");
         out->port = g_strdup("");
         out->family = NETWORK_ADDRESS_FAMILY_UNIX;
         return;
@@ -654,7 +654,8 @@ static void spice_core_obj_complete(UserCreatable *uc, Error **errp)
         error_setg(errp, "spice-core: port and tls-port must be 0..65535");
         return;
     }
-    if (!sc->port && !sc->tls_port && !sc->unix_path) {
+    /* -spice port=0 (ticket_later): QMP add_client is the way in */
+    if (!sc->port && !sc->tls_port && !sc->unix_path && !sc->ticket_later) {
         error_setg(errp, "spice-core: set port, tls-port or unix-path");
         return;
     }

@@ -178,6 +178,8 @@ struct spice_core_config {
 	int port;		/* plain port; 0: none; -1: pick a free one */
 	int tls_port;		/* TLS port; 0: none; -1: pick a free one */
 	const char *unix_path;	/* also a unix socket for plain clients */
+	/* None of the three: clients come through spice_core_add_client()
+	 * only. */
 	/* TLS files.  x509_dir holds ca-cert.pem, server-cert.pem,
 	 * server-key.pem (QEMU's names); the *_file members override. */
 	const char *x509_dir;
@@ -256,6 +258,13 @@ void spice_core_set_mouse_absolute(SpiceCore *core, bool available);
 void spice_core_set_key_leds(SpiceCore *core, uint32_t leds);
 /* Drop every client (e.g. on password change with disconnect policy). */
 void spice_core_disconnect_clients(SpiceCore *core);
+/* Serve a client whose connection was made elsewhere (QMP add_client):
+ * fd is a connected stream socket, ours when this succeeds (on error the
+ * caller still owns it), speaking TLS if tls; with skip_auth its channels
+ * need no ticket (SASL, when on, still applies).  Call it on the server's
+ * context.  0, or -1 with *err set. */
+int spice_core_add_client(SpiceCore *core, int fd, bool tls, bool skip_auth,
+			  GError **err);
 
 /* Clipboard towards the clients (with the ops.clipboard_* callbacks set;
  * otherwise these do nothing).  Call them on the server's context (from

@@ -3,6 +3,7 @@
  * layer above admits), a stream per client; the net's counters. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -171,6 +172,59 @@ int sc_net_listen_unix(struct sc_net *net, const char *path, GError **err)
 	l->path = g_strdup(path);
 	l->src = sc_fd_source_new(net->ctx, fd, G_IO_IN, accept_ready, l, &tag);
 	return 0;
+}
+
+int sc_net_adopt(struct sc_net *net, int fd, bool tls, bool skip_auth,
+		 const char **why)
+{
+	struct sockaddr_storage sa;
+	socklen_t len = sizeof(sa);
+	char host[NI_MAXHOST], serv[NI_MAXSERV];
+	char peer[NI_MAXHOST + NI_MAXSERV + 8] = "unix";
+	unsigned int open;
+	struct sc_stream *st;
+	SSL *ssl = NULL;
+	int flags;
+
+	*why = "too many connections";
+	g_mutex_lock(&net->lock);
+	open = net->stats.connections;
+	g_mutex_unlock(&net->lock);
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+		*why = "not a usable file descriptor";
+		goto fail;
+	}
+	if (open >= SC_MAX_CONNS || !net->ops->admit(net->opaque, why))
+		goto fail;
+	if (tls && !net->tls) {
+		*why = "TLS client, but no TLS port (no certificate)";
+		goto fail;
+	}
+	if (tls) {
+		ssl = sc_tls_session_new(net->tls, fd);
+		if (!ssl) {
+			*why = "cannot start TLS";
+			goto fail;
+		}
+	}
+	/* The peer as for accepted sockets; "unix" when it has no address. */
+	if (getpeername(fd, (struct sockaddr *)&sa, &len) == 0 &&
+	    (sa.ss_family == AF_INET || sa.ss_family == AF_INET6) &&
+	    getnameinfo((struct sockaddr *)&sa, len, host, sizeof(host),
+			serv, sizeof(serv),
+			NI_NUMERICHOST | NI_NUMERICSERV) == 0)
+		snprintf(peer, sizeof(peer), "%s:%s%s", host, serv,
+			 tls ? "/tls" : "");
+	st = sc_stream_new(net, fd, ssl, peer);
+	st->skip_auth = skip_auth;
+	net->ops->accepted(net->opaque, st);
+	return 0;
+
+fail:
+	if (flags >= 0)
+		fcntl(fd, F_SETFL, flags);	/* the caller's again */
+	return -1;
 }
 
 void sc_net_get_stats(struct sc_net *net, struct sc_net_stats *out)

@@ -72,6 +72,7 @@ struct sc_stream {
 	char peer[64];			/* host:port, "/tls" on the TLS port */
 	char label[32];			/* what it carries, for the log */
 	bool dead;
+	bool skip_auth;			/* handed over already authenticated */
 
 	GSource *io;
 	gpointer io_tag;
@@ -226,6 +227,11 @@ int sc_net_listen(struct sc_net *net, bool tls, const char *addr, int port,
 /* Listen on the unix socket path for plain clients (a stale socket there
  * is replaced; the socket goes at sc_net_fini).  Their peer is "unix". */
 int sc_net_listen_unix(struct sc_net *net, const char *path, GError **err);
+/* Serve a client connected elsewhere, on fd (ours when this succeeds),
+ * as if accepted on the plain or TLS port; with skip_auth its links need
+ * no ticket.  -1 with *why set if refused (fd left to the caller). */
+int sc_net_adopt(struct sc_net *net, int fd, bool tls, bool skip_auth,
+		 const char **why);
 /* Serve the files under dir to HTTP GETs on the ports (NULL: none, the
  * default; WebSocket is always on).  -1 if dir is not a directory. */
 int sc_net_set_web_root(struct sc_net *net, const char *dir, GError **err);

@@ -154,11 +154,6 @@ static int start_listening(SpiceCore *core, GError **err)
 			    "SASL requested but not built in or not usable");
 		return -1;
 	}
-	if (c->port == 0 && c->tls_port == 0 && !c->unix_path) {
-		g_set_error(err, SC_ERROR, SC_ERR_INVALID,
-			    "neither a port, a TLS port nor a unix socket given");
-		return -1;
-	}
 	if (c->port && sc_net_listen(&core->net, false, core->addr, c->port,
 				     err))
 		return -1;
@@ -317,6 +312,35 @@ void spice_core_set_key_leds(SpiceCore *core, uint32_t leds)
 void spice_core_disconnect_clients(SpiceCore *core)
 {
 	g_main_context_invoke(core->ctx, close_all_cb, core);
+}
+
+int spice_core_add_client(SpiceCore *core, int fd, bool tls, bool skip_auth,
+			  GError **err)
+{
+	const char *why = NULL;
+	bool acquired = false;
+	int rc;
+
+	if (fd < 0) {
+		g_set_error(err, SC_ERROR, SC_ERR_INVALID, "no file descriptor");
+		return -1;
+	}
+	if (!g_main_context_is_owner(core->ctx)) {
+		acquired = g_main_context_acquire(core->ctx);
+		if (!acquired) {
+			g_set_error(err, SC_ERROR, SC_ERR_FAILED,
+				    "not on the server's context");
+			return -1;
+		}
+	}
+	rc = sc_net_adopt(&core->net, fd, tls, skip_auth, &why);
+	if (acquired)
+		g_main_context_release(core->ctx);
+	if (rc < 0) {
+		g_message("client handed over: refused: %s", why);
+		g_set_error(err, SC_ERROR, SC_ERR_FAILED, "%s", why);
+	}
+	return rc;
 }
 
 void spice_core_get_stats(SpiceCore *core, struct spice_core_stats *out)

@@ -8,6 +8,7 @@
     spice_client.py --port P [--host H] [--password PW] shot D:FILE.ppm
     spice_client.py --port P [--host H] [--password PW] channels -
     spice_client.py --unix-path PATH ...   (a unix socket instead of a port)
+    spice_client.py --fd N [--password PW] link -
 
 key     press and release keys (PC/XT set-1 scancodes, e.g. 0x1e = 'a',
         0x1c = Enter; 0x2a+0x04 holds shift for '#') once the inputs
@@ -23,6 +24,9 @@ shot    save display channel D's primary surface as a PPM once its first
         update is complete (spicy-screenshot does display 0 only)
 channels  print the types of the channels the server offers (main's
         channel list: "channels main,display,...") once display 0 is open
+link    succeed once the main channel is linked (with --fd N: the main
+        channel on the connected socket N, e.g. one handed to QEMU's QMP
+        add_client; the other channels would need sockets of their own)
 Exits 0 when the message was sent, 1 on a connection error or timeout.
 Run with Debian's /usr/bin/python3 (gi).
 """
@@ -47,13 +51,15 @@ def main():
     ap.add_argument("--port")
     ap.add_argument("--unix-path", metavar="PATH",
                     help="connect to this unix socket instead of a port")
+    ap.add_argument("--fd", type=int, metavar="N",
+                    help="the main channel on this connected socket")
     ap.add_argument("--password")
     ap.add_argument("--timeout", type=int, default=30)
     ap.add_argument("--key-gap", type=int, default=0, metavar="MS",
                     help="key: MS milliseconds between keys (default 0)")
     ap.add_argument("action",
                     choices=["key", "motion", "position", "resize", "shot",
-                             "channels"])
+                             "channels", "link"])
     ap.add_argument("arg")
     args = ap.parse_args()
 
@@ -62,6 +68,8 @@ def main():
     session = SpiceClientGLib.Session()
     if args.unix_path:
         session.set_property("unix-path", args.unix_path)
+    elif args.fd is not None:
+        pass                    # session.open_fd() below
     elif args.port:
         session.set_property("host", args.host)
         session.set_property("port", str(args.port))
@@ -172,6 +180,9 @@ def main():
             if args.action == "channels" and \
                     isinstance(channel, SpiceClientGLib.DisplayChannel):
                 finish(0, "channels " + ",".join(offered))
+            if args.action == "link" and \
+                    isinstance(channel, SpiceClientGLib.MainChannel):
+                finish(0, "main channel linked")
             if args.action == "key" and \
                     isinstance(channel, SpiceClientGLib.InputsChannel):
                 send_key(channel)
@@ -191,6 +202,9 @@ def main():
     def on_channel(session, channel):
         # PlaybackChannel -> playback (the type's name in spice-gtk)
         offered.append(type(channel).__name__[:-len("Channel")].lower())
+        if args.action == "link" and \
+                not isinstance(channel, SpiceClientGLib.MainChannel):
+            return              # main only (--fd has one socket)
         GObject.Object.connect(channel, "channel-event", on_event)
         if isinstance(channel, SpiceClientGLib.MainChannel) and \
                 args.action == "resize":
@@ -210,7 +224,11 @@ def main():
         channel.connect()
 
     GObject.Object.connect(session, "channel-new", on_channel)
-    if not session.connect():
+    if args.fd is not None:
+        ok = session.open_fd(args.fd)
+    else:
+        ok = session.connect()
+    if not ok:
         print("spice_client: cannot connect", file=sys.stderr)
         return 1
     GLib.timeout_add_seconds(args.timeout, loop.quit)

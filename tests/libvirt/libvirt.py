@@ -34,11 +34,15 @@ served on a unix socket).  Checked:
   - the same domain with <listen type='socket'> (-spice unix=on,addr=PATH)
     starts, virsh domdisplay says spice+unix://PATH, query-spice names the
     socket and no port, a client with the password connects through the
-    socket and is offered the display; nobody listens after destroy.
+    socket and is offered the display; nobody listens after destroy;
+  - with <listen type='none'/> (-spice port=0) it starts, and query-spice
+    says enabled with no port.
 
 Before that, with no VM: -spice options this QEMU cannot honour fail with
 a message saying why; so do -chardev spicevmc / -audiodev spice without
 -spice, an unknown spicevmc name, and spice= on another chardev backend;
+-spice port=0 listens nowhere, and QMP add_client gives a client on a
+socketpair its main channel (skipauth, or the password; nothing without);
 tls-port with x509-dir serves TLS with those files; without -spice,
 query-spice says disabled and set_password refuses.
 
@@ -204,7 +208,8 @@ class SerialConsole(Guest):
 
 def domain_xml(qemu, kernel, initrd, serial, port, spice_socket=None):
     """The domain; with spice_socket, SPICE listens on that unix socket
-    (<listen type='socket'>) instead of 127.0.0.1:port."""
+    (<listen type='socket'>) instead of 127.0.0.1:port, or with
+    spice_socket "none" nowhere (<listen type='none'/>)."""
     xml = """<domain type='qemu'>
   <name>%(name)s</name>
   <memory unit='MiB'>256</memory>
@@ -240,10 +245,12 @@ def domain_xml(qemu, kernel, initrd, serial, port, spice_socket=None):
 """ % {"name": NAME, "kernel": kernel, "initrd": initrd, "serial": serial,
        "port": port, "qemu": qemu, "password": PASSWORD}
     if spice_socket:
+        listen = ("<listen type='none'/>" if spice_socket == "none" else
+                  "<listen type='socket' socket='%s'/>" % spice_socket)
         xml = re.sub(r"<graphics .*?</graphics>",
                      "<graphics type='spice' passwd='%s'>\n"
-                     "      <listen type='socket' socket='%s'/>\n"
-                     "    </graphics>" % (PASSWORD, spice_socket),
+                     "      %s\n"
+                     "    </graphics>" % (PASSWORD, listen),
                      xml, flags=re.S)
     return xml
 
@@ -272,6 +279,19 @@ def socket_domain(args, v, tap, kernel, initrd, serial):
            "socket_client_gets_display", channels)
     ok, out = v.run("destroy " + NAME)
     tap.ok(ok and socket_closed(sock), "socket_closed_after_destroy", out)
+
+    # <listen type='none'/>: -spice port=0, no listener (add_client only)
+    with open(xml, "w") as f:
+        f.write(domain_xml(os.path.abspath(args.qemu), kernel, initrd,
+                           serial, 0, spice_socket="none"))
+    ok, out = v.run("create " + xml)
+    if not tap.ok(ok, "listen_none_domain_starts", out):
+        return
+    ok, r = v.qmp("query-spice")
+    info = r.get("return", {})
+    tap.ok(ok and info.get("enabled") is True and "port" not in info and
+           "tls-port" not in info, "listen_none_query_spice", str(r))
+    v.run("destroy " + NAME)
 
 
 def agent_port(v, console, tap):
@@ -523,7 +543,6 @@ BAD_SPICE = [
      "drop port and tls-port"),
     ("port=5999,sasl=on", "sasl=on is not supported"),
     ("port=5999,x509-cert-file=/x", "give x509-dir"),
-    ("port=0", "without a listening port"),
     ("port=70000", "expected 0..65535"),
     ("tls-port=5998", "tls-port needs x509-dir"),
     ("port=5999,image-compression=zip", "image-compression 'zip'"),
@@ -599,6 +618,8 @@ def spice_cmdline(args, tap):
     with open(sock) as f:
         tap.ok(f.read() == "keep me\n", "spice_unix_path_file_kept")
 
+    add_client_case(args, tap, base)
+
     x509 = os.path.join(args.work, "x509")
     ca = interop.make_x509(x509)
     for name, spice in (("tls", "tls-port=%d,x509-dir=%s,"
@@ -650,6 +671,88 @@ def spice_cmdline(args, tap):
             errf.close()
             if tap.failed and err:
                 tap.comment("QEMU (%s) said:\n%s" % (name, err))
+
+
+def qmp_getfd(qmp, name, fd):
+    """QMP getfd: hand QEMU a file descriptor (SCM_RIGHTS) named name."""
+    import socket
+    msg = json.dumps({"execute": "getfd", "arguments": {"fdname": name}})
+    socket.send_fds(qmp.sock, [(msg + "\n").encode()], [fd])
+    while True:
+        reply = json.loads(qmp.f.readline())
+        if "event" not in reply:
+            return "error" not in reply
+
+
+def add_client_case(args, tap, base):
+    """-spice port=0 (libvirt's <listen type='none'/>): no listener; QMP
+    add_client hands QEMU one end of a socketpair, a SpiceClientGLib
+    client on the other end links the main channel: with skipauth, with
+    the password set_password gave, not without either."""
+    import socket
+    qmp_path = os.path.join(args.work, "qmp-fd.sock")
+    if os.path.exists(qmp_path):
+        os.unlink(qmp_path)
+    errf = open(os.path.join(args.work, "qemu-fd.stderr"), "w+")
+    proc = subprocess.Popen(base + ["-qmp", "unix:%s,server=on,wait=off"
+                                    % qmp_path, "-spice", "port=0"],
+                            stderr=errf)
+    script = os.path.join(TOP, "tests", "interop", "spice_client.py")
+    qmp = None
+
+    def client(n, **add):
+        ours, theirs = socket.socketpair()
+        with ours, theirs:
+            name = "client%d" % n
+            if not qmp_getfd(qmp, name, theirs.fileno()):
+                return "getfd failed"
+            theirs.close()
+            try:
+                qmp.cmd("add_client", protocol="spice", fdname=name, **add)
+            except GuestError as e:
+                return str(e)
+            pw = ["--password", "fd-pw"] if n == 3 else []
+            r = subprocess.run(["/usr/bin/python3", script, "--fd",
+                                str(ours.fileno()), "--timeout", "20"] + pw +
+                               ["link", "-"], pass_fds=[ours.fileno()],
+                               stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True,
+                               timeout=60)
+            return r.stdout.strip()
+    try:
+        qmp = QMP(qmp_path)
+        info = qmp.cmd("query-spice")
+        tap.ok(info.get("enabled") is True and "port" not in info and
+               "tls-port" not in info, "port0_query_spice_no_port", str(info))
+        out = client(1, skipauth=True)
+        tap.ok(out.endswith("main channel linked"),
+               "port0_add_client_skipauth_links", out)
+        out = client(2, skipauth=False)
+        tap.ok("error-auth" in out, "port0_add_client_no_password_refused",
+               out)
+        qmp.cmd("set_password", protocol="spice", password="fd-pw")
+        out = client(3)
+        tap.ok(out.endswith("main channel linked"),
+               "port0_add_client_with_password_links", out)
+    except (GuestError, OSError, subprocess.TimeoutExpired) as e:
+        tap.ok(False, "port0_add_client", str(e))
+    finally:
+        if qmp:
+            try:
+                qmp.cmd("quit")
+            except (GuestError, OSError):
+                pass
+            qmp.close()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        errf.seek(0)
+        err = errf.read()
+        errf.close()
+        if tap.failed and err:
+            tap.comment("QEMU (port=0) said:\n" + err)
 
 
 def tls_handshake(port, ca):
