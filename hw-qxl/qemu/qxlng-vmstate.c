@@ -155,12 +155,10 @@ static int qxlng_post_load(void *opaque, int version_id)
     return 0;
 }
 
-#define QXLNG_VMSTATE_CORE                                              \
-    VMSTATE_UINT32(saved_state_len, QxlngState),                        \
-    VMSTATE_VALIDATE("device state size", qxlng_state_len_ok),          \
-    VMSTATE_VBUFFER_ALLOC_UINT32(saved_state, QxlngState, 0, NULL,      \
-                                 saved_state_len)
-
+/*
+ * PCI config (and VGA registers), then the core's state: its length,
+ * bounded before QEMU allocates it, then the bytes.
+ */
 const VMStateDescription vmstate_qxlng_vga = {
     .name = "qxlng-vga",
     .version_id = 1,
@@ -173,7 +171,10 @@ const VMStateDescription vmstate_qxlng_vga = {
         VMSTATE_PCI_DEVICE(pci, QxlngState),
         VMSTATE_STRUCT(vga, QxlngState, 0, vmstate_vga_common,
                        VGACommonState),
-        QXLNG_VMSTATE_CORE,
+        VMSTATE_UINT32(saved_state_len, QxlngState),
+        VMSTATE_VALIDATE("device state size", qxlng_state_len_ok),
+        VMSTATE_VBUFFER_ALLOC_UINT32(saved_state, QxlngState, 0, NULL,
+                                     saved_state_len),
         VMSTATE_END_OF_LIST()
     },
 };
@@ -188,7 +189,10 @@ const VMStateDescription vmstate_qxlng = {
     .post_load = qxlng_post_load,
     .fields = (VMStateField[]) {
         VMSTATE_PCI_DEVICE(pci, QxlngState),
-        QXLNG_VMSTATE_CORE,
+        VMSTATE_UINT32(saved_state_len, QxlngState),
+        VMSTATE_VALIDATE("device state size", qxlng_state_len_ok),
+        VMSTATE_VBUFFER_ALLOC_UINT32(saved_state, QxlngState, 0, NULL,
+                                     saved_state_len),
         VMSTATE_END_OF_LIST()
     },
 };
