@@ -4,7 +4,8 @@
     tests/migration/migration.py [--qemu BIN] [--work DIR]
 
 One guest (the interop initramfs, our qxlng.ko) on our QEMU under TCG,
-with -device qxlng-vga served by -spice, shows modetest's SMPTE
+with -device qxlng-vga and a second head -device qxlng served by
+-spice, shows modetest's SMPTE
 bars; QMP screendump of that is picture A.  Then:
 
   savevm      savevm to a qcow2 image, the screen changed (modetest
@@ -12,7 +13,8 @@ bars; QMP screendump of that is picture A.  Then:
               and the guest answers its console
   migrate     live migration (migrate tcp:127.0.0.1:PORT) to a second
               QEMU started with -incoming: the destination's screendump
-              is A, its guest keeps running (a new mode set after the
+              is A (the second head's is as before), its guest keeps
+              running (a new mode set after the
               migration shows on the destination), the source ends in
               postmigrate
   client      a real spice-gtk client (follow_client.py) connected to
@@ -126,8 +128,9 @@ class IncomingGuest(Guest):
 
 def device_args(port):
     # -spice, as libvirt starts it: client_migrate_info acts on its server.
+    # A second head (qxlng, not VGA) migrates along.
     return ["-spice", "port=%d,addr=127.0.0.1,disable-ticketing=on" % port,
-            "-device", "qxlng-vga"]
+            "-device", "qxlng-vga,id=head0", "-device", "qxlng,id=head1"]
 
 
 def modetest_mode(g, mode):
@@ -255,6 +258,7 @@ def case_migrate(tap, args, src, shot_a, work):
                (same_pixels(img, shot_a)[1] if img else "no picture") +
                " | " + log_tail(client_log.name))
         client_migrate_info_checks(tap, src.qmp, port)
+        head1 = src.stable_screendump("head1-before", device="head1")
         progress("live migration to port %d" % mig_port)
         src.qmp.cmd("migrate-set-parameters",
                     **{"max-bandwidth": 1 << 30, "downtime-limit": 2000})
@@ -277,6 +281,10 @@ def case_migrate(tap, args, src, shot_a, work):
                log_tail(os.path.join(dst.work, "qemu.stderr")))
         same, why = same_pixels(dst.stable_screendump("dst-after"), shot_a)
         tap.ok(same, "destination_screendump_equals_A", why)
+        same, why = same_pixels(dst.stable_screendump(
+            "dst-head1", device="head1"), head1)
+        tap.ok(same, "second_head_qxlng_equals_after_migration",
+               why + " (%dx%d)" % head1.size)
         deadline = time.time() + 30
         while "SPICE_MIGRATE_COMPLETED" not in src.qmp.events and \
                 time.time() < deadline:
@@ -335,7 +343,7 @@ def incoming_from(args, work, name, stream):
             "-L", "/usr/share/seabios", "-L", "/usr/share/qemu",
             "-display", "none", "-vga", "none", "-net", "none",
             "-monitor", "none", "-serial", "null", "-no-reboot",
-            "-device", "qxlng-vga",
+            "-device", "qxlng-vga,id=head0", "-device", "qxlng,id=head1",
             "-incoming", "exec:cat %s" % stream]
     try:
         p = subprocess.run(argv, stdout=subprocess.DEVNULL,
@@ -363,7 +371,8 @@ def case_bad_stream(tap, args, work, stream):
     bad["huge-size"] = data[:at - 4] + b"\xff\xff\xff\xf0" + data[at:]
     expect = {
         "truncated": "",
-        "corrupt-state": "qxlng-vga: bad device state: state version 119",
+        # (the last device state in the stream is the second head's)
+        "corrupt-state": "qxlng: bad device state: state version 119",
         "huge-size": "saved device state of 4294967280 bytes",
     }
     for name, blob in bad.items():
