@@ -330,6 +330,32 @@ struct qxl_device_stats {
 void qxl_device_get_stats(const struct qxl_device *dev,
 			  struct qxl_device_stats *stats);
 
+/* ------------------------------------------------------------------ */
+/* State transfer (savevm, migration)                                  */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The device's state outside its BAR memory as a self-contained byte
+ * string (format: Documentation/qxl-device.rst, "Migration").  The BARs'
+ * memory (qxl_device_bar_ptr) must travel with it, byte for byte, and be
+ * in place before the load.  Save: *out is malloc'ed, 0, or -1 when
+ * memory is short.
+ */
+int qxl_device_save_state(const struct qxl_device *dev, uint8_t **out,
+			  size_t *len);
+/* An upper bound of the saved length for this device's configuration. */
+size_t qxl_device_state_max_size(const struct qxl_device *dev);
+/*
+ * Check every field of a saved state (made by a device of the same
+ * configuration) and only then replace this device's state by it: 0, or
+ * -1 with the reason in err (NUL-terminated, truncated to err_size) and
+ * the device unchanged (reset if memory ran short half-way).  No sink
+ * call is made: the host re-reads what the device shows
+ * (qxl_device_get_primary, qxl_device_get_cursor, ...).
+ */
+int qxl_device_load_state(struct qxl_device *dev, const uint8_t *buf,
+			  size_t len, char *err, size_t err_size);
+
 #ifdef __cplusplus
 }
 #endif

@@ -124,6 +124,18 @@ void qxlng_console_reset(QxlngState *s)
     qxlng_console_show(s);
 }
 
+/*
+ * A load replaced the core's state under the adapter and the console:
+ * the adapter withdraws what it served, then both serve the loaded state.
+ */
+void qxlng_console_reload(QxlngState *s)
+{
+    if (s->spice_sink) {
+        qxl_spice_set_active(s->spice_sink, false);
+    }
+    qxlng_console_reset(s);
+}
+
 /* GraphicHwOps ----------------------------------------------------------- */
 
 static void qxlng_gfx_update(void *opaque)

@@ -61,6 +61,11 @@ struct QxlngState {
     bool have_primary;
     bool native;                /* showing the QXL primary, not VGA */
     char *create_error;         /* the core's reason while creating */
+
+    /* migration (qxlng-vmstate.c) */
+    uint8_t *saved_state;       /* the core's state while saved / loaded */
+    uint32_t saved_state_len;
+    VMChangeStateEntry *vmstate_change;
 };
 
 /* qxlng-console.c */
@@ -70,5 +75,17 @@ void qxlng_console_reset(QxlngState *s);
 /* Attach the display sink (and SPICE); before qxlng_console_reset(). */
 bool qxlng_console_realize(QxlngState *s, Error **errp);
 void qxlng_console_unrealize(QxlngState *s);
+/* After a load replaced the core's state: show what it shows now. */
+void qxlng_console_reload(QxlngState *s);
+
+/* qxlng-pci.c: tell the core where the guest mapped each memory BAR. */
+void qxlng_sync_bars(QxlngState *s);
+
+/* qxlng-vmstate.c */
+extern const VMStateDescription vmstate_qxlng_vga;
+extern const VMStateDescription vmstate_qxlng;
+/* Register the BAR memory as RAM to migrate; after the BARs exist. */
+void qxlng_vmstate_realize(QxlngState *s);
+void qxlng_vmstate_unrealize(QxlngState *s);
 
 #endif

@@ -20,6 +20,7 @@
 #include "hw/pci/pci.h"
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
+#include "sysemu/runstate.h"
 #include "ui/console.h"
 
 #include "qxlng-dev.h"
@@ -82,6 +83,13 @@ static void qxlng_run_deferred(void *opaque)
 {
     QxlngState *s = opaque;
 
+    /*
+     * A stopped VM's device does nothing (its memory may be on its way
+     * to a migration target); qxlng-vmstate.c runs us again on resume.
+     */
+    if (!runstate_is_running()) {
+        return;
+    }
     qxl_device_run_deferred(s->core);
 }
 
@@ -146,7 +154,7 @@ static const MemoryRegionPortio qxlng_vga_portio_list[] = {
 /* PCI config space --------------------------------------------------------- */
 
 /* Tell the core where the guest mapped each memory BAR (for memslots). */
-static void qxlng_sync_bars(QxlngState *s)
+void qxlng_sync_bars(QxlngState *s)
 {
     unsigned int bar;
 
@@ -366,6 +374,7 @@ static void qxlng_init_pci_ids(QxlngState *s)
 /* Undo realize: the display sink, the bottom half, the console. */
 static void qxlng_teardown(QxlngState *s)
 {
+    qxlng_vmstate_unrealize(s);
     if (s->core) {
         qxl_device_set_sink(s->core, NULL, NULL);
     }
@@ -419,6 +428,7 @@ static void qxlng_realize(PCIDevice *dev, Error **errp)
     if (!qxlng_console_realize(s, errp)) {
         goto fail;
     }
+    qxlng_vmstate_realize(s);
     qxlng_console_reset(s);
     return;
 
@@ -458,12 +468,6 @@ static void qxlng_reset(DeviceState *dev)
     qxlng_console_reset(s);
 }
 
-/* The core has no state transfer yet: block migration with a reason. */
-static const VMStateDescription vmstate_qxlng = {
-    .name = "qxlng",
-    .unmigratable = 1,
-};
-
 static Property qxlng_properties[] = {
     DEFINE_PROP_UINT32("ram_size", QxlngState, ram_size,
                        QXL_DEFAULT_RAM_SIZE),
@@ -496,7 +500,6 @@ static void qxlng_class_init(ObjectClass *klass, void *data)
     k->exit = qxlng_exit;
     k->config_write = qxlng_config_write;
     dc->reset = qxlng_reset;
-    dc->vmsd = &vmstate_qxlng;
     device_class_set_props(dc, qxlng_properties);
     set_bit(DEVICE_CATEGORY_DISPLAY, dc->categories);
 }
@@ -508,6 +511,7 @@ static void qxlng_vga_class_init(ObjectClass *klass, void *data)
 
     k->class_id = PCI_CLASS_DISPLAY_VGA;
     k->romfile = "vgabios-qxl.bin";
+    dc->vmsd = &vmstate_qxlng_vga;
     dc->desc = "qxl-ng VGA-compatible display (QXL ABI)";
     dc->hotpluggable = false;
 }
@@ -518,6 +522,7 @@ static void qxlng_secondary_class_init(ObjectClass *klass, void *data)
     PCIDeviceClass *k = PCI_DEVICE_CLASS(klass);
 
     k->class_id = PCI_CLASS_DISPLAY_OTHER;
+    dc->vmsd = &vmstate_qxlng;
     dc->desc = "qxl-ng secondary display head (QXL ABI)";
 }
 

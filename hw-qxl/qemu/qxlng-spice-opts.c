@@ -23,8 +23,7 @@
  * channels come from the spice-core object (spice-core-object.c).
  * add_client protocol=spice hands spice-core a connected client (with
  * port=0 and no unix, libvirt's <listen type='none'>, the only way in).
- * Not yet: client_migrate_info (fails, so libvirt does not wait for a
- * SPICE client migration), SPICE_MIGRATE_COMPLETED.
+ * client_migrate_info and SPICE_MIGRATE_COMPLETED: spice-core-migrate.c.
  *
  * This work is licensed under the terms of the GNU GPL, version 2 or later.
  * See the COPYING file in the top-level directory.
@@ -352,11 +351,12 @@ static int qxlng_spice_set_pw_expire(time_t expires)
     return qxlng_spice_apply_ticket();
 }
 
-/* No SPICE client migration yet: fail, so libvirt does not wait for it. */
+/* SPICE client migration: spice-core-migrate.c. */
 static int qxlng_spice_migrate_info(const char *host, int port, int tls_port,
                                     const char *subject)
 {
-    return -1;
+    return qxlng_spice_client_migrate_info(qxlng_spice_server, host, port,
+                                           tls_port, subject);
 }
 
 SpiceInfo *qmp_query_spice(Error **errp)

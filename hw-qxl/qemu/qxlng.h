@@ -96,6 +96,13 @@ SpiceChannelList *qxlng_spice_channels(SpiceCoreObject *sc);
  * ticket comes later, e.g. from QMP set_password (qxlng-spice-opts.c).
  */
 void qxlng_spice_ticket_later(SpiceCoreObject *sc);
+/*
+ * spice-core-migrate.c: QMP client_migrate_info on @sc: the clients switch
+ * to @host once a migration completes.  0, or -1 with the reason reported.
+ */
+int qxlng_spice_client_migrate_info(SpiceCoreObject *sc, const char *host,
+                                    int port, int tls_port,
+                                    const char *subject);
 
 /*
  * qxlng-spice-opts.c: the server -spice created (id "spice"), or NULL;

@@ -266,6 +266,25 @@ void spice_core_disconnect_clients(SpiceCore *core);
 int spice_core_add_client(SpiceCore *core, int fd, bool tls, bool skip_auth,
 			  GError **err);
 
+/*
+ * SPICE client migration, switch-host style (QMP client_migrate_info):
+ * where the VM's clients go once it runs elsewhere.  host: a host name
+ * or address (1..255 printable bytes, no spaces), NULL to forget the
+ * target; port / tls_port: 1..65535, or 0 / -1 for none, at least one;
+ * cert_subject: the target's TLS certificate subject or NULL.  -EINVAL
+ * with *why (static text) if an argument is bad: nothing changes then.
+ */
+int spice_core_migrate_target(SpiceCore *core, const char *host, int port,
+			      int tls_port, const char *cert_subject,
+			      const char **why);
+/*
+ * The VM now runs at the target: every connected client gets
+ * SPICE_MSG_MAIN_MIGRATE_SWITCH_HOST (it reconnects there) and the target
+ * is forgotten.  Returns the number of clients told, -ENOENT with no
+ * target set.
+ */
+int spice_core_migrate_switch(SpiceCore *core);
+
 /* Clipboard towards the clients (with the ops.clipboard_* callbacks set;
  * otherwise these do nothing).  Call them on the server's context (from
  * a callback, or where config.context runs); elsewhere they fail with

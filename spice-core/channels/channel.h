@@ -38,6 +38,7 @@ enum sc_event {
 	SC_EVENT_LEDS,		/* model->leds changed */
 	SC_EVENT_AGENT,		/* the guest's agent came, went or changed
 				 * owner (model->agentdev) */
+	SC_EVENT_MIGRATE_SWITCH, /* the VM moved to model->mig_host */
 };
 
 /* A channel.  Only type and exists are required; the rest may be NULL.

@@ -377,12 +377,46 @@ static int main_handle(struct sc_conn *c, const struct sc_msg *msg)
 	}
 }
 
+/*
+ * SWITCH_HOST: the client drops its channels and connects to the target
+ * (the old, non-seamless SPICE client migration).  The two strings are
+ * NUL-terminated arrays the message points at by offset from its body.
+ */
+static void send_switch_host(struct sc_conn *c)
+{
+	struct sc_model *m = c->chs->model;
+	struct sc_buf *b;
+	uint32_t host_len, subj_len;
+
+	g_mutex_lock(&m->lock);
+	if (!m->mig_host) {
+		g_mutex_unlock(&m->lock);
+		return;
+	}
+	host_len = (uint32_t)strlen(m->mig_host) + 1;
+	subj_len = m->mig_subject ? (uint32_t)strlen(m->mig_subject) + 1 : 0;
+	b = sc_msg_begin(&c->wire, SPICE_MSG_MAIN_MIGRATE_SWITCH_HOST);
+	sc_buf_u16(b, m->mig_port);
+	sc_buf_u16(b, m->mig_tls_port);
+	sc_buf_u32(b, host_len);
+	sc_buf_u32(b, 20);			/* the host, after this part */
+	sc_buf_u32(b, subj_len);
+	sc_buf_u32(b, subj_len ? 20 + host_len : 0);
+	sc_buf_put(b, m->mig_host, host_len);
+	if (subj_len)
+		sc_buf_put(b, m->mig_subject, subj_len);
+	g_mutex_unlock(&m->lock);
+	sc_msg_end(&c->wire);
+}
+
 static void main_notify(struct sc_conn *c, enum sc_event ev)
 {
 	if (ev == SC_EVENT_MOUSE_MODE)
 		send_mouse_mode(c);
 	if (ev == SC_EVENT_AGENT)
 		agent_switch(c);
+	if (ev == SC_EVENT_MIGRATE_SWITCH)
+		send_switch_host(c);
 }
 
 static void main_close(struct sc_conn *c)

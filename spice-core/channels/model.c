@@ -25,6 +25,8 @@ void sc_model_init(struct sc_model *m, const struct spice_core_ops *ops,
 void sc_model_fini(struct sc_model *m)
 {
 	sc_model_play_clear(m);
+	g_free(m->mig_host);
+	g_free(m->mig_subject);
 	g_mutex_clear(&m->lock);
 }
 

@@ -119,6 +119,11 @@ struct sc_model {
 					 * spice_core_new() or, on the
 					 * server's context, by
 					 * spice_core_audio_enable() */
+	/* SPICE client migration: where the clients switch to
+	 * (spice_core_migrate_target); mig_host NULL: nowhere. */
+	char *mig_host;
+	char *mig_subject;		/* NULL: none */
+	uint16_t mig_port, mig_tls_port;	/* 0: none */
 };
 
 /* Damage taken from every display at once, for the channels to share:

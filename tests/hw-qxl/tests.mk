@@ -4,7 +4,7 @@
 HWQXL_TDIR := $(TOP)/tests/hw-qxl
 HWQXL_TOUT := $(BUILD)/tests/hw-qxl
 HWQXL_TEST_SRCS := $(addprefix $(HWQXL_TDIR)/,main.c harness.c test_ports.c \
-	test_draw.c test_release.c test_hostile.c test_spice.c)
+	test_draw.c test_release.c test_hostile.c test_spice.c test_state.c)
 HWQXL_TEST_BIN := $(HWQXL_TOUT)/hwqxl-tests
 # The harness is the simulator with the SPICE adapter onto a real
 # spice-core (defined later, in spice-core.mk).
@@ -27,7 +27,7 @@ check-hwqxl: $(HWQXL_TEST_BIN)
 CHECKS += check-hwqxl
 
 # ---- fuzzing --------------------------------------------------------
-HWQXL_FUZZ_TARGETS := fuzz-hwqxl-cmd fuzz-hwqxl-io
+HWQXL_FUZZ_TARGETS := fuzz-hwqxl-cmd fuzz-hwqxl-io fuzz-hwqxl-state
 HWQXL_FUZZ_BINS := $(addprefix $(BUILD)/fuzz/,$(HWQXL_FUZZ_TARGETS))
 HWQXL_FUZZ_SMOKE_SECONDS ?= 12
 

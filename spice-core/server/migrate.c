@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+/*
+ * migrate.c - SPICE client migration, the switch-host way: the host names
+ * the target server (spice_core_migrate_target), and once the VM runs
+ * there, each client's main channel gets SWITCH_HOST (channels/main.c)
+ * and the client reconnects to the target on its own.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "server/server.h"
+
+#define SC_MIG_HOST_MAX		255
+#define SC_MIG_SUBJECT_MAX	1024
+
+/* 1..max bytes of printable ASCII; spaces only if spaces_ok. */
+static bool printable(const char *s, size_t max, bool spaces_ok)
+{
+	size_t n = strnlen(s, max + 1), i;
+
+	if (n == 0 || n > max)
+		return false;
+	for (i = 0; i < n; i++)
+		if (s[i] < (spaces_ok ? 0x20 : 0x21) || s[i] > 0x7e)
+			return false;
+	return true;
+}
+
+static bool port_ok(int port)
+{
+	return port >= -1 && port <= 65535;
+}
+
+int spice_core_migrate_target(SpiceCore *core, const char *host, int port,
+			      int tls_port, const char *cert_subject,
+			      const char **why)
+{
+	struct sc_model *m = &core->model;
+	char *old_host, *old_subject;
+
+	*why = NULL;
+	if (host) {
+		if (!printable(host, SC_MIG_HOST_MAX, false)) {
+			*why = "hostname must be 1..255 printable characters "
+			       "without spaces";
+			return -EINVAL;
+		}
+		if (!port_ok(port) || !port_ok(tls_port)) {
+			*why = "port and tls-port must be 0..65535";
+			return -EINVAL;
+		}
+		if (port <= 0 && tls_port <= 0) {
+			*why = "port or tls-port is needed";
+			return -EINVAL;
+		}
+		if (cert_subject && !printable(cert_subject,
+					       SC_MIG_SUBJECT_MAX, true)) {
+			*why = "cert-subject must be 1..1024 printable "
+			       "characters";
+			return -EINVAL;
+		}
+	}
+	g_mutex_lock(&m->lock);
+	old_host = m->mig_host;
+	old_subject = m->mig_subject;
+	m->mig_host = g_strdup(host);
+	m->mig_subject = host ? g_strdup(cert_subject) : NULL;
+	m->mig_port = host && port > 0 ? (uint16_t)port : 0;
+	m->mig_tls_port = host && tls_port > 0 ? (uint16_t)tls_port : 0;
+	g_mutex_unlock(&m->lock);
+	g_free(old_host);
+	g_free(old_subject);
+	return 0;
+}
+
+static gboolean switch_cb(gpointer data)
+{
+	SpiceCore *core = data;
+
+	sc_channels_notify(&core->chs, SC_EVENT_MIGRATE_SWITCH);
+	spice_core_migrate_target(core, NULL, 0, 0, NULL,
+				  &(const char *){ NULL });
+	return G_SOURCE_REMOVE;
+}
+
+int spice_core_migrate_switch(SpiceCore *core)
+{
+	int n;
+
+	g_mutex_lock(&core->model.lock);
+	n = core->model.mig_host ? 0 : -ENOENT;
+	g_mutex_unlock(&core->model.lock);
+	if (n < 0)
+		return n;
+	g_mutex_lock(&core->lock);
+	n = (int)core->clients;
+	g_mutex_unlock(&core->lock);
+	g_main_context_invoke(core->ctx, switch_cb, core);
+	return n;
+}

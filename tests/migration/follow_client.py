@@ -1,0 +1,108 @@
+#!/usr/bin/python3
+"""follow_client.py: a SpiceClientGLib client that stays connected.
+
+    follow_client.py --port P --out PREFIX [--timeout S]
+
+Connects to 127.0.0.1:P and keeps the session until killed or S seconds
+passed (default 600).  Whenever display 0 finished an update, its
+primary surface is written to PREFIX-<port>.ppm, <port> being the port
+the session is connected to now: after a SPICE client migration
+(SPICE_MSG_MAIN_MIGRATE_SWITCH_HOST) spice-gtk reconnects to the
+target, and the pictures then land in the target port's file.  Each
+line on stdout says what happened (connected, switched, channel
+events).  Run with Debian's /usr/bin/python3 (gi).
+"""
+
+import argparse
+import ctypes
+import os
+import sys
+
+import gi
+gi.require_version("SpiceClientGLib", "2.0")
+from gi.repository import GLib, GObject, SpiceClientGLib  # noqa: E402
+
+
+def say(msg):
+    print("follow_client: %s" % msg, flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
+                                 epilog=__doc__, formatter_class=argparse.
+                                 RawDescriptionHelpFormatter)
+    ap.add_argument("--port", required=True)
+    ap.add_argument("--out", required=True, metavar="PREFIX")
+    ap.add_argument("--timeout", type=int, default=600)
+    args = ap.parse_args()
+
+    loop = GLib.MainLoop()
+    session = SpiceClientGLib.Session()
+    session.set_property("host", "127.0.0.1")
+    session.set_property("port", str(args.port))
+    primary = {}
+    pending = {"id": 0}
+
+    def save():
+        pending["id"] = 0
+        if not primary.get("data") or primary.get("fmt") != 32:
+            return False
+        w, h, stride = primary["w"], primary["h"], primary["stride"]
+        raw = ctypes.string_at(primary["data"], stride * h)
+        rgb = bytearray(w * h * 3)
+        for y in range(h):
+            row = raw[y * stride:y * stride + w * 4]
+            rgb[y * w * 3 + 0:(y + 1) * w * 3:3] = row[2::4]
+            rgb[y * w * 3 + 1:(y + 1) * w * 3:3] = row[1::4]
+            rgb[y * w * 3 + 2:(y + 1) * w * 3:3] = row[0::4]
+        out = "%s-%s.ppm" % (args.out, session.get_property("port"))
+        with open(out + ".tmp", "wb") as f:
+            f.write(b"P6\n%d %d\n255\n" % (w, h) + bytes(rgb))
+        os.replace(out + ".tmp", out)
+        return False
+
+    def soon(*_):
+        # Coalesce a burst of updates into one picture.
+        if not pending["id"]:
+            pending["id"] = GLib.timeout_add(200, save)
+
+    def on_primary(channel, fmt, w, h, stride, shmid, data):
+        primary.update(fmt=fmt, w=w, h=h, stride=stride, data=data)
+        say("display 0: primary %dx%d on port %s" %
+            (w, h, session.get_property("port")))
+
+    def on_destroy(channel):
+        primary.clear()
+
+    def on_event(channel, event):
+        say("%s channel: %s (port %s)" % (
+            type(channel).__name__, event.value_nick,
+            session.get_property("port")))
+
+    def on_channel(sess, channel):
+        GObject.Object.connect(channel, "channel-event", on_event)
+        if isinstance(channel, SpiceClientGLib.DisplayChannel) and \
+                channel.props.channel_id == 0:
+            GObject.Object.connect(channel, "display-primary-create",
+                                   on_primary)
+            GObject.Object.connect(channel, "display-primary-destroy",
+                                   on_destroy)
+            GObject.Object.connect(channel, "display-mark",
+                                   lambda c, m: m and soon())
+            GObject.Object.connect(channel, "display-invalidate", soon)
+        channel.connect()
+
+    GObject.Object.connect(session, "channel-new", on_channel)
+    GObject.Object.connect(session, "notify::port", lambda s, p: say(
+        "session port now %s" % s.get_property("port")))
+    if not session.connect():
+        say("cannot connect")
+        return 1
+    GLib.timeout_add_seconds(args.timeout, loop.quit)
+    loop.run()
+    session.disconnect()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,435 @@
+#!/usr/bin/python3
+"""migration.py: savevm/loadvm and live migration of qxlng-vga.
+
+    tests/migration/migration.py [--qemu BIN] [--work DIR]
+
+One guest (the interop initramfs, our qxlng.ko) on our QEMU under TCG,
+with -device qxlng-vga and a second head -device qxlng served by
+-spice, shows modetest's SMPTE
+bars; QMP screendump of that is picture A.  Then:
+
+  savevm      savevm to a qcow2 image, the screen changed (modetest
+              stopped: the console), loadvm: the screendump is A again
+              and the guest answers its console
+  migrate     live migration (migrate tcp:127.0.0.1:PORT) to a second
+              QEMU started with -incoming: the destination's screendump
+              is A (the second head's is as before), its guest keeps
+              running (a new mode set after the
+              migration shows on the destination), the source ends in
+              postmigrate
+  client      a real spice-gtk client (follow_client.py) connected to
+              the source shows A; QMP client_migrate_info with bad
+              arguments fails and changes nothing, with good ones
+              succeeds; after the migration the source emits
+              SPICE_MIGRATE_COMPLETED, the client follows the VM
+              (switch-host) and shows A from the destination, then the
+              destination's new mode
+  bad-stream  -incoming exec: of a migration stream cut short, and of
+              one whose qxlng-vga state is corrupted or claims a huge
+              size: QEMU refuses it with a clear error and exits with
+              status 1, no crash
+
+Prints TAP; exits 1 on failure.  Failures print the QEMU log lines that
+explain them.  Needs /usr/bin/python3 (PIL) and qemu-img.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+from PIL import Image
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "interop"))
+from tap import Tap  # noqa
+import vm  # noqa
+from vm import Guest, GuestError, QMP, TOP, same_pixels  # noqa
+import interop  # noqa
+
+BUILD = os.path.join(TOP, "build")
+STATE_MAGIC = b"SLXQ"       # the device core's saved state (state.c)
+
+
+def progress(msg):
+    print("# [%s] %s" % (time.strftime("%H:%M:%S"), msg), flush=True)
+
+
+def log_tail(path, n=15):
+    try:
+        with open(path, errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return "(no %s)" % path
+    return " | ".join(lines[-n:]) or "(empty %s)" % os.path.basename(path)
+
+
+class RecordingQMP(QMP):
+    """vm.QMP that keeps the events it reads past, and can fail on
+    purpose: bad() returns the error a command gets (None if none)."""
+
+    def __init__(self, *a, **kw):
+        self.events = []
+        QMP.__init__(self, *a, **kw)
+
+    def _reply(self, name):
+        while True:
+            line = self.f.readline()
+            if not line:
+                raise GuestError("QMP closed during %s" % name)
+            reply = json.loads(line)
+            if "event" in reply:
+                self.events.append(reply["event"])
+                continue
+            return reply
+
+    def send(self, name, args):
+        msg = {"execute": name}
+        if args:
+            msg["arguments"] = args
+        self.f.write(json.dumps(msg) + "\n")
+        self.f.flush()
+        return self._reply(name)
+
+    def cmd(self, name, **args):
+        reply = self.send(name, args)
+        if "error" in reply:
+            raise GuestError("QMP %s: %s" % (name, reply["error"]))
+        return reply.get("return")
+
+    def bad(self, name, **args):
+        reply = self.send(name, args)
+        return reply["error"]["desc"] if "error" in reply else None
+
+
+vm.QMP = RecordingQMP       # Guest.start() makes its QMP from vm.QMP
+
+
+class IncomingGuest(Guest):
+    """A QEMU started with -incoming: its guest is already up, so start()
+    waits for QMP only."""
+
+    def start(self, timeout=180):
+        with open(os.path.join(self.work, "qemu.cmdline"), "w") as f:
+            f.write(" ".join(self.argv) + "\n")
+        self.proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE,
+                                     stderr=open(os.path.join(
+                                         self.work, "qemu.stderr"), "w"))
+        self.log = open(self.log_path, "w")
+        import threading
+        threading.Thread(target=self._reader, daemon=True).start()
+        self.qmp = RecordingQMP(self.qmp_path)
+        return self
+
+
+def device_args(port):
+    # -spice, as libvirt starts it: client_migrate_info acts on its server.
+    # A second head (qxlng, not VGA) migrates along.
+    return ["-spice", "port=%d,addr=127.0.0.1,disable-ticketing=on" % port,
+            "-device", "qxlng-vga,id=head0", "-device", "qxlng,id=head1"]
+
+
+def modetest_mode(g, mode):
+    """modetest SMPTE bars at `mode` in the background, as
+    interop.modetest_start does at 1024x768."""
+    conn = interop.connector(g, "qxlng")
+    g.run("rm -f /tmp/mt.in; mkfifo /tmp/mt.in")
+    g.run("modetest -M qxlng -s %s:%s < /tmp/mt.in > /tmp/mt.log 2>&1 & "
+          "MT=$!; exec 3> /tmp/mt.in" % (conn, mode))
+    g.run("sleep 1; kill -0 $MT || { cat /tmp/mt.log; false; }")
+
+
+def wait_for(g, name, pred, timeout=90):
+    deadline = time.time() + timeout
+    while True:
+        img = g.stable_screendump(name)
+        if pred(img) or time.time() > deadline:
+            return img
+        time.sleep(0.5)
+
+
+def wait_migration(qmp, timeout=300):
+    deadline = time.time() + timeout
+    while True:
+        info = qmp.cmd("query-migrate")
+        status = info.get("status")
+        if status in ("completed", "failed", "cancelled"):
+            return info
+        if time.time() > deadline:
+            return info
+        time.sleep(0.5)
+
+
+def hmp(g, line):
+    return g.qmp.cmd("human-monitor-command", **{"command-line": line})
+
+
+def case_savevm(tap, g, shot_a):
+    progress("savevm")
+    out = hmp(g, "savevm snap1")
+    tap.ok(not out.strip(), "savevm_succeeds", out.strip())
+    interop.modetest_stop(g)
+    console = wait_for(g, "changed", lambda i: not interop.is_smpte(i))
+    tap.ok(not same_pixels(console, shot_a)[0],
+           "screen_changed_after_savevm")
+    progress("loadvm")
+    out = hmp(g, "loadvm snap1")
+    tap.ok(not out.strip(), "loadvm_succeeds", out.strip())
+    same, why = same_pixels(g.stable_screendump("after-loadvm"), shot_a)
+    tap.ok(same, "screendump_after_loadvm_equals_A",
+           why + " | " + log_tail(os.path.join(g.work, "qemu.stderr")))
+    out = g.run("echo loaded-$((6*7))")
+    tap.ok("loaded-42" in out, "guest_runs_after_loadvm", out.strip())
+
+
+def client_picture(prefix, port, want, timeout=90):
+    """The follow client's latest picture for `port` once it equals
+    `want` (a PIL image or a predicate), else the last one (or None)."""
+    path = "%s-%d.ppm" % (prefix, port)
+    deadline = time.time() + timeout
+    img = None
+    while True:
+        if os.path.exists(path):
+            try:
+                img = Image.open(path)
+                img.load()
+                img = img.convert("RGB")
+            except OSError:
+                img = None
+            if img is not None and (want(img) if callable(want) else
+                                    same_pixels(img, want)[0]):
+                return img
+        if time.time() > deadline:
+            return img
+        time.sleep(0.5)
+
+
+def client_migrate_info_checks(tap, qmp, dst_port):
+    """Bad arguments fail clearly; the good ones are taken; a bad call
+    after them changes nothing (the client later goes to dst_port)."""
+    bad = [
+        ("protocol_vnc", dict(protocol="vnc", hostname="127.0.0.1",
+                              port=dst_port)),
+        ("no_port", dict(protocol="spice", hostname="127.0.0.1")),
+        ("empty_hostname", dict(protocol="spice", hostname="",
+                                port=dst_port)),
+        ("port_70000", dict(protocol="spice", hostname="127.0.0.1",
+                            port=70000)),
+    ]
+    for name, a in bad:
+        err = qmp.bad("client_migrate_info", **a)
+        tap.ok(err is not None, "client_migrate_info_%s_refused" % name,
+               "accepted")
+        if err:
+            tap.comment("client_migrate_info %s: %s" % (name, err))
+    err = qmp.bad("client_migrate_info", protocol="spice",
+                  hostname="127.0.0.1", port=dst_port)
+    tap.ok(err is None, "client_migrate_info_accepted", str(err))
+    err = qmp.bad("client_migrate_info", protocol="spice",
+                  hostname="bad host", port=dst_port + 1)
+    tap.ok(err is not None, "client_migrate_info_bad_host_refused_later",
+           "accepted")
+
+
+def case_migrate(tap, args, src, shot_a, work):
+    port = interop.free_port()
+    mig_port = interop.free_port()
+    dst = IncomingGuest(args.qemu, src.initrd_path, device_args(port),
+                        os.path.join(work, "dst"),
+                        extra_args=["-incoming",
+                                    "tcp:127.0.0.1:%d" % mig_port])
+    dst.start()
+    prefix = os.path.join(work, "client")
+    client_log = open(os.path.join(work, "client.log"), "w")
+    client = subprocess.Popen([sys.executable,
+                               os.path.join(HERE, "follow_client.py"),
+                               "--port", str(src.spice_port),
+                               "--out", prefix],
+                              stdout=client_log, stderr=subprocess.STDOUT)
+    try:
+        progress("a SPICE client on the source (port %d)" % src.spice_port)
+        img = client_picture(prefix, src.spice_port, shot_a)
+        tap.ok(img is not None and same_pixels(img, shot_a)[0],
+               "client_on_source_shows_A",
+               (same_pixels(img, shot_a)[1] if img else "no picture") +
+               " | " + log_tail(client_log.name))
+        client_migrate_info_checks(tap, src.qmp, port)
+        head1 = src.stable_screendump("head1-before", device="head1")
+        progress("live migration to port %d" % mig_port)
+        src.qmp.cmd("migrate-set-parameters",
+                    **{"max-bandwidth": 1 << 30, "downtime-limit": 2000})
+        src.qmp.cmd("migrate", uri="tcp:127.0.0.1:%d" % mig_port)
+        info = wait_migration(src.qmp)
+        why = "%s | dst: %s" % (info, log_tail(os.path.join(
+            dst.work, "qemu.stderr")))
+        tap.ok(info.get("status") == "completed", "migration_completes",
+               why)
+        state = src.qmp.cmd("query-status")["status"]
+        tap.ok(state == "postmigrate", "source_in_postmigrate", state)
+        # The destination starts a moment after the source says done.
+        deadline = time.time() + 60
+        while True:
+            state = dst.qmp.cmd("query-status")["status"]
+            if state != "inmigrate" or time.time() > deadline:
+                break
+            time.sleep(0.2)
+        tap.ok(state == "running", "destination_running", state + " | " +
+               log_tail(os.path.join(dst.work, "qemu.stderr")))
+        same, why = same_pixels(dst.stable_screendump("dst-after"), shot_a)
+        tap.ok(same, "destination_screendump_equals_A", why)
+        same, why = same_pixels(dst.stable_screendump(
+            "dst-head1", device="head1"), head1)
+        tap.ok(same, "second_head_qxlng_equals_after_migration",
+               why + " (%dx%d)" % head1.size)
+        deadline = time.time() + 30
+        while "SPICE_MIGRATE_COMPLETED" not in src.qmp.events and \
+                time.time() < deadline:
+            src.qmp.cmd("query-status")
+            time.sleep(0.5)
+        tap.ok("SPICE_MIGRATE_COMPLETED" in src.qmp.events,
+               "source_emits_spice_migrate_completed",
+               "events: %s" % src.qmp.events)
+        img = client_picture(prefix, port, shot_a)
+        tap.ok(img is not None and same_pixels(img, shot_a)[0],
+               "client_follows_to_destination_and_shows_A",
+               (same_pixels(img, shot_a)[1] if img else "no picture") +
+               " | " + log_tail(client_log.name) + " | src: " +
+               log_tail(os.path.join(src.work, "qemu.stderr")))
+        progress("drawing on the destination")
+        interop.modetest_stop(dst)
+        modetest_mode(dst, "800x600")
+        dump = wait_for(dst, "dst-800x600",
+                        lambda i: i.size == (800, 600) and smpte_at(i))
+        tap.ok(dump.size == (800, 600) and smpte_at(dump),
+               "destination_guest_draws_a_new_mode",
+               "size %dx%d" % dump.size)
+        img = client_picture(prefix, port, dump)
+        tap.ok(img is not None and img.size == (800, 600) and smpte_at(img),
+               "client_shows_the_new_mode_from_destination",
+               "size %s" % (img.size if img else "none",))
+        interop.modetest_stop(dst)
+        # A valid stream of the running destination, for the next case.
+        stream = os.path.join(work, "stream")
+        dst.qmp.cmd("migrate", uri="exec:cat > %s" % stream)
+        info = wait_migration(dst.qmp)
+        tap.ok(info.get("status") == "completed",
+               "stream_saved_to_a_file", str(info))
+        return stream
+    finally:
+        client.kill()
+        client.wait()
+        client_log.close()
+        dst.stop()
+
+
+def smpte_at(img):
+    """modetest's seven top bars at any size."""
+    want = [(192, 192, 192), (192, 192, 0), (0, 192, 192), (0, 192, 0),
+            (192, 0, 192), (192, 0, 0), (0, 0, 192)]
+    w, h = img.size
+    return [img.getpixel((int((i + 0.5) * w / 7), h // 8))
+            for i in range(7)] == want
+
+
+def incoming_from(args, work, name, stream):
+    """QEMU -incoming exec:cat STREAM; (exit status, stderr)."""
+    d = os.path.join(work, name)
+    os.makedirs(d, exist_ok=True)
+    argv = [args.qemu, "-accel", "tcg", "-cpu", "max", "-m", "512",
+            "-L", "/usr/share/seabios", "-L", "/usr/share/qemu",
+            "-display", "none", "-vga", "none", "-net", "none",
+            "-monitor", "none", "-serial", "null", "-no-reboot",
+            "-device", "qxlng-vga,id=head0", "-device", "qxlng,id=head1",
+            "-incoming", "exec:cat %s" % stream]
+    try:
+        p = subprocess.run(argv, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True, timeout=240)
+    except subprocess.TimeoutExpired:
+        return None, "still running after 240 s"
+    with open(os.path.join(d, "qemu.stderr"), "w") as f:
+        f.write(p.stderr)
+    return p.returncode, p.stderr.strip()
+
+
+def case_bad_stream(tap, args, work, stream):
+    with open(stream, "rb") as f:
+        data = f.read()
+    at = data.rfind(STATE_MAGIC)
+    tap.ok(at > 8, "device_state_found_in_stream", "magic at %d" % at)
+    if at <= 8:
+        return
+    bad = {}
+    bad["truncated"] = data[:at + 40]
+    # The version field after the magic.
+    bad["corrupt-state"] = (data[:at + 4] + b"\x77\x00\x00\x00" +
+                            data[at + 8:])
+    # The state's length field (u32 BE, just before the buffer).
+    bad["huge-size"] = data[:at - 4] + b"\xff\xff\xff\xf0" + data[at:]
+    expect = {
+        "truncated": "",
+        # (the last device state in the stream is the second head's)
+        "corrupt-state": "qxlng: bad device state: state version 119",
+        "huge-size": "saved device state of 4294967280 bytes",
+    }
+    for name, blob in bad.items():
+        path = os.path.join(work, "stream-" + name)
+        with open(path, "wb") as f:
+            f.write(blob)
+        progress("incoming from %s" % os.path.basename(path))
+        rc, err = incoming_from(args, work, "in-" + name, path)
+        last = err.splitlines()[-3:] if err else []
+        tap.ok(rc == 1 and expect[name] in err and "load of migration "
+               "failed" in err,
+               "incoming_%s_stream_refused_clearly" % name.replace("-", "_"),
+               "status %s: %s" % (rc, " | ".join(last)))
+        if rc == 1:
+            tap.comment("%s: %s" % (name, " | ".join(last)))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
+                                 epilog=__doc__,
+                                 formatter_class=argparse.
+                                 RawDescriptionHelpFormatter)
+    ap.add_argument("--qemu", default=os.path.join(BUILD, "qemu",
+                                                    "qemu-system-x86_64"))
+    ap.add_argument("--work", default=os.path.join(BUILD, "tests",
+                                                    "migration"))
+    args = ap.parse_args()
+    work = args.work
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    tap = Tap()
+    try:
+        progress("building the initramfs")
+        initrd = interop.initrd(argparse.Namespace(work=work), "qxlng")
+        disk = os.path.join(work, "snap.qcow2")
+        subprocess.check_call(["qemu-img", "create", "-q", "-f", "qcow2",
+                               disk, "64M"])
+        spice_port = interop.free_port()
+        src = Guest(args.qemu, initrd, device_args(spice_port),
+                    os.path.join(work, "src"),
+                    extra_args=["-drive", "if=none,id=snap,format=qcow2,"
+                                "file=%s" % disk])
+        src.initrd_path = initrd
+        src.spice_port = spice_port
+        progress("booting the source")
+        with src:
+            interop.load_driver(src, "qxlng")
+            interop.modetest_start(src, "qxlng")
+            shot_a = interop.wait_for_smpte(src, "A")
+            tap.ok(interop.is_smpte(shot_a), "picture_A_is_smpte_bars")
+            case_savevm(tap, src, shot_a)
+            stream = case_migrate(tap, args, src, shot_a, work)
+        case_bad_stream(tap, args, work, stream)
+    except (GuestError, subprocess.CalledProcessError, OSError) as e:
+        tap.ok(False, "migration", str(e))
+    return tap.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
