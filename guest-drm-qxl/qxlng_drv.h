@@ -6,7 +6,9 @@
  *
  *   qxlng_drv.c      probe/remove, drm_driver, module parameters
  *   qxlng_debugfs.c  debugfs state file
- *   qxlng_ioctl.c    the qxl.ko ioctls and their buffer objects
+ *   qxlng_ioctl.c    the qxl.ko ioctls
+ *   qxlng_exec.c     EXECBUFFER (relocations, checks, holds)
+ *   qxlng_bo.c       the ioctls' buffer objects, their surfaces
  *   qxlng_kms.c      CRTCs, planes, connectors, mode config
  *   qxlng_cmd.c      one function per device command
  *   qxlng_mem.c      allocator over the BAR0 pages, release ring
@@ -171,7 +173,7 @@ struct qxlng_device {
 	/* Tells desktops the preferred mode follows the client (1). */
 	struct drm_property *hotplug_mode_update_property;
 
-	/* Buffer objects of the qxl uapi (qxlng_ioctl.c). */
+	/* Buffer objects of the qxl uapi (qxlng_bo.c). */
 	struct mutex uapi_lock;		/* uapi_bos, uapi_bytes */
 	struct list_head uapi_bos;
 	u32 uapi_bytes;			/* at most half of the pages */
