@@ -136,9 +136,9 @@ static void qxlng_copy_back(struct qxlng_device *qdev, struct qxlng_bo *bo,
 	u32 y, bytes = (r->right - r->left) * 4;
 
 	for (y = r->top; y < r->bottom; y++)
-		memcpy(qdev->ram + bo->offset + y * (u32)bo->stride +
-		       r->left * 4,
-		       qdev->ram + y * pstride + r->left * 4, bytes);
+		qxlng_copy_bytes(qdev->ram + bo->offset +
+				 y * (u32)bo->stride + r->left * 4,
+				 qdev->ram + y * pstride + r->left * 4, bytes);
 }
 
 /*
