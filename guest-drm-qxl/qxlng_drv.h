@@ -10,6 +10,7 @@
  *   qxlng_exec.c     EXECBUFFER (relocations, checks, holds)
  *   qxlng_bo.c       the ioctls' buffer objects, their surfaces
  *   qxlng_kms.c      CRTCs, planes, connectors, mode config
+ *   qxlng_fb.c       framebuffers, mapped for their whole life
  *   qxlng_cmd.c      one function per device command
  *   qxlng_mem.c      allocator over the BAR0 pages, release ring
  *   qxlng_hw.c       BARs, ROM/RAM validation, reset, IRQ, async I/O,
@@ -271,6 +272,11 @@ int qxlng_cmd_update_area(struct qxlng_device *qdev, u32 surface_id,
 int qxlng_cmd_monitors_config(struct qxlng_device *qdev,
 			      const struct qxl_head *heads,
 			      unsigned int count);
+
+/* qxlng_fb.c: framebuffers mapped for their whole life */
+struct drm_framebuffer *qxlng_fb_create(struct drm_device *dev,
+					struct drm_file *file,
+					const struct drm_mode_fb_cmd2 *mode_cmd);
 
 /* qxlng_kms.c */
 int qxlng_kms_init(struct qxlng_device *qdev);
