@@ -180,9 +180,9 @@ static int qxlng_draw_band(struct qxlng_device *qdev, const u8 *src,
 	memcpy(base + QXLNG_DRAW_CHUNK_OFF, &chunk, sizeof(chunk));
 	pixels = base + QXLNG_DRAW_PIXELS_OFF;
 	for (line = 0; line < h; line++)
-		memcpy(pixels + (size_t)line * stride,
-		       src + (size_t)(y + line) * src_pitch + (size_t)x * 4,
-		       stride);
+		qxlng_copy_bytes(pixels + (size_t)line * stride,
+				 src + (size_t)(y + line) * src_pitch +
+				 (size_t)x * 4, stride);
 
 	ret = qxlng_push_or_cancel(qdev, &qdev->cmd_ring, offset, QXL_CMD_DRAW,
 				   id);
@@ -262,8 +262,8 @@ int qxlng_cmd_cursor_set(struct qxlng_device *qdev, const u8 *argb,
 	memcpy(base + QXLNG_CURSOR_SHAPE_OFF, &cur, sizeof(cur));
 	pixels = base + QXLNG_CURSOR_SHAPE_OFF + sizeof(cur);
 	for (line = 0; line < QXLNG_CURSOR_SIZE; line++)
-		memcpy(pixels + line * line_bytes, argb + (size_t)line * pitch,
-		       line_bytes);
+		qxlng_copy_bytes(pixels + line * line_bytes,
+				 argb + (size_t)line * pitch, line_bytes);
 
 	ret = qxlng_push_or_cancel(qdev, &qdev->cursor_ring, offset,
 				   QXL_CMD_CURSOR, id);

@@ -6,8 +6,11 @@
  *
  *   qxlng_drv.c      probe/remove, drm_driver, module parameters
  *   qxlng_debugfs.c  debugfs state file
- *   qxlng_ioctl.c    the qxl.ko ioctls and their buffer objects
+ *   qxlng_ioctl.c    the qxl.ko ioctls
+ *   qxlng_exec.c     EXECBUFFER (relocations, checks, holds)
+ *   qxlng_bo.c       the ioctls' buffer objects, their surfaces
  *   qxlng_kms.c      CRTCs, planes, connectors, mode config
+ *   qxlng_fb.c       framebuffers, mapped for their whole life
  *   qxlng_cmd.c      one function per device command
  *   qxlng_mem.c      allocator over the BAR0 pages, release ring
  *   qxlng_hw.c       BARs, ROM/RAM validation, reset, IRQ, async I/O,
@@ -171,7 +174,7 @@ struct qxlng_device {
 	/* Tells desktops the preferred mode follows the client (1). */
 	struct drm_property *hotplug_mode_update_property;
 
-	/* Buffer objects of the qxl uapi (qxlng_ioctl.c). */
+	/* Buffer objects of the qxl uapi (qxlng_bo.c). */
 	struct mutex uapi_lock;		/* uapi_bos, uapi_bytes */
 	struct list_head uapi_bos;
 	u32 uapi_bytes;			/* at most half of the pages */
@@ -269,6 +272,11 @@ int qxlng_cmd_update_area(struct qxlng_device *qdev, u32 surface_id,
 int qxlng_cmd_monitors_config(struct qxlng_device *qdev,
 			      const struct qxl_head *heads,
 			      unsigned int count);
+
+/* qxlng_fb.c: framebuffers mapped for their whole life */
+struct drm_framebuffer *qxlng_fb_create(struct drm_device *dev,
+					struct drm_file *file,
+					const struct drm_mode_fb_cmd2 *mode_cmd);
 
 /* qxlng_kms.c */
 int qxlng_kms_init(struct qxlng_device *qdev);

@@ -21,7 +21,6 @@
 #include <drm/drm_fourcc.h>
 #include <drm/drm_framebuffer.h>
 #include <drm/drm_gem_atomic_helper.h>
-#include <drm/drm_gem_framebuffer_helper.h>
 #include <drm/drm_mode_object.h>
 #include <drm/drm_modes.h>
 #include <drm/drm_modeset_lock.h>
@@ -246,7 +245,7 @@ static const struct drm_mode_config_helper_funcs qxlng_mode_config_helpers = {
 };
 
 static const struct drm_mode_config_funcs qxlng_mode_config_funcs = {
-	.fb_create = drm_gem_fb_create_with_dirty,
+	.fb_create = qxlng_fb_create,
 	.atomic_check = qxlng_atomic_check,
 	.atomic_commit = drm_atomic_helper_commit,
 };

@@ -197,6 +197,17 @@ unsigned int qxlng_damage_to_rects(const struct qxlng_damage_rect *in,
  */
 u32 qxlng_damage_band_lines(u32 width, u32 max_bytes);
 
+/* ------------------------------------------------------------------ */
+/* Pixel copy (qxlng_copy.c)                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Copy n bytes from src to dst (not overlapping, any alignment), eight
+ * 64-bit words per round: memcpy's "rep movsb" runs a byte at a time
+ * on an emulated CPU (QEMU TCG).  For frame and cursor pixels.
+ */
+void qxlng_copy_bytes(void *dst, const void *src, size_t n);
+
 /*
  * Bytes of a 32 bpp bitmap of width x height: stores width * 4 in
  * *stride and the total in *size; returns false if it overflows u32.

@@ -149,28 +149,38 @@ static int qxlng_release_collect(struct qxlng_device *qdev)
  * device push the releases it holds back for a bunch (FLUSH_RELEASE)
  * and collect again; then ask it to release more (NOTIFY_OOM) and wait
  * a while until something was collected or the ring has entries.
+ * seq is release_seq as the caller read it before it found the memory
+ * short: a collection since then (by the release work, which the
+ * interrupt of the FLUSH_RELEASE wakes and which may run first) freed
+ * memory the caller has not tried yet, so there is nothing to wait for.
  * Returns true if something was freed (or may be on the ring now).
  */
-bool qxlng_release_reclaim(struct qxlng_device *qdev)
+static bool qxlng_release_reclaim_since(struct qxlng_device *qdev, int seq)
 {
 	struct qxl_ring_header *hdr = &qdev->ram_header->release_ring.hdr;
-	int seq;
 
-	if (qxlng_release_collect(qdev) > 0)
+	if (qxlng_release_collect(qdev) > 0 ||
+	    atomic_read(&qdev->release_seq) != seq)
 		return true;
 	if (READ_ONCE(qdev->guest_bug))
 		return false;
 	atomic_inc(&qdev->stats.release_flushes);
 	qxlng_io_write(qdev, QXL_IO_FLUSH_RELEASE, 0);
-	if (qxlng_release_collect(qdev) > 0)
+	if (qxlng_release_collect(qdev) > 0 ||
+	    atomic_read(&qdev->release_seq) != seq)
 		return true;
-	seq = atomic_read(&qdev->release_seq);
 	atomic_inc(&qdev->stats.oom_notifies);
 	qxlng_io_write(qdev, QXL_IO_NOTIFY_OOM, 0);
 	return wait_event_timeout(qdev->release_wq,
 				  atomic_read(&qdev->release_seq) != seq ||
 				  !qxl_ring_cons_empty(hdr),
 				  QXLNG_ALLOC_WAIT) > 0;
+}
+
+bool qxlng_release_reclaim(struct qxlng_device *qdev)
+{
+	return qxlng_release_reclaim_since(qdev,
+					   atomic_read(&qdev->release_seq));
 }
 
 /*
@@ -186,6 +196,7 @@ static int qxlng_mem_alloc_align(struct qxlng_device *qdev, u32 size,
 	if (!size || size > qdev->layout.pages_size)
 		return -EINVAL;
 	for (tries = 0; tries < QXLNG_ALLOC_TRIES; tries++) {
+		int seq = atomic_read(&qdev->release_seq);
 		unsigned long addr;
 
 		if (align)
@@ -200,7 +211,7 @@ static int qxlng_mem_alloc_align(struct qxlng_device *qdev, u32 size,
 		}
 		if (READ_ONCE(qdev->guest_bug))
 			break;
-		qxlng_release_reclaim(qdev);
+		qxlng_release_reclaim_since(qdev, seq);
 	}
 	atomic_inc(&qdev->stats.alloc_failures);
 	drm_err_ratelimited(&qdev->drm, "device memory full (%u bytes)\n",

@@ -59,6 +59,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "interop"))
 from tap import Tap  # noqa
 from vm import Guest, GuestError, TOP, kernel_version, same_pixels  # noqa
+from vm import qxlng_state  # noqa: F401 (cases use D.qxlng_state)
 from interop import free_port  # noqa (the cases' SPICE ports)
 import case_ddx  # noqa
 
@@ -352,17 +353,6 @@ def surface_counts(hits):
             creates,
             "gc_runs": hits.get("qxl_garbage_collect", 0),
             "evict_calls": hits.get("qxl_surface_evict", 0)}
-
-
-def qxlng_state(g):
-    """qxlng.ko's counters (debugfs qxlng_state), the numeric ones."""
-    out = g.run("cat /sys/kernel/debug/dri/0/qxlng_state")
-    state = {}
-    for line in out.splitlines():
-        f = line.split()
-        if len(f) == 2 and f[1].isdigit():
-            state[f[0]] = int(f[1])
-    return state
 
 
 def xorg_start(g, n, flags=""):

@@ -57,6 +57,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tap import Tap  # noqa
 from vm import Guest, GuestError, TOP, build_initramfs, same_pixels  # noqa
+from vm import qxlng_state  # noqa
 from rfb_client import RfbClient, RfbError  # noqa
 
 BUILD = os.path.join(TOP, "build")
@@ -107,6 +108,42 @@ def modetest_start(g, drv):
 
 def modetest_stop(g):
     g.run("echo >&3; exec 3>&-; wait $MT", timeout=90)
+
+
+# Full-screen frames flipped by the reclaim step: 3 MiB each, they fill
+# the default BAR0 pages (issue 19) many times over.
+FLIP_FRAMES = 200
+
+
+def flips_reclaim(g, tap):
+    """modetest -v full-screen page flips with qxlng.ko until FLIP_FRAMES
+    frames went out.  The pages fill every few frames; qxlng-vga releases
+    each frame as it draws it, so every reclaim finds memory without
+    sleeping on NOTIFY_OOM.  (It once slept 100 ms on about half of them:
+    the release work, woken by FLUSH_RELEASE's interrupt, had collected
+    first.)"""
+    before = qxlng_state(g)
+    conn = connector(g, "qxlng")
+    g.run("rm -f /tmp/fl.in; mkfifo /tmp/fl.in; modetest -M qxlng -v "
+          "-s %s:%s < /tmp/fl.in > /tmp/fl.log 2>&1 & FL=$!; "
+          "exec 4> /tmp/fl.in" % (conn, MODE))
+    for _ in range(240):
+        if qxlng_state(g).get("draws", 0) - before.get("draws", 0) >= \
+                FLIP_FRAMES:
+            break
+        time.sleep(0.5)
+    g.run("echo >&4; exec 4>&-; wait $FL", timeout=90)
+    after = qxlng_state(g)
+    d = {k: after.get(k, 0) - before.get(k, 0)
+         for k in ("draws", "release_flushes", "oom_notifies",
+                   "alloc_failures")}
+    ok = (d["draws"] >= FLIP_FRAMES and d["release_flushes"] > 0 and
+          d["oom_notifies"] == 0 and d["alloc_failures"] == 0)
+    tap.comment("qxlng_state during the flips: %s" % d)
+    tap.ok(ok, "qxlng_flips_reclaim_without_sleeping",
+           "qxlng_state during the flips: %s%s" % (
+               d, "" if ok else "\n" + g.run("tail -5 /tmp/fl.log",
+                                             check=False)))
 
 
 def wait_for_mode(g, name, size=(1024, 768), timeout=90):
@@ -241,6 +278,8 @@ def driver_case(args, tap, drv, initrd):
         tap.ok(same, "%s_console_text_matches_reference" % drv, why)
         same, why = same_pixels(modetest_shot(g, drv, "smpte"), ref_smpte)
         tap.ok(same, "%s_modetest_smpte_pixel_exact" % drv, why)
+        if drv == "qxlng":
+            flips_reclaim(g, tap)
         unbind_fbcon(g)
         g.run("rmmod %s" % drv)
         gone = g.run("grep -c '^%s ' /proc/modules" % drv, check=False)

@@ -289,6 +289,18 @@ def work_log(work):
     return os.path.join(work, "qemu.cmdline")
 
 
+def qxlng_state(g):
+    """qxlng.ko's counters (debugfs qxlng_state), the numeric ones."""
+    out = g.run("mount -t debugfs none /sys/kernel/debug 2>/dev/null; "
+                "cat /sys/kernel/debug/dri/0/qxlng_state")
+    state = {}
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 2 and f[1].isdigit():
+            state[f[0]] = int(f[1])
+    return state
+
+
 def same_pixels(a, b):
     """(True, "") when a and b are pixel-identical, else (False, why)."""
     if a.size != b.size:
