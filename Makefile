@@ -60,6 +60,7 @@ include tests/desktop/desktop.mk
 include tests/run/run.mk
 include tests/qemu-props/qemu-props.mk
 include tests/libvirt/libvirt.mk
+include tests/usbredir/usbredir.mk
 
 .PHONY: all check fuzz bench run deps clean distclean help
 

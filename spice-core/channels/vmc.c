@@ -257,7 +257,7 @@ static void vmc_start(struct sc_conn *c)
 	}
 	vc->vmc = v;
 	v->owner = c;
-	c->wire.max_msg = SC_VMC_MSG_MAX;
+	c->wire.max_msg = SC_VMC_CLIENT_MSG_MAX;
 	if (is_port(v)) {
 		/* name_size, the name's offset, opened; the name with its
 		 * NUL at that offset */

@@ -8,10 +8,11 @@
  *    of at most SC_VMC_MSG_MAX; the rest is refused (the host throttles
  *    its device) until the client has taken enough: ops->read_ready.
  *    With no client nothing is taken, as the reference does.
- *  - client -> guest: DATA bodies (at most SC_VMC_MSG_MAX each) join a
+ *  - client -> guest: DATA bodies (at most SC_VMC_CLIENT_MSG_MAX) join a
  *    buffer written to the host as far as it takes them; while it holds
  *    SC_VMC_IN_LIMIT bytes or more the owner's messages are left unread
- *    (ops->held), so its socket is not read either.
+ *    (ops->held), so its socket is not read either (nor its leaving seen,
+ *    unless it resets the connection, until the guest takes bytes).
  *
  * One client owns a channel: a second one linking to it is dropped.  The
  * owner leaving drops its unwritten bytes and tells the host
@@ -24,7 +25,10 @@
 #include "channels/channel.h"
 #include "net/buf.h"
 
-#define SC_VMC_MSG_MAX		(64 * 1024)	/* DATA body, either way */
+#define SC_VMC_MSG_MAX		(64 * 1024)	/* DATA body to the client */
+#define SC_VMC_CLIENT_MSG_MAX	(192 * 1024)	/* and from it: spice-gtk
+						 * sends a port write whole;
+						 * under net's SC_IN_LIMIT */
 #define SC_VMC_OUT_LIMIT	(256 * 1024)	/* queued for the client */
 #define SC_VMC_IN_LIMIT		(64 * 1024)	/* waiting for the guest */
 #define SC_VMC_PER_TYPE		16	/* channels of one type */

@@ -12,6 +12,7 @@
 struct vmc_echo {
 	SpiceCoreVmc *vmc;
 	char *name;
+	uint8_t id;
 	bool stuck;
 	uint8_t buf[ECHO_BUF];
 	size_t len;			/* bytes held, to send back */
@@ -69,7 +70,7 @@ static void echo_client(void *opaque, bool connected)
 
 	if (!connected)
 		e->len = 0;	/* a new client starts afresh */
-	printf("vmc-client %s %d\n", e->name, connected);
+	printf("vmc-client %s %u %d\n", e->name, e->id, connected);
 	fflush(stdout);
 }
 
@@ -112,6 +113,7 @@ struct vmc_echo *vmc_echo_new(SpiceCore *core, const char *spec,
 	if (!e->vmc)
 		goto fail;
 	spice_core_vmc_channel(e->vmc, &type, &id);
+	e->id = id;
 	if (!closed)
 		spice_core_vmc_port_opened(e->vmc, true);
 	printf("vmc %s %u %u\n", e->name, type, id);

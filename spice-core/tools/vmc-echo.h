@@ -17,7 +17,7 @@ struct vmc_echo;
  * spec: NAME[,stuck][,closed]: the channel's name (usbredir, or a port
  * name); stuck: the device never takes a byte; closed: a port's guest
  * side stays closed.  Prints "vmc NAME TYPE ID" on stdout, and later
- * "vmc-client NAME 0|1" and "vmc-event NAME E".  NULL with *why.
+ * "vmc-client NAME ID 0|1" and "vmc-event NAME E".  NULL with *why.
  */
 struct vmc_echo *vmc_echo_new(SpiceCore *core, const char *spec,
 			      const char **why);
