@@ -12,48 +12,15 @@ import ctypes
 import os
 import random
 import select
-import socket
 import struct
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "spice-core"))
-from sclib import (MAIN, Server, closed, done, link_bytes, link_reply,  # noqa: E402
-                   msg, ok, read_msg, recv_exact, rst, u32, session_id,
-                   AUTH_SPICE)
-
-USBREDIR, PORT, WEBDAV = 9, 10, 11          # SPICE_CHANNEL_*
-MSG_CHANNELS_LIST, MSGC_ATTACH = 104, 104   # main channel
-VMC_DATA, VMC_COMPRESSED = 101, 102         # both ways
-PORT_INIT, PORT_EVENT = 201, 202            # server
-MSGC_PORT_EVENT = 201
-EV_OPENED, EV_CLOSED, EV_BREAK = 0, 1, 2
-
-
-def connect(port, ctype, cid, sid, check=True):
-    s = socket.create_connection(("127.0.0.1", port), timeout=10)
-    s.sendall(link_bytes(ctype, cid, sid))
-    err, _ = link_reply(s)
-    if err != 0:
-        raise RuntimeError("link %d:%d: error %s" % (ctype, cid, err))
-    s.sendall(u32(AUTH_SPICE) + bytes(128))
-    if not check:
-        return s
-    res = recv_exact(s, 4)
-    if res != u32(0):
-        raise RuntimeError("auth %d:%d: %r" % (ctype, cid, res))
-    return s
-
-
-def read_data(s, n):
-    """n bytes of VMC_DATA from s (other messages skipped), or fewer."""
-    got = bytearray()
-    while len(got) < n:
-        m = read_msg(s)
-        if m is None:
-            break
-        if m[0] == VMC_DATA:
-            got += m[1]
-    return bytes(got)
+sys.path.insert(0, os.path.dirname(__file__))
+from vmclib import (EV_BREAK, MSGC_PORT_EVENT, PORT, PORT_INIT,  # noqa: E402
+                    USBREDIR, VMC_COMPRESSED, VMC_DATA, WEBDAV, connect,
+                    main_session, read_data)
+from sclib import (MAIN, Server, closed, done, msg, ok, read_msg,  # noqa: E402
+                   rst, session_id)
 
 
 def round_trip(s, data, chunk=16000):
@@ -114,19 +81,7 @@ srv = Server("--pattern", "solid", "--port", "0", "--disable-ticketing",
              "--vmc", "com.example.p0,closed", "--vmc", "com.example.p1")
 rng = random.Random(13)
 try:
-    main = connect(srv.port, MAIN, 0, 0)
-    sid = session_id(main)
-    main.sendall(msg(MSGC_ATTACH))
-    body = None
-    while True:
-        m = read_msg(main)
-        if m is None or m[0] == MSG_CHANNELS_LIST:
-            body = m and m[1]
-            break
-    pairs = set()
-    if body:
-        n = struct.unpack("<I", body[:4])[0]
-        pairs = {(body[4 + 2 * i], body[5 + 2 * i]) for i in range(n)}
+    main, sid, pairs = main_session(srv.port)
     want = {(USBREDIR, 0), (USBREDIR, 1), (WEBDAV, 0), (PORT, 0), (PORT, 1)}
     ok(want <= pairs, "CHANNELS_LIST has usbredir 0 and 1, webdav 0, "
        "port 0 and 1",

@@ -1,0 +1,164 @@
+# SPDX-License-Identifier: MIT
+"""A USB device that speaks the usbredir protocol, as a SPICE client's
+usbredir channel would (the "usb-host" side; QEMU's usb-redir is the
+"usb-guest" side).  It emulates one full-speed vendor-specific device with
+device, configuration and string descriptors and a bulk IN endpoint it
+never uses; enough for a guest to enumerate it.
+
+The byte stream: a header {type, length, id} (u32 each: we do not offer
+64-bit ids), a fixed type header for the type, then data for the data
+packets.  Facts from usbredirproto.h (libusbredirparser-dev)."""
+import struct
+
+# packet types
+HELLO, DEVICE_CONNECT, DEVICE_DISCONNECT, RESET = 0, 1, 2, 3
+INTERFACE_INFO, EP_INFO = 4, 5
+SET_CONFIGURATION, GET_CONFIGURATION, CONFIGURATION_STATUS = 6, 7, 8
+SET_ALT_SETTING, GET_ALT_SETTING, ALT_SETTING_STATUS = 9, 10, 11
+CONTROL_PACKET, BULK_PACKET = 100, 101
+# caps
+CAP_CONNECT_DEVICE_VERSION, CAP_EP_INFO_MAX_PACKET_SIZE = 1, 4
+# status
+SUCCESS, STALL = 0, 4
+SPEED_FULL = 1
+TYPE_CONTROL, TYPE_BULK, TYPE_INVALID = 0, 2, 255
+
+VENDOR, PRODUCT = 0x1209, 0x7013
+STRINGS = {1: "qxl-ng", 2: "qxl-ng usbredir test", 3: "13"}
+
+# fixed header length of each type we may receive (with our caps and the
+# peer's: QEMU has them all; a cap counts only when both sides have it)
+TYPE_HEADER = {HELLO: 64, DEVICE_CONNECT: 10, DEVICE_DISCONNECT: 0, RESET: 0,
+               INTERFACE_INFO: 132, EP_INFO: 160, SET_CONFIGURATION: 1,
+               GET_CONFIGURATION: 0, CONFIGURATION_STATUS: 2,
+               SET_ALT_SETTING: 2, GET_ALT_SETTING: 1,
+               ALT_SETTING_STATUS: 3, CONTROL_PACKET: 10, BULK_PACKET: 8}
+
+
+def device_descriptor():
+    return struct.pack("<BBHBBBBHHHBBBB", 18, 1, 0x0200, 0xff, 0, 0, 64,
+                       VENDOR, PRODUCT, 0x0100, 1, 2, 3, 1)
+
+
+def config_descriptor():
+    iface = struct.pack("<BBBBBBBBB", 9, 4, 0, 0, 1, 0xff, 0, 0, 0)
+    ep = struct.pack("<BBBBHB", 7, 5, 0x81, 2, 64, 0)
+    total = 9 + len(iface) + len(ep)
+    return struct.pack("<BBHBBBBB", 9, 2, total, 1, 1, 0, 0x80, 50) + \
+        iface + ep
+
+
+def string_descriptor(index):
+    if index == 0:
+        return bytes([4, 3, 0x09, 0x04])
+    s = STRINGS.get(index)
+    if s is None:
+        return None
+    raw = s.encode("utf-16-le")
+    return bytes([2 + len(raw), 3]) + raw
+
+
+def packet(ptype, type_header=b"", data=b"", pid=0):
+    body = type_header + data
+    return struct.pack("<III", ptype, len(body), pid) + body
+
+
+class Device:
+    """Feed it the bytes the guest side sends (feed()); it returns what the
+    device answers.  log collects what happened, for a failing test."""
+
+    def __init__(self):
+        self.buf = b""
+        self.log = []
+        self.peer_hello = None
+        self.config = 0
+        self.requests = []          # (requesttype, request, value, index)
+
+    def connect_packets(self):
+        """hello, interface and endpoint info, device_connect."""
+        caps = 1 << CAP_CONNECT_DEVICE_VERSION | \
+            1 << CAP_EP_INFO_MAX_PACKET_SIZE
+        out = packet(HELLO, b"qxl-ng usbredir test device".ljust(64, b"\0"),
+                     struct.pack("<I", caps))
+        info = struct.pack("<I", 1) + bytes([0] * 32) + \
+            bytes([0xff] + [0] * 31) + bytes(32) + bytes(32)
+        out += packet(INTERFACE_INFO, info)
+        types = [TYPE_INVALID] * 32
+        types[0] = types[16] = TYPE_CONTROL
+        types[17] = TYPE_BULK          # 0x81: index 16 + 1
+        ifaces = [0] * 32
+        mps = [0] * 32
+        mps[0] = mps[16] = mps[17] = 64
+        out += packet(EP_INFO, bytes(types) + bytes(32) + bytes(ifaces) +
+                      struct.pack("<32H", *mps))
+        out += packet(DEVICE_CONNECT,
+                      struct.pack("<BBBBHHH", SPEED_FULL, 0xff, 0, 0,
+                                  VENDOR, PRODUCT, 0x0100))
+        return out
+
+    def disconnect_packet(self):
+        return packet(DEVICE_DISCONNECT)
+
+    def feed(self, data):
+        self.buf += data
+        out = b""
+        while len(self.buf) >= 12:
+            ptype, length, pid = struct.unpack("<III", self.buf[:12])
+            if len(self.buf) < 12 + length:
+                break
+            body = self.buf[12:12 + length]
+            self.buf = self.buf[12 + length:]
+            hlen = TYPE_HEADER.get(ptype, 0)
+            out += self.handle(ptype, pid, body[:hlen], body[hlen:])
+        return out
+
+    def handle(self, ptype, pid, hdr, data):
+        if ptype == HELLO:
+            self.peer_hello = hdr.split(b"\0")[0].decode(errors="replace")
+            self.log.append("hello from %r" % self.peer_hello)
+            return b""
+        if ptype == SET_CONFIGURATION:
+            self.config = hdr[0]
+            self.log.append("set_configuration %d" % hdr[0])
+            return packet(CONFIGURATION_STATUS, bytes([SUCCESS, self.config]),
+                          pid=pid)
+        if ptype == GET_CONFIGURATION:
+            return packet(CONFIGURATION_STATUS, bytes([SUCCESS, self.config]),
+                          pid=pid)
+        if ptype == SET_ALT_SETTING:
+            return packet(ALT_SETTING_STATUS, bytes([SUCCESS, hdr[0], hdr[1]]),
+                          pid=pid)
+        if ptype == GET_ALT_SETTING:
+            return packet(ALT_SETTING_STATUS, bytes([SUCCESS, hdr[0], 0]),
+                          pid=pid)
+        if ptype == CONTROL_PACKET:
+            return self.control(pid, hdr)
+        self.log.append("packet type %d ignored" % ptype)
+        return b""
+
+    def control(self, pid, hdr):
+        ep, req, rtype, _, value, index, length = \
+            struct.unpack("<BBBBHHH", hdr)
+        self.requests.append((rtype, req, value, index))
+        reply = None
+        if rtype == 0x80 and req == 6:              # GET_DESCRIPTOR
+            kind, idx = value >> 8, value & 0xff
+            if kind == 1:
+                reply = device_descriptor()
+            elif kind == 2 and idx == 0:
+                reply = config_descriptor()
+            elif kind == 3:
+                reply = string_descriptor(idx)
+        elif rtype == 0x80 and req == 0:            # GET_STATUS
+            reply = b"\0\0"
+        elif not rtype & 0x80:                       # other OUT: accept
+            reply = b""
+        if reply is None:
+            self.log.append("control %02x %02x %04x stalled"
+                            % (rtype, req, value))
+            return packet(CONTROL_PACKET, struct.pack(
+                "<BBBBHHH", ep, req, rtype, STALL, value, index, 0), pid=pid)
+        reply = reply[:length] if rtype & 0x80 else b""
+        return packet(CONTROL_PACKET, struct.pack(
+            "<BBBBHHH", ep, req, rtype, SUCCESS, value, index, len(reply)),
+            reply, pid=pid)
