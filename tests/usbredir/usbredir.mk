@@ -4,6 +4,8 @@
 #                         control, hostile clients, spice-gtk's PortChannel
 #                         (a few seconds; in make check)
 #   check-usbredir-fuzz   the channels' message parser, 5 s of libFuzzer
+#   usbredir-vm           through QEMU: a usbredir device the guest enumerates,
+#                         a port both ways (minutes under TCG)
 
 .PHONY: check-usbredir-serve
 CHECKS += check-usbredir-serve
@@ -37,3 +39,12 @@ check-usbredir-fuzz: $(USBREDIR_FUZZ)
 		> $(USBREDIR_TOUT)/fuzz.log 2>&1 || \
 		{ tail -n 40 $(USBREDIR_TOUT)/fuzz.log; exit 1; }
 	@tail -n 1 $(USBREDIR_TOUT)/fuzz.log
+
+# The channels through QEMU: a Python usbredir device enumerated by the
+# guest behind qemu-xhci + usb-redir, a spice-gtk PortChannel and the
+# guest's virtio-serial port (tests/usbredir/vm_test.py).
+.PHONY: usbredir-vm
+usbredir-vm: $(QEMU_BIN)
+	@$(DEPS) kernel client
+	BUILD=$(BUILD) $(PYTHON) $(TOP)/tests/usbredir/vm_test.py \
+		--qemu $(QEMU_BIN)
