@@ -13,14 +13,13 @@
  * do, the backend is open (CHR_EVENT_OPENED) only while a client has the
  * channel, so usb-redir sees a client leaving as a disconnect; a port's
  * frontend opening or closing is the port state the client is told, and
- * a client's SPICE_PORT_EVENT_BREAK is CHR_EVENT_BREAK.
+ * a client's port event BREAK is CHR_EVENT_BREAK.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "qemu/error-report.h"
-#include "spice/protocol.h"
 
 #include "spice-core-vmc.h"
 
@@ -71,7 +70,7 @@ static void qxlng_vmc_event(void *opaque, uint8_t event)
 {
     QxlngVmc *v = opaque;
 
-    if (event == SPICE_PORT_EVENT_BREAK) {
+    if (event == SPICE_CORE_PORT_EVENT_BREAK) {
         qemu_chr_be_event(v->chr, CHR_EVENT_BREAK);
     }
 }

@@ -322,6 +322,13 @@ void spice_core_agent_wakeup(SpiceCore *core);
  * run on the server's context. */
 typedef struct SpiceCoreVmc SpiceCoreVmc;
 
+/* Port events, as on the wire (spice/protocol.h SPICE_PORT_EVENT_*). */
+enum {
+	SPICE_CORE_PORT_EVENT_OPENED,
+	SPICE_CORE_PORT_EVENT_CLOSED,
+	SPICE_CORE_PORT_EVENT_BREAK,
+};
+
 struct spice_core_vmc_ops {
 	/* Bytes for the guest: returns how many it took (0..n).  Having
 	 * taken fewer, the host calls spice_core_vmc_wakeup() once the
@@ -333,8 +340,8 @@ struct spice_core_vmc_ops {
 	/* A client took the channel (true) or left it (false).  May be
 	 * NULL. */
 	void (*client)(void *opaque, bool connected);
-	/* A port channel's client sent SPICE_PORT_EVENT_* (the value is the
-	 * client's, unchecked).  May be NULL. */
+	/* A port channel's client sent an event: SPICE_CORE_PORT_EVENT_*
+	 * or any other value (the client's, unchecked).  May be NULL. */
 	void (*event)(void *opaque, uint8_t event);
 };
 /* NULL with *why: a name of no channel type, or no free id. */
