@@ -5,9 +5,12 @@ usbredir channel would (the "usb-host" side; QEMU's usb-redir is the
 device, configuration and string descriptors and a bulk IN endpoint it
 never uses; enough for a guest to enumerate it.
 
-The byte stream: a header {type, length, id} (u32 each: we do not offer
-64-bit ids), a fixed type header for the type, then data for the data
-packets.  Facts from usbredirproto.h (libusbredirparser-dev)."""
+The byte stream: a header {type u32, length u32, id u64 (both sides have
+the 64-bit ids cap)}, a fixed type header for the type, then data for the
+data packets.  We offer the caps QEMU's usb-redir wants behind an XHCI
+controller (ep_info max packet size, 32-bit bulk length, 64-bit ids) and
+the device version in device_connect.  Facts from usbredirproto.h
+(libusbredirparser-dev)."""
 import struct
 
 # packet types
@@ -18,6 +21,10 @@ SET_ALT_SETTING, GET_ALT_SETTING, ALT_SETTING_STATUS = 9, 10, 11
 CONTROL_PACKET, BULK_PACKET = 100, 101
 # caps
 CAP_CONNECT_DEVICE_VERSION, CAP_EP_INFO_MAX_PACKET_SIZE = 1, 4
+CAP_64BITS_IDS, CAP_32BITS_BULK_LENGTH = 5, 6
+CAPS = 1 << CAP_CONNECT_DEVICE_VERSION | 1 << CAP_EP_INFO_MAX_PACKET_SIZE | \
+    1 << CAP_64BITS_IDS | 1 << CAP_32BITS_BULK_LENGTH
+HEADER = 16
 # status
 SUCCESS, STALL = 0, 4
 SPEED_FULL = 1
@@ -32,7 +39,7 @@ TYPE_HEADER = {HELLO: 64, DEVICE_CONNECT: 10, DEVICE_DISCONNECT: 0, RESET: 0,
                INTERFACE_INFO: 132, EP_INFO: 160, SET_CONFIGURATION: 1,
                GET_CONFIGURATION: 0, CONFIGURATION_STATUS: 2,
                SET_ALT_SETTING: 2, GET_ALT_SETTING: 1,
-               ALT_SETTING_STATUS: 3, CONTROL_PACKET: 10, BULK_PACKET: 8}
+               ALT_SETTING_STATUS: 3, CONTROL_PACKET: 10, BULK_PACKET: 10}
 
 
 def device_descriptor():
@@ -60,7 +67,7 @@ def string_descriptor(index):
 
 def packet(ptype, type_header=b"", data=b"", pid=0):
     body = type_header + data
-    return struct.pack("<III", ptype, len(body), pid) + body
+    return struct.pack("<IIQ", ptype, len(body), pid) + body
 
 
 class Device:
@@ -76,10 +83,8 @@ class Device:
 
     def connect_packets(self):
         """hello, interface and endpoint info, device_connect."""
-        caps = 1 << CAP_CONNECT_DEVICE_VERSION | \
-            1 << CAP_EP_INFO_MAX_PACKET_SIZE
         out = packet(HELLO, b"qxl-ng usbredir test device".ljust(64, b"\0"),
-                     struct.pack("<I", caps))
+                     struct.pack("<I", CAPS))
         info = struct.pack("<I", 1) + bytes([0] * 32) + \
             bytes([0xff] + [0] * 31) + bytes(32) + bytes(32)
         out += packet(INTERFACE_INFO, info)
@@ -102,12 +107,12 @@ class Device:
     def feed(self, data):
         self.buf += data
         out = b""
-        while len(self.buf) >= 12:
-            ptype, length, pid = struct.unpack("<III", self.buf[:12])
-            if len(self.buf) < 12 + length:
+        while len(self.buf) >= HEADER:
+            ptype, length, pid = struct.unpack("<IIQ", self.buf[:HEADER])
+            if len(self.buf) < HEADER + length:
                 break
-            body = self.buf[12:12 + length]
-            self.buf = self.buf[12 + length:]
+            body = self.buf[HEADER:HEADER + length]
+            self.buf = self.buf[HEADER + length:]
             hlen = TYPE_HEADER.get(ptype, 0)
             out += self.handle(ptype, pid, body[:hlen], body[hlen:])
         return out
@@ -115,7 +120,12 @@ class Device:
     def handle(self, ptype, pid, hdr, data):
         if ptype == HELLO:
             self.peer_hello = hdr.split(b"\0")[0].decode(errors="replace")
-            self.log.append("hello from %r" % self.peer_hello)
+            caps = struct.unpack("<I", data[:4])[0] if len(data) >= 4 else 0
+            self.log.append("hello from %r, caps %#x" % (self.peer_hello,
+                                                        caps))
+            if caps & CAPS != CAPS:
+                self.log.append("the peer lacks caps %#x: our headers "
+                                "are wrong for it" % (CAPS & ~caps))
             return b""
         if ptype == SET_CONFIGURATION:
             self.config = hdr[0]
