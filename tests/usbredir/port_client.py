@@ -41,7 +41,8 @@ def main():
         if st["sent"]:
             return
         st["sent"] = True
-        data = a.send.encode()
+        # spice-gtk sends the buffer by reference: keep it alive
+        data = st["data"] = a.send.encode()
 
         def done(c, res):
             say("sent", c.write_finish(res))
@@ -50,7 +51,8 @@ def main():
     def opened_changed(ch, _pspec):
         if ch.props.port_opened:
             say("opened")
-            send(ch)
+            if ch.props.port_name:
+                send(ch)
 
     def name_known(ch, _pspec):
         say("init", ch.props.port_name, int(ch.props.port_opened))

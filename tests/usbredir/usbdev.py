@@ -5,9 +5,10 @@ usbredir channel would (the "usb-host" side; QEMU's usb-redir is the
 device, configuration and string descriptors and a bulk IN endpoint it
 never uses; enough for a guest to enumerate it.
 
-The byte stream: a header {type u32, length u32, id u64 (both sides have
-the 64-bit ids cap)}, a fixed type header for the type, then data for the
-data packets.  We offer the caps QEMU's usb-redir wants behind an XHCI
+The byte stream: a header {type u32, length u32, id}, a fixed type
+header for the type, then data for the data packets.  The id is a u32 in
+the hello packets (neither side knows the other's caps yet) and a u64
+after them (both sides have the 64-bit ids cap).  We offer the caps QEMU's usb-redir wants behind an XHCI
 controller (ep_info max packet size, 32-bit bulk length, 64-bit ids) and
 the device version in device_connect.  Facts from usbredirproto.h
 (libusbredirparser-dev)."""
@@ -24,7 +25,7 @@ CAP_CONNECT_DEVICE_VERSION, CAP_EP_INFO_MAX_PACKET_SIZE = 1, 4
 CAP_64BITS_IDS, CAP_32BITS_BULK_LENGTH = 5, 6
 CAPS = 1 << CAP_CONNECT_DEVICE_VERSION | 1 << CAP_EP_INFO_MAX_PACKET_SIZE | \
     1 << CAP_64BITS_IDS | 1 << CAP_32BITS_BULK_LENGTH
-HEADER = 16
+HEADER_HELLO, HEADER = 12, 16
 # status
 SUCCESS, STALL = 0, 4
 SPEED_FULL = 1
@@ -67,6 +68,8 @@ def string_descriptor(index):
 
 def packet(ptype, type_header=b"", data=b"", pid=0):
     body = type_header + data
+    if ptype == HELLO:
+        return struct.pack("<III", ptype, len(body), pid) + body
     return struct.pack("<IIQ", ptype, len(body), pid) + body
 
 
@@ -107,12 +110,18 @@ class Device:
     def feed(self, data):
         self.buf += data
         out = b""
-        while len(self.buf) >= HEADER:
-            ptype, length, pid = struct.unpack("<IIQ", self.buf[:HEADER])
-            if len(self.buf) < HEADER + length:
+        while True:
+            n = HEADER if self.peer_hello is not None else HEADER_HELLO
+            if len(self.buf) < n:
                 break
-            body = self.buf[HEADER:HEADER + length]
-            self.buf = self.buf[HEADER + length:]
+            if n == HEADER:
+                ptype, length, pid = struct.unpack("<IIQ", self.buf[:n])
+            else:
+                ptype, length, pid = struct.unpack("<III", self.buf[:n])
+            if len(self.buf) < n + length:
+                break
+            body = self.buf[n:n + length]
+            self.buf = self.buf[n + length:]
             hlen = TYPE_HEADER.get(ptype, 0)
             out += self.handle(ptype, pid, body[:hlen], body[hlen:])
         return out

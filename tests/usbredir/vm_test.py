@@ -162,20 +162,28 @@ def port_cases(tap, g, port, work):
     cl = subprocess.Popen([sys.executable, os.path.join(HERE, "port_client.py"),
                            "--port", str(port), "--name", PORT_NAME,
                            "--send", token, "--timeout", "300"],
-                          stdout=subprocess.PIPE, stderr=log, text=True)
+                          stdout=subprocess.PIPE, stderr=log)
     lines = []
+    pending = [b""]     # unread lines, and a partial one last
 
     def until(pred, timeout=120):
+        """The client's next line for which pred is true (read from the
+        pipe unbuffered: select sees only what the buffer has not)."""
         deadline = time.time() + timeout
+        fd = cl.stdout.fileno()
         while time.time() < deadline:
-            r, _, _ = select.select([cl.stdout], [], [], 1)
+            while len(pending) > 1:
+                line = pending.pop(0).decode(errors="replace").strip()
+                lines.append(line)
+                if pred(line):
+                    return line
+            r, _, _ = select.select([fd], [], [], 1)
             if r:
-                line = cl.stdout.readline()
-                if not line:
+                data = os.read(fd, 4096)
+                if not data:
                     return None
-                lines.append(line.strip())
-                if pred(line.strip()):
-                    return line.strip()
+                parts = (pending.pop() + data).split(b"\n")
+                pending.extend(parts)
         return None
 
     init = until(lambda l: l.startswith("init "))
