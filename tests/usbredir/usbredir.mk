@@ -4,8 +4,9 @@
 #                         control, hostile clients, spice-gtk's PortChannel
 #                         (a few seconds; in make check)
 #   check-usbredir-fuzz   the channels' message parser, 5 s of libFuzzer
-#   usbredir-vm           through QEMU: a usbredir device the guest enumerates,
-#                         a port both ways (minutes under TCG)
+#   check-usbredir-vm     (= usbredir-vm) through QEMU: a usbredir device the
+#                         guest enumerates, a port both ways (about 25 s
+#                         under TCG, two minutes under load; in make check)
 
 .PHONY: check-usbredir-serve
 CHECKS += check-usbredir-serve
@@ -42,8 +43,11 @@ check-usbredir-fuzz: $(USBREDIR_FUZZ)
 
 # The channels through QEMU: a Python usbredir device enumerated by the
 # guest behind qemu-xhci + usb-redir, a spice-gtk PortChannel and the
-# guest's virtio-serial port (tests/usbredir/vm_test.py).
-.PHONY: usbredir-vm
+# guest's virtio-serial port (tests/usbredir/vm_test.py; about 25 s
+# under TCG).
+.PHONY: usbredir-vm check-usbredir-vm
+CHECKS += check-usbredir-vm
+check-usbredir-vm: usbredir-vm
 usbredir-vm: $(QEMU_BIN)
 	@$(DEPS) kernel client
 	BUILD=$(BUILD) $(PYTHON) $(TOP)/tests/usbredir/vm_test.py \

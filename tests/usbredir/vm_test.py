@@ -97,7 +97,7 @@ def wait_usb(g, present, timeout=240):
         devs = usb_devices(g)
         if (WANT in devs) == present or time.time() > deadline:
             return devs
-        time.sleep(2)
+        time.sleep(1)
 
 
 def usb_cases(tap, g, port):
@@ -124,7 +124,7 @@ def usb_cases(tap, g, port):
     junk = msg(VMC_DATA, bytes([0xff]) * 60000)
     h.setblocking(False)
     sent, t_end = 0, time.time() + 20
-    while sent < (16 << 20) and time.time() < t_end:
+    while sent < (4 << 20) and time.time() < t_end:
         _, w, _ = select.select([], [h], [], 1)
         if w:
             try:
