@@ -61,6 +61,7 @@ include tests/run/run.mk
 include tests/qemu-props/qemu-props.mk
 include tests/libvirt/libvirt.mk
 include tests/migration/migration.mk
+include tests/usbredir/usbredir.mk
 
 .PHONY: all check fuzz bench run deps clean distclean help
 
@@ -103,6 +104,7 @@ help:
 	@echo "  guest-image    build (once) the desktop guest image (scripts/guest/mkimage)"
 	@echo "  desktop-full   desktop-session + QEMU's qxl with qxl.ko, weston, depth 16 (not in check)"
 	@echo "  desktop-agent  spice-vdagent through -chardev spice-core, clipboard and a file (not in make check)"
+	@echo "  usbredir-vm    a usbredir device and a port through QEMU's usb-redir and virtio-serial (make check runs it as check-usbredir-vm)"
 	@echo "  clean          remove build/"
 	@echo "Tests (make check runs them all, each is also a target):"
 	@echo "  $(CHECKS)" | fold -s -w 78 | sed '2,$$s/^/  /'

@@ -14,6 +14,9 @@
  * as far as the port takes them, the rest when the port asks for input
  * again (chr_accept_input -> spice_core_agent_wakeup).
  *
+ * Other names (usbredir, a port's FQDN) are pass-through channels:
+ * spice-core-vmc.c.
+ *
  * The -chardev options name= and spice= are not in QAPI's ChardevBackend
  * (scripts/qemu/patch-channels only lets -chardev accept them): parse()
  * keeps them by chardev id until open() picks them up.  Without spice=
@@ -28,6 +31,7 @@
 #include "chardev/char.h"
 
 #include "qxlng.h"
+#include "spice-core-vmc.h"
 
 #define TYPE_CHARDEV_SPICE_CORE "chardev-spice-core"
 OBJECT_DECLARE_SIMPLE_TYPE(SpiceCoreChardev, CHARDEV_SPICE_CORE)
@@ -38,6 +42,7 @@ struct SpiceCoreChardev {
     SpiceCore *core;
     bool agent_open;    /* the guest has the port open */
     bool blocked;       /* spice-core refused guest bytes */
+    QxlngVmc *vmc;      /* a pass-through channel, not the agent */
 };
 
 typedef struct ScChrOpts {
@@ -86,7 +91,9 @@ static void sc_chr_accept_input(Chardev *chr)
 {
     SpiceCoreChardev *s = CHARDEV_SPICE_CORE(chr);
 
-    if (s->agent_open) {
+    if (s->vmc) {
+        qxlng_vmc_accept_input(s->vmc);
+    } else if (s->agent_open) {
         spice_core_agent_wakeup(s->core);
     }
 }
@@ -98,6 +105,9 @@ static int sc_chr_write(Chardev *chr, const uint8_t *buf, int len)
     SpiceCoreChardev *s = CHARDEV_SPICE_CORE(chr);
     size_t took;
 
+    if (s->vmc) {
+        return qxlng_vmc_write(s->vmc, buf, len);
+    }
     if (!s->agent_open || len <= 0) {
         return len;             /* nobody to read it: dropped */
     }
@@ -151,6 +161,10 @@ static void sc_chr_set_fe_open(Chardev *chr, int fe_open)
 {
     SpiceCoreChardev *s = CHARDEV_SPICE_CORE(chr);
 
+    if (s->vmc) {
+        qxlng_vmc_set_fe_open(s->vmc, fe_open);
+        return;
+    }
     if (fe_open && !s->agent_open) {
         int r = spice_core_agent_open(s->core, &sc_chr_agent_ops, chr);
 
@@ -205,16 +219,18 @@ static void sc_chr_open(Chardev *chr, ChardevBackend *backend,
         error_setg(errp, "chardev spice-core: set name=vdagent");
         return;
     }
-    if (g_strcmp0(o->name, "vdagent")) {
-        error_setg(errp, "chardev spice-core: name=%s is not supported "
-                   "(name=vdagent is)", o->name ? o->name : "");
-        return;
-    }
     s->sc = qxlng_spice_find(o->spice, errp);
     if (!s->sc) {
         return;
     }
     s->core = qxlng_spice_core(s->sc);
+    if (g_strcmp0(o->name, "vdagent")) {
+        /* open only while a client has the channel */
+        s->vmc = qxlng_vmc_new(chr, s->core, o->name ? o->name : "",
+                               &s->blocked, errp);
+        *be_opened = false;
+        return;
+    }
     *be_opened = true;
 }
 
@@ -239,6 +255,8 @@ static void sc_chr_finalize(Object *obj)
 {
     SpiceCoreChardev *s = CHARDEV_SPICE_CORE(obj);
 
+    qxlng_vmc_free(s->vmc);
+    s->vmc = NULL;
     if (s->agent_open) {
         s->agent_open = false;
         spice_core_agent_close(s->core);

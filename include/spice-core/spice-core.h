@@ -337,6 +337,62 @@ size_t spice_core_agent_read(SpiceCore *core, const void *data, size_t n);
 /* The guest can take bytes again. */
 void spice_core_agent_wakeup(SpiceCore *core);
 
+/* Pass-through channels ----------------------------------------------------
+ *
+ * A guest device's byte stream passed to one client over a channel of its
+ * own (Documentation/channels.rst): name "usbredir" gives a
+ * SPICE_CHANNEL_USBREDIR channel (QEMU's usb-redir speaks the usbredir
+ * protocol through it), "org.spice-space.webdav.0" a SPICE_CHANNEL_WEBDAV
+ * channel and any other name with a dot (a virtio-serial port's FQDN) a
+ * SPICE_CHANNEL_PORT channel.  Each gets the lowest id free for its type.
+ * One client at a time has a channel; bytes are SPICEVMC_DATA both ways,
+ * bounded: what the guest writes waits for at most SC_VMC_OUT_LIMIT queued
+ * bytes of the client's, what the client sends for SC_VMC_IN_LIMIT bytes
+ * the guest has not taken (beyond, its socket is not read).  All of these
+ * run on the server's context. */
+typedef struct SpiceCoreVmc SpiceCoreVmc;
+
+/* Port events, as on the wire (spice/protocol.h SPICE_PORT_EVENT_*). */
+enum {
+	SPICE_CORE_PORT_EVENT_OPENED,
+	SPICE_CORE_PORT_EVENT_CLOSED,
+	SPICE_CORE_PORT_EVENT_BREAK,
+};
+
+struct spice_core_vmc_ops {
+	/* Bytes for the guest: returns how many it took (0..n).  Having
+	 * taken fewer, the host calls spice_core_vmc_wakeup() once the
+	 * guest can take more. */
+	size_t (*write)(void *opaque, const void *data, size_t n);
+	/* spice_core_vmc_read() took fewer bytes than offered before and
+	 * would take more now.  May be NULL. */
+	void (*read_ready)(void *opaque);
+	/* A client took the channel (true) or left it (false).  May be
+	 * NULL. */
+	void (*client)(void *opaque, bool connected);
+	/* A port channel's client sent an event: SPICE_CORE_PORT_EVENT_*
+	 * or any other value (the client's, unchecked).  May be NULL. */
+	void (*event)(void *opaque, uint8_t event);
+};
+/* NULL with *why: a name of no channel type, or no free id. */
+SpiceCoreVmc *spice_core_vmc_add(SpiceCore *core, const char *name,
+				 const struct spice_core_vmc_ops *ops,
+				 void *opaque, const char **why);
+/* The channel goes; its client is dropped. */
+void spice_core_vmc_remove(SpiceCoreVmc *vmc);
+/* The SPICE_CHANNEL_* type and id it got. */
+void spice_core_vmc_channel(const SpiceCoreVmc *vmc, uint8_t *type,
+			    uint8_t *id);
+/* Bytes the guest wrote; returns how many spice-core took: 0 while no
+ * client has the channel, fewer while the client is behind (offer the
+ * rest after ops->read_ready). */
+size_t spice_core_vmc_read(SpiceCoreVmc *vmc, const void *data, size_t n);
+/* The guest can take bytes again. */
+void spice_core_vmc_wakeup(SpiceCoreVmc *vmc);
+/* A port channel's guest side opened or closed the port (PORT_INIT says
+ * it, PORT_EVENT tells the client). */
+void spice_core_vmc_port_opened(SpiceCoreVmc *vmc, bool opened);
+
 struct spice_core_stats {
 	unsigned int clients;		/* authenticated main channels */
 	unsigned int connections;	/* open sockets, any state */

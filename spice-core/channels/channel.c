@@ -89,6 +89,8 @@ static bool data_input(struct sc_conn *c)
 {
 	struct sc_msg m;
 
+	if (c->ops->held && c->ops->held(c))
+		return false;
 	if (sc_wire_recv(&c->wire, c->ops->parse, &m) <= 0)
 		return false;
 	if (m.kind == SC_MSG_ACK)
@@ -144,6 +146,10 @@ static void conn_soon(void *opaque)
 {
 	struct sc_conn *c = opaque;
 
+	if (c->phase == SC_CONN_RUNNING) {
+		conn_input(c);		/* sc_conn_resume */
+		return;
+	}
 	if (c->phase != SC_CONN_LINKED)
 		return;
 	if (sc_stream_queued(c->st)) {
@@ -152,6 +158,12 @@ static void conn_soon(void *opaque)
 	}
 	start(c);
 	conn_input(c);
+}
+
+void sc_conn_resume(struct sc_conn *c)
+{
+	if (!sc_stream_dead(c->st))
+		sc_stream_call_soon(c->st);
 }
 
 static void conn_release(void *opaque)

@@ -64,6 +64,10 @@ struct sc_channel_ops {
 	 * do not change it). */
 	void (*changed)(struct sc_conn *c, struct sc_changes *ch);
 	void (*notify)(struct sc_conn *c, enum sc_event ev);
+	/* true: leave the client's next messages unread for now (its
+	 * socket is then not read either); the channel calls
+	 * sc_conn_resume() once it takes them again. */
+	bool (*held)(struct sc_conn *c);
 	/* Tear down what c->priv holds (only after start); the dispatcher
 	 * frees c->priv itself. */
 	void (*close)(struct sc_conn *c);
@@ -144,6 +148,9 @@ static inline bool sc_conn_running(const struct sc_conn *c)
 {
 	return c->phase == SC_CONN_RUNNING && !sc_stream_dead(c->st);
 }
+
+/* Read c's messages again after ops->held said no (on the next turn). */
+void sc_conn_resume(struct sc_conn *c);
 
 /* ops->exists for a channel of id 0 only (main, inputs), and for one
  * channel per display source (display, cursor). */

@@ -12,5 +12,8 @@ extern const struct sc_channel_ops sc_inputs_channel;	/* inputs.c */
 extern const struct sc_channel_ops sc_cursor_channel;	/* cursor.c */
 extern const struct sc_channel_ops sc_playback_channel;	/* playback.c */
 extern const struct sc_channel_ops sc_record_channel;	/* record.c */
+extern const struct sc_channel_ops sc_usbredir_channel;	/* vmc.c */
+extern const struct sc_channel_ops sc_port_channel;	/* vmc.c */
+extern const struct sc_channel_ops sc_webdav_channel;	/* vmc.c */
 
 #endif

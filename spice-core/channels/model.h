@@ -113,6 +113,7 @@ struct sc_model {
 	struct sc_audio playback, record;
 	GQueue play_chunks;		/* struct sc_audio_chunk, oldest 1st */
 	uint64_t play_seq;		/* the number of the next chunk */
+	struct sc_vmcs *vmcs;		/* pass-through channels (vmc.h) */
 	struct sc_agentdev *agentdev;	/* the guest's agent; NULL: we
 					 * emulate one (agent.c) */
 	bool audio;			/* audio channels exist: set at

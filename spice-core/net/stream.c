@@ -326,6 +326,10 @@ static void stream_io(void *data, GIOCondition cond)
 			       SC_READ_CHUNK;
 		int rounds = 0;
 
+		/* A peer whose input waits unread (a channel holding it) is
+		 * still seen resetting the connection. */
+		if (cond & G_IO_ERR && sc_stream_in_len(st) >= SC_IN_LIMIT)
+			sc_stream_end(st);
 		while (!st->dead && rounds++ < 16 &&
 		       sc_stream_in_len(st) < SC_IN_LIMIT) {
 			ssize_t r = read_some(st);

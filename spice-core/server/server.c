@@ -9,6 +9,7 @@
 #include "channels/channels.h"
 #include "link/link.h"
 #include "channels/agentdev.h"
+#include "channels/vmc.h"
 #include "server/server.h"
 
 /* The channels served, in CHANNELS_LIST order after main.  A new channel
@@ -20,6 +21,9 @@ static const struct sc_channel_ops *const channels[] = {
 	&sc_cursor_channel,
 	&sc_playback_channel,
 	&sc_record_channel,
+	&sc_usbredir_channel,
+	&sc_port_channel,
+	&sc_webdav_channel,
 	NULL,
 };
 
@@ -239,6 +243,7 @@ void spice_core_free(SpiceCore *core)
 	sc_net_fini(&core->net);	/* frees every connection */
 	sc_agentdev_free(core->model.agentdev);
 	core->model.agentdev = NULL;
+	sc_vmcs_free(&core->model);
 	for (i = 0; i < SC_MAX_DISPLAYS; i++)
 		if (core->model.displays[i])
 			spice_core_display_remove(core->model.displays[i]);

@@ -19,6 +19,7 @@
 #include "tools/options.h"
 #include "tools/ppm.h"
 #include "tools/qxl-play.h"
+#include "tools/vmc-echo.h"
 
 static const char usage[] =
 "Usage: spice-serve [OPTION]... (--image FILE.ppm | --pattern NAME)\n"
@@ -87,6 +88,10 @@ static const char usage[] =
 "                       (48000 Hz S16 stereo, raw PCM)\n"
 "  --record-to FILE     ask clients for their microphone (48000 Hz S16\n"
 "                       stereo) and write the raw PCM they send to FILE\n"
+"  --vmc NAME[,stuck][,closed]  a pass-through channel (usbredir, or a\n"
+"                       port name with a dot) whose device echoes what\n"
+"                       the client sends; stuck: it takes nothing; closed:\n"
+"                       the port stays closed (repeatable, at most 8)\n"
 "  -h, --help           this help\n"
 "\n"
 "Once listening, prints 'port P' and/or 'tls-port P' lines on stdout.\n"
@@ -104,6 +109,9 @@ struct serve {
 	unsigned int tone_hz;	/* --audio-tone, 0: none */
 	uint64_t tone_frame;	/* frames written so far */
 	FILE *record;		/* --record-to */
+	const char *vmc_spec[8];	/* --vmc */
+	struct vmc_echo *vmc[8];
+	unsigned int n_vmc;
 };
 
 static uint32_t scene_px(const struct serve *s, const char *name,
@@ -545,10 +553,11 @@ enum { O_ADDR = 256, O_PORT, O_TLS_PORT, O_X509, O_SECURE, O_PWFILE,
        O_NOTICKET, O_SASL, O_IMAGE, O_PATTERN, O_SIZE, O_FPS, O_COMPRESS,
        O_CURSOR, O_MABS, O_LOG, O_NAME, O_LIFETIME, O_FRAMES, O_FORMAT,
        O_WEBROOT, O_LOGIMG, O_MAXCLIENTS, O_EXCLUSIVE, O_QXL, O_STREAMING,
-       O_VQUALITY, O_SAVE, O_TONE, O_RECORD };
+       O_VQUALITY, O_SAVE, O_TONE, O_RECORD, O_VMC };
 
 static const struct option long_opts[] = {
 	{ "addr", required_argument, NULL, O_ADDR },
+	{ "vmc", required_argument, NULL, O_VMC },
 	{ "port", required_argument, NULL, O_PORT },
 	{ "tls-port", required_argument, NULL, O_TLS_PORT },
 	{ "x509-dir", required_argument, NULL, O_X509 },
@@ -732,6 +741,12 @@ int main(int argc, char **argv)
 				    strerror(errno));
 			cfg.audio = true;
 			break;
+		case O_VMC:
+			if (s.n_vmc == G_N_ELEMENTS(s.vmc_spec))
+				tool_die("--vmc: at most %zu",
+				    G_N_ELEMENTS(s.vmc_spec));
+			s.vmc_spec[s.n_vmc++] = optarg;
+			break;
 		case 'h': fputs(usage, stdout); return 0;
 		default:
 			fprintf(stderr, "Try 'spice-serve --help'.\n");
@@ -803,6 +818,13 @@ int main(int argc, char **argv)
 	}
 	if (cursor)
 		set_arrow_cursor(&s);
+	for (unsigned int i = 0; i < s.n_vmc; i++) {
+		const char *why = "";
+
+		s.vmc[i] = vmc_echo_new(s.core, s.vmc_spec[i], &why);
+		if (!s.vmc[i])
+			tool_die("--vmc %s: %s", s.vmc_spec[i], why);
+	}
 	if (s.tone_hz) {
 		spice_core_playback_start(s.core, AUDIO_RATE);
 		g_timeout_add(TONE_MS, tone_tick, &s);
@@ -842,6 +864,8 @@ int main(int argc, char **argv)
 		       st.stream_frames);
 	}
 	qxl_play_free(s.qxl);
+	for (unsigned int i = 0; i < s.n_vmc; i++)
+		vmc_echo_free(s.vmc[i]);
 	spice_core_free(s.core);
 	if (s.record)
 		fclose(s.record);

@@ -74,6 +74,9 @@ enum sc_msg_kind {
 	SC_MSG_RECORD_DATA,
 	SC_MSG_RECORD_MODE,
 	SC_MSG_RECORD_START_MARK,
+	SC_MSG_VMC_DATA,		/* wire/vmc.c */
+	SC_MSG_VMC_COMPRESSED_DATA,
+	SC_MSG_PORT_EVENT,
 };
 
 /* Base messages: wire.c handles them, channels never see them. */
@@ -105,6 +108,9 @@ struct sc_msg {
 		 * codec's), RECORD_START_MARK (time only). */
 		struct { uint32_t time; uint16_t mode;
 			 const uint8_t *data; size_t size; } record;
+		/* VMC_DATA, VMC_COMPRESSED_DATA (data: all of the body) */
+		struct { const uint8_t *data; size_t size; } vmc;
+		uint8_t port_event;		/* PORT_EVENT */
 	} u;
 };
 
@@ -116,6 +122,8 @@ sc_parse_fn sc_parse_main;
 sc_parse_fn sc_parse_display;
 sc_parse_fn sc_parse_inputs;
 sc_parse_fn sc_parse_record;
+sc_parse_fn sc_parse_vmc;	/* usbredir, smartcard (wire/vmc.c) */
+sc_parse_fn sc_parse_port;	/* port, webdav: the above + PORT_EVENT */
 
 /* One client message: the base messages every channel accepts, else
  * `parse`'s (NULL: none).  Bytes pointers in the result point into

@@ -19,6 +19,7 @@ void sc_wire_init(struct sc_wire *w, struct sc_stream *st, bool mini)
 	w->msg_start = 0;
 	w->acks = false;
 	w->unacked = 0;
+	w->max_msg = SC_MAX_MSG_SIZE;
 }
 
 struct sc_buf *sc_msg_begin(struct sc_wire *w, uint16_t type)
@@ -99,9 +100,9 @@ int sc_wire_recv(struct sc_wire *w, sc_parse_fn *parse, struct sc_msg *m)
 	if (sc_stream_in_len(st) < hdr)
 		return 0;
 	sc_parse_data_header(sc_stream_in_data(st), w->mini, &type, &size);
-	if (!sc_size_add(hdr, size, hdr + SC_MAX_MSG_SIZE, &whole)) {
+	if (!sc_size_add(hdr, size, hdr + w->max_msg, &whole)) {
 		sc_stream_close(st, "message type %u of %u bytes exceeds %u",
-				type, size, SC_MAX_MSG_SIZE);
+				type, size, w->max_msg);
 		return -1;
 	}
 	if (sc_stream_in_len(st) < whole)

@@ -26,6 +26,9 @@ struct sc_wire {
 	size_t msg_start;		/* header of the message being built */
 	bool acks;			/* SET_ACK flow control on */
 	uint32_t unacked;
+	uint32_t max_msg;		/* largest client message body:
+					 * SC_MAX_MSG_SIZE unless the channel
+					 * raises it */
 };
 
 void sc_wire_init(struct sc_wire *w, struct sc_stream *st, bool mini);

@@ -26,7 +26,9 @@
  *   format, cursor, monitors, mouse mode, LEDs, ticket, disconnect, a
  *   display removed, playback PCM written, playback restarted, the
  *   guest agent's port opened or closed, guest agent bytes, room for
- *   bytes to the guest).
+ *   bytes to the guest; a pass-through device, usbredir 0 or port 0,
+ *   writing, taking bytes, its port opening or closing, going and
+ *   coming back).
  *
  * Input byte 0 picks the configuration (TLS port, ticketing or a known
  * password, max clients, exclusive mode, displays, compression); byte 1
@@ -62,6 +64,7 @@
 
 #include "net/bounds.h"
 #include "server/server.h"
+#include "channels/vmc.h"
 
 #define NCONN		6
 #define PASSWORD	"fuzz-pw"
@@ -242,6 +245,13 @@ struct run {
 	unsigned int clients;
 	bool agent_open;		/* a guest agent port is open */
 	size_t agent_take;		/* bytes its next writes take */
+	struct fuzz_vmc {		/* pass-through devices: usbredir 0,
+					 * port 0 (host op 14) */
+		struct run *r;
+		SpiceCoreVmc *vmc;
+		size_t take;		/* bytes its next writes take */
+		bool client;		/* a client has it, as told */
+	} vmc[2];
 };
 
 /* The callbacks: what the server hands the host must keep its promises. */
@@ -334,6 +344,50 @@ static const struct spice_core_agent_ops agent_ops = {
 	.write = on_agent_write,
 	.read_ready = on_agent_ready,
 };
+
+/* A pass-through device: takes `take` bytes, then nothing until the
+ * script gives more; offered at most what the channel buffers. */
+static size_t on_vmc_write(void *o, const void *data, size_t n)
+{
+	struct fuzz_vmc *v = o;
+	size_t took = MIN(n, v->take);
+
+	check(data && n > 0 && n <= SC_VMC_IN_LIMIT + SC_VMC_CLIENT_MSG_MAX);
+	check(v->client);
+	v->take -= took;
+	return took;
+}
+
+static void on_vmc_client(void *o, bool connected)
+{
+	struct fuzz_vmc *v = o;
+
+	check(v->client != connected);	/* told once each way */
+	v->client = connected;
+}
+
+static void on_vmc_event(void *o, uint8_t event)
+{
+	(void)o;
+	(void)event;
+}
+
+static const struct spice_core_vmc_ops vmc_ops = {
+	.write = on_vmc_write,
+	.client = on_vmc_client,
+	.event = on_vmc_event,
+};
+
+static void vmc_add(struct run *r, unsigned int i)
+{
+	static const char *const names[] = { "usbredir", "org.fuzz.port0" };
+	struct fuzz_vmc *v = &r->vmc[i];
+
+	v->r = r;
+	v->client = false;
+	v->vmc = spice_core_vmc_add(r->core, names[i], &vmc_ops, v, NULL);
+	check(v->vmc);
+}
 
 static const struct spice_core_ops ops = {
 	.record_data = on_record,
@@ -665,7 +719,8 @@ static void ws_upgrade(struct run *r, struct conn *c, uint8_t mode)
 static const uint8_t channel_types[] = {
 	SPICE_CHANNEL_MAIN, SPICE_CHANNEL_DISPLAY, SPICE_CHANNEL_INPUTS,
 	SPICE_CHANNEL_CURSOR, SPICE_CHANNEL_MAIN, SPICE_CHANNEL_DISPLAY,
-	SPICE_CHANNEL_PLAYBACK, SPICE_CHANNEL_RECORD,
+	SPICE_CHANNEL_PLAYBACK, SPICE_CHANNEL_RECORD, SPICE_CHANNEL_USBREDIR,
+	SPICE_CHANNEL_PORT,
 };
 
 /* A session id for a link: 0, one of the server's sessions, or any. */
@@ -820,6 +875,10 @@ static uint16_t known_type(struct conn *c, uint8_t sel)
 				   SPICE_MSGC_INPUTS_KEY_DOWN + sel % 4;
 	case SPICE_CHANNEL_RECORD:
 		return SPICE_MSGC_RECORD_DATA + sel % 3;
+	case SPICE_CHANNEL_USBREDIR:
+	case SPICE_CHANNEL_PORT:
+		return (sel & 8) ? SPICE_MSGC_PORT_EVENT :
+				   SPICE_MSGC_SPICEVMC_DATA + sel % 2;
 	default:
 		return SPICE_MSGC_ACK + sel % 200;
 	}
@@ -1037,6 +1096,35 @@ static void op_host(struct run *r, struct in *in)
 		}
 		break;
 	}
+	case 14: {	/* a pass-through device (arg bit 0: which) */
+		struct fuzz_vmc *v = &r->vmc[arg & 1];
+		uint8_t buf[255];
+		uint8_t len;
+		size_t took;
+
+		switch (arg >> 1 & 3) {
+		case 0:		/* the guest writes */
+			len = u8(in);
+			for (i = 0; i < len && in->n; i++)
+				buf[i] = u8(in);
+			took = spice_core_vmc_read(v->vmc, buf, i);
+			check(took <= i);
+			check(v->client || took == 0);
+			break;
+		case 1:		/* the guest takes more */
+			v->take = u8(in) * 256u;
+			spice_core_vmc_wakeup(v->vmc);
+			break;
+		case 2:		/* the port opens or closes */
+			spice_core_vmc_port_opened(v->vmc, arg & 8);
+			break;
+		default:	/* the device goes and comes back */
+			spice_core_vmc_remove(v->vmc);
+			vmc_add(r, arg & 1);
+			break;
+		}
+		break;
+	}
 	default:	/* new pixels, damaged whole */
 		for (i = 0; i < G_N_ELEMENTS(r->px); i++) {
 			r->px[i] = i * 2654435761u + arg;
@@ -1105,6 +1193,8 @@ static void run_init(struct run *r, uint8_t cfg_byte, uint8_t more)
 		set_primary(r, i, (uint8_t)(more >> (4 * i)));
 	}
 	spice_core_set_mouse_absolute(r->core, more & 0x80);
+	vmc_add(r, 0);
+	vmc_add(r, 1);
 	if (cfg.audio) {
 		spice_core_playback_start(r->core, 48000);
 		spice_core_record_start(r->core, 48000);

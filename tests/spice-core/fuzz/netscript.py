@@ -20,6 +20,7 @@ TLS, TICKET, MAX_CLIENTS, EXCLUSIVE, RAW_ONLY, TWO_DISPLAYS, SECURE, NAME = \
 # LINK channel selectors (fuzz_net.c channel_types).
 MAIN, DISPLAY, INPUTS, CURSOR = 0, 1, 2, 3
 PLAYBACK, RECORD = 6, 7
+USBREDIR, PORT = 8, 9           # fuzz_net.c: usbredir 0, org.fuzz.port0
 # Display channel caps: MONITORS_CONFIG (1), LZ4 (5), PREF_COMPRESSION (6),
 # MULTI_CODEC (8), CODEC_MJPEG (9).
 DISPLAY_CAPS = 1 << 1 | 1 << 5 | 1 << 6 | 1 << 8 | 1 << 9
@@ -172,6 +173,27 @@ SEEDS = {
     raw(0, b"REDQ" + u32(2) + u32(2) + u32(26)) + op(1, OPEN_TLS) + bytes([TLS_PLAIN]) +
     raw(1, b"\x16\x03\x01\x00\x30\x01\x00\x00\x2c\x03\x03" + bytes(40)) +
     op(1, RST) + all_channels() + pump(32),
+    # The pass-through channels (host op 14: arg bit 0 picks usbredir 0
+    # or port 0, bits 1-2 the change): the device takes 1 KiB, the client
+    # sends data, the guest writes, a port event both ways, the port
+    # closes, compressed data drops the client, another takes the
+    # channel, the device goes and comes back.
+    "seed-usbredir": bytes([0, 0]) + session(0, MAIN) + msg(0, 104) +
+    pump(16) + session(1, USBREDIR, join=0) + session(2, PORT, join=0) +
+    pump(16) + host(14, 2, bytes([4])) + msg(1, 101, bytes(range(200))) +
+    host(14, 0, bytes([16]) + bytes(range(16))) + pump(16) +
+    host(14, 1 | 4 | 8) + msg(2, 201, bytes([2])) + msg(2, 101, b"port") +
+    host(14, 1 | 2, bytes([1])) + host(14, 1, bytes([3]) + b"abc") +
+    host(14, 1 | 4) + pump(16) + msg(1, 102, bytes(8)) + pump(16) +
+    session(3, USBREDIR, join=0) + pump(16) + host(14, 6) + pump(32),
+    # A client floods usbredir 0 while the device takes nothing: its input
+    # is held; then the device takes some and the rest flows.
+    "seed-usbredir-flood": bytes([0, 0]) + session(0, MAIN) + pump(16) +
+    session(1, USBREDIR, join=0) + pump(8) +
+    op(1, MSG) + bytes([0, 1 | 2 | 4]) + u16(101) + u16(60000) +
+    op(1, REPEAT) + bytes([4]) +
+    op(1, FLUSH) + pump(32) + host(14, 2, bytes([255])) + pump(32) +
+    host(14, 0, bytes([255]) + bytes(255)) + pump(32),
     "seed-tls-garbage-records": bytes([TLS, 0]) +
     session(0, MAIN, tls=True, ws=TLS_UNDER) + raw(0, b"\x17\x03\x03\x00\x20" + bytes(range(32))) +
     session(1, MAIN, tls=True) + session(2, DISPLAY, tls=True, join=0, caps=DISPLAY_CAPS) +
