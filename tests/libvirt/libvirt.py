@@ -8,7 +8,9 @@ domain with <emulator> set to it as virt-manager defines one: <video><model
 type='qxl'>, <graphics type='spice' passwd=...>, no <audio> (libvirt's
 default for SPICE: -audiodev spice), <sound model='ich9'> and the agent's
 <channel type='spicevmc'> (-chardev spicevmc,name=vdagent and a
-virtserialport com.redhat.spice.0), booting the Debian kernel with the
+virtserialport com.redhat.spice.0), a qemu-xhci USB controller with its two
+<redirdev bus='usb' type='spicevmc'/> (-chardev spicevmc,name=usbredir and
+usb-redir), booting the Debian kernel with the
 interop initramfs (stock qxl.ko, /init's command loop on a serial port
 served on a unix socket).  Checked:
 
@@ -20,7 +22,8 @@ served on a unix socket).  Checked:
   - QEMU ran with libvirt's -audiodev spice and -chardev spicevmc forms;
   - the guest sees the virtio-serial port com.redhat.spice.0 and opens it:
     query-chardev says the spicevmc chardev's frontend is open;
-  - a SPICE client is offered the playback and record channels;
+  - a SPICE client is offered the playback and record channels and two
+    usbredir channels;
   - a client's channel gives SPICE_INITIALIZED (server and client address,
     channel type); query-spice lists no channels once it has gone;
   - a SPICE client (spicy-screenshot) with the password sees the picture
@@ -235,6 +238,9 @@ def domain_xml(qemu, kernel, initrd, serial, port, spice_socket=None):
       <listen type='address' address='127.0.0.1'/>
     </graphics>
     <sound model='ich9'/>
+    <controller type='usb' model='qemu-xhci' ports='15'/>
+    <redirdev bus='usb' type='spicevmc'/>
+    <redirdev bus='usb' type='spicevmc'/>
     <video>
       <model type='qxl' ram='65536' vram='32768' vgamem='16384' heads='1'
              primary='yes'/>
@@ -425,7 +431,8 @@ def run(args, tap):
             cmdline = f.read()
         tap.ok(re.search(r"""-audiodev '?\{"id":"audio1","driver":"spice"\}""",
                          cmdline) and
-               "-chardev spicevmc,id=charchannel0,name=vdagent" in cmdline,
+               "-chardev spicevmc,id=charchannel0,name=vdagent" in cmdline and
+               "-chardev spicevmc,id=charredir0,name=usbredir" in cmdline,
                "libvirt_audiodev_spice_chardev_spicevmc", log_tail(qemu_log))
         try:
             console.expect("@@READY", 240)
@@ -440,6 +447,9 @@ def run(args, tap):
         channels = spice_channels(port, PASSWORD)
         tap.ok("playback" in channels and "record" in channels,
                "client_offered_playback_and_record", channels)
+        offered = channels.split("channels ")[-1].split(",")
+        tap.ok(offered.count("usbredir") == 2,
+               "client_offered_two_usbredir_channels", channels)
         # The console may still change (cursor blink): a few tries.
         same, why = False, "no picture"
         for i in range(12):
