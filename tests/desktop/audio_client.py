@@ -8,10 +8,13 @@ channel.
 Collects every playback-data buffer for S seconds (default 30) after the
 first one, and answers record-start with a sine of HZ (default 660) at the
 asked rate, as much as real time says is due every 20 ms, until
-record-stop or the end.  Writes OUT.json: the playback format, rate, channels, the number of
-frames received, the frequency found in them (as tone.c measures it in
-the guest: sign changes over the stretches of sound), and how many
-record frames were sent.  Exits 1 if the session could not connect.
+record-stop or the end.  Writes OUT.json: the playback format, rate,
+channels, the number of frames received, the frequency found in them (as
+tone.c measures it in the guest: sign changes over the stretches of
+sound), how many record frames were sent, and "volumes": each state the
+playback and record channels' "volume" (u16 per channel) and "mute"
+properties went through, in order, each as [channel, volume, mute,
+seconds since the start].  Exits 1 if the session could not connect.
 Run with Debian's /usr/bin/python3 (gi).
 """
 
@@ -68,8 +71,10 @@ def main():
     args = ap.parse_args()
 
     loop = GLib.MainLoop()
+    t_start = GLib.get_monotonic_time()
     st = {"connected": False, "playback_start": None, "playback_bytes": 0,
-          "record_start": None, "record_frames_sent": 0, "events": []}
+          "record_start": None, "record_frames_sent": 0, "events": [],
+          "volumes": []}
     pcm = bytearray()
     rec = {"timer": 0, "t": 0, "t0": 0, "chan": None}
     session = SpiceClientGLib.Session()
@@ -124,8 +129,26 @@ def main():
             GLib.source_remove(rec["timer"])
             rec["timer"] = 0
 
+    def on_volume(channel, pspec, name):
+        # "volume" is a gpointer property: the address of nchannels u16.
+        n = channel.get_property("nchannels")
+        addr = channel.get_property("volume")
+        vol = list((ctypes.c_uint16 * n).from_address(addr)) \
+            if n and addr else []
+        state = [name, vol, bool(channel.get_property("mute"))]
+        seen = [v[:3] for v in st["volumes"] if v[0] == name]
+        if not seen or seen[-1] != state:
+            st["volumes"].append(state + [round(
+                (GLib.get_monotonic_time() - t_start) / 1e6, 2)])
+
     def on_channel(session, channel):
         GObject.Object.connect(channel, "channel-event", on_event)
+        for cls, name in ((SpiceClientGLib.PlaybackChannel, "playback"),
+                          (SpiceClientGLib.RecordChannel, "record")):
+            if isinstance(channel, cls):
+                for prop in ("volume", "mute"):
+                    GObject.Object.connect(channel, "notify::" + prop,
+                                           on_volume, name)
         if isinstance(channel, SpiceClientGLib.PlaybackChannel):
             GObject.Object.connect(channel, "playback-start", on_play_start)
             GObject.Object.connect(channel, "playback-data", on_play_data)

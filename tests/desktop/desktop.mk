@@ -9,7 +9,8 @@
 #                                     surfaces on qxl.ko/qxlng.ko, three
 #                                     pairings, final pictures compared
 #   make desktop-ddx                  issue 19: Xorg's qxl DDX on qxlng.ko
-#   make desktop-audio                issue 13: a tone each way through
+#   make desktop-audio                issue 13: a tone each way and the
+#                                     mixer's volume and mute through
 #                                     -audiodev spice-core and hda-duplex
 #   make desktop-session              issue 15: Xorg (modesetting), xrandr,
 #                                     SPICE picture and ARGB cursor, client

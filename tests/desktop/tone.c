@@ -7,13 +7,20 @@
  *   tone record SECONDS [DEVICE]      capture, S16 stereo 48 kHz, then
  *                                     print the pitch heard (see pitch())
  *                                     "freq=F peak=P frames=N"
+ *   tone volume ELEM PCT [CARD]       set mixer element ELEM's playback
+ *                                     (else capture) volume to PCT % of
+ *                                     its range: "ELEM raw=R min=A max=B"
+ *   tone mute ELEM on|off [CARD]      mute (switch off) or unmute ELEM
  *
  * DEVICE defaults to "default" (alsa-lib's plug on card 0, which converts
- * to what the sound card takes).  Built on the host against libasound.so.2
+ * to what the sound card takes), CARD to "hw:0".  The raw value of an HDA
+ * amp's volume control is the amp's gain step, what the codec sees.  Built on the host against libasound.so.2
  * (same Debian release as the guest image).
  */
 #include <alsa/asoundlib.h>
+#include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +157,86 @@ static int record(double seconds, const char *dev)
 	return 0;
 }
 
+static snd_mixer_elem_t *find_elem(snd_mixer_t **mixer, const char *name,
+				    const char *card)
+{
+	snd_mixer_selem_id_t *id;
+	snd_mixer_elem_t *e;
+	int err;
+
+	if ((err = snd_mixer_open(mixer, 0)) < 0 ||
+	    (err = snd_mixer_attach(*mixer, card)) < 0 ||
+	    (err = snd_mixer_selem_register(*mixer, NULL, NULL)) < 0 ||
+	    (err = snd_mixer_load(*mixer)) < 0) {
+		fprintf(stderr, "tone: mixer %s: %s\n", card, snd_strerror(err));
+		exit(1);
+	}
+	snd_mixer_selem_id_alloca(&id);
+	snd_mixer_selem_id_set_name(id, name);
+	e = snd_mixer_find_selem(*mixer, id);
+	if (!e) {
+		fprintf(stderr, "tone: no mixer element %s on %s; there are:",
+			name, card);
+		for (e = snd_mixer_first_elem(*mixer); e;
+		     e = snd_mixer_elem_next(e))
+			fprintf(stderr, " '%s'", snd_mixer_selem_get_name(e));
+		fprintf(stderr, "\n");
+		exit(1);
+	}
+	return e;
+}
+
+static int volume(const char *name, double pct, const char *card)
+{
+	snd_mixer_t *mixer;
+	snd_mixer_elem_t *e = find_elem(&mixer, name, card);
+	bool play = snd_mixer_selem_has_playback_volume(e);
+	long min, max, raw;
+	int err;
+
+	if (!play && !snd_mixer_selem_has_capture_volume(e)) {
+		fprintf(stderr, "tone: %s has no volume\n", name);
+		return 1;
+	}
+	if (play)
+		snd_mixer_selem_get_playback_volume_range(e, &min, &max);
+	else
+		snd_mixer_selem_get_capture_volume_range(e, &min, &max);
+	raw = min + (long)((max - min) * pct / 100);
+	err = play ? snd_mixer_selem_set_playback_volume_all(e, raw) :
+		     snd_mixer_selem_set_capture_volume_all(e, raw);
+	if (err < 0) {
+		fprintf(stderr, "tone: set %s: %s\n", name, snd_strerror(err));
+		return 1;
+	}
+	printf("%s raw=%ld min=%ld max=%ld\n", name, raw, min, max);
+	snd_mixer_close(mixer);
+	return 0;
+}
+
+static int mute(const char *name, bool on, const char *card)
+{
+	snd_mixer_t *mixer;
+	snd_mixer_elem_t *e = find_elem(&mixer, name, card);
+	int err;
+
+	/* An ALSA switch is on when the sound passes: mute = switch off. */
+	if (snd_mixer_selem_has_playback_switch(e))
+		err = snd_mixer_selem_set_playback_switch_all(e, !on);
+	else if (snd_mixer_selem_has_capture_switch(e))
+		err = snd_mixer_selem_set_capture_switch_all(e, !on);
+	else
+		err = -ENOENT;
+	if (err < 0) {
+		fprintf(stderr, "tone: switch %s: %s\n", name,
+			snd_strerror(err));
+		return 1;
+	}
+	printf("%s %s\n", name, on ? "muted" : "unmuted");
+	snd_mixer_close(mixer);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 4 && !strcmp(argv[1], "play"))
@@ -157,7 +244,16 @@ int main(int argc, char **argv)
 			    argc > 4 ? argv[4] : "default");
 	if (argc >= 3 && !strcmp(argv[1], "record"))
 		return record(atof(argv[2]), argc > 3 ? argv[3] : "default");
+	if (argc >= 4 && !strcmp(argv[1], "volume"))
+		return volume(argv[2], atof(argv[3]),
+			      argc > 4 ? argv[4] : "hw:0");
+	if (argc >= 4 && !strcmp(argv[1], "mute") &&
+	    (!strcmp(argv[3], "on") || !strcmp(argv[3], "off")))
+		return mute(argv[2], !strcmp(argv[3], "on"),
+			    argc > 4 ? argv[4] : "hw:0");
 	fprintf(stderr, "usage: tone play FREQ SECONDS [DEVICE] | "
-		"tone record SECONDS [DEVICE]\n");
+		"tone record SECONDS [DEVICE] |\n"
+		"       tone volume ELEM PCT [CARD] | "
+		"tone mute ELEM on|off [CARD]\n");
 	return 2;
 }
