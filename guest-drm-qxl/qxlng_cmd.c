@@ -17,7 +17,13 @@
 #define QXLNG_RING_TRIES	50
 #define QXLNG_RING_WAIT		(HZ / 10)
 
-/* Put one command on ring and kick the device if it asked. */
+/*
+ * Put one command on ring and kick the device if it asked.  While the
+ * ring is full, every wait that runs out kicks it again: QEMU's SPICE
+ * worker has been seen idle for good with a full command ring (waiting
+ * for a kick it had missed, after NOTIFY_OOMs); a kick it did not need
+ * costs one I/O exit.
+ */
 static int qxlng_push(struct qxlng_device *qdev, struct qxlng_ring *ring,
 		      u32 offset, u32 type, u64 id)
 {
@@ -36,9 +42,10 @@ static int qxlng_push(struct qxlng_device *qdev, struct qxlng_ring *ring,
 			ret = -EBUSY;
 			goto out;
 		}
-		wait_event_timeout(ring->wq,
-				   !qxl_ring_prod_full(ring->hdr, ring->size),
-				   QXLNG_RING_WAIT);
+		if (!wait_event_timeout(ring->wq,
+					!qxl_ring_prod_full(ring->hdr, ring->size),
+					QXLNG_RING_WAIT))
+			qxlng_io_write(qdev, ring->notify_port, 0);
 	}
 	memcpy(&ring->items[qxl_ring_prod_slot(ring->hdr, ring->size)], &cmd,
 	       sizeof(cmd));

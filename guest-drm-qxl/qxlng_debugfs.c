@@ -37,8 +37,8 @@ static int qxlng_state_show(struct seq_file *m, void *unused)
 	seq_printf(m, "bad_releases %d\n", atomic_read(&s->bad_releases));
 	seq_printf(m, "alloc_failures %d\n", atomic_read(&s->alloc_failures));
 	seq_printf(m, "oom_notifies %d\n", atomic_read(&s->oom_notifies));
-	seq_printf(m, "release_flushes %d\n",
-		   atomic_read(&s->release_flushes));
+	seq_printf(m, "reclaim_sleeps %d\n",
+		   atomic_read(&s->reclaim_sleeps));
 	seq_printf(m, "io_timeouts %d\n", atomic_read(&s->io_timeouts));
 	seq_printf(m, "io_resets %d\n", atomic_read(&s->io_resets));
 	seq_printf(m, "guest_bug %d\n", READ_ONCE(qdev->guest_bug));

@@ -103,7 +103,7 @@ struct qxlng_stats {
 	atomic_t bad_releases;
 	atomic_t alloc_failures;
 	atomic_t oom_notifies;
-	atomic_t release_flushes;
+	atomic_t reclaim_sleeps;	/* reclaims that waited in vain */
 	atomic_t io_timeouts;
 	atomic_t io_resets;
 };

@@ -145,15 +145,23 @@ static int qxlng_release_collect(struct qxlng_device *qdev)
 }
 
 /*
- * Get some released commands back: collect releases; then have the
- * device push the releases it holds back for a bunch (FLUSH_RELEASE)
- * and collect again; then ask it to release more (NOTIFY_OOM) and wait
- * a while until something was collected or the ring has entries.
+ * Get some released commands back: collect releases; then ask the
+ * device to release what it can and push the releases it holds back
+ * for a bunch (NOTIFY_OOM), collect again and wait a while until
+ * something was collected or the ring has entries.
  * seq is release_seq as the caller read it before it found the memory
  * short: a collection since then (by the release work, which the
- * interrupt of the FLUSH_RELEASE wakes and which may run first) freed
+ * interrupt of the device's push wakes and which may run first) freed
  * memory the caller has not tried yet, so there is nothing to wait for.
  * Returns true if something was freed (or may be on the ring now).
+ *
+ * Never QXL_IO_FLUSH_RELEASE: QEMU's qxl pushes the release chain for it
+ * in the vCPU thread, while spice-server's worker thread appends to the
+ * same chain (interface_release_resource()) with no lock between them.
+ * A push in the middle of an append publishes a chain whose last
+ * release_info still holds its own id (id and next share it), or leaves
+ * the worker appending through a NULL tail (it segfaults).  NOTIFY_OOM
+ * has the worker flush the chain itself; qxl.ko sends only that, too.
  */
 static bool qxlng_release_reclaim_since(struct qxlng_device *qdev, int seq)
 {
@@ -164,17 +172,19 @@ static bool qxlng_release_reclaim_since(struct qxlng_device *qdev, int seq)
 		return true;
 	if (READ_ONCE(qdev->guest_bug))
 		return false;
-	atomic_inc(&qdev->stats.release_flushes);
-	qxlng_io_write(qdev, QXL_IO_FLUSH_RELEASE, 0);
+	atomic_inc(&qdev->stats.oom_notifies);
+	qxlng_io_write(qdev, QXL_IO_NOTIFY_OOM, 0);
+	/* A device that handles it at once has pushed by now. */
 	if (qxlng_release_collect(qdev) > 0 ||
 	    atomic_read(&qdev->release_seq) != seq)
 		return true;
-	atomic_inc(&qdev->stats.oom_notifies);
-	qxlng_io_write(qdev, QXL_IO_NOTIFY_OOM, 0);
-	return wait_event_timeout(qdev->release_wq,
-				  atomic_read(&qdev->release_seq) != seq ||
-				  !qxl_ring_cons_empty(hdr),
-				  QXLNG_ALLOC_WAIT) > 0;
+	if (wait_event_timeout(qdev->release_wq,
+			       atomic_read(&qdev->release_seq) != seq ||
+			       !qxl_ring_cons_empty(hdr),
+			       QXLNG_ALLOC_WAIT))
+		return true;
+	atomic_inc(&qdev->stats.reclaim_sleeps);
+	return false;
 }
 
 bool qxlng_release_reclaim(struct qxlng_device *qdev)

@@ -816,7 +816,7 @@ static void test_offscreen(struct screen *s)
 		close_handle(off);
 }
 
-#define EXEC_ABUSE_TESTS	21
+#define EXEC_ABUSE_TESTS	22
 
 /* What a hostile client sends: each must fail cleanly, nothing drawn. */
 static void test_exec_abuse(struct screen *s)
@@ -927,14 +927,24 @@ static void test_exec_abuse(struct screen *s)
 	memset(s->pixels, 0, (size_t)s->w * 4 * AREA_H);
 	{
 		static struct drm_qxl_command many[256];
+		long unknown = debugfs_value("bad_releases");
 
 		for (i = 0; i < 256; i++)
 			many[i] = c.cmds[1];
 		for (i = 0, bad = 0; i < 40; i++)
 			if (execbuffer(many, 256))
 				bad++;
+		result(!bad, "exec_flood_40x256_fills (%u failed)", bad);
+		/*
+		 * Every id the device handed back was one the driver had
+		 * pushed.  An unknown one showed QEMU's qxl pushing the
+		 * release chain from the vCPU thread (FLUSH_RELEASE) while
+		 * its SPICE worker appended to it (issue 19).
+		 */
+		unknown = debugfs_value("bad_releases") - unknown;
+		result(!unknown, "exec_flood_releases_all_known (%ld unknown)",
+		       unknown);
 	}
-	result(!bad, "exec_flood_40x256_fills (%u failed)", bad);
 	/*
 	 * Nothing above drew anything but the same fill again: the whole
 	 * area read back is the tile and the fill, and the device works.

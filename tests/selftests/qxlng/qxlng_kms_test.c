@@ -152,29 +152,6 @@ static void test_mode_set_every_mode(void)
 	       tried);
 }
 
-/* The 'qxlng_state' debugfs value for key, or -1. */
-static long debugfs_value(const char *key)
-{
-	char path[128], line[128];
-	long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/0/qxlng_state");
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		size_t n = strlen(key);
-
-		if (!strncmp(line, key, n) && line[n] == ' ') {
-			v = strtol(line + n + 1, NULL, 10);
-			break;
-		}
-	}
-	fclose(f);
-	return v;
-}
-
 /* client_head 0 WxH from debugfs; false if none. */
 static bool client_head0(uint32_t *w, uint32_t *h)
 {

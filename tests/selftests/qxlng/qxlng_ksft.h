@@ -42,4 +42,27 @@ static inline int ksft_start(int argc, char **argv, const char *usage,
 	return -1;
 }
 
+/* The 'qxlng_state' debugfs value for key, or -1. */
+static inline long debugfs_value(const char *key)
+{
+	char path[128], line[128];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/0/qxlng_state");
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		size_t n = strlen(key);
+
+		if (!strncmp(line, key, n) && line[n] == ' ') {
+			v = strtol(line + n + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
 #endif
