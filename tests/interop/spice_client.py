@@ -45,6 +45,18 @@ SPICE_MOUSE_BUTTON_LEFT = 1
 SPICE_MOUSE_BUTTON_MASK_LEFT = 1
 
 
+def primary_ppm(data, w, h, stride):
+    """A 32 bpp (BGRx) primary surface at address data as PPM bytes."""
+    raw = ctypes.string_at(data, stride * h)
+    rgb = bytearray(w * h * 3)
+    for y in range(h):
+        row = raw[y * stride:y * stride + w * 4]
+        rgb[y * w * 3 + 0:(y + 1) * w * 3:3] = row[2::4]
+        rgb[y * w * 3 + 1:(y + 1) * w * 3:3] = row[1::4]
+        rgb[y * w * 3 + 2:(y + 1) * w * 3:3] = row[0::4]
+    return b"P6\n%d %d\n255\n" % (w, h) + bytes(rgb)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--host", default="127.0.0.1")
@@ -160,15 +172,8 @@ def main():
         if shot["fmt"] != 32 or not shot["data"]:
             finish(1, "primary format %d" % shot["fmt"])
             return
-        raw = ctypes.string_at(shot["data"], stride * h)
-        rgb = bytearray(w * h * 3)
-        for y in range(h):
-            row = raw[y * stride:y * stride + w * 4]
-            rgb[y * w * 3 + 0:(y + 1) * w * 3:3] = row[2::4]
-            rgb[y * w * 3 + 1:(y + 1) * w * 3:3] = row[1::4]
-            rgb[y * w * 3 + 2:(y + 1) * w * 3:3] = row[0::4]
         with open(args.arg.split(":", 1)[1], "wb") as f:
-            f.write(b"P6\n%d %d\n255\n" % (w, h) + bytes(rgb))
+            f.write(primary_ppm(shot["data"], w, h, stride))
         finish(0, "display %d: %dx%d saved" % (channel.props.channel_id, w,
                                                 h))
 

@@ -171,7 +171,10 @@ class Guest:
 
     # -- lifetime -----------------------------------------------------------
 
-    def start(self, timeout=180):
+    def start(self, timeout=180, wait_ready=True):
+        """Start QEMU, its serial reader and QMP; then wait for the guest's
+        @@READY unless wait_ready is False (e.g. a QEMU started with
+        -incoming, whose guest is already up)."""
         with open(os.path.join(work_log(self.work)), "w") as f:
             f.write(" ".join(self.argv) + "\n")
         self.proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE,
@@ -181,7 +184,8 @@ class Guest:
         self.log = open(self.log_path, "w")
         threading.Thread(target=self._reader, daemon=True).start()
         self.qmp = QMP(self.qmp_path)
-        self.expect("@@READY", timeout)
+        if wait_ready:
+            self.expect("@@READY", timeout)
         return self
 
     def _reader(self):

@@ -679,22 +679,28 @@ def spice_cmdline(args, tap):
                 tap.ok("SPICE is not in use" in err,
                        "set_password_without_spice_clear_error", err)
         finally:
-            if qmp:
-                try:
-                    qmp.cmd("quit")
-                except (GuestError, OSError):
-                    pass
-                qmp.close()
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-            errf.seek(0)
-            err = errf.read()
-            errf.close()
-            if tap.failed and err:
-                tap.comment("QEMU (%s) said:\n%s" % (name, err))
+            stop_qemu(qmp, proc, errf, tap, name)
+
+
+def stop_qemu(qmp, proc, errf, tap, name):
+    """End a QEMU this script started itself (quit over QMP, else kill);
+    after a failure, show what it wrote to stderr (errf)."""
+    if qmp:
+        try:
+            qmp.cmd("quit")
+        except (GuestError, OSError):
+            pass
+        qmp.close()
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    errf.seek(0)
+    err = errf.read()
+    errf.close()
+    if tap.failed and err:
+        tap.comment("QEMU (%s) said:\n%s" % (name, err))
 
 
 def qmp_getfd(qmp, name, fd):
@@ -761,22 +767,7 @@ def add_client_case(args, tap, base):
     except (GuestError, OSError, subprocess.TimeoutExpired) as e:
         tap.ok(False, "port0_add_client", str(e))
     finally:
-        if qmp:
-            try:
-                qmp.cmd("quit")
-            except (GuestError, OSError):
-                pass
-            qmp.close()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        errf.seek(0)
-        err = errf.read()
-        errf.close()
-        if tap.failed and err:
-            tap.comment("QEMU (port=0) said:\n" + err)
+        stop_qemu(qmp, proc, errf, tap, "port=0")
 
 
 def tls_handshake(port, ca):

@@ -14,13 +14,16 @@ events).  Run with Debian's /usr/bin/python3 (gi).
 """
 
 import argparse
-import ctypes
 import os
 import sys
 
 import gi
 gi.require_version("SpiceClientGLib", "2.0")
 from gi.repository import GLib, GObject, SpiceClientGLib  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "interop"))
+from spice_client import primary_ppm  # noqa: E402
 
 
 def say(msg):
@@ -48,16 +51,9 @@ def main():
         if not primary.get("data") or primary.get("fmt") != 32:
             return False
         w, h, stride = primary["w"], primary["h"], primary["stride"]
-        raw = ctypes.string_at(primary["data"], stride * h)
-        rgb = bytearray(w * h * 3)
-        for y in range(h):
-            row = raw[y * stride:y * stride + w * 4]
-            rgb[y * w * 3 + 0:(y + 1) * w * 3:3] = row[2::4]
-            rgb[y * w * 3 + 1:(y + 1) * w * 3:3] = row[1::4]
-            rgb[y * w * 3 + 2:(y + 1) * w * 3:3] = row[0::4]
         out = "%s-%s.ppm" % (args.out, session.get_property("port"))
         with open(out + ".tmp", "wb") as f:
-            f.write(b"P6\n%d %d\n255\n" % (w, h) + bytes(rgb))
+            f.write(primary_ppm(primary["data"], w, h, stride))
         os.replace(out + ".tmp", out)
         return False
 

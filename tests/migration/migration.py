@@ -113,17 +113,7 @@ class IncomingGuest(Guest):
     waits for QMP only."""
 
     def start(self, timeout=180):
-        with open(os.path.join(self.work, "qemu.cmdline"), "w") as f:
-            f.write(" ".join(self.argv) + "\n")
-        self.proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE,
-                                     stderr=open(os.path.join(
-                                         self.work, "qemu.stderr"), "w"))
-        self.log = open(self.log_path, "w")
-        import threading
-        threading.Thread(target=self._reader, daemon=True).start()
-        self.qmp = RecordingQMP(self.qmp_path)
-        return self
+        return Guest.start(self, timeout, wait_ready=False)
 
 
 def device_args(port):
