@@ -86,6 +86,7 @@ struct qxlng_primary_args {
 	u32 width;
 	u32 height;
 	u32 stride;
+	u32 format;
 };
 
 static void qxlng_create_primary_setup(struct qxlng_device *qdev,
@@ -97,20 +98,23 @@ static void qxlng_create_primary_setup(struct qxlng_device *qdev,
 	cs.width = p->width;
 	cs.height = p->height;
 	cs.stride = p->stride;
-	cs.format = QXL_SURFACE_FMT_32_xRGB;
+	cs.format = p->format;
 	cs.type = QXL_SURF_TYPE_PRIMARY;
 	cs.mem = qxlng_phys(qdev, 0);
 	memcpy(&qdev->ram_header->create_surface, &cs, sizeof(cs));
 }
 
+/* format: QXL_SURFACE_FMT_32_xRGB or QXL_SURFACE_FMT_16_565. */
 int qxlng_cmd_create_primary(struct qxlng_device *qdev, u32 width,
-			     u32 height)
+			     u32 height, u32 format)
 {
-	struct qxlng_primary_args p = { .width = width, .height = height };
+	struct qxlng_primary_args p = {
+		.width = width, .height = height, .format = format,
+	};
 	u32 size;
 
-	if (!qxlng_bitmap_size(width, height, &p.stride, &size) ||
-	    size > qdev->layout.surface0_size || !size)
+	if (!qxlng_primary_size(format, width, height, &p.stride, &size) ||
+	    size > qdev->layout.surface0_size)
 		return -EINVAL;
 	return qxlng_io_async(qdev, QXL_IO_CREATE_PRIMARY_ASYNC, 0,
 			      qxlng_create_primary_setup, &p);
@@ -129,10 +133,14 @@ int qxlng_cmd_destroy_primary(struct qxlng_device *qdev)
 #define QXLNG_DRAW_PIXELS_OFF	(QXLNG_DRAW_CHUNK_OFF + \
 				 sizeof(struct qxl_data_chunk))
 
-/* Copy lines [y, y + h) of columns [x, x + w) of src to the primary. */
+/*
+ * Copy lines [y, y + h) of columns [x, x + w) of src to the primary.  The
+ * bitmap is 32 bpp also for an RGB565 source (src_cpp 2): the ABI's
+ * 16-bit bitmap is x555, which would drop a bit of green.
+ */
 static int qxlng_draw_band(struct qxlng_device *qdev, const u8 *src,
-			   u32 src_pitch, u32 x, u32 y, u32 w, u32 h,
-			   s32 dst_x, s32 dst_y)
+			   u32 src_pitch, u32 src_cpp, u32 x, u32 y, u32 w,
+			   u32 h, s32 dst_x, s32 dst_y)
 {
 	struct qxl_drawable d = { 0 };
 	struct qxl_image img = { 0 };
@@ -186,10 +194,18 @@ static int qxlng_draw_band(struct qxlng_device *qdev, const u8 *src,
 	memcpy(base + QXLNG_DRAW_IMAGE_OFF, &img, sizeof(img));
 	memcpy(base + QXLNG_DRAW_CHUNK_OFF, &chunk, sizeof(chunk));
 	pixels = base + QXLNG_DRAW_PIXELS_OFF;
-	for (line = 0; line < h; line++)
-		qxlng_copy_bytes(pixels + (size_t)line * stride,
-				 src + (size_t)(y + line) * src_pitch +
-				 (size_t)x * 4, stride);
+	for (line = 0; line < h; line++) {
+		const u8 *from = src + (size_t)(y + line) * src_pitch +
+				 (size_t)x * src_cpp;
+
+		if (src_cpp == 2)
+			qxlng_copy_rgb565_to_xrgb8888(pixels +
+						      (size_t)line * stride,
+						      from, w);
+		else
+			qxlng_copy_bytes(pixels + (size_t)line * stride, from,
+					 stride);
+	}
 
 	ret = qxlng_push_or_cancel(qdev, &qdev->cmd_ring, offset, QXL_CMD_DRAW,
 				   id);
@@ -199,18 +215,19 @@ static int qxlng_draw_band(struct qxlng_device *qdev, const u8 *src,
 }
 
 /*
- * Copy rectangle r of an XRGB8888 buffer (src, src_pitch) to the primary
- * surface at (dst_x, dst_y), in bands that fit QXLNG_DRAW_MAX_BYTES.
+ * Copy rectangle r of an XRGB8888 (src_cpp 4) or RGB565 (src_cpp 2)
+ * buffer (src, src_pitch) to the primary surface at (dst_x, dst_y), in
+ * bands that fit QXLNG_DRAW_MAX_BYTES.
  */
 int qxlng_cmd_draw_copy(struct qxlng_device *qdev, const u8 *src,
-			u32 src_pitch, const struct qxl_rect *r, s32 dst_x,
-			s32 dst_y)
+			u32 src_pitch, u32 src_cpp, const struct qxl_rect *r,
+			s32 dst_x, s32 dst_y)
 {
 	u32 w, h, lines, y;
 	int ret;
 
 	if (r->right <= r->left || r->bottom <= r->top || r->left < 0 ||
-	    r->top < 0)
+	    r->top < 0 || (src_cpp != 2 && src_cpp != 4))
 		return -EINVAL;
 	w = r->right - r->left;
 	h = r->bottom - r->top;
@@ -220,7 +237,7 @@ int qxlng_cmd_draw_copy(struct qxlng_device *qdev, const u8 *src,
 	for (y = 0; y < h; y += lines) {
 		u32 band = min(lines, h - y);
 
-		ret = qxlng_draw_band(qdev, src, src_pitch, r->left,
+		ret = qxlng_draw_band(qdev, src, src_pitch, src_cpp, r->left,
 				      r->top + y, w, band, dst_x, dst_y + y);
 		if (ret)
 			return ret;

@@ -51,3 +51,20 @@ void qxlng_copy_bytes(void *dst, const void *src, size_t n)
 		*d++ = *s++;
 }
 EXPORT_SYMBOL_IF_QXLNG_KUNIT(qxlng_copy_bytes);
+
+void qxlng_copy_rgb565_to_xrgb8888(void *dst, const void *src, size_t n)
+{
+	u8 *d = dst;
+	const u8 *s = src;
+
+	for (; n; n--, s += 2, d += 4) {
+		u32 v = get_unaligned_le16(s);
+		u32 r = (v >> 11) & 0x1f, g = (v >> 5) & 0x3f, b = v & 0x1f;
+
+		r = (r << 3) | (r >> 2);
+		g = (g << 2) | (g >> 4);
+		b = (b << 3) | (b >> 2);
+		put_unaligned_le32(r << 16 | g << 8 | b, d);
+	}
+}
+EXPORT_SYMBOL_IF_QXLNG_KUNIT(qxlng_copy_rgb565_to_xrgb8888);

@@ -103,3 +103,28 @@ bool qxlng_bitmap_size(u32 width, u32 height, u32 *stride, u32 *size)
 	return true;
 }
 EXPORT_SYMBOL_IF_QXLNG_KUNIT(qxlng_bitmap_size);
+
+bool qxlng_primary_size(u32 format, u32 width, u32 height, u32 *stride,
+			u32 *size)
+{
+	u64 s, total;
+
+	switch (format) {
+	case QXL_SURFACE_FMT_32_xRGB:
+		s = (u64)width * 4;
+		break;
+	case QXL_SURFACE_FMT_16_565:
+		/* Lines start on 4 bytes: the device's pixman images. */
+		s = round_up((u64)width * 2, 4);
+		break;
+	default:
+		return false;
+	}
+	total = s * height;
+	if (!width || !height || s > U32_MAX || total > U32_MAX)
+		return false;
+	*stride = s;
+	*size = total;
+	return true;
+}
+EXPORT_SYMBOL_IF_QXLNG_KUNIT(qxlng_primary_size);

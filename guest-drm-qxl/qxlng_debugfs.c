@@ -44,6 +44,8 @@ static int qxlng_state_show(struct seq_file *m, void *unused)
 	seq_printf(m, "guest_bug %d\n", READ_ONCE(qdev->guest_bug));
 	seq_printf(m, "primary %ux%u %s\n", qdev->primary_width,
 		   qdev->primary_height, qdev->primary_created ? "on" : "off");
+	seq_printf(m, "primary_bpp %u\n",
+		   qdev->primary_format == QXL_SURFACE_FMT_16_565 ? 16 : 32);
 	qxlng_ring_show(m, &qdev->cursor_ring);
 	qxlng_ring_show(m, &qdev->cmd_ring);
 	mutex_lock(&qdev->client_lock);

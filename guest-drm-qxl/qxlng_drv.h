@@ -159,6 +159,8 @@ struct qxlng_device {
 	bool primary_created;
 	u32 primary_width;
 	u32 primary_height;
+	/* QXL_SURFACE_FMT_32_xRGB, or _16_565 while every head is RGB565. */
+	u32 primary_format;
 	struct mutex layout_lock;	/* primary surface and head layout */
 	/* struct qxl_monitors_config + heads, allocated once in the pages. */
 	u32 monitors_offset;
@@ -254,11 +256,11 @@ void qxlng_release_pushed(struct qxlng_device *qdev, u64 id);
 /* qxlng_cmd.c */
 int qxlng_cmd_init(struct qxlng_device *qdev);
 int qxlng_cmd_create_primary(struct qxlng_device *qdev, u32 width,
-			     u32 height);
+			     u32 height, u32 format);
 int qxlng_cmd_destroy_primary(struct qxlng_device *qdev);
 int qxlng_cmd_draw_copy(struct qxlng_device *qdev, const u8 *src,
-			u32 src_pitch, const struct qxl_rect *r, s32 dst_x,
-			s32 dst_y);
+			u32 src_pitch, u32 src_cpp, const struct qxl_rect *r,
+			s32 dst_x, s32 dst_y);
 int qxlng_cmd_cursor_set(struct qxlng_device *qdev, const u8 *argb,
 			 u32 pitch, u16 hot_x, u16 hot_y, s16 x, s16 y);
 int qxlng_cmd_cursor_move(struct qxlng_device *qdev, s16 x, s16 y);

@@ -188,7 +188,9 @@ static int qxlng_update_area_ioctl(struct drm_device *dev, void *data,
 	if (qxlng_uapi_surface_bpp(bo->format) != 32 || bo->stride <= 0)
 		goto exit;
 	mutex_lock(&qdev->layout_lock);
+	/* A 16 bpp primary has no 32 bpp object to copy back into. */
 	if (qdev->primary_created && !READ_ONCE(qdev->primary_lost) &&
+	    qdev->primary_format == QXL_SURFACE_FMT_32_xRGB &&
 	    qxlng_bitmap_size(qdev->primary_width, qdev->primary_height,
 			      &pstride, &psize) &&
 	    r.right <= qdev->primary_width &&

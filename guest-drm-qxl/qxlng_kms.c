@@ -2,15 +2,19 @@
 /*
  * qxlng_kms.c - atomic modesetting.
  *
- * Per head: a CRTC, a primary plane (XRGB8888), a cursor plane (64x64
- * ARGB8888), a virtual encoder and connector.  All heads share the one
- * primary surface of the device, side by side: head i sits at x = the sum
- * of the widths of the enabled heads before it.  The commit tail
+ * Per head: a CRTC, a primary plane (XRGB8888 or RGB565), a cursor plane
+ * (64x64 ARGB8888), a virtual encoder and connector.  All heads share the
+ * one primary surface of the device, side by side: head i sits at x = the
+ * sum of the widths of the enabled heads before it.  The surface is
+ * 32 bpp, or 16 bpp (565) with surface16=1 while every enabled head shows
+ * an RGB565 framebuffer; the drawables are 32 bpp bitmaps either way.
+ * The commit tail
  * recreates the primary surface when that layout changes and tells the
  * device the layout (MONITORS_CONFIG); plane updates copy damaged
  * rectangles of the (shmem) framebuffer into the surface with DRAW_COPY.
  */
 #include <linux/minmax.h>
+#include <linux/module.h>
 
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
@@ -30,10 +34,24 @@
 
 #include "qxlng_drv.h"
 
+/*
+ * Off by default: spice-server 0.15 (QEMU's qxl) aborts when it sends a
+ * 565 surface to a client; qxlng-vga's spice-core takes one.  Read at
+ * each commit.
+ */
+static bool qxlng_surface16;
+module_param_named(surface16, qxlng_surface16, bool, 0644);
+MODULE_PARM_DESC(surface16,
+		 "A desktop of RGB565 framebuffers gets a 16 bpp (565) primary surface (default: 32 bpp)");
+
 /* Damage rectangles taken from one plane update before merging. */
 #define QXLNG_DAMAGE_IN_MAX	64
 
-static const u32 qxlng_primary_formats[] = { DRM_FORMAT_XRGB8888 };
+static const u32 qxlng_primary_formats[] = {
+	DRM_FORMAT_XRGB8888,
+	DRM_FORMAT_RGB565,
+};
+
 static const u32 qxlng_cursor_formats[] = { DRM_FORMAT_ARGB8888 };
 
 static struct qxlng_output *qxlng_output_of_crtc(struct drm_crtc *crtc)
@@ -48,6 +66,7 @@ static struct qxlng_output *qxlng_output_of_crtc(struct drm_crtc *crtc)
 struct qxlng_layout {
 	u32 width;
 	u32 height;
+	u32 format;				/* QXL_SURFACE_FMT_* */
 	unsigned int count;			/* enabled heads */
 	struct qxl_head heads[QXLNG_MAX_HEADS];	/* enabled heads only */
 	u32 x[QXLNG_MAX_HEADS];			/* per output index */
@@ -73,11 +92,25 @@ static void qxlng_layout_add(struct qxlng_layout *lay, unsigned int index,
 	lay->height = max_t(u32, lay->height, cs->mode.vdisplay);
 }
 
+/* Does an enabled head show an RGB565 framebuffer on its primary plane? */
+static bool qxlng_head_is_565(struct drm_atomic_state *state,
+			      struct drm_plane *plane)
+{
+	struct drm_plane_state *ps = NULL;
+
+	if (state)
+		ps = drm_atomic_get_new_plane_state(state, plane);
+	if (!ps)
+		ps = plane->state;
+	return ps && ps->fb && ps->fb->format->format == DRM_FORMAT_RGB565;
+}
+
 /* Layout from the states in @state, else from the current ones. */
 static void qxlng_layout_compute(struct qxlng_device *qdev,
 				 struct drm_atomic_state *state,
 				 struct qxlng_layout *lay)
 {
+	bool all_565 = true;
 	unsigned int i;
 
 	memset(lay, 0, sizeof(*lay));
@@ -90,7 +123,12 @@ static void qxlng_layout_compute(struct qxlng_device *qdev,
 		if (!cs)
 			cs = crtc->state;
 		qxlng_layout_add(lay, i, cs);
+		if (cs && cs->enable &&
+		    !qxlng_head_is_565(state, &qdev->outputs[i].primary))
+			all_565 = false;
 	}
+	lay->format = lay->count && all_565 && READ_ONCE(qxlng_surface16) ?
+		      QXL_SURFACE_FMT_16_565 : QXL_SURFACE_FMT_32_xRGB;
 }
 
 /* In the commit tail, after the new states are in place. */
@@ -108,22 +146,25 @@ static void qxlng_layout_update(struct qxlng_device *qdev)
 		qdev->primary_created = false;
 	recreate = !lay.count || !qdev->primary_created ||
 		   lay.width != qdev->primary_width ||
-		   lay.height != qdev->primary_height;
+		   lay.height != qdev->primary_height ||
+		   lay.format != qdev->primary_format;
 	if (recreate && qdev->primary_created) {
 		qxlng_cmd_destroy_primary(qdev);
 		qdev->primary_created = false;
 	}
 	if (recreate && lay.count) {
-		ret = qxlng_cmd_create_primary(qdev, lay.width, lay.height);
+		ret = qxlng_cmd_create_primary(qdev, lay.width, lay.height,
+					       lay.format);
 		if (ret) {
-			drm_err(&qdev->drm, "creating the %ux%u primary failed: %d\n",
-				lay.width, lay.height, ret);
+			drm_err(&qdev->drm, "creating the %ux%u primary (format %u) failed: %d\n",
+				lay.width, lay.height, lay.format, ret);
 		} else {
 			/* A reset during the call came before the create. */
 			WRITE_ONCE(qdev->primary_lost, false);
 			qdev->primary_created = true;
 			qdev->primary_width = lay.width;
 			qdev->primary_height = lay.height;
+			qdev->primary_format = lay.format;
 		}
 	}
 	for (i = 0; i < qdev->num_heads; i++) {
@@ -158,17 +199,17 @@ static void qxlng_layout_update(struct qxlng_device *qdev)
 
 /*
  * A mode set on one head can move the others (they sit side by side) and
- * recreates the primary surface they share: every head and its planes
- * then take part in the commit, so each one is drawn again at its new
- * place.  Returns 1 if heads were added, 0 if none were needed, or an
- * error.
+ * recreates the primary surface they share, as does a change of its
+ * format (@recreate): every head and its planes then take part in the
+ * commit, so each one is drawn again at its new place.  Returns 1 if
+ * heads were added, 0 if none were needed, or an error.
  */
 static int qxlng_add_all_heads(struct qxlng_device *qdev,
-			       struct drm_atomic_state *state)
+			       struct drm_atomic_state *state, bool recreate)
 {
 	struct drm_crtc_state *cs;
 	struct drm_crtc *crtc;
-	bool modeset = false, added = false;
+	bool modeset = recreate, added = false;
 	unsigned int i;
 	int ret;
 
@@ -202,7 +243,13 @@ static int qxlng_atomic_check(struct drm_device *dev,
 	ret = drm_atomic_helper_check(dev, state);
 	if (ret)
 		return ret;
-	ret = qxlng_add_all_heads(qdev, state);
+	/*
+	 * A flip between an RGB565 and an XRGB8888 framebuffer, say.  A
+	 * racy look: at worst the heads are drawn again for nothing.
+	 */
+	qxlng_layout_compute(qdev, state, &lay);
+	ret = qxlng_add_all_heads(qdev, state,
+				  lay.format != READ_ONCE(qdev->primary_format));
 	if (ret < 0)
 		return ret;
 	if (ret) {
@@ -365,7 +412,7 @@ static void qxlng_primary_update(struct qxlng_device *qdev,
 	src_y = ps->src.y1 >> 16;
 	for (i = 0; i < n; i++) {
 		if (qxlng_cmd_draw_copy(qdev, u->pixels, ps->fb->pitches[0],
-					&rects[i],
+					ps->fb->format->cpp[0], &rects[i],
 					u->out->x + rects[i].left - src_x,
 					rects[i].top - src_y))
 			break;

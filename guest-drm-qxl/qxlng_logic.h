@@ -214,6 +214,21 @@ void qxlng_copy_bytes(void *dst, const void *src, size_t n);
  */
 bool qxlng_bitmap_size(u32 width, u32 height, u32 *stride, u32 *size);
 
+/*
+ * The primary surface's line stride and bytes in a QXL_SURFACE_FMT_*:
+ * 32_xRGB takes width * 4, 16_565 width * 2 rounded up to 4 bytes.
+ * Returns false for another format, an empty surface or a u32 overflow.
+ */
+bool qxlng_primary_size(u32 format, u32 width, u32 height, u32 *stride,
+			u32 *size);
+
+/*
+ * Widen n RGB565 pixels at src (little-endian, any alignment) to
+ * XRGB8888 at dst, each channel's top bits repeated into its low ones
+ * (0x1f -> 0xff), so narrowing it again gives back the same pixel.
+ */
+void qxlng_copy_rgb565_to_xrgb8888(void *dst, const void *src, size_t n);
+
 /* Called with each release ring entry (the head id of a chain). */
 typedef void (*qxlng_release_take_fn)(void *ctx, u64 id);
 

@@ -249,6 +249,63 @@ static void qxlng_bitmap_size_cases(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, size, c->size);
 }
 
+struct primary_case {
+	const char *name;
+	u32 format;
+	u32 width;
+	u32 height;
+	bool ok;
+	u32 stride;
+	u32 size;
+};
+
+static const struct primary_case primary_cases[] = {
+	{ "xrgb_xga", QXL_SURFACE_FMT_32_xRGB, 1024, 768, true, 4096,
+	  3145728 },
+	{ "rgb565_xga", QXL_SURFACE_FMT_16_565, 1024, 768, true, 2048,
+	  1572864 },
+	/* Two heads side by side: 1024 + 800. */
+	{ "rgb565_two_heads", QXL_SURFACE_FMT_16_565, 1824, 768, true, 3648,
+	  2801664 },
+	/* An odd width (a client's window) pads each line to 4 bytes. */
+	{ "rgb565_odd_width_padded", QXL_SURFACE_FMT_16_565, 881, 3, true,
+	  1764, 5292 },
+	{ "rgb565_one_pixel", QXL_SURFACE_FMT_16_565, 1, 1, true, 4, 4 },
+	{ "rgb565_size_overflows_u32", QXL_SURFACE_FMT_16_565, 0x8000,
+	  0x10000, false },
+	{ "rgb565_u32_max_width", QXL_SURFACE_FMT_16_565, 0xffffffff, 1,
+	  false },
+	{ "xrgb_stride_overflows_u32", QXL_SURFACE_FMT_32_xRGB, 0x40000000, 1,
+	  false },
+	{ "empty_width", QXL_SURFACE_FMT_16_565, 0, 768, false },
+	{ "empty_height", QXL_SURFACE_FMT_32_xRGB, 1024, 0, false },
+	/* Not primary formats of this driver. */
+	{ "rgb555", QXL_SURFACE_FMT_16_555, 1024, 768, false },
+	{ "argb", QXL_SURFACE_FMT_32_ARGB, 1024, 768, false },
+	{ "invalid", QXL_SURFACE_FMT_INVALID, 1024, 768, false },
+};
+
+QXLNG_KUNIT_ARRAY_PARAM_DESC(primary, primary_cases, name);
+
+static void qxlng_primary_size_cases(struct kunit *test)
+{
+	const struct primary_case *c = test->param_value;
+	u32 stride = 0x5a5a5a5a, size = 0x5a5a5a5a;
+
+	KUNIT_ASSERT_EQ(test, qxlng_primary_size(c->format, c->width,
+						 c->height, &stride, &size),
+			c->ok);
+	if (!c->ok) {
+		/* Nothing is stored on failure. */
+		KUNIT_EXPECT_EQ(test, stride, 0x5a5a5a5a);
+		KUNIT_EXPECT_EQ(test, size, 0x5a5a5a5a);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, stride, c->stride);
+	KUNIT_EXPECT_EQ(test, size, c->size);
+	KUNIT_EXPECT_EQ(test, stride % 4, 0);
+}
+
 static struct kunit_case qxlng_damage_cases[] = {
 	KUNIT_CASE_PARAM(qxlng_damage_clips_to_framebuffer, clip_gen_params),
 	KUNIT_CASE(qxlng_damage_keeps_order_and_fields),
@@ -262,6 +319,7 @@ static struct kunit_case qxlng_damage_cases[] = {
 	KUNIT_CASE(qxlng_damage_rejects_fb_wider_than_s32),
 	KUNIT_CASE_PARAM(qxlng_damage_band_lines_cases, band_gen_params),
 	KUNIT_CASE_PARAM(qxlng_bitmap_size_cases, bitmap_gen_params),
+	KUNIT_CASE_PARAM(qxlng_primary_size_cases, primary_gen_params),
 	{}
 };
 
