@@ -8,10 +8,10 @@
  * sum of the widths of the enabled heads before it.  The surface is
  * 32 bpp, or 16 bpp (565) with surface16=1 while every enabled head shows
  * an RGB565 framebuffer; the drawables are 32 bpp bitmaps either way.
- * The commit tail
- * recreates the primary surface when that layout changes and tells the
- * device the layout (MONITORS_CONFIG); plane updates copy damaged
- * rectangles of the (shmem) framebuffer into the surface with DRAW_COPY.
+ * The commit tail recreates the primary surface when that layout or its
+ * format changes and tells the device the layout (MONITORS_CONFIG); plane
+ * updates copy damaged rectangles of the (shmem) framebuffer into the
+ * surface with DRAW_COPY.
  */
 #include <linux/minmax.h>
 #include <linux/module.h>

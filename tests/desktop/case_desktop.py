@@ -519,6 +519,16 @@ def step_depth16(g, p, res, xlogs, work):
     clean, why, xlogs[3] = D.xorg_stop(g, 3)
     res.check(clean, "xorg_depth16_exits_cleanly", why)
     g.run("echo 0 > /sys/module/qxlng/parameters/surface16")
+    if bpp == 16:
+        # fbcon's XRGB8888 framebuffer is back: a 32 bpp primary again.
+        got = None
+        for _ in range(20):
+            got = D.qxlng_state(g).get("primary_bpp")
+            if got == 32:
+                break
+            time.sleep(0.5)
+        res.check(got == 32, "primary_surface_32bpp_again_after_xorg",
+                  "qxlng_state: primary_bpp %r" % got)
 
 
 # -- one pairing --------------------------------------------------------------
