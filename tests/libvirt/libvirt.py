@@ -65,6 +65,8 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "interop"))
 import interop  # noqa: E402
 from tap import Tap  # noqa: E402
+from daemon import Libvirtd  # noqa: E402
+import viewer  # noqa: E402
 from vm import (QMP, TOP, Guest, GuestError, kernel_version,  # noqa: E402
                 same_pixels)
 
@@ -74,15 +76,14 @@ PASSWORD = "libvirt-1"
 
 
 class Virsh:
-    """One interactive virsh on the embedded QEMU driver: the domains live
-    as long as this process.  Its output is read raw (stdbuf: line
-    buffered; the prompt has no newline) and cut at an echoed marker."""
+    """One interactive virsh on the test's libvirtd (daemon.py).  Its
+    output is read raw (stdbuf: line buffered; the prompt has no newline)
+    and cut at an echoed marker."""
 
-    def __init__(self, root, log_path):
+    def __init__(self, uri, log_path):
         self.log = open(log_path, "w")
         self.proc = subprocess.Popen(
-            ["stdbuf", "-oL", "virsh", "-q", "-c",
-             "qemu:///embed?root=" + root],
+            ["stdbuf", "-oL", "virsh", "-q", "-c", uri],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT)
         self.buf = ""
@@ -366,14 +367,6 @@ def log_tail(path, n=15):
 
 def run(args, tap):
     work = args.work
-    root = os.path.join(work, "root")
-    subprocess.check_call(["rm", "-rf", root])
-    os.makedirs(os.path.join(root, "etc"))
-    # QEMU as root, no relabelling: the files stay where the test put them.
-    with open(os.path.join(root, "etc", "qemu.conf"), "w") as f:
-        f.write('user = "root"\ngroup = "root"\ndynamic_ownership = 0\n'
-                'security_driver = "none"\nremember_owner = 0\n'
-                'stdio_handler = "file"\n')
     kernel = "/boot/vmlinuz-" + kernel_version()
     initrd = interop.initrd(args, "qxl")
     serial = os.path.join(work, "serial.sock")
@@ -381,14 +374,18 @@ def run(args, tap):
     for path in (serial, serial_log):
         if os.path.exists(path):
             os.unlink(path)
-    qemu_log = os.path.join(root, "log", "qemu", NAME + ".log")
+    daemon = Libvirtd(os.path.join(work, "libvirtd"))
+    qemu_log = daemon.qemu_log(NAME)
     port = interop.free_port()
     xml = os.path.join(work, "domain.xml")
     with open(xml, "w") as f:
         f.write(domain_xml(os.path.abspath(args.qemu), kernel, initrd, serial,
                            port))
 
-    v = Virsh(root, os.path.join(work, "virsh.log"))
+    daemon.start()
+    tap.comment("libvirtd (private, pid %d): %s" % (daemon.proc.pid,
+                                                   daemon.uri))
+    v = Virsh(daemon.uri, os.path.join(work, "virsh.log"))
     console = None
     try:
         ok, caps = v.run("domcapabilities --emulatorbin %s --arch x86_64 "
@@ -469,6 +466,7 @@ def run(args, tap):
         colours = len(set(shot.getdata())) if shot else 0
         tap.ok(colours >= 2, "client_picture_not_blank",
                "%d colours" % colours)
+        viewers(args, v, daemon, tap, port)
 
         # SPICE_INITIALIZED for a client's channel, as QEMU's SPICE sends
         # it; the wait starts before the client (a few tries, in case
@@ -555,9 +553,84 @@ def run(args, tap):
         if NAME in lst:
             v.run("destroy " + NAME, timeout=60)
         v.close()
+        daemon.stop()
         if tap.failed:
             tap.comment("virsh log: " + os.path.join(work, "virsh.log"))
+            tap.comment("libvirtd log (%s):\n%s" % (daemon.log_path,
+                                                    daemon.tail()))
             tap.comment("QEMU log (%s):\n%s" % (qemu_log, log_tail(qemu_log)))
+
+
+def graphics_xml(port, password, expired=False):
+    """<graphics> for virsh update-device: a new ticket, expired at once
+    with a passwdValidTo in the past (libvirt: set_password, then
+    expire_password now; without it expire_password never)."""
+    return ("<graphics type='spice' port='%d' autoport='no' "
+            "listen='127.0.0.1' passwd='%s'%s>"
+            "<listen type='address' address='127.0.0.1'/></graphics>"
+            % (port, password, " passwdValidTo='2001-01-01T00:00:00'"
+               if expired else ""))
+
+
+def viewers(args, v, daemon, tap, port):
+    """virt-viewer by domain name through libvirtd, and a .vv file in
+    remote-viewer (tests/libvirt/viewer.py), under a private Xvfb; the
+    .vv file also against Debian's QEMU with its own SPICE server.  The
+    domain's ticket is PASSWORD again afterwards."""
+    work = os.path.join(args.work, "viewers")
+    subprocess.check_call(["rm", "-rf", work])
+    fx = viewer.start_x(work)
+
+    def query_spice():
+        ok, r = v.qmp("query-spice")
+        return r.get("return") if ok else None
+
+    def update(password, expired=False):
+        path = os.path.join(work, "graphics.xml")
+        with open(path, "w") as f:
+            f.write(graphics_xml(port, password, expired))
+        ok, out = v.run("update-device %s %s --live" % (NAME, path))
+        if not ok:
+            raise GuestError("virsh update-device: " + out)
+    try:
+        viewer.virt_viewer_case(tap, fx, daemon.uri, NAME, query_spice,
+                                lambda path: virsh_shot(v, path), work)
+        ours = viewer.vv_case(fx, work, "qxlng", port, query_spice, update,
+                              lambda pw: update(pw, expired=True))
+        update(PASSWORD)
+        tap.ok(ours == ("accepted", "refused"),
+               "vv_file_password_accepted_expired_refused", str(ours))
+        ref = reference_vv(fx, work, tap)
+        tap.ok(ours == ref, "vv_file_same_as_debian_qemu",
+               "qxl-ng %s, Debian's QEMU %s" % (ours, ref))
+    finally:
+        fx.stop()
+
+
+def reference_vv(fx, work, tap):
+    """The .vv cases against Debian's QEMU (-machine none -spice, its
+    libspice-server): the reference outcomes."""
+    qemu = "/usr/bin/qemu-system-x86_64"
+    qmp_path = os.path.join(work, "qmp-ref.sock")
+    port = interop.free_port()
+    errf = open(os.path.join(work, "qemu-ref.stderr"), "w+")
+    proc = subprocess.Popen(
+        [qemu, "-accel", "tcg", "-machine", "none", "-nodefaults",
+         "-display", "none", "-monitor", "none", "-serial", "none",
+         "-qmp", "unix:%s,server=on,wait=off" % qmp_path,
+         "-spice", "port=%d,addr=127.0.0.1" % port], stderr=errf)
+    qmp = None
+    try:
+        qmp = QMP(qmp_path)
+
+        def ticket(password, when="never"):
+            qmp.cmd("set_password", protocol="spice", password=password)
+            qmp.cmd("expire_password", protocol="spice", time=when)
+        return viewer.vv_case(fx, work, "reference", port,
+                              lambda: qmp.cmd("query-spice"), ticket,
+                              lambda pw: ticket(pw, "now"))
+    finally:
+        stop_qemu(qmp, proc, errf, tap, "reference")
 
 
 # -spice options this QEMU refuses, and what it must say (QEMU not started).
