@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """libvirt.py: libvirt 9.0 drives the project's QEMU (issue 14).
 
-A private libvirt (virsh -c 'qemu:///embed?root=WORK/root': the QEMU driver
-inside the one virsh process this script talks to, no daemon, no system
-configuration) probes build/qemu/qemu-system-x86_64, then starts a transient
+A private libvirtd (tests/libvirt/daemon.py: Debian's libvirtd in a mount
+namespace of its own, its paths and socket under WORK/libvirtd, stopped at
+the end) probes build/qemu/qemu-system-x86_64; virsh, connected to it,
+then starts a transient
 domain with <emulator> set to it as virt-manager defines one: <video><model
 type='qxl'>, <graphics type='spice' passwd=...>, no <audio> (libvirt's
 default for SPICE: -audiodev spice), <sound model='ich9'> and the agent's
@@ -28,11 +29,25 @@ served on a unix socket).  Checked:
     channel type); query-spice lists no channels once it has gone;
   - a SPICE client (spicy-screenshot) with the password sees the picture
     virsh screenshot gives (PNG from QEMU's screendump);
+  - under a private Xvfb (tests/libvirt/viewer.py): virt-viewer --attach
+    --connect URI NAME (libvirtd's virDomainOpenGraphicsFD: QMP getfd and
+    add_client) has its main and display channels in query-spice, and its
+    window shows the virsh screenshot pixel for pixel; they are gone
+    after it quits;
+  - remote-viewer with a .vv file (host, port, password) is accepted with
+    the ticket virsh update-device set, refused ("auth failure", no
+    channel in query-spice) once update-device expired it (passwdValidTo
+    in the past: set_password, expire_password now), as with Debian's
+    QEMU and its SPICE server (-machine none -spice, tickets via QMP);
   - a wrong password is refused; after expire_password now, the right one
     too; set_password gives access again; a set_password with a bad
     'connected' value fails with a clear error and changes nothing;
   - virsh save stops the domain, virsh restore runs it again with the
     same picture (virsh screenshot before and after);
+  - virsh migrate --live to a second private libvirtd (own host_uuid)
+    and back, with remote-viewer attached: it follows both ways (libvirt
+    sends client_migrate_info; its main channel in the other side's
+    query-spice), and each side's virsh screenshot is the picture before;
   - virsh destroy ends QEMU;
   - the same domain with <listen type='socket'> (-spice unix=on,addr=PATH)
     starts, virsh domdisplay says spice+unix://PATH, query-spice names the
@@ -81,6 +96,7 @@ class Virsh:
     and cut at an echoed marker."""
 
     def __init__(self, uri, log_path):
+        self.uri = uri
         self.log = open(log_path, "w")
         self.proc = subprocess.Popen(
             ["stdbuf", "-oL", "virsh", "-q", "-c", uri],
@@ -541,6 +557,7 @@ def run(args, tap):
             time.sleep(0.25)
         tap.ok(same, "screenshot_after_restore_equals_before_save", why)
 
+        migration(args, v, tap, port)
         ok, out = v.run("destroy " + NAME)
         ok2, lst = v.run("list --all --name")
         tap.ok(ok and NAME not in lst, "destroy_ends_domain", out + lst)
@@ -605,6 +622,80 @@ def viewers(args, v, daemon, tap, port):
                "qxl-ng %s, Debian's QEMU %s" % (ours, ref))
     finally:
         fx.stop()
+
+
+def migrate(v, to_uri, xml, what, tap):
+    """virsh migrate --live NAME to the libvirtd at to_uri with the
+    domain XML xml (its SPICE port and serial socket changed)."""
+    ok, out = v.run("migrate --live --verbose --xml %s %s '%s' "
+                    "--migrateuri tcp://127.0.0.1" % (xml, NAME, to_uri),
+                    timeout=600)
+    tap.ok(ok, "virsh_migrate_live_" + what, out)
+    return ok
+
+
+def migration(args, v, tap, port):
+    """virsh migrate --live to a second private libvirtd (its own
+    host_uuid: libvirt refuses a migration to the same host) and back,
+    with remote-viewer attached: libvirt sends client_migrate_info, the
+    viewer follows (its main channel in the destination's query-spice)
+    and the picture is the one before."""
+    work = os.path.join(args.work, "migration")
+    subprocess.check_call(["rm", "-rf", work])
+    os.makedirs(work)
+    dest = Libvirtd(os.path.join(work, "libvirtd"),
+                    host_uuid="5170a1b2-0000-4000-8000-000000000002")
+    fx = viewer.start_x(os.path.join(work, "x"))
+    v2 = rv = None
+    try:
+        dest.start()
+        v2 = Virsh(dest.uri, os.path.join(work, "virsh-dest.log"))
+        ok, xml = v.run("dumpxml --migratable --security-info " + NAME)
+        port2 = interop.free_port()
+        there = os.path.join(work, "dest.xml")
+        with open(there, "w") as f:
+            f.write(xml.replace("port='%d'" % port, "port='%d'" % port2)
+                    .replace("serial.sock", "serial-dest.sock"))
+        back = os.path.join(work, "back.xml")
+        with open(back, "w") as f:
+            f.write(xml)
+
+        def qs(virsh):
+            def query():
+                ok, r = virsh.qmp("query-spice")
+                return r.get("return") if ok else None
+            return query
+        rv, log = viewer.remote_viewer(fx, work, "follow", port, PASSWORD)
+        tap.ok(viewer.wait_for(lambda: viewer.MAIN in (
+            viewer.channel_types(qs(v)) or []), 60),
+            "migration_viewer_connected_to_source", viewer.tail(log))
+        before = virsh_shot(v, os.path.join(work, "before.png"))
+        if not migrate(v, dest.uri, there, "to_second_libvirtd", tap):
+            return
+        for virsh, name in ((v2, "destination"), (v, "source_again")):
+            followed = viewer.wait_for(lambda: viewer.MAIN in (
+                viewer.channel_types(qs(virsh)) or []), 60)
+            tap.ok(followed, "migration_viewer_follows_to_" + name,
+                   "query-spice channels %s; remote-viewer said:\n%s"
+                   % (viewer.channel_types(qs(virsh)), viewer.tail(log)))
+            same, why = False, "no screenshot"
+            for i in range(12):
+                same, why = same_pixels(virsh_shot(virsh, os.path.join(
+                    work, "%s-%d.png" % (name, i))), before)
+                if same:
+                    break
+                time.sleep(0.25)
+            tap.ok(same, "migration_picture_on_" + name, why)
+            if virsh is v2 and not migrate(v2, v.uri, back, "back", tap):
+                return
+    finally:
+        if rv:
+            viewer.stop(rv)
+        fx.stop()
+        if v2:
+            v2.run("destroy " + NAME, timeout=60)
+            v2.close()
+        dest.stop()
 
 
 def reference_vv(fx, work, tap):
