@@ -566,11 +566,14 @@ def run(args, tap):
     finally:
         if console:
             console.stop()
-        ok, lst = v.run("list --name", timeout=60)
-        if NAME in lst:
-            v.run("destroy " + NAME, timeout=60)
-        v.close()
-        daemon.stop()
+        try:
+            ok, lst = v.run("list --name", timeout=60)
+            if NAME in lst:
+                v.run("destroy " + NAME, timeout=60)
+        finally:
+            # also when virsh hangs: the daemon and its QEMU must go
+            v.close()
+            daemon.stop()
         if tap.failed:
             tap.comment("virsh log: " + os.path.join(work, "virsh.log"))
             tap.comment("libvirtd log (%s):\n%s" % (daemon.log_path,
@@ -692,10 +695,13 @@ def migration(args, v, tap, port):
         if rv:
             viewer.stop(rv)
         fx.stop()
-        if v2:
-            v2.run("destroy " + NAME, timeout=60)
-            v2.close()
-        dest.stop()
+        try:
+            if v2:
+                v2.run("destroy " + NAME, timeout=60)
+        finally:
+            if v2:
+                v2.close()
+            dest.stop()
 
 
 def reference_vv(fx, work, tap):
