@@ -1,7 +1,8 @@
-# tests/libvirt: libvirt 9.0 (embedded QEMU driver, no daemon) starts a
-# domain on the project's QEMU with <video model='qxl'> and SPICE graphics
-# with a password; a SPICE client sees what virsh screenshot sees; QMP
-# passwords (issue 14; tests/libvirt/libvirt.py --help).
+# tests/libvirt: libvirt 9.0 (a private libvirtd the test starts and stops)
+# starts a domain on the project's QEMU with <video model='qxl'> and SPICE
+# graphics with a password; a SPICE client, virt-viewer by domain name and
+# remote-viewer with a .vv file see it; QMP passwords (issue 14;
+# tests/libvirt/libvirt.py --help).
 
 .PHONY: check-libvirt
 check-libvirt: $(QEMU_BIN)

@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """libvirt.py: libvirt 9.0 drives the project's QEMU (issue 14).
 
-A private libvirt (virsh -c 'qemu:///embed?root=WORK/root': the QEMU driver
-inside the one virsh process this script talks to, no daemon, no system
-configuration) probes build/qemu/qemu-system-x86_64, then starts a transient
+A private libvirtd (tests/libvirt/daemon.py: Debian's libvirtd in a mount
+namespace of its own, its paths and socket under WORK/libvirtd, stopped at
+the end) probes build/qemu/qemu-system-x86_64; virsh, connected to it,
+then starts a transient
 domain with <emulator> set to it as virt-manager defines one: <video><model
 type='qxl'>, <graphics type='spice' passwd=...>, no <audio> (libvirt's
 default for SPICE: -audiodev spice), <sound model='ich9'> and the agent's
@@ -28,11 +29,25 @@ served on a unix socket).  Checked:
     channel type); query-spice lists no channels once it has gone;
   - a SPICE client (spicy-screenshot) with the password sees the picture
     virsh screenshot gives (PNG from QEMU's screendump);
+  - under a private Xvfb (tests/libvirt/viewer.py): virt-viewer --attach
+    --connect URI NAME (libvirtd's virDomainOpenGraphicsFD: QMP getfd and
+    add_client) has its main and display channels in query-spice, and its
+    window shows the virsh screenshot pixel for pixel; they are gone
+    after it quits;
+  - remote-viewer with a .vv file (host, port, password) is accepted with
+    the ticket virsh update-device set, refused ("auth failure", no
+    channel in query-spice) once update-device expired it (passwdValidTo
+    in the past: set_password, expire_password now), as with Debian's
+    QEMU and its SPICE server (-machine none -spice, tickets via QMP);
   - a wrong password is refused; after expire_password now, the right one
     too; set_password gives access again; a set_password with a bad
     'connected' value fails with a clear error and changes nothing;
   - virsh save stops the domain, virsh restore runs it again with the
     same picture (virsh screenshot before and after);
+  - virsh migrate --live to a second private libvirtd (own host_uuid)
+    and back, with remote-viewer attached: it follows both ways (libvirt
+    sends client_migrate_info; its main channel in the other side's
+    query-spice), and each side's virsh screenshot is the picture before;
   - virsh destroy ends QEMU;
   - the same domain with <listen type='socket'> (-spice unix=on,addr=PATH)
     starts, virsh domdisplay says spice+unix://PATH, query-spice names the
@@ -65,6 +80,8 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "interop"))
 import interop  # noqa: E402
 from tap import Tap  # noqa: E402
+from daemon import Libvirtd  # noqa: E402
+import viewer  # noqa: E402
 from vm import (QMP, TOP, Guest, GuestError, kernel_version,  # noqa: E402
                 same_pixels)
 
@@ -74,15 +91,15 @@ PASSWORD = "libvirt-1"
 
 
 class Virsh:
-    """One interactive virsh on the embedded QEMU driver: the domains live
-    as long as this process.  Its output is read raw (stdbuf: line
-    buffered; the prompt has no newline) and cut at an echoed marker."""
+    """One interactive virsh on the test's libvirtd (daemon.py).  Its
+    output is read raw (stdbuf: line buffered; the prompt has no newline)
+    and cut at an echoed marker."""
 
-    def __init__(self, root, log_path):
+    def __init__(self, uri, log_path):
+        self.uri = uri
         self.log = open(log_path, "w")
         self.proc = subprocess.Popen(
-            ["stdbuf", "-oL", "virsh", "-q", "-c",
-             "qemu:///embed?root=" + root],
+            ["stdbuf", "-oL", "virsh", "-q", "-c", uri],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT)
         self.buf = ""
@@ -366,14 +383,6 @@ def log_tail(path, n=15):
 
 def run(args, tap):
     work = args.work
-    root = os.path.join(work, "root")
-    subprocess.check_call(["rm", "-rf", root])
-    os.makedirs(os.path.join(root, "etc"))
-    # QEMU as root, no relabelling: the files stay where the test put them.
-    with open(os.path.join(root, "etc", "qemu.conf"), "w") as f:
-        f.write('user = "root"\ngroup = "root"\ndynamic_ownership = 0\n'
-                'security_driver = "none"\nremember_owner = 0\n'
-                'stdio_handler = "file"\n')
     kernel = "/boot/vmlinuz-" + kernel_version()
     initrd = interop.initrd(args, "qxl")
     serial = os.path.join(work, "serial.sock")
@@ -381,14 +390,18 @@ def run(args, tap):
     for path in (serial, serial_log):
         if os.path.exists(path):
             os.unlink(path)
-    qemu_log = os.path.join(root, "log", "qemu", NAME + ".log")
+    daemon = Libvirtd(os.path.join(work, "libvirtd"))
+    qemu_log = daemon.qemu_log(NAME)
     port = interop.free_port()
     xml = os.path.join(work, "domain.xml")
     with open(xml, "w") as f:
         f.write(domain_xml(os.path.abspath(args.qemu), kernel, initrd, serial,
                            port))
 
-    v = Virsh(root, os.path.join(work, "virsh.log"))
+    daemon.start()
+    tap.comment("libvirtd (private, pid %d): %s" % (daemon.proc.pid,
+                                                   daemon.uri))
+    v = Virsh(daemon.uri, os.path.join(work, "virsh.log"))
     console = None
     try:
         ok, caps = v.run("domcapabilities --emulatorbin %s --arch x86_64 "
@@ -469,6 +482,7 @@ def run(args, tap):
         colours = len(set(shot.getdata())) if shot else 0
         tap.ok(colours >= 2, "client_picture_not_blank",
                "%d colours" % colours)
+        viewers(args, v, daemon, tap, port)
 
         # SPICE_INITIALIZED for a client's channel, as QEMU's SPICE sends
         # it; the wait starts before the client (a few tries, in case
@@ -543,6 +557,7 @@ def run(args, tap):
             time.sleep(0.25)
         tap.ok(same, "screenshot_after_restore_equals_before_save", why)
 
+        migration(args, v, tap, port)
         ok, out = v.run("destroy " + NAME)
         ok2, lst = v.run("list --all --name")
         tap.ok(ok and NAME not in lst, "destroy_ends_domain", out + lst)
@@ -551,13 +566,168 @@ def run(args, tap):
     finally:
         if console:
             console.stop()
-        ok, lst = v.run("list --name", timeout=60)
-        if NAME in lst:
-            v.run("destroy " + NAME, timeout=60)
-        v.close()
+        try:
+            ok, lst = v.run("list --name", timeout=60)
+            if NAME in lst:
+                v.run("destroy " + NAME, timeout=60)
+        finally:
+            # also when virsh hangs: the daemon and its QEMU must go
+            v.close()
+            daemon.stop()
         if tap.failed:
             tap.comment("virsh log: " + os.path.join(work, "virsh.log"))
+            tap.comment("libvirtd log (%s):\n%s" % (daemon.log_path,
+                                                    daemon.tail()))
             tap.comment("QEMU log (%s):\n%s" % (qemu_log, log_tail(qemu_log)))
+
+
+def graphics_xml(port, password, expired=False):
+    """<graphics> for virsh update-device: a new ticket, expired at once
+    with a passwdValidTo in the past (libvirt: set_password, then
+    expire_password now; without it expire_password never)."""
+    return ("<graphics type='spice' port='%d' autoport='no' "
+            "listen='127.0.0.1' passwd='%s'%s>"
+            "<listen type='address' address='127.0.0.1'/></graphics>"
+            % (port, password, " passwdValidTo='2001-01-01T00:00:00'"
+               if expired else ""))
+
+
+def viewers(args, v, daemon, tap, port):
+    """virt-viewer by domain name through libvirtd, and a .vv file in
+    remote-viewer (tests/libvirt/viewer.py), under a private Xvfb; the
+    .vv file also against Debian's QEMU with its own SPICE server.  The
+    domain's ticket is PASSWORD again afterwards."""
+    work = os.path.join(args.work, "viewers")
+    subprocess.check_call(["rm", "-rf", work])
+    fx = viewer.start_x(work)
+
+    def query_spice():
+        ok, r = v.qmp("query-spice")
+        return r.get("return") if ok else None
+
+    def update(password, expired=False):
+        path = os.path.join(work, "graphics.xml")
+        with open(path, "w") as f:
+            f.write(graphics_xml(port, password, expired))
+        ok, out = v.run("update-device %s %s --live" % (NAME, path))
+        if not ok:
+            raise GuestError("virsh update-device: " + out)
+    try:
+        viewer.virt_viewer_case(tap, fx, daemon.uri, NAME, query_spice,
+                                lambda path: virsh_shot(v, path), work)
+        ours = viewer.vv_case(fx, work, "qxlng", port, query_spice, update,
+                              lambda pw: update(pw, expired=True))
+        update(PASSWORD)
+        tap.ok(ours == ("accepted", "refused"),
+               "vv_file_password_accepted_expired_refused", str(ours))
+        ref = reference_vv(fx, work, tap)
+        tap.ok(ours == ref, "vv_file_same_as_debian_qemu",
+               "qxl-ng %s, Debian's QEMU %s" % (ours, ref))
+    finally:
+        fx.stop()
+
+
+def migrate(v, to_uri, xml, what, tap):
+    """virsh migrate --live NAME to the libvirtd at to_uri with the
+    domain XML xml (its SPICE port and serial socket changed)."""
+    ok, out = v.run("migrate --live --verbose --xml %s %s '%s' "
+                    "--migrateuri tcp://127.0.0.1" % (xml, NAME, to_uri),
+                    timeout=600)
+    tap.ok(ok, "virsh_migrate_live_" + what, out)
+    return ok
+
+
+def migration(args, v, tap, port):
+    """virsh migrate --live to a second private libvirtd (its own
+    host_uuid: libvirt refuses a migration to the same host) and back,
+    with remote-viewer attached: libvirt sends client_migrate_info, the
+    viewer follows (its main channel in the destination's query-spice)
+    and the picture is the one before."""
+    work = os.path.join(args.work, "migration")
+    subprocess.check_call(["rm", "-rf", work])
+    os.makedirs(work)
+    dest = Libvirtd(os.path.join(work, "libvirtd"),
+                    host_uuid="5170a1b2-0000-4000-8000-000000000002")
+    fx = viewer.start_x(os.path.join(work, "x"))
+    v2 = rv = None
+    try:
+        dest.start()
+        v2 = Virsh(dest.uri, os.path.join(work, "virsh-dest.log"))
+        ok, xml = v.run("dumpxml --migratable --security-info " + NAME)
+        port2 = interop.free_port()
+        there = os.path.join(work, "dest.xml")
+        with open(there, "w") as f:
+            f.write(xml.replace("port='%d'" % port, "port='%d'" % port2)
+                    .replace("serial.sock", "serial-dest.sock"))
+        back = os.path.join(work, "back.xml")
+        with open(back, "w") as f:
+            f.write(xml)
+
+        def qs(virsh):
+            def query():
+                ok, r = virsh.qmp("query-spice")
+                return r.get("return") if ok else None
+            return query
+        rv, log = viewer.remote_viewer(fx, work, "follow", port, PASSWORD)
+        tap.ok(viewer.wait_for(lambda: viewer.MAIN in (
+            viewer.channel_types(qs(v)) or []), 60),
+            "migration_viewer_connected_to_source", viewer.tail(log))
+        before = virsh_shot(v, os.path.join(work, "before.png"))
+        if not migrate(v, dest.uri, there, "to_second_libvirtd", tap):
+            return
+        for virsh, name in ((v2, "destination"), (v, "source_again")):
+            followed = viewer.wait_for(lambda: viewer.MAIN in (
+                viewer.channel_types(qs(virsh)) or []), 60)
+            tap.ok(followed, "migration_viewer_follows_to_" + name,
+                   "query-spice channels %s; remote-viewer said:\n%s"
+                   % (viewer.channel_types(qs(virsh)), viewer.tail(log)))
+            same, why = False, "no screenshot"
+            for i in range(12):
+                same, why = same_pixels(virsh_shot(virsh, os.path.join(
+                    work, "%s-%d.png" % (name, i))), before)
+                if same:
+                    break
+                time.sleep(0.25)
+            tap.ok(same, "migration_picture_on_" + name, why)
+            if virsh is v2 and not migrate(v2, v.uri, back, "back", tap):
+                return
+    finally:
+        if rv:
+            viewer.stop(rv)
+        fx.stop()
+        try:
+            if v2:
+                v2.run("destroy " + NAME, timeout=60)
+        finally:
+            if v2:
+                v2.close()
+            dest.stop()
+
+
+def reference_vv(fx, work, tap):
+    """The .vv cases against Debian's QEMU (-machine none -spice, its
+    libspice-server): the reference outcomes."""
+    qemu = "/usr/bin/qemu-system-x86_64"
+    qmp_path = os.path.join(work, "qmp-ref.sock")
+    port = interop.free_port()
+    errf = open(os.path.join(work, "qemu-ref.stderr"), "w+")
+    proc = subprocess.Popen(
+        [qemu, "-accel", "tcg", "-machine", "none", "-nodefaults",
+         "-display", "none", "-monitor", "none", "-serial", "none",
+         "-qmp", "unix:%s,server=on,wait=off" % qmp_path,
+         "-spice", "port=%d,addr=127.0.0.1" % port], stderr=errf)
+    qmp = None
+    try:
+        qmp = QMP(qmp_path)
+
+        def ticket(password, when="never"):
+            qmp.cmd("set_password", protocol="spice", password=password)
+            qmp.cmd("expire_password", protocol="spice", time=when)
+        return viewer.vv_case(fx, work, "reference", port,
+                              lambda: qmp.cmd("query-spice"), ticket,
+                              lambda pw: ticket(pw, "now"))
+    finally:
+        stop_qemu(qmp, proc, errf, tap, "reference")
 
 
 # -spice options this QEMU refuses, and what it must say (QEMU not started).
