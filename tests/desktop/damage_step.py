@@ -99,8 +99,9 @@ class Watch:
             line = self.drain(1.0)
             if line and line.startswith("snap "):
                 return Image.open(path).convert("RGB")
-            if line and line.startswith("error cannot") or \
-                    line and line.startswith("error channel"):
+            if line and line.startswith("error no "):
+                return None         # no primary surface yet
+            if line and line.startswith("error "):
                 raise D.GuestError("damage client: " + line)
         return None
 
