@@ -301,19 +301,27 @@ def preferred_mode(g):
     return g.run("cat /sys/class/drm/card0-*-1/modes | head -n 1").strip()
 
 
+def start_vdagent(g):
+    """spice-server takes a client's monitors config only once a guest
+    agent is there: spice-vdagentd and spice-vdagent (X running) as
+    case_agent.py runs them (-X: no logind session tracking here; the
+    session agent needs a dbus session bus).  stop_vdagent ends them."""
+    g.run("modprobe -a virtio_console uinput", check=False)
+    wait_until(g, "[ -e /dev/virtio-ports/com.redhat.spice.0 ]", 300)
+    g.run("mkdir -p /run/spice-vdagentd; spice-vdagentd -x -X -d "
+          "> /tmp/vdagentd.log 2>&1 & VDDPID=$!", check=False)
+    wait_until(g, "[ -S /run/spice-vdagentd/spice-vdagent-sock ]", 300)
+    g.run("eval $(dbus-launch --sh-syntax); spice-vdagent -x "
+          "> /tmp/vdagent.log 2>&1 & VDAPID=$!", check=False)
+
+
+def stop_vdagent(g):
+    g.run("kill $VDAPID $VDDPID; wait $VDAPID $VDDPID", check=False)
+
+
 def step_resize(g, p, res, out, full):
     if p.debian_spice:
-        # spice-server takes a client's monitors config only once a guest
-        # agent is there: spice-vdagentd and spice-vdagent as
-        # case_agent.py runs them (-X: no logind session tracking here;
-        # the session agent needs a dbus session bus).
-        g.run("modprobe -a virtio_console uinput", check=False)
-        wait_until(g, "[ -e /dev/virtio-ports/com.redhat.spice.0 ]", 300)
-        g.run("mkdir -p /run/spice-vdagentd; spice-vdagentd -x -X -d "
-              "> /tmp/vdagentd.log 2>&1 & VDDPID=$!", check=False)
-        wait_until(g, "[ -S /run/spice-vdagentd/spice-vdagent-sock ]", 300)
-        g.run("eval $(dbus-launch --sh-syntax); spice-vdagent -x "
-              "> /tmp/vdagent.log 2>&1 & VDAPID=$!", check=False)
+        start_vdagent(g)
     g.run("stdbuf -oL udevadm monitor --kernel --property "
           "--subsystem-match=drm > /tmp/uevents 2>&1 & UPID=$!")
     g.run("sleep 1")
@@ -361,7 +369,7 @@ def step_resize(g, p, res, out, full):
         g.run("xrandr --output %s --auto" % out)
         settled_scene(g, "back", D.SIZE)
     if p.debian_spice:
-        g.run("kill $VDAPID $VDDPID; wait $VDAPID $VDDPID", check=False)
+        stop_vdagent(g)
 
 
 def step_s3(g, p, res, full):
@@ -495,10 +503,11 @@ def step_reload(g, p, res, xlogs, full, work):
     res.check(drawn and ok, "xterm_drawn_after_reload", why)
     clean, why, xlogs[2] = D.xorg_stop(g, 2)
     res.check(clean, "xorg_exits_cleanly_after_reload", why)
-    if p.name == "qxlng":
+    if p.driver == "qxlng":
         D.progress(p.name, "two monitors")
-        monitors_step.step_two_monitors(g, p, res, work, host_tool,
-                                        wait_until, xlogs)
+        monitors_step.step_two_monitors(
+            g, p, res, work, host_tool, wait_until, xlogs,
+            (start_vdagent, stop_vdagent) if p.debian_spice else None)
 
 
 def step_depth16(g, p, res, xlogs):

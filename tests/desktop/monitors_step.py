@@ -51,7 +51,10 @@ def outputs_props(text):
     return props
 
 
-def step_two_monitors(g, p, res, work, host_tool, wait_until, xlogs):
+def step_two_monitors(g, p, res, work, host_tool, wait_until, xlogs,
+                      agent=None):
+    """agent: (start, stop) of the guest agent a spice-server needs for a
+    monitors config, or None."""
     g.run("rmmod qxlng")
     g.run("insmod /qxlng/modules/qxlng.ko num_heads=2")
     if not res.check(wait_until(g, "[ -e /dev/dri/card0 ]"),
@@ -60,6 +63,18 @@ def step_two_monitors(g, p, res, work, host_tool, wait_until, xlogs):
     if not res.check(D.xorg_start(g, 4), "two_monitors_xorg_starts"):
         return
     g.run("xsetroot -solid '#%02x%02x%02x'" % ROOT_RGB)
+    if agent:
+        agent[0](g)
+    try:
+        heads_follow(g, p, res, host_tool, wait_until)
+    finally:
+        if agent:
+            agent[1](g)
+    clean, why, xlogs[4] = D.xorg_stop(g, 4)
+    res.check(clean, "two_monitors_xorg_exits_cleanly", why)
+
+
+def heads_follow(g, p, res, host_tool, wait_until):
     g.run("stdbuf -oL udevadm monitor --kernel --property "
           "--subsystem-match=drm > /tmp/uevents2 2>&1 & UPID=$!")
     g.run("sleep 1")
@@ -124,5 +139,3 @@ def step_two_monitors(g, p, res, work, host_tool, wait_until, xlogs):
               "two_monitors_screendump_shows_both_heads",
               "%dx%d, %d root pixels (want %dx%d, %d)"
               % (img.size + (n, bw, bh, area)))
-    clean, why, xlogs[4] = D.xorg_stop(g, 4)
-    res.check(clean, "two_monitors_xorg_exits_cleanly", why)
