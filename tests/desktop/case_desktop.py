@@ -42,7 +42,7 @@ Checks, in this order, on each pairing (each reads a concrete result):
   reload       X stopped: the PCI device unbound and bound again (a device
                reset), the driver removed and loaded again; Xorg starts
                again and draws, and exits cleanly
-  monitors     (the qxlng pairing) qxlng.ko again with num_heads=2, Xorg;
+  monitors     (qxlng.ko pairings) qxlng.ko again with num_heads=2, Xorg;
                the client asks for two displays: hotplug uevent, both
                connectors connected with those sizes as preferred modes,
                suggested X/Y as asked, xrandr --auto --pos follows and the

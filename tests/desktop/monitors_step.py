@@ -2,7 +2,8 @@
 15): a SPICE client asking for two displays drives two heads of the
 desktop.
 
-qxlng.ko is loaded again with num_heads=2 and Xorg started (session 4).
+qxlng.ko is loaded again with num_heads=2 and Xorg started (session 4)
+(on QEMU's qxl-vga the guest agents too: spice-server needs them).
 tests/interop/spice_client.py sends a monitors config for two displays,
 HEADS.  Checks:
   two_monitors_hotplug_uevent        a HOTPLUG=1 uevent of the drm card
