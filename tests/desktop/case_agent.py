@@ -34,11 +34,12 @@ TO_CLIENT = "from the guest 1234"
 
 
 class Client:
-    """agent_client.py with a reader thread; expect() waits for a line."""
+    """agent_client.py (or another client script of HERE) with a reader
+    thread; expect() waits for a line."""
 
-    def __init__(self, port, log):
+    def __init__(self, port, log, script="agent_client.py"):
         self.proc = subprocess.Popen(
-            ["/usr/bin/python3", os.path.join(HERE, "agent_client.py"),
+            ["/usr/bin/python3", os.path.join(HERE, script),
              "--port", str(port)], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             bufsize=1)

@@ -20,15 +20,22 @@ Checks, in this order, on each pairing (each reads a concrete result):
                and blue quadrants, one transparent) set on the root
                window reaches a SpiceClientGLib client's cursor channel
                with those pixels (cursor_shot.py)
-  resize       the SPICE client asks for 880x660 (monitors config): the
-               kernel sends a hotplug uevent, the output's preferred mode
+  resize       the SPICE client asks for 880x660 (monitors config; on
+               QEMU's qxl-vga with spice-vdagentd and spice-vdagent
+               running, which spice-server needs for it): the kernel
+               sends a hotplug uevent, the output's preferred mode
                becomes 880x660, 'xrandr --output O --auto' follows it on
                screen; xrandr --props shows the properties desktops use
                (suggested X/Y, hotplug_mode_update)
   flips        modetest -v page flips with vblank events (X stopped): at
                least FLIPS_MIN flips in its run, no hang
-  weston       (desktop-full) weston (DRM backend, pixman, kiosk shell)
-               starts; weston-simple-shm's pattern is on screen and moves
+  damage       (qxlng.ko) an atomic commit with FB_DAMAGE_CLIPS and a
+               DIRTYFB call on a full-screen framebuffer whose every pixel
+               changed: the SPICE client is sent the clips only
+               (tests/desktop/damage_step.py)
+  weston       (the qxlng pairing; every pairing in desktop-full) weston
+               (DRM backend, pixman, kiosk shell) starts;
+               weston-simple-shm's pattern is on screen and moves
   s3           S3 suspend (echo mem > /sys/power/state, PIIX4_PM S3
                enabled), QMP system_wakeup: the guest resumes and new
                drawing reaches the screen
@@ -40,6 +47,11 @@ Checks, in this order, on each pairing (each reads a concrete result):
                565 colours on the screendump, the device's primary 16 bpp
                (qxlng-vga, surface16=1) or 32 bpp (QEMU's qxl), the SPICE
                client's picture equal to the screendump
+  monitors     (qxlng.ko pairings) qxlng.ko again with num_heads=2, Xorg;
+               the client asks for two displays: hotplug uevent, both
+               connectors connected with those sizes as preferred modes,
+               suggested X/Y as asked, xrandr --auto --pos follows and the
+               screendump shows both heads (tests/desktop/monitors_step.py)
 
 On a failure: the Xorg log's (EE)/(WW) lines, the kernel log's tail or
 first problem, QEMU's stderr (desktop.explain).
@@ -53,6 +65,8 @@ import sys
 import time
 
 import desktop as D
+import damage_step
+import monitors_step
 from vm import GuestError, same_pixels
 
 ROOT_RGB = (0x30, 0x60, 0x30)
@@ -140,6 +154,7 @@ def build_initrd(p, work, depth):
     os.makedirs(cur)
     with open(os.path.join(cur, "left_ptr"), "wb") as f:
         f.write(xcursor_file())
+    damage_step.build(pay)
     return D.pack_initrd(pay, work)
 
 
@@ -289,22 +304,27 @@ def preferred_mode(g):
     return g.run("cat /sys/class/drm/card0-*-1/modes | head -n 1").strip()
 
 
+def start_vdagent(g):
+    """spice-server takes a client's monitors config only once a guest
+    agent is there: spice-vdagentd and spice-vdagent (X running) as
+    case_agent.py runs them (-X: no logind session tracking here; the
+    session agent needs a dbus session bus).  stop_vdagent ends them."""
+    g.run("modprobe -a virtio_console uinput", check=False)
+    wait_until(g, "[ -e /dev/virtio-ports/com.redhat.spice.0 ]", 300)
+    g.run("mkdir -p /run/spice-vdagentd; spice-vdagentd -x -X -d "
+          "> /tmp/vdagentd.log 2>&1 & VDDPID=$!", check=False)
+    wait_until(g, "[ -S /run/spice-vdagentd/spice-vdagent-sock ]", 300)
+    g.run("eval $(dbus-launch --sh-syntax); spice-vdagent -x "
+          "> /tmp/vdagent.log 2>&1 & VDAPID=$!", check=False)
+
+
+def stop_vdagent(g):
+    g.run("kill $VDAPID $VDDPID; wait $VDAPID $VDDPID", check=False)
+
+
 def step_resize(g, p, res, out, full):
-    if p.debian_spice and not full:
-        # Debian's spice-server takes a monitors config only with a guest
-        # agent, and spice-vdagentd exits at once in this guest (no
-        # logind; it logs to syslog, which the guest lacks): only
-        # desktop-full tries.
-        res.note("resize skipped: Debian's spice-server needs the agent")
-        return
     if p.debian_spice:
-        g.run("modprobe virtio_console", check=False)
-        wait_until(g, "[ -e /dev/virtio-ports/com.redhat.spice.0 ]", 300)
-        # The daemon opens the port once the session agent is there.
-        # (-X: no systemd-logind session tracking in this guest)
-        g.run("mkdir -p /run/spice-vdagentd; spice-vdagentd -f -d -X "
-              "> /tmp/vdagentd.log 2>&1 & sleep 2; spice-vdagent -x "
-              "> /tmp/vdagent.log 2>&1 &", check=False)
+        start_vdagent(g)
     g.run("stdbuf -oL udevadm monitor --kernel --property "
           "--subsystem-match=drm > /tmp/uevents 2>&1 & UPID=$!")
     g.run("sleep 1")
@@ -351,6 +371,8 @@ def step_resize(g, p, res, out, full):
     if out:
         g.run("xrandr --output %s --auto" % out)
         settled_scene(g, "back", D.SIZE)
+    if p.debian_spice:
+        stop_vdagent(g)
 
 
 def step_s3(g, p, res, full):
@@ -453,7 +475,12 @@ def step_reload(g, p, res, xlogs, full, work):
     clean, why, xlogs[1] = D.xorg_stop(g, 1)
     res.check(clean, "xorg_exits_cleanly", why)
     step_flips(g, p, res)
-    if full:
+    if p.driver == "qxlng":
+        D.progress(p.name, "damage")
+        damage_step.step_damage(g, p, res, work)
+    if full or p.name == "qxlng":
+        # make check: weston on the qxlng pairing; all of them in full
+        D.progress(p.name, "weston")
         step_weston(g, p, res, work)
     if p.driver == "qxl" and not full:
         # Stock qxl.ko oopses in its interrupt handler when bound again, on
@@ -568,10 +595,17 @@ def run_pairing(args, p, image, res, top_work, full):
             step = "depth 16"
             D.progress(p.name, step)
             step_depth16(g, p, res, xlogs, work)
+        if p.driver == "qxlng":
+            # Last: it leaves qxlng.ko with two heads.
+            step = "two monitors"
+            D.progress(p.name, step)
+            monitors_step.step_two_monitors(
+                g, p, res, work, host_tool, wait_until, xlogs,
+                (start_vdagent, stop_vdagent) if p.debian_spice else None)
         res.check(g.alive(), "qemu_still_running")
     except (GuestError, ValueError, OSError, subprocess.SubprocessError) as e:
         res.check(False, "reached_the_end", "stopped at %s: %s" % (step, e))
-        D.fetch_xorg_logs(g, xlogs, (1, 2, 3), again=True)
+        D.fetch_xorg_logs(g, xlogs, (1, 2, 3, 4), again=True)
     finally:
         g.stop()
     D.finish_pairing(res, p, g, work, xlogs, t0, panics=True)

@@ -14,8 +14,10 @@
 #                                     -audiodev spice-core and hda-duplex
 #   make desktop-session              issue 15: Xorg (modesetting), xrandr,
 #                                     SPICE picture and ARGB cursor, client
-#                                     resize, page flips, S3, reload; three
-#                                     pairings (tests/desktop/case_desktop.py)
+#                                     resize, page flips, damage clips,
+#                                     weston, S3, reload, two monitors;
+#                                     three pairings
+#                                     (tests/desktop/case_desktop.py)
 #   make desktop-full                 the same plus the reference pairing
 #                                     (QEMU's qxl, qxl.ko), weston, depth
 #                                     16, S3 and reload on qxl.ko (not in

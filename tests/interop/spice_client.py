@@ -19,7 +19,8 @@ position  once the main channel's mouse mode is CLIENT (the server offers
         pointer at X,Y of display D (default 0), then press and release
         the left button there; fails if client mode never comes
 resize  ask for display 0 to be WxH (a monitors config, as when the client
-        window is resized) once the main channel says the agent is there
+        window is resized) once the main channel says the agent is there;
+        WxH+X+Y,WxH+X+Y,... asks for displays 0, 1, ... at those places
 shot    save display channel D's primary surface as a PPM once its first
         update is complete (spicy-screenshot does display 0 only)
 channels  print the types of the channels the server offers (main's
@@ -152,11 +153,13 @@ def main():
     def try_resize(channel):
         if not channel.get_property("agent-connected"):
             return
-        w, h = (int(v) for v in args.arg.split("x"))
-        channel.update_display_enabled(0, True, False)
-        channel.update_display(0, 0, 0, w, h, False)
+        # WxH, or WxH+X+Y,WxH+X+Y,... for displays 0, 1, ...
+        for i, d in enumerate(args.arg.split(",")):
+            v = [int(n) for n in d.replace("+", "x").split("x")] + [0, 0]
+            channel.update_display_enabled(i, True, False)
+            channel.update_display(i, v[2], v[3], v[0], v[1], False)
         if channel.send_monitor_config():
-            finish(0, "monitors config %dx%d sent" % (w, h))
+            finish(0, "monitors config %s sent" % args.arg)
         else:
             finish(1, "send_monitor_config refused")
 
