@@ -62,6 +62,7 @@ include tests/qemu-props/qemu-props.mk
 include tests/libvirt/libvirt.mk
 include tests/migration/migration.mk
 include tests/usbredir/usbredir.mk
+include tests/smartcard/smartcard.mk
 
 .PHONY: all check fuzz bench run deps clean distclean help
 
