@@ -24,7 +24,7 @@ from vsclib import (APDU, ATR, CANNOT_ADD_MORE_READERS, DATA,  # noqa: E402
                     SMARTCARD, UNDEFINED, connect, error_payload,
                     main_session, read_vsc, vsc)
 from sclib import (MAIN, Server, closed, done, msg, ok, rst,  # noqa: E402
-                   session_id)
+                   sanitizer_clean, session_id)
 
 
 def reconnect(port, sid, srv):
@@ -167,4 +167,6 @@ finally:
     stats = srv.stop()
 ok(srv.proc.returncode == 0, "spice-serve exits cleanly",
    "rc %s; log tail: %s" % (srv.proc.returncode, srv.log_text()[-2000:]))
+ok(sanitizer_clean(srv.log_text()), "no sanitizer report (under the ASan "
+   "build)", srv.log_text()[-3000:])
 done()

@@ -1,5 +1,6 @@
 # tests/smartcard: the smartcard channel (Documentation/channels.rst).
-#   check-smartcard-serve  spice-serve --vmc smartcard (an echo device): VSC
+#   check-smartcard-serve  spice-serve --vmc smartcard (an echo device,
+#                          ASan+UBSan build): VSC
 #                          rewriting, the server's errors, hostile clients
 #                          (a few seconds; in make check)
 #   check-smartcard-fuzz   the VSC parsers (client messages, the chardev's
@@ -10,9 +11,10 @@
 
 .PHONY: check-smartcard-serve
 CHECKS += check-smartcard-serve
-check-smartcard-serve: $(SPICE_SERVE)
-	@mkdir -p $(BUILD)/tests/spice-core
-	BUILD=$(BUILD) $(PYTHON) $(TOP)/tests/smartcard/serve_test.py
+# Under the ASan+UBSan spice-serve (tests/spice-core/tests.mk), leaks too.
+check-smartcard-serve: $(SC_ASAN_SERVE)
+	$(SC_ASAN_PYTEST) ASAN_OPTIONS=detect_leaks=1 \
+		$(PYTHON) $(TOP)/tests/smartcard/serve_test.py
 
 .PHONY: check-smartcard-fuzz
 CHECKS += check-smartcard-fuzz
@@ -37,3 +39,19 @@ check-smartcard-fuzz: $(SMARTCARD_FUZZ)
 		> $(SMARTCARD_TOUT)/fuzz.log 2>&1 || \
 		{ tail -n 40 $(SMARTCARD_TOUT)/fuzz.log; exit 1; }
 	@tail -n 1 $(SMARTCARD_TOUT)/fuzz.log
+
+# The channel through QEMU: usb-ccid + ccid-card-passthru on the spicevmc
+# chardev, a scripted client as the card, ccid-probe in the guest
+# (tests/smartcard/vm_test.py; about 40 s under TCG, longer under load).
+SMARTCARD_PROBE := $(BUILD)/tests/smartcard/ccid-probe
+$(SMARTCARD_PROBE): $(TOP)/tests/smartcard/ccid-probe.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 $(QXL_CFLAGS) -o $@ $<
+
+.PHONY: smartcard-vm check-smartcard-vm
+CHECKS += check-smartcard-vm
+check-smartcard-vm: smartcard-vm
+smartcard-vm: $(QEMU_BIN) $(SMARTCARD_PROBE)
+	@$(DEPS) kernel guest client
+	BUILD=$(BUILD) $(PYTHON) $(TOP)/tests/smartcard/vm_test.py \
+		--qemu $(QEMU_BIN)
