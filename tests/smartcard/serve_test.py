@@ -14,7 +14,6 @@ the next client."""
 import os
 import random
 import select
-import struct
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))

@@ -7,7 +7,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "usbredir"))
-from vmclib import connect, main_session  # noqa: E402,F401
+from vmclib import connect, main_session  # noqa: E402,F401 (re-exported)
 from sclib import msg, read_msg  # noqa: E402
 
 SMARTCARD = 8                   # SPICE_CHANNEL_SMARTCARD
