@@ -62,6 +62,7 @@ include tests/qemu-props/qemu-props.mk
 include tests/libvirt/libvirt.mk
 include tests/migration/migration.mk
 include tests/usbredir/usbredir.mk
+include tests/smartcard/smartcard.mk
 
 .PHONY: all check fuzz bench run deps clean distclean help
 
@@ -105,6 +106,7 @@ help:
 	@echo "  desktop-full   desktop-session + QEMU's qxl with qxl.ko, weston, depth 16 (not in check)"
 	@echo "  desktop-agent  spice-vdagent through -chardev spice-core, clipboard and a file (not in make check)"
 	@echo "  usbredir-vm    a usbredir device and a port through QEMU's usb-redir and virtio-serial (make check runs it as check-usbredir-vm)"
+	@echo "  smartcard-vm   a guest talks CCID to a card on a scripted SPICE client (usb-ccid, ccid-card-passthru; make check runs it as check-smartcard-vm)"
 	@echo "  clean          remove build/"
 	@echo "Tests (make check runs them all, each is also a target):"
 	@echo "  $(CHECKS)" | fold -s -w 78 | sed '2,$$s/^/  /'

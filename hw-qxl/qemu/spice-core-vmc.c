@@ -7,10 +7,14 @@
  *   -chardev spice-core,id=p0,name=org.example.port0,spice=sc0
  *   -device virtserialport,chardev=p0,name=org.example.port0
  *
+ *   -chardev spice-core,id=ccid,name=smartcard,spice=sc0
+ *   -device usb-ccid -device ccid-card-passthru,chardev=ccid
+ *
  * The chardev's bytes become a spice-core channel of their own
- * (spice_core_vmc_*): usbredir, webdav for org.spice-space.webdav.0, port
- * for any other name with a dot.  As QEMU's spicevmc/spiceport backends
- * do, the backend is open (CHR_EVENT_OPENED) only while a client has the
+ * (spice_core_vmc_*): usbredir, smartcard (spice-core reads the VSC
+ * messages ccid-card-passthru writes, and takes them all), webdav for
+ * org.spice-space.webdav.0, port for any other name with a dot.  As
+ * QEMU's spicevmc/spiceport backends do, the backend is open (CHR_EVENT_OPENED) only while a client has the
  * channel, so usb-redir sees a client leaving as a disconnect; a port's
  * frontend opening or closing is the port state the client is told, and
  * a client's port event BREAK is CHR_EVENT_BREAK.
@@ -122,7 +126,8 @@ QxlngVmc *qxlng_vmc_new(Chardev *chr, SpiceCore *core, const char *name,
     v->vmc = spice_core_vmc_add(core, name, &qxlng_vmc_ops, v, &why);
     if (!v->vmc) {
         error_setg(errp, "chardev spice-core: name=%s: %s (names: vdagent, "
-                   "usbredir, or a port name with a dot)", name, why);
+                   "usbredir, smartcard, or a port name with a dot)",
+                   name, why);
         g_free(v);
         return NULL;
     }

@@ -15,5 +15,6 @@ extern const struct sc_channel_ops sc_record_channel;	/* record.c */
 extern const struct sc_channel_ops sc_usbredir_channel;	/* vmc.c */
 extern const struct sc_channel_ops sc_port_channel;	/* vmc.c */
 extern const struct sc_channel_ops sc_webdav_channel;	/* vmc.c */
+extern const struct sc_channel_ops sc_smartcard_channel;	/* smartcard.c */
 
 #endif

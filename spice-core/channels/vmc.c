@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
-/* The pass-through channels: usbredir, port, webdav (vmc.h). */
+/* The pass-through channels: usbredir, port, webdav, and the device side
+ * of smartcard (vmc.h, smartcard.h). */
 #include <string.h>
 #include <spice/protocol.h>
 
 #include "spice-core/spice-core.h"
 #include "channels/channels.h"
+#include "channels/smartcard.h"
 #include "channels/vmc.h"
 
 /* c->priv: which channel the connection has (NULL once it went). */
@@ -12,8 +14,8 @@ struct sc_vmc_conn {
 	struct SpiceCoreVmc *vmc;
 };
 
-static struct SpiceCoreVmc *vmc_find(struct sc_channels *chs, uint8_t type,
-				     uint8_t id)
+struct SpiceCoreVmc *sc_vmc_find(struct sc_channels *chs, uint8_t type,
+				  uint8_t id)
 {
 	struct sc_vmcs *vs = chs->model->vmcs;
 	unsigned int i;
@@ -37,6 +39,8 @@ uint8_t sc_vmc_type_for_name(const char *name)
 		return 0;
 	if (!strcmp(name, "usbredir"))
 		return SPICE_CHANNEL_USBREDIR;
+	if (!strcmp(name, "smartcard"))
+		return SPICE_CHANNEL_SMARTCARD;
 	if (!strcmp(name, "org.spice-space.webdav.0"))
 		return SPICE_CHANNEL_WEBDAV;
 	if (strchr(name, '.'))
@@ -60,14 +64,19 @@ struct SpiceCoreVmc *sc_vmc_add(struct sc_channels *chs, const char *name,
 		return NULL;
 	}
 	if (!type) {
-		*why = "not a channel name (usbredir, or a port name with "
-		       "a dot)";
+		*why = "not a channel name (usbredir, smartcard, or a port "
+		       "name with a dot)";
+		return NULL;
+	}
+	if (type == SPICE_CHANNEL_SMARTCARD &&
+	    sc_vmc_find(chs, type, 0)) {
+		*why = "one smartcard device per server (one reader)";
 		return NULL;
 	}
 	if (!m->vmcs)
 		m->vmcs = g_new0(struct sc_vmcs, 1);
 	for (id = 0; id < SC_VMC_PER_TYPE; id++)
-		if (!vmc_find(chs, type, (uint8_t)id))
+		if (!sc_vmc_find(chs, type, (uint8_t)id))
 			break;
 	if (id == SC_VMC_PER_TYPE ||
 	    m->vmcs->n == G_N_ELEMENTS(m->vmcs->list)) {
@@ -82,12 +91,15 @@ struct SpiceCoreVmc *sc_vmc_add(struct sc_channels *chs, const char *name,
 	v->id = (uint8_t)id;
 	v->name = g_strdup(name);
 	sc_buf_init(&v->in);
+	if (type == SPICE_CHANNEL_SMARTCARD)
+		sc_smartcard_init(v);
 	m->vmcs->list[m->vmcs->n++] = v;
 	return v;
 }
 
 static void vmc_free(struct SpiceCoreVmc *v)
 {
+	sc_smartcard_free(v);
 	sc_buf_free(&v->in);
 	g_free(v->name);
 	g_free(v);
@@ -159,7 +171,7 @@ void sc_vmc_flush(struct SpiceCoreVmc *v)
 	}
 }
 
-static void from_client(struct SpiceCoreVmc *v, const uint8_t *p, size_t n)
+void sc_vmc_from_client(struct SpiceCoreVmc *v, const uint8_t *p, size_t n)
 {
 	if (!n)
 		return;
@@ -183,6 +195,8 @@ size_t sc_vmc_read(struct SpiceCoreVmc *v, const uint8_t *p, size_t n)
 {
 	size_t done = 0;
 
+	if (v->card)
+		return sc_smartcard_from_host(v, p, n);
 	while (done < n && client_room(v)) {
 		size_t take = MIN(n - done, (size_t)SC_VMC_MSG_MAX);
 		struct sc_buf *b = sc_msg_begin(&v->owner->wire,
@@ -230,16 +244,16 @@ void sc_vmc_port_opened(struct SpiceCoreVmc *v, bool opened)
 
 /* The channel ------------------------------------------------------------- */
 
-static struct SpiceCoreVmc *conn_vmc(struct sc_conn *c)
+struct SpiceCoreVmc *sc_vmc_conn(struct sc_conn *c)
 {
 	struct sc_vmc_conn *vc = c->priv;
 
 	return vc ? vc->vmc : NULL;
 }
 
-static void vmc_start(struct sc_conn *c)
+void sc_vmc_start(struct sc_conn *c)
 {
-	struct SpiceCoreVmc *v = vmc_find(c->chs, c->ops->type,
+	struct SpiceCoreVmc *v = sc_vmc_find(c->chs, c->ops->type,
 					  c->link.mess.channel_id);
 	struct sc_vmc_conn *vc = g_new0(struct sc_vmc_conn, 1);
 	struct sc_buf *b;
@@ -277,13 +291,13 @@ static void vmc_start(struct sc_conn *c)
 
 static int vmc_handle(struct sc_conn *c, const struct sc_msg *m)
 {
-	struct SpiceCoreVmc *v = conn_vmc(c);
+	struct SpiceCoreVmc *v = sc_vmc_conn(c);
 
 	if (!v)
 		return 0;
 	switch (m->kind) {
 	case SC_MSG_VMC_DATA:
-		from_client(v, m->u.vmc.data, m->u.vmc.size);
+		sc_vmc_from_client(v, m->u.vmc.data, m->u.vmc.size);
 		return 0;
 	case SC_MSG_VMC_COMPRESSED_DATA:
 		return -1;		/* the cap was not offered */
@@ -296,9 +310,9 @@ static int vmc_handle(struct sc_conn *c, const struct sc_msg *m)
 	}
 }
 
-static bool vmc_held(struct sc_conn *c)
+bool sc_vmc_held(struct sc_conn *c)
 {
-	struct SpiceCoreVmc *v = conn_vmc(c);
+	struct SpiceCoreVmc *v = sc_vmc_conn(c);
 
 	if (v && in_pending(v) >= SC_VMC_IN_LIMIT) {
 		v->in_held = true;
@@ -307,24 +321,28 @@ static bool vmc_held(struct sc_conn *c)
 	return false;
 }
 
-static void vmc_pump(struct sc_conn *c)
+void sc_vmc_pump(struct sc_conn *c)
 {
-	struct SpiceCoreVmc *v = conn_vmc(c);
+	struct SpiceCoreVmc *v = sc_vmc_conn(c);
 
 	if (v)
 		maybe_read_ready(v);
 }
 
-static void vmc_close(struct sc_conn *c)
+void sc_vmc_close(struct sc_conn *c)
 {
-	struct SpiceCoreVmc *v = conn_vmc(c);
+	struct SpiceCoreVmc *v = sc_vmc_conn(c);
 
 	if (!v || v->owner != c)
 		return;
 	v->owner = NULL;
 	v->in_held = false;
-	v->in.len = 0;			/* its unwritten bytes go */
-	v->in_off = 0;
+	/* Its unwritten bytes go; not a smartcard's: the device may have
+	 * half a VSC message, the rest must follow (smartcard.c). */
+	if (!v->card) {
+		v->in.len = 0;
+		v->in_off = 0;
+	}
 	g_message("%s channel %u: its client left", v->name, v->id);
 	if (v->ops->client)
 		v->ops->client(v->opaque, false);
@@ -332,17 +350,17 @@ static void vmc_close(struct sc_conn *c)
 
 static bool exists_usbredir(struct sc_channels *chs, uint8_t id)
 {
-	return vmc_find(chs, SPICE_CHANNEL_USBREDIR, id);
+	return sc_vmc_find(chs, SPICE_CHANNEL_USBREDIR, id);
 }
 
 static bool exists_port(struct sc_channels *chs, uint8_t id)
 {
-	return vmc_find(chs, SPICE_CHANNEL_PORT, id);
+	return sc_vmc_find(chs, SPICE_CHANNEL_PORT, id);
 }
 
 static bool exists_webdav(struct sc_channels *chs, uint8_t id)
 {
-	return vmc_find(chs, SPICE_CHANNEL_WEBDAV, id);
+	return sc_vmc_find(chs, SPICE_CHANNEL_WEBDAV, id);
 }
 
 const struct sc_channel_ops sc_usbredir_channel = {
@@ -350,11 +368,11 @@ const struct sc_channel_ops sc_usbredir_channel = {
 	.type = SPICE_CHANNEL_USBREDIR,
 	.parse = sc_parse_vmc,
 	.exists = exists_usbredir,
-	.start = vmc_start,
+	.start = sc_vmc_start,
 	.handle = vmc_handle,
-	.pump = vmc_pump,
-	.held = vmc_held,
-	.close = vmc_close,
+	.pump = sc_vmc_pump,
+	.held = sc_vmc_held,
+	.close = sc_vmc_close,
 };
 
 const struct sc_channel_ops sc_port_channel = {
@@ -362,11 +380,11 @@ const struct sc_channel_ops sc_port_channel = {
 	.type = SPICE_CHANNEL_PORT,
 	.parse = sc_parse_port,
 	.exists = exists_port,
-	.start = vmc_start,
+	.start = sc_vmc_start,
 	.handle = vmc_handle,
-	.pump = vmc_pump,
-	.held = vmc_held,
-	.close = vmc_close,
+	.pump = sc_vmc_pump,
+	.held = sc_vmc_held,
+	.close = sc_vmc_close,
 };
 
 const struct sc_channel_ops sc_webdav_channel = {
@@ -374,9 +392,9 @@ const struct sc_channel_ops sc_webdav_channel = {
 	.type = SPICE_CHANNEL_WEBDAV,
 	.parse = sc_parse_port,
 	.exists = exists_webdav,
-	.start = vmc_start,
+	.start = sc_vmc_start,
 	.handle = vmc_handle,
-	.pump = vmc_pump,
-	.held = vmc_held,
-	.close = vmc_close,
+	.pump = sc_vmc_pump,
+	.held = sc_vmc_held,
+	.close = sc_vmc_close,
 };

@@ -14,6 +14,9 @@
  *    (ops->held), so its socket is not read either (nor its leaving seen,
  *    unless it resets the connection, until the guest takes bytes).
  *
+ * The smartcard channel (smartcard.h) shares this owner and client ->
+ * host path; its host -> client side is its own.
+ *
  * One client owns a channel: a second one linking to it is dropped.  The
  * owner leaving drops its unwritten bytes and tells the host
  * (ops->client(false)).  SPICEVMC_COMPRESSED_DATA: the LZ4 cap is not
@@ -35,6 +38,7 @@
 #define SC_VMC_NAME_MAX		255	/* port names */
 
 struct spice_core_vmc_ops;
+struct sc_smartcard;
 
 struct SpiceCoreVmc {
 	struct sc_channels *chs;
@@ -48,6 +52,7 @@ struct SpiceCoreVmc {
 	bool in_held;			/* owner's input left unread */
 	struct sc_buf in;		/* client bytes for the guest ... */
 	size_t in_off;			/* ... from here */
+	struct sc_smartcard *card;	/* smartcard.c's state, or NULL */
 };
 
 /* All of a server's (model->vmcs). */
@@ -67,5 +72,17 @@ void sc_vmcs_free(struct sc_model *m);
 size_t sc_vmc_read(struct SpiceCoreVmc *v, const uint8_t *p, size_t n);
 void sc_vmc_flush(struct SpiceCoreVmc *v);
 void sc_vmc_port_opened(struct SpiceCoreVmc *v, bool opened);
+
+/* For the smartcard channel: the device of a channel, bytes from its
+ * client for the host (flow-controlled as above), and the generic
+ * sc_channel_ops steps. */
+struct SpiceCoreVmc *sc_vmc_find(struct sc_channels *chs, uint8_t type,
+				  uint8_t id);
+struct SpiceCoreVmc *sc_vmc_conn(struct sc_conn *c);
+void sc_vmc_from_client(struct SpiceCoreVmc *v, const uint8_t *p, size_t n);
+void sc_vmc_start(struct sc_conn *c);
+bool sc_vmc_held(struct sc_conn *c);
+void sc_vmc_pump(struct sc_conn *c);
+void sc_vmc_close(struct sc_conn *c);
 
 #endif

@@ -24,6 +24,7 @@ static const struct sc_channel_ops *const channels[] = {
 	&sc_usbredir_channel,
 	&sc_port_channel,
 	&sc_webdav_channel,
+	&sc_smartcard_channel,
 	NULL,
 };
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <glib.h>
+#include <spice/enums.h>
 
 #include "tools/vmc-echo.h"
 
@@ -14,6 +15,7 @@ struct vmc_echo {
 	char *name;
 	uint8_t id;
 	bool stuck;
+	bool whole;		/* a VSC stream: never cut (smartcard) */
 	uint8_t buf[ECHO_BUF];
 	size_t len;			/* bytes held, to send back */
 	guint idle;
@@ -68,7 +70,7 @@ static void echo_client(void *opaque, bool connected)
 {
 	struct vmc_echo *e = opaque;
 
-	if (!connected)
+	if (!connected && !e->whole)
 		e->len = 0;	/* a new client starts afresh */
 	printf("vmc-client %s %u %d\n", e->name, e->id, connected);
 	fflush(stdout);
@@ -114,6 +116,7 @@ struct vmc_echo *vmc_echo_new(SpiceCore *core, const char *spec,
 		goto fail;
 	spice_core_vmc_channel(e->vmc, &type, &id);
 	e->id = id;
+	e->whole = type == SPICE_CHANNEL_SMARTCARD;
 	if (!closed)
 		spice_core_vmc_port_opened(e->vmc, true);
 	printf("vmc %s %u %u\n", e->name, type, id);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <spice-core/spice-core.h>
+#include "wire/smartcard.h"
 
 #define SC_LINK_HEADER_SIZE	16
 #define SC_LINK_MESS_SIZE	18
@@ -77,6 +78,7 @@ enum sc_msg_kind {
 	SC_MSG_VMC_DATA,		/* wire/vmc.c */
 	SC_MSG_VMC_COMPRESSED_DATA,
 	SC_MSG_PORT_EVENT,
+	SC_MSG_SMARTCARD_DATA,		/* wire/smartcard.c */
 };
 
 /* Base messages: wire.c handles them, channels never see them. */
@@ -111,6 +113,7 @@ struct sc_msg {
 		/* VMC_DATA, VMC_COMPRESSED_DATA (data: all of the body) */
 		struct { const uint8_t *data; size_t size; } vmc;
 		uint8_t port_event;		/* PORT_EVENT */
+		struct sc_vsc vsc;		/* SMARTCARD_DATA */
 	} u;
 };
 
@@ -122,8 +125,9 @@ sc_parse_fn sc_parse_main;
 sc_parse_fn sc_parse_display;
 sc_parse_fn sc_parse_inputs;
 sc_parse_fn sc_parse_record;
-sc_parse_fn sc_parse_vmc;	/* usbredir, smartcard (wire/vmc.c) */
+sc_parse_fn sc_parse_vmc;	/* usbredir (wire/vmc.c) */
 sc_parse_fn sc_parse_port;	/* port, webdav: the above + PORT_EVENT */
+sc_parse_fn sc_parse_smartcard;	/* SMARTCARD_DATA (wire/smartcard.c) */
 
 /* One client message: the base messages every channel accepts, else
  * `parse`'s (NULL: none).  Bytes pointers in the result point into
