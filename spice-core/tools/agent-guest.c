@@ -10,11 +10,12 @@
 
 #define CHUNK_HDR	8	/* VDIChunkHeader: port, size */
 #define MSG_HDR		20	/* VDAgentMessage: protocol, type, opaque, size */
+#define MOUSE		13	/* VDAgentMouseState: x, y, buttons, display */
 
 struct agent_guest {
 	SpiceCore *core;
 	bool stuck;
-	uint8_t hdr[CHUNK_HDR + MSG_HDR];	/* the chunk's start */
+	uint8_t hdr[CHUNK_HDR + MSG_HDR + MOUSE];	/* the chunk's start */
 	size_t have;			/* bytes of hdr filled */
 	uint32_t port, size, left;	/* the chunk being read */
 	bool in_chunk;
@@ -28,11 +29,15 @@ static uint32_t le32(const uint8_t *p)
 
 static void chunk_start(struct agent_guest *g)
 {
-	if (g->size >= MSG_HDR && le32(g->hdr + CHUNK_HDR) ==
-	    VD_AGENT_PROTOCOL)
-		printf("agent-msg %u %u %u\n", g->port,
-		       le32(g->hdr + CHUNK_HDR + 4),
-		       le32(g->hdr + CHUNK_HDR + 16));
+	const uint8_t *m = g->hdr + CHUNK_HDR;
+
+	if (g->size < MSG_HDR || le32(m) != VD_AGENT_PROTOCOL)
+		return;
+	printf("agent-msg %u %u %u\n", g->port, le32(m + 4), le32(m + 16));
+	if (le32(m + 4) == VD_AGENT_MOUSE_STATE && g->size >= MSG_HDR + MOUSE)
+		printf("agent-mouse %u %u %#x %u\n", le32(m + MSG_HDR),
+		       le32(m + MSG_HDR + 4), le32(m + MSG_HDR + 8),
+		       m[MSG_HDR + 12]);
 }
 
 /* Read the stream: chunk headers, the first bytes of each body. */
@@ -59,8 +64,8 @@ static void sink(struct agent_guest *g, const uint8_t *p, size_t n)
 				continue;
 			}
 		}
-		/* Keep the body's first MSG_HDR bytes, skip the rest. */
-		want = g->size >= MSG_HDR ? CHUNK_HDR + MSG_HDR : CHUNK_HDR;
+		/* Keep the body's first bytes, skip the rest. */
+		want = CHUNK_HDR + MIN((size_t)g->size, (size_t)MSG_HDR + MOUSE);
 		take = MIN(n, (size_t)g->left);
 		if (g->have < want) {
 			size_t keep = MIN(take, want - g->have);

@@ -9,7 +9,8 @@
  *   sink   the port takes everything and reads the VDI chunk stream;
  *          prints "agent-chunk PORT SIZE" for each whole chunk and
  *          "agent-msg PORT TYPE SIZE" for each agent message header that
- *          starts a chunk.
+ *          starts a chunk, and "agent-mouse X Y BUTTONS DISPLAY" for a
+ *          VD_AGENT_MOUSE_STATE (client mouse mode through the agent).
  */
 #ifndef SPICE_SERVE_AGENT_GUEST_H
 #define SPICE_SERVE_AGENT_GUEST_H

@@ -12,7 +12,10 @@ spice-serve --guest-agent standing in for the guest's spice-vdagent
   sink   a guest that takes everything: chunks a client sends as fast as
          its tokens allow (many times the window) all reach the port, whole
          and in order (port 1, the client's), each token comes back; when
-         the client leaves, the guest hears CLIENT_DISCONNECTED on port 2.
+         the client leaves, the guest hears CLIENT_DISCONNECTED on port 2;
+         spice-gtk gets client mouse mode with no absolute device on the
+         host, and its pointer position and buttons reach the guest as
+         VD_AGENT_MOUSE_STATE.
 
 Meant to run against an ASan+UBSan build of spice-serve too
 (SPICE_SERVE_BIN)."""
@@ -24,6 +27,7 @@ import sys
 sys.path.insert(0, os.path.dirname(__file__))
 from sclib import (MAIN_INIT, Server, closed, done, linked, msg, ok,  # noqa: E402
                    read_msg, sanitizer_clean, u32, wait_msg, workdir)
+from scclient import Client, wait_line  # noqa: E402
 
 AGENT_START, AGENT_DATA = 106, 107              # client messages
 AGENT_TOKEN = 110                               # server message
@@ -134,6 +138,21 @@ line = srv.read_lines_until(lambda l: l == "agent-msg 2 %d 0" %
                             CLIENT_DISCONNECTED, 10)
 ok(line is not None, "sink_guest_hears_client_disconnected",
    str([x for x in srv.lines if x.startswith("agent-")][-3:]))
+
+# Client mouse mode through the agent: no absolute device on the host, yet
+# spice-gtk gets client mode, and its positions and buttons reach the
+# guest as VD_AGENT_MOUSE_STATE (port 2).
+c = Client(port=srv.port)
+ok(c.run_until(lambda: "inputs" in c.opened and c.mouse_mode == 2, 15),
+   "client_mouse_mode_through_the_agent", "mode %s" % c.mouse_mode)
+c.inputs.position(321, 123, 0, 0)
+ok(wait_line(srv, "agent-mouse 321 123 0 0"), "position_reaches_the_agent",
+   str([x for x in srv.lines if x.startswith("agent-")][-3:]))
+c.inputs.button_press(3, 4)             # RIGHT, MASK_RIGHT
+ok(wait_line(srv, "agent-mouse 321 123 0x8 0"),
+   "button_reaches_the_agent_as_its_mask",
+   str([x for x in srv.lines if x.startswith("agent-")][-3:]))
+c.close()
 srv.stop()
 ok(srv.proc.returncode == 0, "sink_server_exits_cleanly",
    "rc=%s" % srv.proc.returncode)
