@@ -23,6 +23,10 @@ Checks:
     client's pixels; a PNG an X client in the guest owns the CLIPBOARD
     with reaches the client with the same pixels (spice-vdagent may
     re-encode: pixels are compared, not bytes);
+  - with the agent (and no tablet in the VM) the client gets client mouse
+    mode, and a pointer position it sends lands there in the guest's X
+    (spice-core sends VD_AGENT_MOUSE_STATE, spice-vdagentd moves a uinput
+    tablet; read with xclipio pointer);
   - a monitor size the client asks (VD_AGENT_MONITORS_CONFIG) reaches
     spice-vdagentd (Debian 12's spice-gtk and spice-vdagent disagree on
     its size: spice-vdagentd logs and drops it; see step_monitor);
@@ -49,6 +53,7 @@ from desktop import HERE, DesktopGuest, GuestError, progress
 TO_GUEST = "from the client \u00e9t\u00e9 42"
 TO_CLIENT = "from the guest 1234"
 MONITOR = (912, 684)            # not one of the output's listed modes
+POINTER = (333, 222)
 
 
 class Client:
@@ -210,6 +215,35 @@ def step_clipboard_png(g, client, work, guest_png, tap):
     tap.ok(same, "clipboard_png_pixels_in_the_client", why)
 
 
+def step_mouse(g, client, tap):
+    """Client mouse mode through the agent (the VM has no tablet): the
+    client's pointer position lands there in the guest's X (spice-vdagentd
+    moves a uinput tablet)."""
+    progress("agent", "client mouse mode, pointer to %d,%d" % POINTER)
+    mode = [None]
+    where = [""]
+
+    def landed():
+        client.send("mouse %d %d" % POINTER)
+        mode[0] = client.expect(["mouse: ", "mouse-error: "], 10)
+        if mode[0] != "mouse: 2":
+            return False
+        where[0] = g.run("xclipio pointer", check=False).strip()
+        try:
+            x, y = (int(v) for v in where[0].split())
+        except ValueError:
+            return False
+        # (uinput's range and X's scaling may round by one)
+        return abs(x - POINTER[0]) <= 1 and abs(y - POINTER[1]) <= 1
+    ok = poll(landed, 90)
+    tap.ok(mode[0] == "mouse: 2", "client_mouse_mode_with_the_agent",
+           "client %r" % mode[0])
+    tap.ok(ok, "client_pointer_lands_in_the_guest",
+           "want %d %d, guest pointer %r%s" %
+           (POINTER + (where[0], "" if ok else "; vdagentd: " + desktop.tail(
+               g.run("cat /tmp/vdagentd.log", check=False), 6))))
+
+
 def step_monitor(g, client, tap):
     """VD_AGENT_MONITORS_CONFIG through the agent.  spice-gtk 0.42 sends
     the monitors' physical sizes too (flag PHYSICAL_SIZE) and Debian 12's
@@ -302,6 +336,7 @@ def case_agent(args, tap):
             raise GuestError("no guest agent")
         step_clipboard_text(g, client, tap)
         step_clipboard_png(g, client, work, guest_png, tap)
+        step_mouse(g, client, tap)
         step_monitor(g, client, tap)
         step_file(g, client, work, tap)
         tap.ok(g.alive(), "qemu_still_running")
