@@ -29,7 +29,7 @@ SC_LAYER_DIRS := net wire link channels server
 SC_LIB_SRCS := $(patsubst $(SC_DIR)/%,%,$(wildcard \
 	$(addprefix $(SC_DIR)/,$(addsuffix /*.c,$(SC_LAYER_DIRS)))))
 SC_TOOL_SRCS := tools/spice-serve.c tools/options.c tools/ppm.c tools/qxl-play.c \
-	tools/vmc-echo.c
+	tools/vmc-echo.c tools/agent-guest.c
 SC_OBJ := $(SC_OUT)/obj
 SC_LIB_OBJS := $(addprefix $(SC_OBJ)/,$(SC_LIB_SRCS:.c=.o))
 SC_TOOL_OBJS := $(addprefix $(SC_OBJ)/,$(SC_TOOL_SRCS:.c=.o))

@@ -29,10 +29,13 @@ void sc_agentdev_free(struct sc_agentdev *ad)
 	g_free(ad);
 }
 
+static void mouse_queue(struct sc_agentdev *ad);
+
 /* Write what the guest takes; a token back for each of the owner's chunks
  * it took whole. */
 void sc_agentdev_flush(struct sc_agentdev *ad)
 {
+	mouse_queue(ad);
 	while (ad->out_off < ad->out.len) {
 		size_t want = ad->out.len - ad->out_off;
 		size_t took = ad->ops->write(ad->opaque,
@@ -86,6 +89,33 @@ bool sc_agentdev_from_client(struct sc_agentdev *ad, const uint8_t *p,
 	ad->ends[ad->n_ends++] = ad->queued;
 	sc_agentdev_flush(ad);
 	return true;
+}
+
+/* The waiting mouse state joins the queue once the guest has caught up. */
+static void mouse_queue(struct sc_agentdev *ad)
+{
+	if (!ad->mouse_waiting ||
+	    ad->queued - ad->written > SC_AGENTDEV_MOUSE_LAG)
+		return;
+	ad->mouse_waiting = false;
+	queue_chunk(ad, VDP_SERVER_PORT, ad->mouse, sizeof(ad->mouse));
+}
+
+void sc_agentdev_mouse(struct sc_agentdev *ad, uint32_t x, uint32_t y,
+		       uint32_t buttons, uint8_t display)
+{
+	uint8_t *m = ad->mouse;
+
+	sc_put_u32(m, VD_AGENT_PROTOCOL);
+	sc_put_u32(m + 4, VD_AGENT_MOUSE_STATE);
+	memset(m + 8, 0, 8);
+	sc_put_u32(m + 16, SC_AGENTDEV_MOUSE_MSG - 20);
+	sc_put_u32(m + 20, x);
+	sc_put_u32(m + 24, y);
+	sc_put_u32(m + 28, buttons);
+	m[32] = display;
+	ad->mouse_waiting = true;
+	sc_agentdev_flush(ad);
 }
 
 void sc_agentdev_owner_gone(struct sc_agentdev *ad)

@@ -20,6 +20,14 @@
  * A chunk header with another port or over SC_AGENTDEV_CHUNK_MAX bytes is
  * a guest bug: logged once, everything after it is dropped until the port
  * closes.
+ *
+ * Client mouse mode through the agent (as the reference does): while the
+ * port is open, clients may choose client mouse mode even without an
+ * absolute input device on the host; their pointer positions and buttons
+ * go to the guest as VD_AGENT_MOUSE_STATE on VDP_SERVER_PORT (the agent
+ * moves a uinput tablet).  Only the latest state waits while the guest
+ * is behind by more than SC_AGENTDEV_MOUSE_LAG bytes: a flood of motion
+ * costs no memory.
  */
 #ifndef SPICE_CORE_CHANNELS_AGENTDEV_H
 #define SPICE_CORE_CHANNELS_AGENTDEV_H
@@ -36,6 +44,10 @@ struct spice_core_agent_ops;
 #define SC_AGENTDEV_QUEUE	(64 * 1024)	/* guest bytes queued for the
 						 * client before we stop taking */
 #define SC_AGENTDEV_ENDS	32	/* client chunks awaiting the guest */
+#define SC_AGENTDEV_MOUSE_LAG	4096	/* unwritten bytes beyond which a
+					 * mouse state waits */
+#define SC_AGENTDEV_MOUSE_MSG	(20 + 13)	/* VDAgentMessage +
+						 * VDAgentMouseState */
 
 struct sc_agentdev {
 	const struct spice_core_agent_ops *ops;
@@ -57,6 +69,8 @@ struct sc_agentdev {
 	unsigned int n_ends;
 	uint64_t disc_end;		/* where the last CLIENT_DISCONNECTED
 					 * for the guest ends */
+	bool mouse_waiting;		/* mouse[] not queued yet */
+	uint8_t mouse[SC_AGENTDEV_MOUSE_MSG];
 };
 
 /* server side (session.c): the API's open, close, read, wakeup. */
@@ -77,6 +91,11 @@ bool sc_agentdev_from_client(struct sc_agentdev *ad, const uint8_t *p,
 void sc_agentdev_owner_gone(struct sc_agentdev *ad);
 /* The owner's queue shrank: let the guest write again if it was held. */
 void sc_agentdev_client_room(struct sc_agentdev *ad, size_t queued);
+
+/* inputs side (inputs.c), in client mouse mode: the pointer at x, y of
+ * display, buttons as VD_AGENT_*BUTTON_MASK. */
+void sc_agentdev_mouse(struct sc_agentdev *ad, uint32_t x, uint32_t y,
+		       uint32_t buttons, uint8_t display);
 
 /* main.c: guest bytes for client c's agent stream (whole or nothing);
  * one token back to c; c's started agent stream, and its queue. */

@@ -2,6 +2,9 @@
 /* Inputs channel: keys (PC scancodes), LEDs, mouse motion, position,
  * buttons and wheel, handed to the caller's callbacks; MOTION_ACK every
  * SPICE_INPUT_MOTION_ACK_BUNCH motion messages. */
+#include <spice/vd_agent.h>
+
+#include "channels/agentdev.h"
 #include "channels/channels.h"
 #include "net/bounds.h"
 
@@ -99,10 +102,33 @@ static void motion_ack(struct sc_conn *c)
 		sc_msg_send_empty(&c->wire, SPICE_MSG_INPUTS_MOUSE_MOTION_ACK);
 }
 
+/* Client mode: the host's absolute device if it has one, else the
+ * guest's agent (VD_AGENT_*BUTTON_MASK: SPICE's bits one up; a wheel
+ * press is the U or D bit). */
+static void client_mouse(struct sc_conn *c, int32_t dz, uint32_t buttons)
+{
+	struct sc_inputs *in = c->priv;
+	struct sc_model *m = c->chs->model;
+
+	if (m->ops->mouse_abs && sc_model_mouse_host_abs(m)) {
+		m->ops->mouse_abs(m->opaque, in->last_display, in->last_x,
+				  in->last_y, dz, buttons);
+	} else if (m->agentdev) {
+		uint32_t ab = (buttons & BUTTONS_MASK) << 1;
+
+		if (dz < 0)
+			ab |= VD_AGENT_UBUTTON_MASK;
+		else if (dz > 0)
+			ab |= VD_AGENT_DBUTTON_MASK;
+		sc_agentdev_mouse(m->agentdev, (uint32_t)MAX(in->last_x, 0),
+				  (uint32_t)MAX(in->last_y, 0), ab,
+				  (uint8_t)MIN(in->last_display, 255u));
+	}
+}
+
 static void button(struct sc_conn *c, uint8_t btn, uint32_t buttons,
 		   bool press)
 {
-	struct sc_inputs *in = c->priv;
 	struct sc_model *m = c->chs->model;
 	int32_t dz = 0;
 
@@ -112,9 +138,7 @@ static void button(struct sc_conn *c, uint8_t btn, uint32_t buttons,
 		dz = 1;
 	buttons &= BUTTONS_MASK;
 	if (m->mouse_client) {
-		if (m->ops->mouse_abs)
-			m->ops->mouse_abs(m->opaque, in->last_display,
-					  in->last_x, in->last_y, dz, buttons);
+		client_mouse(c, dz, buttons);
 	} else if (m->ops->mouse_rel) {
 		m->ops->mouse_rel(m->opaque, 0, 0, dz, buttons);
 	}
@@ -153,10 +177,9 @@ static int inputs_handle(struct sc_conn *c, const struct sc_msg *m)
 		in->last_x = sc_pointer_pos(m->u.position.x);
 		in->last_y = sc_pointer_pos(m->u.position.y);
 		in->last_display = m->u.position.display_id;
-		if (client_mode && ops->mouse_abs)
-			ops->mouse_abs(op, in->last_display, in->last_x,
-				       in->last_y, 0,
-				       m->u.position.buttons & BUTTONS_MASK);
+		if (client_mode)
+			client_mouse(c, 0,
+				     m->u.position.buttons & BUTTONS_MASK);
 		break;
 	case SC_MSG_INPUTS_MOUSE_PRESS:
 		button(c, m->u.press.button, m->u.press.buttons, true);

@@ -111,7 +111,7 @@ void sc_model_count(struct sc_model *m, uint64_t *field, uint64_t n)
 	g_mutex_unlock(&m->lock);
 }
 
-bool sc_model_mouse_abs_available(struct sc_model *m)
+bool sc_model_mouse_host_abs(struct sc_model *m)
 {
 	bool avail;
 
@@ -119,6 +119,11 @@ bool sc_model_mouse_abs_available(struct sc_model *m)
 	avail = m->mouse_abs_available;
 	g_mutex_unlock(&m->lock);
 	return avail;
+}
+
+bool sc_model_mouse_abs_available(struct sc_model *m)
+{
+	return sc_model_mouse_host_abs(m) || m->agentdev;
 }
 
 uint32_t sc_model_mouse_modes(struct sc_model *m)

@@ -165,7 +165,11 @@ const struct sc_audio_chunk *sc_model_play_chunk(struct sc_model *m,
 						 uint64_t *seq);
 /* Count n into one of m->stats' fields. */
 void sc_model_count(struct sc_model *m, uint64_t *field, uint64_t n);
+/* Client mouse mode is possible: the host has an absolute input device
+ * (sc_model_mouse_host_abs) or, server thread only, the guest's agent port
+ * is open (agentdev.h). */
 bool sc_model_mouse_abs_available(struct sc_model *m);
+bool sc_model_mouse_host_abs(struct sc_model *m);
 /* SPICE_MOUSE_MODE_* bits the clients may choose from. */
 uint32_t sc_model_mouse_modes(struct sc_model *m);
 

@@ -29,6 +29,7 @@ int spice_core_agent_open(SpiceCore *core,
 		return -EBUSY;
 	core->model.agentdev = sc_agentdev_new(&core->chs, ops, opaque);
 	sc_channels_notify(&core->chs, SC_EVENT_AGENT);
+	sc_mouse_changed(core);		/* client mode through the agent */
 	g_message("agent: the guest's agent is there; %s",
 		  core->model.agentdev->owner ? "a client has it" :
 		  "no client yet");
@@ -44,6 +45,7 @@ void spice_core_agent_close(SpiceCore *core)
 	core->model.agentdev = NULL;
 	g_message("agent: the guest's agent went; emulating one");
 	sc_channels_notify(&core->chs, SC_EVENT_AGENT);
+	sc_mouse_changed(core);
 	sc_agentdev_free(ad);
 }
 

@@ -277,9 +277,8 @@ int spice_core_get_tls_port(SpiceCore *core)
 	return core->net.listener[1].port;
 }
 
-static gboolean mouse_changed_cb(gpointer data)
+void sc_mouse_changed(SpiceCore *core)
 {
-	SpiceCore *core = data;
 	struct sc_model *m = &core->model;
 
 	if (!sc_model_mouse_abs_available(m) && m->mouse_client) {
@@ -288,6 +287,11 @@ static gboolean mouse_changed_cb(gpointer data)
 			m->ops->mouse_mode(m->opaque, false);
 	}
 	sc_channels_notify(&core->chs, SC_EVENT_MOUSE_MODE);
+}
+
+static gboolean mouse_changed_cb(gpointer data)
+{
+	sc_mouse_changed(data);
 	return G_SOURCE_REMOVE;
 }
 

@@ -57,6 +57,9 @@ struct SpiceCore {
 
 /* server.c: wake the server thread to deliver display-source changes. */
 void sc_wake(SpiceCore *core);
+/* Client mouse mode became possible or impossible (server context): left
+ * if it must be, the clients told the modes. */
+void sc_mouse_changed(SpiceCore *core);
 
 /* session.c: the dispatcher's host ops (opaque: the SpiceCore). */
 extern const struct sc_channels_host sc_session_host;

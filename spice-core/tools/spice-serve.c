@@ -20,6 +20,7 @@
 #include "tools/ppm.h"
 #include "tools/qxl-play.h"
 #include "tools/vmc-echo.h"
+#include "tools/agent-guest.h"
 
 static const char usage[] =
 "Usage: spice-serve [OPTION]... (--image FILE.ppm | --pattern NAME)\n"
@@ -92,6 +93,9 @@ static const char usage[] =
 "                       port name with a dot) whose device echoes what\n"
 "                       the client sends; stuck: it takes nothing; closed:\n"
 "                       the port stays closed (repeatable, at most 8)\n"
+"  --guest-agent stuck|sink  a stand-in guest agent port instead of the\n"
+"                       emulation: stuck takes nothing, sink takes all\n"
+"                       and prints its chunks (tools/agent-guest.h)\n"
 "  -h, --help           this help\n"
 "\n"
 "Once listening, prints 'port P' and/or 'tls-port P' lines on stdout.\n"
@@ -112,6 +116,8 @@ struct serve {
 	const char *vmc_spec[8];	/* --vmc */
 	struct vmc_echo *vmc[8];
 	unsigned int n_vmc;
+	const char *agent_spec;	/* --guest-agent */
+	struct agent_guest *agent;
 };
 
 static uint32_t scene_px(const struct serve *s, const char *name,
@@ -553,11 +559,12 @@ enum { O_ADDR = 256, O_PORT, O_TLS_PORT, O_X509, O_SECURE, O_PWFILE,
        O_NOTICKET, O_SASL, O_IMAGE, O_PATTERN, O_SIZE, O_FPS, O_COMPRESS,
        O_CURSOR, O_MABS, O_LOG, O_NAME, O_LIFETIME, O_FRAMES, O_FORMAT,
        O_WEBROOT, O_LOGIMG, O_MAXCLIENTS, O_EXCLUSIVE, O_QXL, O_STREAMING,
-       O_VQUALITY, O_SAVE, O_TONE, O_RECORD, O_VMC };
+       O_VQUALITY, O_SAVE, O_TONE, O_RECORD, O_VMC, O_AGENT };
 
 static const struct option long_opts[] = {
 	{ "addr", required_argument, NULL, O_ADDR },
 	{ "vmc", required_argument, NULL, O_VMC },
+	{ "guest-agent", required_argument, NULL, O_AGENT },
 	{ "port", required_argument, NULL, O_PORT },
 	{ "tls-port", required_argument, NULL, O_TLS_PORT },
 	{ "x509-dir", required_argument, NULL, O_X509 },
@@ -747,6 +754,9 @@ int main(int argc, char **argv)
 				    G_N_ELEMENTS(s.vmc_spec));
 			s.vmc_spec[s.n_vmc++] = optarg;
 			break;
+		case O_AGENT:
+			s.agent_spec = optarg;
+			break;
 		case 'h': fputs(usage, stdout); return 0;
 		default:
 			fprintf(stderr, "Try 'spice-serve --help'.\n");
@@ -825,6 +835,13 @@ int main(int argc, char **argv)
 		if (!s.vmc[i])
 			tool_die("--vmc %s: %s", s.vmc_spec[i], why);
 	}
+	if (s.agent_spec) {
+		const char *why = "";
+
+		s.agent = agent_guest_new(s.core, s.agent_spec, &why);
+		if (!s.agent)
+			tool_die("--guest-agent %s: %s", s.agent_spec, why);
+	}
 	if (s.tone_hz) {
 		spice_core_playback_start(s.core, AUDIO_RATE);
 		g_timeout_add(TONE_MS, tone_tick, &s);
@@ -866,6 +883,7 @@ int main(int argc, char **argv)
 	qxl_play_free(s.qxl);
 	for (unsigned int i = 0; i < s.n_vmc; i++)
 		vmc_echo_free(s.vmc[i]);
+	agent_guest_free(s.agent);
 	spice_core_free(s.core);
 	if (s.record)
 		fclose(s.record);

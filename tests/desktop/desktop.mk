@@ -23,12 +23,13 @@
 #                                     16, S3 and reload on qxl.ko (not in
 #                                     make check)
 #   make desktop-agent                issue 13: spice-vdagent through
-#                                     -chardev spice-core: clipboard both
-#                                     ways, a file to the guest (not in
-#                                     make check: about 4 minutes)
+#                                     -chardev spice-core: clipboard text
+#                                     and images both ways, client mouse
+#                                     mode, monitors config, a file to
+#                                     the guest (one boot)
 
 DESKTOP := $(TOP)/tests/desktop/desktop.py
-DESKTOP_CASES := stock-qxl-surfaces ddx audio session
+DESKTOP_CASES := stock-qxl-surfaces ddx audio session agent
 DESKTOP_TARGETS := $(addprefix desktop-,$(DESKTOP_CASES))
 
 .PHONY: guest-image desktop desktop-full $(DESKTOP_TARGETS)
@@ -47,11 +48,3 @@ CHECKS += $(DESKTOP_TARGETS)
 desktop-full: $(QEMU_BIN) $(GUEST_KO) guest-image
 	@$(DEPS) kernel guest image
 	$(PYTHON) $(DESKTOP) --qemu $(QEMU_BIN) full
-
-# Longer cases, outside make check (Xorg and two agents: about 4 minutes
-# under TCG): make desktop-agent.
-DESKTOP_LONG_TARGETS := desktop-agent
-.PHONY: $(DESKTOP_LONG_TARGETS)
-$(DESKTOP_LONG_TARGETS): desktop-%: $(QEMU_BIN) $(GUEST_KO) guest-image
-	@$(DEPS) kernel guest image
-	$(PYTHON) $(DESKTOP) --qemu $(QEMU_BIN) $*

@@ -1,14 +1,23 @@
 // SPDX-License-Identifier: MIT
 /*
- * xclipio: the X CLIPBOARD from a shell, for desktop-agent
- * (tests/desktop/case_agent.py); the guest image has no xclip or xsel.
+ * xclipio: the X CLIPBOARD and pointer from a shell, for desktop-agent
+ * (tests/desktop/case_agent.py); the guest image has no xclip, xsel or
+ * xdotool.
  *
- *   xclipio get [SECONDS]   print the CLIPBOARD as UTF8_STRING (exit 1 if
- *                           no owner answered within SECONDS, default 10)
+ *   xclipio get [SECONDS [TARGET]]
+ *                           write the CLIPBOARD converted to TARGET
+ *                           (default UTF8_STRING; e.g. image/png, or
+ *                           TARGETS: the offered targets' names, one a
+ *                           line) to stdout, bytes as they come; exit 1 if
+ *                           no owner answered within SECONDS (default 10)
+ *                           or it refused TARGET
  *   xclipio set TEXT        own the CLIPBOARD with TEXT (UTF8_STRING,
  *                           TARGETS) and serve it until another client
  *                           takes it or SIGTERM; forks into the background
  *                           once it owns the selection
+ *   xclipio put TARGET FILE the same with FILE's bytes as TARGET (at most
+ *                           1 MiB, e.g. image/png)
+ *   xclipio pointer         print the pointer's root position "X Y"
  *
  * Built on the host against libX11 (same Debian release as the guest).
  */
@@ -22,7 +31,25 @@
 
 static Display *dpy;
 static Window win;
-static Atom a_clip, a_utf8, a_targets, a_prop;
+static Atom a_clip, a_utf8, a_targets, a_prop, a_want;
+static const unsigned char *serve_data;
+static int serve_len;
+
+/* The TARGETS reply: atom names, one a line. */
+static void print_targets(const unsigned char *data, unsigned long n)
+{
+	const Atom *atoms = (const Atom *)data;
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		char *name = atoms[i] ? XGetAtomName(dpy, atoms[i]) : NULL;
+
+		if (name) {
+			printf("%s\n", name);
+			XFree(name);
+		}
+	}
+}
 
 static int get(double seconds)
 {
@@ -32,7 +59,7 @@ static int get(double seconds)
 	int fd = ConnectionNumber(dpy);
 	double left = seconds;
 
-	XConvertSelection(dpy, a_clip, a_utf8, a_prop, win, CurrentTime);
+	XConvertSelection(dpy, a_clip, a_want, a_prop, win, CurrentTime);
 	XFlush(dpy);
 	while (left > 0) {
 		while (XPending(dpy)) {
@@ -48,11 +75,16 @@ static int get(double seconds)
 				XGetWindowProperty(dpy, win, a_prop, 0, 1 << 24,
 						   True, AnyPropertyType, &type,
 						   &format, &n, &after, &data);
-				if (data) {
+				if (!data)
+					return 1;
+				if (a_want == a_targets && format == 32)
+					print_targets(data, n);
+				else if (format == 8)
 					fwrite(data, 1, n, stdout);
-					XFree(data);
-				}
-				return 0;
+				XFree(data);
+				/* INCR transfers are not read: the tests' data
+				 * fit one property. */
+				return type == XInternAtom(dpy, "INCR", False);
 			}
 		}
 		FD_ZERO(&fds);
@@ -65,7 +97,7 @@ static int get(double seconds)
 	return 1;
 }
 
-static int set(const char *text)
+static int serve(void)
 {
 	XEvent ev;
 
@@ -93,16 +125,16 @@ static int set(const char *text)
 		reply.time = rq->time;
 		reply.property = rq->property ? rq->property : rq->target;
 		if (rq->target == a_targets) {
-			Atom t[2] = { a_targets, a_utf8 };
+			Atom t[2] = { a_targets, a_want };
 
 			XChangeProperty(dpy, rq->requestor, reply.property,
 					XA_ATOM, 32, PropModeReplace,
 					(unsigned char *)t, 2);
-		} else if (rq->target == a_utf8 || rq->target == XA_STRING) {
+		} else if (rq->target == a_want ||
+			   (a_want == a_utf8 && rq->target == XA_STRING)) {
 			XChangeProperty(dpy, rq->requestor, reply.property,
 					rq->target, 8, PropModeReplace,
-					(const unsigned char *)text,
-					(int)strlen(text));
+					serve_data, serve_len);
 		} else {
 			reply.property = None;
 		}
@@ -111,12 +143,53 @@ static int set(const char *text)
 	}
 }
 
+/* FILE's bytes, at most 1 MiB, into a static buffer. */
+static int load(const char *path)
+{
+	static unsigned char buf[1 << 20];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (!f) {
+		perror(path);
+		return 1;
+	}
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	serve_data = buf;
+	serve_len = (int)n;
+	return 0;
+}
+
+static int pointer(void)
+{
+	Window root, child;
+	int x, y, wx, wy;
+	unsigned int mask;
+
+	if (!XQueryPointer(dpy, DefaultRootWindow(dpy), &root, &child, &x, &y,
+			   &wx, &wy, &mask))
+		return 1;
+	printf("%d %d\n", x, y);
+	return 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: xclipio get [SECONDS [TARGET]] | "
+		"xclipio set TEXT | xclipio put TARGET FILE | "
+		"xclipio pointer\n");
+}
+
 int main(int argc, char **argv)
 {
-	if (argc < 2 || (strcmp(argv[1], "get") && strcmp(argv[1], "set")) ||
-	    (!strcmp(argv[1], "set") && argc < 3)) {
-		fprintf(stderr, "usage: xclipio get [SECONDS] | "
-			"xclipio set TEXT\n");
+	const char *cmd = argc > 1 ? argv[1] : "";
+
+	if (!((!strcmp(cmd, "get") && argc <= 4) ||
+	      (!strcmp(cmd, "set") && argc == 3) ||
+	      (!strcmp(cmd, "put") && argc == 4) ||
+	      (!strcmp(cmd, "pointer") && argc == 2))) {
+		usage();
 		return 2;
 	}
 	dpy = XOpenDisplay(NULL);
@@ -130,7 +203,21 @@ int main(int argc, char **argv)
 	a_utf8 = XInternAtom(dpy, "UTF8_STRING", False);
 	a_targets = XInternAtom(dpy, "TARGETS", False);
 	a_prop = XInternAtom(dpy, "XCLIPIO", False);
-	if (!strcmp(argv[1], "get"))
+	a_want = a_utf8;
+	if (!strcmp(cmd, "pointer"))
+		return pointer();
+	if (!strcmp(cmd, "get")) {
+		if (argc > 3)
+			a_want = XInternAtom(dpy, argv[3], False);
 		return get(argc > 2 ? atof(argv[2]) : 10);
-	return set(argv[2]);
+	}
+	if (!strcmp(cmd, "set")) {
+		serve_data = (const unsigned char *)argv[2];
+		serve_len = (int)strlen(argv[2]);
+	} else {
+		a_want = XInternAtom(dpy, argv[2], False);
+		if (load(argv[3]))
+			return 1;
+	}
+	return serve();
 }

@@ -121,6 +121,16 @@ check-spice-core-hostile: $(SC_ASAN_SERVE)
 	$(SC_ASAN_PYTEST) ASAN_OPTIONS=detect_leaks=1 \
 		$(PYTHON) $(SC_TESTS)/hostile_test.py
 
+.PHONY: check-spice-core-agent-guest
+CHECKS += check-spice-core-agent-guest
+
+# The pass-through agent path (a guest agent port) against a client over
+# its token window, oversized chunks, a flood within the window
+# (spice-serve --guest-agent stuck|sink), under ASan+UBSan.
+check-spice-core-agent-guest: $(SC_ASAN_SERVE)
+	$(SC_ASAN_PYTEST) ASAN_OPTIONS=detect_leaks=1 \
+		$(PYTHON) $(SC_TESTS)/agent_guest_test.py
+
 .PHONY: check-spice-core-regressions
 CHECKS += check-spice-core-regressions
 
