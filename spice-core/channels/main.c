@@ -38,6 +38,9 @@ struct sc_main {
 		SC_MIG_BEGUN,		/* MIGRATE_BEGIN sent */
 		SC_MIG_CONNECTED,	/* the client linked to the target */
 	} mig;
+	/* MIGRATE_BEGINs not answered yet: a new target's BEGIN follows a
+	 * CANCEL, and only the answer to the last one counts. */
+	uint32_t mig_unanswered;
 	/* At the target: the client came migrating and has not sent
 	 * MIGRATE_END yet (nothing is sent to it until then). */
 	bool mig_in;
@@ -298,7 +301,7 @@ static void migrated_in(struct sc_conn *c)
 
 	if (!m->mig_in) {
 		g_debug("session %08x: MIGRATE_END from a client that did "
-			  "not come migrating: ignored", c->session_id);
+			"not come migrating: ignored", c->session_id);
 		return;
 	}
 	m->mig_in = false;
@@ -312,11 +315,13 @@ static void migrate_connected(struct sc_conn *c, bool ok)
 {
 	struct sc_main *m = c->priv;
 
-	if (m->mig != SC_MIG_BEGUN) {
+	if (m->mig_unanswered == 0) {
 		g_debug("session %08x: migration reply without "
-			  "MIGRATE_BEGIN: ignored", c->session_id);
+			"MIGRATE_BEGIN: ignored", c->session_id);
 		return;
 	}
+	if (--m->mig_unanswered || m->mig != SC_MIG_BEGUN)
+		return;		/* to an earlier BEGIN, or cancelled */
 	m->mig = ok ? SC_MIG_CONNECTED : SC_MIG_NONE;
 	g_message("session %08x: %s", c->session_id,
 		  ok ? "the client connected to the migration target" :
@@ -513,6 +518,8 @@ static void migrate_event(struct sc_conn *c, enum sc_event ev)
 		m->mig = SC_MIG_NONE;
 		if (send_dst_info(c, SPICE_MSG_MAIN_MIGRATE_BEGIN)) {
 			m->mig = SC_MIG_BEGUN;
+			m->mig_unanswered = sc_sat_add_u32(m->mig_unanswered,
+							   1);
 			g_message("session %08x: MIGRATE_BEGIN sent",
 				  c->session_id);
 		}
