@@ -2,12 +2,14 @@
  * qxl-ng QEMU glue: SPICE client migration for the spice-core object.
  *
  * QMP client_migrate_info (protocol spice) names the server the clients
- * go to once the VM migrated; when QEMU's migration completes, every
- * connected client gets SPICE_MSG_MAIN_MIGRATE_SWITCH_HOST from spice-core
- * (spice_core_migrate_switch) and reconnects there, and the monitor gets
- * SPICE_MIGRATE_COMPLETED.  A failed or cancelled migration forgets the
- * target.  The semi-seamless and seamless protocols (MIGRATE_BEGIN/END,
- * migration data) are not offered: spice-gtk then uses switch-host.
+ * go to once the VM migrated, and (as QEMU's SPICE does) starts the
+ * semi-seamless protocol at once: clients that support it get
+ * MIGRATE_BEGIN and link to the target while the VM still runs here
+ * (spice_core_migrate_begin).  When QEMU's migration completes, those
+ * get MIGRATE_END and the others SWITCH_HOST (spice_core_migrate_switch),
+ * and the monitor gets SPICE_MIGRATE_COMPLETED.  A failed or cancelled
+ * migration sends MIGRATE_CANCEL and forgets the target.  Seamless
+ * migration (migration data) is not offered.
  *
  * This work is licensed under the terms of the GNU GPL, version 2 or later.
  * See the COPYING file in the top-level directory.
@@ -38,16 +40,16 @@ static void qxlng_mig_state_changed(Notifier *notifier, void *data)
     if (migration_has_finished(s)) {
         n = core ? spice_core_migrate_switch(core) : -ENOENT;
         if (n > 0) {
-            info_report("spice: %d client(s) told to switch to the "
-                        "migration target", n);
+            info_report("spice: %d client(s) sent on to the migration "
+                        "target", n);
         }
         qxlng_mig_server = NULL;
         qapi_event_send_spice_migrate_completed();
     } else if (migration_has_failed(s)) {
         if (core) {
-            const char *why;
-
-            spice_core_migrate_target(core, NULL, 0, 0, NULL, &why);
+            spice_core_migrate_cancel(core);
+            info_report("spice: migration failed or cancelled: the "
+                        "clients stay");
         }
         qxlng_mig_server = NULL;
     }
@@ -76,5 +78,6 @@ int qxlng_spice_client_migrate_info(SpiceCoreObject *sc, const char *host,
         qxlng_mig_notifier_added = true;
     }
     qxlng_mig_server = sc;
+    spice_core_migrate_begin(core);
     return 0;
 }

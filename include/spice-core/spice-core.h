@@ -278,12 +278,26 @@ int spice_core_migrate_target(SpiceCore *core, const char *host, int port,
 			      int tls_port, const char *cert_subject,
 			      const char **why);
 /*
- * The VM now runs at the target: every connected client gets
- * SPICE_MSG_MAIN_MIGRATE_SWITCH_HOST (it reconnects there) and the target
- * is forgotten.  Returns the number of clients told, -ENOENT with no
- * target set.
+ * A migration to the target set may start: clients with the
+ * semi-seamless capability get SPICE_MSG_MAIN_MIGRATE_BEGIN and link to
+ * the target now (a second call, after a new target, cancels the first
+ * one's).  -ENOENT with no target set.
+ */
+int spice_core_migrate_begin(SpiceCore *core);
+/*
+ * The VM now runs at the target: each client that linked to the target
+ * after MIGRATE_BEGIN gets SPICE_MSG_MAIN_MIGRATE_END (it goes on with
+ * that connection), every other one SPICE_MSG_MAIN_MIGRATE_SWITCH_HOST
+ * (it reconnects there); the target is forgotten.  Returns the number of
+ * clients connected, -ENOENT with no target set.
  */
 int spice_core_migrate_switch(SpiceCore *core);
+/*
+ * The migration failed or was cancelled: clients that got MIGRATE_BEGIN
+ * get SPICE_MSG_MAIN_MIGRATE_CANCEL (they drop their target connection
+ * and stay), and the target is forgotten.
+ */
+void spice_core_migrate_cancel(SpiceCore *core);
 
 /* Clipboard towards the clients (with the ops.clipboard_* callbacks set;
  * otherwise these do nothing).  Call them on the server's context (from

@@ -128,11 +128,30 @@ static void start(struct sc_conn *c)
 		sc_stream_close(c->st, "%s", why);
 		return;
 	}
+	if (chs->host->may_start &&
+	    !chs->host->may_start(chs->host_opaque, c)) {
+		c->phase = SC_CONN_HELD;	/* its input stays unread */
+		return;
+	}
 	c->phase = SC_CONN_RUNNING;
 	if (c->ops->start)
 		c->ops->start(c);
 	if (!sc_stream_dead(c->st))
 		sc_link_data_started(&c->link, &c->wire);
+}
+
+void sc_conn_unhold(struct sc_conn *c)
+{
+	if (c->phase != SC_CONN_HELD || sc_stream_dead(c->st))
+		return;
+	c->phase = SC_CONN_RUNNING;
+	if (c->ops->start)
+		c->ops->start(c);
+	if (sc_stream_dead(c->st))
+		return;
+	sc_link_data_started(&c->link, &c->wire);
+	sc_stream_flush(c->st);
+	sc_stream_call_soon(c->st);	/* read what it sent meanwhile */
 }
 
 static void conn_writable(void *opaque)

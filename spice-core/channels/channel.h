@@ -38,7 +38,10 @@ enum sc_event {
 	SC_EVENT_LEDS,		/* model->leds changed */
 	SC_EVENT_AGENT,		/* the guest's agent came, went or changed
 				 * owner (model->agentdev) */
+	SC_EVENT_MIGRATE_BEGIN,	/* a migration to model->mig_host may
+				 * come: semi-seamless clients link there */
 	SC_EVENT_MIGRATE_SWITCH, /* the VM moved to model->mig_host */
+	SC_EVENT_MIGRATE_CANCEL, /* the migration failed or was cancelled */
 };
 
 /* A channel.  Only type and exists are required; the rest may be NULL.
@@ -87,11 +90,20 @@ struct sc_channels_host {
 	bool (*attach)(void *opaque, struct sc_conn *c, const char **why);
 	/* c is being freed: leave its session (a main channel ends it). */
 	void (*detach)(void *opaque, struct sc_conn *c);
+	/* May c, attached, start now?  false: it waits (SC_CONN_HELD)
+	 * until the host calls sc_conn_unhold() (the channels a migrating
+	 * client links before its MIGRATE_END).  NULL: always. */
+	bool (*may_start)(void *opaque, struct sc_conn *c);
+	/* c, a main channel linked by a migrating client, got the client's
+	 * MIGRATE_END: the session is an ordinary one from now on. */
+	void (*migrated_in)(void *opaque, struct sc_conn *c);
 };
 
 enum sc_conn_phase {
 	SC_CONN_LINKING,
 	SC_CONN_LINKED,		/* result sent, start on a later turn */
+	SC_CONN_HELD,		/* attached, not started: its session
+				 * waits for the client's MIGRATE_END */
 	SC_CONN_RUNNING,	/* the channel started */
 };
 
@@ -151,6 +163,8 @@ static inline bool sc_conn_running(const struct sc_conn *c)
 
 /* Read c's messages again after ops->held said no (on the next turn). */
 void sc_conn_resume(struct sc_conn *c);
+/* Start c if it is SC_CONN_HELD (host->may_start said no). */
+void sc_conn_unhold(struct sc_conn *c);
 
 /* ops->exists for a channel of id 0 only (main, inputs), and for one
  * channel per display source (display, cursor). */

@@ -32,6 +32,18 @@ struct sc_main {
 	uint32_t server_tokens;		/* agent chunks the client may send */
 	struct sc_buf out;		/* agent stream not yet sent ... */
 	size_t out_off;			/* ... from here */
+	/* Semi-seamless migration (migrate.c).  At the source: */
+	enum {
+		SC_MIG_NONE,
+		SC_MIG_BEGUN,		/* MIGRATE_BEGIN sent */
+		SC_MIG_CONNECTED,	/* the client linked to the target */
+	} mig;
+	/* MIGRATE_BEGINs not answered yet: a new target's BEGIN follows a
+	 * CANCEL, and only the answer to the last one counts. */
+	uint32_t mig_unanswered;
+	/* At the target: the client came migrating and has not sent
+	 * MIGRATE_END yet (nothing is sent to it until then). */
+	bool mig_in;
 };
 
 static uint32_t mouse_mode(const struct sc_conn *c)
@@ -198,9 +210,12 @@ static void agent_connected(struct sc_conn *c)
 static void agent_switch(struct sc_conn *c)
 {
 	struct sc_main *m = c->priv;
-	enum sc_agent_mode want = agent_mode(c);
+	enum sc_agent_mode want;
 
-	if (want == m->mode || m->closing)
+	if (m->mig_in || m->closing)
+		return;		/* main_init claims it when the time comes */
+	want = agent_mode(c);
+	if (want == m->mode)
 		return;
 	if (m->mode != SC_AGENT_NONE) {
 		sc_buf_u32(sc_msg_begin(&c->wire,
@@ -220,17 +235,14 @@ static void agent_switch(struct sc_conn *c)
 		agent_connected(c);
 }
 
-static void main_start(struct sc_conn *c)
+/* What a client gets first: INIT, then its name and uuid. */
+static void main_init(struct sc_conn *c)
 {
 	struct sc_model *model = c->chs->model;
-	struct sc_main *m = g_new0(struct sc_main, 1);
+	struct sc_main *m = c->priv;
 	uint8_t ids[SC_MAX_DISPLAYS];
 	struct sc_buf *b;
 
-	c->priv = m;
-	sc_buf_init(&m->out);
-	sc_agent_init(&m->agent, model, c->session_id, agent_send, c);
-	m->server_tokens = SC_AGENT_WINDOW;
 	m->mode = agent_mode(c);
 	b = sc_msg_begin(&c->wire, SPICE_MSG_MAIN_INIT);
 	sc_buf_u32(b, c->session_id);
@@ -259,6 +271,62 @@ static void main_start(struct sc_conn *c)
 		sc_buf_put(b, model->uuid, 16);
 		sc_msg_end(&c->wire);
 	}
+}
+
+static void main_start(struct sc_conn *c)
+{
+	struct sc_main *m = g_new0(struct sc_main, 1);
+
+	c->priv = m;
+	sc_buf_init(&m->out);
+	sc_agent_init(&m->agent, c->chs->model, c->session_id, agent_send, c);
+	m->server_tokens = SC_AGENT_WINDOW;
+	/* Linked with the connection id it had at the migration source
+	 * (the session took it, server/session.c): a migrating client,
+	 * which reads nothing here before it sent MIGRATE_END. */
+	m->mig_in = c->link.mess.connection_id != 0 &&
+		    c->link.mess.connection_id == c->session_id;
+	if (m->mig_in) {
+		m->mode = SC_AGENT_NONE;	/* no agent claimed yet */
+		return;
+	}
+	main_init(c);
+}
+
+/* At the target: the migrating client switched to us. */
+static void migrated_in(struct sc_conn *c)
+{
+	struct sc_main *m = c->priv;
+	struct sc_channels *chs = c->chs;
+
+	if (!m->mig_in) {
+		g_debug("session %08x: MIGRATE_END from a client that did "
+			"not come migrating: ignored", c->session_id);
+		return;
+	}
+	m->mig_in = false;
+	main_init(c);
+	if (chs->host->migrated_in)
+		chs->host->migrated_in(chs->host_opaque, c);
+}
+
+/* At the source: the client's answer to MIGRATE_BEGIN. */
+static void migrate_connected(struct sc_conn *c, bool ok)
+{
+	struct sc_main *m = c->priv;
+
+	if (m->mig_unanswered == 0) {
+		g_debug("session %08x: migration reply without "
+			"MIGRATE_BEGIN: ignored", c->session_id);
+		return;
+	}
+	if (--m->mig_unanswered || m->mig != SC_MIG_BEGUN)
+		return;		/* to an earlier BEGIN, or cancelled */
+	m->mig = ok ? SC_MIG_CONNECTED : SC_MIG_NONE;
+	g_message("session %08x: %s", c->session_id,
+		  ok ? "the client connected to the migration target" :
+		       "the client could not connect to the migration target "
+		       "(switch-host then)");
 }
 
 /* Every other registered channel with the ids it has now, in registry
@@ -349,7 +417,17 @@ static int main_handle(struct sc_conn *c, const struct sc_msg *msg)
 {
 	struct sc_main *m = c->priv;
 
+	if (m->mig_in && msg->kind != SC_MSG_MAIN_MIGRATE_END)
+		return 0;	/* before its MIGRATE_END: not ours yet */
 	switch (msg->kind) {
+	case SC_MSG_MAIN_MIGRATE_CONNECTED:
+	case SC_MSG_MAIN_MIGRATE_CONNECT_ERROR:
+		migrate_connected(c, msg->kind ==
+				  SC_MSG_MAIN_MIGRATE_CONNECTED);
+		return 0;
+	case SC_MSG_MAIN_MIGRATE_END:
+		migrated_in(c);
+		return 0;
 	case SC_MSG_MAIN_ATTACH_CHANNELS:
 		send_channels_list(c);
 		return 0;
@@ -379,10 +457,13 @@ static int main_handle(struct sc_conn *c, const struct sc_msg *msg)
 
 /*
  * SWITCH_HOST: the client drops its channels and connects to the target
- * (the old, non-seamless SPICE client migration).  The two strings are
- * NUL-terminated arrays the message points at by offset from its body.
+ * (the old, non-seamless SPICE client migration).  MIGRATE_BEGIN has the
+ * same body (SpiceMigrationDstInfo): the client links to the target
+ * beside its source connection.  The two strings are NUL-terminated
+ * arrays the message points at by offset from its body.  false: no
+ * target.
  */
-static void send_switch_host(struct sc_conn *c)
+static bool send_dst_info(struct sc_conn *c, uint16_t type)
 {
 	struct sc_model *m = c->chs->model;
 	struct sc_buf *b;
@@ -391,11 +472,11 @@ static void send_switch_host(struct sc_conn *c)
 	g_mutex_lock(&m->lock);
 	if (!m->mig_host) {
 		g_mutex_unlock(&m->lock);
-		return;
+		return false;
 	}
 	host_len = (uint32_t)strlen(m->mig_host) + 1;
 	subj_len = m->mig_subject ? (uint32_t)strlen(m->mig_subject) + 1 : 0;
-	b = sc_msg_begin(&c->wire, SPICE_MSG_MAIN_MIGRATE_SWITCH_HOST);
+	b = sc_msg_begin(&c->wire, type);
 	sc_buf_u16(b, m->mig_port);
 	sc_buf_u16(b, m->mig_tls_port);
 	sc_buf_u32(b, host_len);
@@ -407,16 +488,77 @@ static void send_switch_host(struct sc_conn *c)
 		sc_buf_put(b, m->mig_subject, subj_len);
 	g_mutex_unlock(&m->lock);
 	sc_msg_end(&c->wire);
+	return true;
+}
+
+static bool semi_seamless(const struct sc_conn *c)
+{
+	return sc_has_cap(c->link.mess.channel_caps,
+			  SPICE_MAIN_CAP_SEMI_SEAMLESS_MIGRATE);
+}
+
+static void send_empty(struct sc_conn *c, uint16_t type)
+{
+	sc_msg_begin(&c->wire, type);
+	sc_msg_end(&c->wire);
+}
+
+/* Source side of a client migration, one event at a time. */
+static void migrate_event(struct sc_conn *c, enum sc_event ev)
+{
+	struct sc_main *m = c->priv;
+
+	switch (ev) {
+	case SC_EVENT_MIGRATE_BEGIN:
+		if (!semi_seamless(c))
+			return;		/* it gets switch-host at the end */
+		if (m->mig != SC_MIG_NONE)	/* a new target: forget the
+						 * old one first */
+			send_empty(c, SPICE_MSG_MAIN_MIGRATE_CANCEL);
+		m->mig = SC_MIG_NONE;
+		if (send_dst_info(c, SPICE_MSG_MAIN_MIGRATE_BEGIN)) {
+			m->mig = SC_MIG_BEGUN;
+			m->mig_unanswered = sc_sat_add_u32(m->mig_unanswered,
+							   1);
+			g_message("session %08x: MIGRATE_BEGIN sent",
+				  c->session_id);
+		}
+		return;
+	case SC_EVENT_MIGRATE_SWITCH:
+		if (m->mig == SC_MIG_CONNECTED) {
+			send_empty(c, SPICE_MSG_MAIN_MIGRATE_END);
+			g_message("session %08x: MIGRATE_END sent (the client "
+				  "goes on at the target)", c->session_id);
+		} else if (send_dst_info(c,
+					 SPICE_MSG_MAIN_MIGRATE_SWITCH_HOST)) {
+			g_message("session %08x: switch-host sent",
+				  c->session_id);
+		}
+		break;
+	case SC_EVENT_MIGRATE_CANCEL:
+		if (m->mig != SC_MIG_NONE) {
+			send_empty(c, SPICE_MSG_MAIN_MIGRATE_CANCEL);
+			g_message("session %08x: MIGRATE_CANCEL sent",
+				  c->session_id);
+		}
+		break;
+	default:
+		return;
+	}
+	m->mig = SC_MIG_NONE;
 }
 
 static void main_notify(struct sc_conn *c, enum sc_event ev)
 {
+	struct sc_main *m = c->priv;
+
+	if (m->mig_in)
+		return;		/* the client reads nothing from us yet */
 	if (ev == SC_EVENT_MOUSE_MODE)
 		send_mouse_mode(c);
 	if (ev == SC_EVENT_AGENT)
 		agent_switch(c);
-	if (ev == SC_EVENT_MIGRATE_SWITCH)
-		send_switch_host(c);
+	migrate_event(c, ev);
 }
 
 static void main_close(struct sc_conn *c)
@@ -448,7 +590,8 @@ const struct sc_channel_ops sc_main_channel = {
 	.name = "main",
 	.type = SPICE_CHANNEL_MAIN,
 	.caps = 1u << SPICE_MAIN_CAP_NAME_AND_UUID |
-		1u << SPICE_MAIN_CAP_AGENT_CONNECTED_TOKENS,
+		1u << SPICE_MAIN_CAP_AGENT_CONNECTED_TOKENS |
+		1u << SPICE_MAIN_CAP_SEMI_SEAMLESS_MIGRATE,
 	.parse = sc_parse_main,
 	.exists = sc_exists_once,
 	.start = main_start,

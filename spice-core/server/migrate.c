@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
- * migrate.c - SPICE client migration, the switch-host way: the host names
- * the target server (spice_core_migrate_target), and once the VM runs
- * there, each client's main channel gets SWITCH_HOST (channels/main.c)
- * and the client reconnects to the target on its own.
+ * migrate.c - SPICE client migration.  The host names the target server
+ * (spice_core_migrate_target) and says when the clients may link there
+ * (spice_core_migrate_begin): clients with the semi-seamless capability
+ * get MIGRATE_BEGIN and link to the target beside their connection here,
+ * then answer MIGRATE_CONNECTED.  Once the VM runs there
+ * (spice_core_migrate_switch) those get MIGRATE_END and go on with the
+ * target connection; the others get SWITCH_HOST and reconnect to the
+ * target on their own.  A failed migration (spice_core_migrate_cancel)
+ * sends MIGRATE_CANCEL to those that began.  The per-client steps are
+ * the main channel's (channels/main.c); the target's side, a session
+ * whose channels wait for the client's MIGRATE_END, is server/session.c.
  */
 #include <errno.h>
 #include <string.h>
@@ -73,6 +80,12 @@ int spice_core_migrate_target(SpiceCore *core, const char *host, int port,
 	return 0;
 }
 
+static gboolean begin_cb(gpointer data)
+{
+	sc_channels_notify(&((SpiceCore *)data)->chs, SC_EVENT_MIGRATE_BEGIN);
+	return G_SOURCE_REMOVE;
+}
+
 static gboolean switch_cb(gpointer data)
 {
 	SpiceCore *core = data;
@@ -81,6 +94,34 @@ static gboolean switch_cb(gpointer data)
 	spice_core_migrate_target(core, NULL, 0, 0, NULL,
 				  &(const char *){ NULL });
 	return G_SOURCE_REMOVE;
+}
+
+static gboolean cancel_cb(gpointer data)
+{
+	SpiceCore *core = data;
+
+	sc_channels_notify(&core->chs, SC_EVENT_MIGRATE_CANCEL);
+	spice_core_migrate_target(core, NULL, 0, 0, NULL,
+				  &(const char *){ NULL });
+	return G_SOURCE_REMOVE;
+}
+
+int spice_core_migrate_begin(SpiceCore *core)
+{
+	bool set;
+
+	g_mutex_lock(&core->model.lock);
+	set = core->model.mig_host != NULL;
+	g_mutex_unlock(&core->model.lock);
+	if (!set)
+		return -ENOENT;
+	g_main_context_invoke(core->ctx, begin_cb, core);
+	return 0;
+}
+
+void spice_core_migrate_cancel(SpiceCore *core)
+{
+	g_main_context_invoke(core->ctx, cancel_cb, core);
 }
 
 int spice_core_migrate_switch(SpiceCore *core)

@@ -27,6 +27,8 @@ struct sc_session {
 	uint32_t id;
 	struct sc_conn *main;
 	GList *conns;			/* every channel but main */
+	bool mig_in;			/* a client migrating to us: its
+					 * channels wait for MIGRATE_END */
 };
 
 struct SpiceCore {

@@ -218,9 +218,20 @@ static bool host_attach(void *opaque, struct sc_conn *c, const char **why)
 			return false;
 		}
 		s = g_new0(struct sc_session, 1);
-		do {
+		/* A main channel linked with a connection id is a client
+		 * coming from the migration source (semi-seamless): its
+		 * session keeps that id, and its channels wait for the
+		 * client's MIGRATE_END (Documentation/libvirt.rst). */
+		if (c->link.mess.connection_id != 0 &&
+		    !session_by_id(core, c->link.mess.connection_id)) {
+			s->id = c->link.mess.connection_id;
+			s->mig_in = true;
+			g_message("session %08x: a migrating client linked; "
+				  "its channels wait for its MIGRATE_END",
+				  s->id);
+		}
+		while (s->id == 0 || (!s->mig_in && session_by_id(core, s->id)))
 			s->id = g_random_int();
-		} while (s->id == 0 || session_by_id(core, s->id));
 		s->core = core;
 		s->main = c;
 		core->sessions = g_list_prepend(core->sessions, s);
@@ -272,11 +283,39 @@ static void host_detach(void *opaque, struct sc_conn *c)
 		s->conns = g_list_remove(s->conns, c);
 }
 
+static bool host_may_start(void *opaque G_GNUC_UNUSED, struct sc_conn *c)
+{
+	struct sc_session *s = c->session;
+
+	return !s || s->main == c || !s->mig_in;
+}
+
+static void host_migrated_in(void *opaque G_GNUC_UNUSED,
+			     struct sc_conn *c)
+{
+	struct sc_session *s = c->session;
+	GList *it, *held;
+
+	if (!s || s->main != c || !s->mig_in)
+		return;
+	s->mig_in = false;
+	g_message("session %08x: the migrating client switched to us "
+		  "(MIGRATE_END): %u channel(s) start", s->id,
+		  g_list_length(s->conns));
+	/* A start may close a stream, not change the list: walk a copy. */
+	held = g_list_copy(s->conns);
+	for (it = held; it; it = it->next)
+		sc_conn_unhold(it->data);
+	g_list_free(held);
+}
+
 const struct sc_channels_host sc_session_host = {
 	.check = host_check,
 	.ticket_ok = host_ticket_ok,
 	.attach = host_attach,
 	.detach = host_detach,
+	.may_start = host_may_start,
+	.migrated_in = host_migrated_in,
 };
 
 void sc_sessions_close_all(SpiceCore *core)

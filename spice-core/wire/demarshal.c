@@ -139,6 +139,15 @@ void sc_parse_main(uint16_t type, struct sc_rd *r, struct sc_msg *m)
 		m->u.bytes.size = r->left;
 		m->u.bytes.data = sc_rd_bytes(r, r->left);
 		break;
+	case SPICE_MSGC_MAIN_MIGRATE_CONNECTED:		/* no body */
+		m->kind = SC_MSG_MAIN_MIGRATE_CONNECTED;
+		break;
+	case SPICE_MSGC_MAIN_MIGRATE_CONNECT_ERROR:
+		m->kind = SC_MSG_MAIN_MIGRATE_CONNECT_ERROR;
+		break;
+	case SPICE_MSGC_MAIN_MIGRATE_END:
+		m->kind = SC_MSG_MAIN_MIGRATE_END;
+		break;
 	}
 }
 

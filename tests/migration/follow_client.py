@@ -7,10 +7,13 @@ Connects to 127.0.0.1:P and keeps the session until killed or S seconds
 passed (default 600).  Whenever display 0 finished an update, its
 primary surface is written to PREFIX-<port>.ppm, <port> being the port
 the session is connected to now: after a SPICE client migration
-(SPICE_MSG_MAIN_MIGRATE_SWITCH_HOST) spice-gtk reconnects to the
-target, and the pictures then land in the target port's file.  Each
-line on stdout says what happened (connected, switched, channel
-events).  Run with Debian's /usr/bin/python3 (gi).
+spice-gtk goes on at the target (semi-seamless: it linked there after
+MIGRATE_BEGIN and switches at MIGRATE_END; or it reconnects there after
+SWITCH_HOST), and the pictures then land in the target port's file;
+PREFIX-latest.ppm is the latest picture whatever the port.  Each line on stdout says what happened (channel events, "migration
+started" when spice-gtk links to a target after MIGRATE_BEGIN,
+"switching" events for switch-host).  Run with Debian's
+/usr/bin/python3 (gi).
 """
 
 import argparse
@@ -51,10 +54,14 @@ def main():
         if not primary.get("data") or primary.get("fmt") != 32:
             return False
         w, h, stride = primary["w"], primary["h"], primary["stride"]
-        out = "%s-%s.ppm" % (args.out, session.get_property("port"))
-        with open(out + ".tmp", "wb") as f:
-            f.write(primary_ppm(primary["data"], w, h, stride))
-        os.replace(out + ".tmp", out)
+        ppm = primary_ppm(primary["data"], w, h, stride)
+        # (-latest too: after a cancelled migration spice-gtk keeps
+        # the target's port as the session's, though it stays here)
+        for tail in (session.get_property("port"), "latest"):
+            out = "%s-%s.ppm" % (args.out, tail)
+            with open(out + ".tmp", "wb") as f:
+                f.write(ppm)
+            os.replace(out + ".tmp", out)
         return False
 
     def soon(*_):
@@ -77,6 +84,10 @@ def main():
 
     def on_channel(sess, channel):
         GObject.Object.connect(channel, "channel-event", on_event)
+        if isinstance(channel, SpiceClientGLib.MainChannel):
+            GObject.Object.connect(channel, "migration-started", lambda c, s:
+                                   say("migration started: linking to "
+                                       "port %s" % s.get_property("port")))
         if isinstance(channel, SpiceClientGLib.DisplayChannel) and \
                 channel.props.channel_id == 0:
             GObject.Object.connect(channel, "display-primary-create",

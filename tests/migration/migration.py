@@ -22,8 +22,16 @@ bars; QMP screendump of that is picture A.  Then:
               arguments fails and changes nothing, with good ones
               succeeds; after the migration the source emits
               SPICE_MIGRATE_COMPLETED, the client follows the VM
-              (switch-host) and shows A from the destination, then the
+              and shows A from the destination, then the
               destination's new mode
+  semi-seamless  the client follows that way: the source sent it
+              MIGRATE_BEGIN, it linked to the destination (which held
+              its channels) before the migration started, the source
+              sent MIGRATE_END, no switch-host anywhere
+  cancel      before that, a migration to another -incoming QEMU
+              cancelled (migrate_cancel) after the client linked there:
+              the source sends MIGRATE_CANCEL, the client stays on the
+              source and sees a new drawing there
   bad-stream  -incoming exec: of a migration stream cut short, and of
               one whose qxlng-vga state is corrupted or claims a huge
               size: QEMU refuses it with a clear error and exits with
@@ -179,7 +187,7 @@ def case_savevm(tap, g, shot_a):
 def client_picture(prefix, port, want, timeout=90):
     """The follow client's latest picture for `port` once it equals
     `want` (a PIL image or a predicate), else the last one (or None)."""
-    path = "%s-%d.ppm" % (prefix, port)
+    path = "%s-%s.ppm" % (prefix, port)
     deadline = time.time() + timeout
     img = None
     while True:
@@ -196,6 +204,96 @@ def client_picture(prefix, port, want, timeout=90):
         if time.time() > deadline:
             return img
         time.sleep(0.5)
+
+
+def log_count(path, text):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read().count(text)
+    except OSError:
+        return 0
+
+
+def wait_log(path, text, count=1, timeout=60):
+    """Whether `text` shows `count` times in the log at `path` within
+    `timeout` seconds."""
+    deadline = time.time() + timeout
+    while log_count(path, text) < count:
+        if time.time() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+def grep(path, *texts):
+    try:
+        with open(path, errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return "(no %s)" % path
+    return " | ".join(l for l in lines if any(t in l for t in texts)) or \
+        "(nothing in %s)" % os.path.basename(path)
+
+
+MIG_TEXTS = ("MIGRATE_", "migrating client", "migration target",
+             "switch-host", "migration started", "switching")
+
+
+def case_cancel(tap, args, src, prefix, client_log, shot_a, work):
+    """A cancelled migration leaves the semi-seamless client on the
+    source, working."""
+    src_log = os.path.join(src.work, "qemu.stderr")
+    port = interop.free_port()
+    mig_port = interop.free_port()
+    dst = IncomingGuest(args.qemu, src.initrd_path, device_args(port),
+                        os.path.join(work, "dst-cancel"),
+                        extra_args=["-incoming",
+                                    "tcp:127.0.0.1:%d" % mig_port])
+    dst.start()
+    dst_log = os.path.join(dst.work, "qemu.stderr")
+    try:
+        progress("a migration to port %d, cancelled" % mig_port)
+        src.qmp.cmd("client_migrate_info", protocol="spice",
+                    hostname="127.0.0.1", port=port)
+        linked = wait_log(src_log, "client connected to the migration "
+                          "target") and wait_log(dst_log, "a migrating "
+                                                 "client linked")
+        tap.ok(linked, "cancel_client_links_to_the_target_first",
+               grep(src_log, *MIG_TEXTS) + " | dst: " +
+               grep(dst_log, *MIG_TEXTS))
+        # Slow enough that it is still running when cancelled.
+        src.qmp.cmd("migrate-set-parameters", **{"max-bandwidth": 1 << 20})
+        src.qmp.cmd("migrate", uri="tcp:127.0.0.1:%d" % mig_port)
+        src.qmp.cmd("migrate_cancel")
+        info = wait_migration(src.qmp)
+        tap.ok(info.get("status") == "cancelled", "migration_cancelled",
+               str(info))
+        sent = wait_log(src_log, "MIGRATE_CANCEL sent")
+        tap.ok(sent and log_count(src_log, "switch-host sent") == 0 and
+               log_count(src_log, "MIGRATE_END sent") == 0,
+               "source_sends_migrate_cancel", grep(src_log, *MIG_TEXTS))
+        state = src.qmp.cmd("query-status")["status"]
+        progress("a new drawing on the source (a new mode)")
+        interop.modetest_stop(src)
+        modetest_mode(src, "800x600")
+        # spice-gtk keeps the cancelled target's port as its session's
+        # (it swapped them when it linked there): the latest picture,
+        # whose mode only the source shows (that target never ran).
+        img = client_picture(prefix, "latest", lambda i: i.size == (
+            800, 600) and smpte_at(i))
+        tap.ok(state == "running" and img is not None and
+               img.size == (800, 600) and smpte_at(img),
+               "client_stays_on_source_after_cancel_and_sees_new_drawing",
+               "source %s; client picture %s | %s" % (
+                   state, img.size if img else "none",
+                   log_tail(client_log.name)))
+        interop.modetest_stop(src)
+        interop.modetest_start(src, "qxlng")
+        again = interop.wait_for_smpte(src, "A-again")
+        same, why = same_pixels(again, shot_a)
+        tap.ok(same, "source_shows_A_again", why)
+    finally:
+        dst.stop()
 
 
 def client_migrate_info_checks(tap, qmp, dst_port):
@@ -247,7 +345,19 @@ def case_migrate(tap, args, src, shot_a, work):
                "client_on_source_shows_A",
                (same_pixels(img, shot_a)[1] if img else "no picture") +
                " | " + log_tail(client_log.name))
+        case_cancel(tap, args, src, prefix, client_log, shot_a, work)
+        src_log = os.path.join(src.work, "qemu.stderr")
+        dst_log = os.path.join(dst.work, "qemu.stderr")
         client_migrate_info_checks(tap, src.qmp, port)
+        # spice-gtk links to the destination after MIGRATE_BEGIN, while
+        # the VM still runs here (and the destination waits for it).
+        linked = wait_log(src_log, "client connected to the migration "
+                          "target", 2) and wait_log(
+                              dst_log, "a migrating client linked")
+        tap.ok(linked and "migration started" in log_tail(
+            client_log.name, 100), "client_links_to_destination_before_"
+            "migration", grep(src_log, *MIG_TEXTS) + " | dst: " +
+            grep(dst_log, *MIG_TEXTS) + " | " + log_tail(client_log.name))
         head1 = src.stable_screendump("head1-before", device="head1")
         progress("live migration to port %d" % mig_port)
         src.qmp.cmd("migrate-set-parameters",
@@ -288,7 +398,16 @@ def case_migrate(tap, args, src, shot_a, work):
                "client_follows_to_destination_and_shows_A",
                (same_pixels(img, shot_a)[1] if img else "no picture") +
                " | " + log_tail(client_log.name) + " | src: " +
-               log_tail(os.path.join(src.work, "qemu.stderr")))
+               log_tail(src_log))
+        with open(client_log.name, errors="replace") as f:
+            switched = "switching" in f.read()
+        tap.ok(log_count(src_log, "MIGRATE_END sent") == 1 and
+               log_count(src_log, "switch-host sent") == 0 and
+               log_count(dst_log, "switched to us (MIGRATE_END)") == 1 and
+               not switched, "client_followed_semi_seamlessly",
+               "src: %s | dst: %s | client switching: %s" % (
+                   grep(src_log, *MIG_TEXTS), grep(dst_log, *MIG_TEXTS),
+                   switched))
         progress("drawing on the destination")
         interop.modetest_stop(dst)
         modetest_mode(dst, "800x600")

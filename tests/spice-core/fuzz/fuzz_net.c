@@ -993,7 +993,7 @@ static void op_host(struct run *r, struct in *in)
 			      r->display[0];
 	unsigned int i;
 
-	switch (what % 15) {
+	switch (what % 16) {
 	case 0: {
 		int32_t x = (int32_t)u32(in), y = (int32_t)u32(in);
 		uint32_t w = u32(in), h = u32(in);
@@ -1055,6 +1055,19 @@ static void op_host(struct run *r, struct in *in)
 		break;
 	case 10:
 		spice_core_disconnect_clients(r->core);
+		break;
+	case 15:	/* client migration: begin, switch, cancel */
+		if ((arg & 3) == 0) {
+			const char *why;
+
+			spice_core_migrate_target(r->core, "127.0.0.1", 5930,
+						  0, NULL, &why);
+			spice_core_migrate_begin(r->core);
+		} else if ((arg & 3) == 1) {
+			spice_core_migrate_switch(r->core);
+		} else {
+			spice_core_migrate_cancel(r->core);
+		}
 		break;
 	case 11:	/* a display source goes, and maybe comes back */
 		if (r->display[arg & 1]) {

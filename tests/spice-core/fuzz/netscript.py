@@ -194,6 +194,20 @@ SEEDS = {
     op(1, REPEAT) + bytes([4]) +
     op(1, FLUSH) + pump(32) + host(14, 2, bytes([255])) + pump(32) +
     host(14, 0, bytes([255]) + bytes(255)) + pump(32),
+    # Client migration (host op 15: arg 0 begin, 1 switch, 2 cancel):
+    # messages out of order (MIGRATE_CONNECTED and MIGRATE_END before any
+    # BEGIN), a semi-seamless client connects after BEGIN, the switch
+    # sends MIGRATE_END; a client linking main with a connection id (a
+    # migrating one) and a display to its session, held until its
+    # MIGRATE_END; then a cancel with nothing begun.
+    "seed-migration": bytes([0, 0]) + session(0, MAIN, caps=1) +
+    msg(0, 104) + pump(16) + msg(0, 102) + msg(0, 109) + host(15, 0) +
+    pump(16) + msg(0, 103) + host(15, 0) + pump(8) + msg(0, 102) +
+    host(15, 1) + pump(16) + op(1, SESSION) + bytes([0, MAIN, 0, 0, 0xff]) +
+    u32(0x5eed) + u32(1) + auth_args() + msg(1, 104) + msg(1, 106, u32(10)) +
+    pump(8) + session(2, DISPLAY, join=0, caps=DISPLAY_CAPS) + pump(8) +
+    host(12) + msg(1, 109) + pump(16) + msg(1, 109) + host(15, 2) +
+    pump(32),
     "seed-tls-garbage-records": bytes([TLS, 0]) +
     session(0, MAIN, tls=True, ws=TLS_UNDER) + raw(0, b"\x17\x03\x03\x00\x20" + bytes(range(32))) +
     session(1, MAIN, tls=True) + session(2, DISPLAY, tls=True, join=0, caps=DISPLAY_CAPS) +
