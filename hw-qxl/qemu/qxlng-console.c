@@ -168,17 +168,20 @@ static void qxlng_text_update(void *opaque, console_ch_t *chardata)
     }
 }
 
-static void qxlng_request_heads(QxlngState *s, const QxlngHead *heads,
+static bool qxlng_request_heads(QxlngState *s, const QxlngHead *heads,
                                 unsigned int n)
 {
     struct qxl_client_head ch[QXL_CLIENT_MONITORS_MAX];
 
     n = QXLNG_COPY_HEADS(ch, heads, n);
-    if (n && !qxl_device_client_monitors_config(s->core, n, ch) &&
-        s->debug) {
+    if (n && qxl_device_client_monitors_config(s->core, n, ch)) {
+        return true;
+    }
+    if (n && s->debug) {
         qemu_log("%s: guest not ready for a monitors config\n",
                  object_get_typename(OBJECT(s)));
     }
+    return false;
 }
 
 /* A QEMU UI (e.g. a resized GTK window) asks for a new size. */
@@ -284,10 +287,10 @@ static const struct qxl_display_sink qxlng_console_sink = {
 
 /* spice-core ----------------------------------------------------------- */
 
-static void qxlng_spice_monitors_request(void *opaque, const QxlngHead *heads,
+static bool qxlng_spice_monitors_request(void *opaque, const QxlngHead *heads,
                                          unsigned int n)
 {
-    qxlng_request_heads(opaque, heads, n);
+    return qxlng_request_heads(opaque, heads, n);
 }
 
 static const QxlngSpiceDisplayOps qxlng_spice_ops = {

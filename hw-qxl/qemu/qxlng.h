@@ -57,8 +57,12 @@ typedef struct QxlngHead {
 })
 
 typedef struct QxlngSpiceDisplayOps {
-    /* A client asked for this monitor layout (n >= 1); may be NULL. */
-    void (*monitors_request)(void *opaque, const QxlngHead *heads,
+    /*
+     * A client asked for this monitor layout (n >= 1); may be NULL.
+     * Returns true when the device took it (its guest driver handles
+     * client monitors configs).
+     */
+    bool (*monitors_request)(void *opaque, const QxlngHead *heads,
                              unsigned int n);
 } QxlngSpiceDisplayOps;
 

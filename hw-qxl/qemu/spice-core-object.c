@@ -149,7 +149,7 @@ static void spice_core_obj_mouse_abs(void *opaque, uint32_t display_id,
     qemu_input_event_sync();
 }
 
-static void spice_core_obj_monitors_request(void *opaque, uint32_t display_id,
+static bool spice_core_obj_monitors_request(void *opaque, uint32_t display_id,
                                             const struct spice_core_head *heads,
                                             unsigned int n)
 {
@@ -159,10 +159,10 @@ static void spice_core_obj_monitors_request(void *opaque, uint32_t display_id,
     QxlngHead h[SPICE_CORE_MAX_DISPLAYS];
 
     if (!d || !d->ops || !d->ops->monitors_request) {
-        return;
+        return false;
     }
     n = QXLNG_COPY_HEADS(h, heads, n);
-    d->ops->monitors_request(d->opaque, h, n);
+    return n && d->ops->monitors_request(d->opaque, h, n);
 }
 
 static void spice_core_obj_clients_changed(void *opaque, unsigned int n)

@@ -120,8 +120,12 @@ struct spice_core_ops {
 	void (*mouse_mode)(void *opaque, bool absolute);
 	/* A client asked for a new monitor layout on display `display_id`
 	 * (e.g. its window was resized).  heads[0..n) are in that display's
-	 * coordinates; n >= 1.  The arrays are only valid during the call. */
-	void (*monitors_request)(void *opaque, uint32_t display_id,
+	 * coordinates; n >= 1.  The arrays are only valid during the call.
+	 * Returns true when the display took the request (a QXL device
+	 * whose guest driver handles client monitors configs); with a
+	 * guest agent connected, a request no display takes goes on to the
+	 * agent. */
+	bool (*monitors_request)(void *opaque, uint32_t display_id,
 				 const struct spice_core_head *heads,
 				 unsigned int n);
 	/* Number of connected (authenticated main channel) clients changed. */

@@ -259,18 +259,19 @@ void sc_agent_clipboard_data(struct sc_agent *a, unsigned int selection,
 
 /* Monitors ------------------------------------------------------------------- */
 
-static void route_heads(struct sc_agent *a,
-			const struct spice_core_head *heads, unsigned int n)
+bool sc_model_route_heads(struct sc_model *model,
+			  const struct spice_core_head *heads, unsigned int n)
 {
-	const struct spice_core_ops *ops = a->model->ops;
+	const struct spice_core_ops *ops = model->ops;
 	uint8_t ids[SC_MAX_DISPLAYS];
 	unsigned int nd, i;
+	bool taken = false;
 
-	if (!ops->monitors_request)
-		return;
-	nd = sc_model_display_ids(a->model, ids);
+	if (!ops->monitors_request || n == 0)
+		return false;
+	nd = sc_model_display_ids(model, ids);
 	if (nd == 0)
-		return;
+		return false;
 	if (nd == 1) {
 		/* One display channel: every head is on it (multi-head QXL). */
 		struct spice_core_head rel[SC_MAX_HEADS];
@@ -287,8 +288,7 @@ static void route_heads(struct sc_agent *a,
 			rel[i].x = sc_coord_sub(heads[i].x, minx);
 			rel[i].y = sc_coord_sub(heads[i].y, miny);
 		}
-		ops->monitors_request(a->model->opaque, ids[0], rel, n);
-		return;
+		return ops->monitors_request(model->opaque, ids[0], rel, n);
 	}
 	/* One head per display channel, in channel order. */
 	for (i = 0; i < n && i < nd; i++) {
@@ -296,8 +296,10 @@ static void route_heads(struct sc_agent *a,
 
 		h.x = 0;
 		h.y = 0;
-		ops->monitors_request(a->model->opaque, ids[i], &h, 1);
+		if (ops->monitors_request(model->opaque, ids[i], &h, 1))
+			taken = true;
 	}
+	return taken;
 }
 
 static int handle_message(struct sc_agent *a,
@@ -329,7 +331,7 @@ static int handle_message(struct sc_agent *a,
 				  a->id, *why);
 			return 0;
 		}
-		route_heads(a, heads, n);
+		sc_model_route_heads(a->model, heads, n);
 		reply[0] = VD_AGENT_MONITORS_CONFIG;
 		reply[1] = VD_AGENT_SUCCESS;
 		a->send(a->opaque, VD_AGENT_REPLY, reply, sizeof(reply));

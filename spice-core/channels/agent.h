@@ -76,6 +76,12 @@ void sc_agent_clipboard_request(struct sc_agent *a, unsigned int selection,
 void sc_agent_clipboard_data(struct sc_agent *a, unsigned int selection,
 			     uint32_t type, const void *data, size_t size);
 
+/* A client's monitor layout to the model's display devices (one display
+ * channel: all heads, moved to start at 0,0; several: a head each).
+ * True when a device took it. */
+bool sc_model_route_heads(struct sc_model *model,
+			  const struct spice_core_head *heads, unsigned int n);
+
 /* main.c: the agent of main channel c, or NULL if c is not running. */
 struct sc_agent *sc_main_agent(struct sc_conn *c);
 /* main.c: bytes of agent messages queued for c's client, not yet sent. */

@@ -18,6 +18,7 @@ struct sc_agentdev *sc_agentdev_new(struct sc_channels *chs,
 	ad->ops = ops;
 	ad->opaque = opaque;
 	sc_buf_init(&ad->out);
+	sc_agentfilter_init(&ad->filter);
 	return ad;
 }
 
@@ -26,6 +27,7 @@ void sc_agentdev_free(struct sc_agentdev *ad)
 	if (!ad)
 		return;
 	sc_buf_free(&ad->out);
+	sc_agentfilter_free(&ad->filter);
 	g_free(ad);
 }
 
@@ -83,9 +85,27 @@ static void queue_chunk(struct sc_agentdev *ad, uint32_t port,
 bool sc_agentdev_from_client(struct sc_agentdev *ad, const uint8_t *p,
 			     size_t n)
 {
+	struct sc_buf pass;
+	size_t off, piece;
+
 	if (ad->n_ends == SC_AGENTDEV_ENDS || n > VD_AGENT_MAX_DATA_SIZE)
 		return false;
-	queue_chunk(ad, VDP_CLIENT_PORT, p, n);
+	sc_buf_init(&pass);
+	sc_agentfilter_feed(&ad->filter, ad->chs->model, p, n, &pass);
+	if (!pass.len) {
+		/* All of it held or taken by the display: its token now. */
+		sc_buf_free(&pass);
+		if (ad->owner)
+			sc_main_agent_token(ad->owner);
+		return true;
+	}
+	/* A held message going on may make it more than one chunk; the
+	 * token comes back when the last is written. */
+	for (off = 0; off < pass.len; off += piece) {
+		piece = MIN(pass.len - off, (size_t)VD_AGENT_MAX_DATA_SIZE);
+		queue_chunk(ad, VDP_CLIENT_PORT, pass.data + off, piece);
+	}
+	sc_buf_free(&pass);
 	ad->ends[ad->n_ends++] = ad->queued;
 	sc_agentdev_flush(ad);
 	return true;
@@ -124,6 +144,7 @@ void sc_agentdev_owner_gone(struct sc_agentdev *ad)
 	size_t keep;
 
 	ad->owner = NULL;
+	sc_agentfilter_reset(&ad->filter);
 	/* Drop the owner's chunks the guest has not started; keep the one
 	 * it is in the middle of (and server messages before it), so the
 	 * framing stays whole. */

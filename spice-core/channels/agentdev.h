@@ -35,6 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "channels/agentfilter.h"
 #include "channels/channel.h"
 #include "net/buf.h"
 
@@ -69,6 +70,8 @@ struct sc_agentdev {
 	unsigned int n_ends;
 	uint64_t disc_end;		/* where the last CLIENT_DISCONNECTED
 					 * for the guest ends */
+	struct sc_agentfilter filter;	/* the owner's stream (monitors
+					 * configs to the display first) */
 	bool mouse_waiting;		/* mouse[] not queued yet */
 	uint8_t mouse[SC_AGENTDEV_MOUSE_MSG];
 };

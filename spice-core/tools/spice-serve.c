@@ -456,20 +456,23 @@ static void on_mode(void *o, bool absolute)
 	fflush(stdout);
 }
 
-static void on_monitors(void *o, uint32_t id,
+/* Logged only: the pictures here have fixed sizes, so with --guest-agent
+ * the request goes on to the agent. */
+static bool on_monitors(void *o, uint32_t id,
 			const struct spice_core_head *heads, unsigned int n)
 {
 	struct serve *s = o;
 	unsigned int i;
 
 	if (!s->log_input)
-		return;
+		return false;
 	printf("monitors %u %u", id, n);
 	for (i = 0; i < n; i++)
 		printf(" %ux%u+%d+%d", heads[i].width, heads[i].height,
 		       heads[i].x, heads[i].y);
 	printf("\n");
 	fflush(stdout);
+	return false;
 }
 
 static void on_clients(void *o, unsigned int n)

@@ -282,7 +282,7 @@ static void on_mouse_abs(void *o, uint32_t display_id, int32_t x, int32_t y,
 	XFlush(sx->dpy);
 }
 
-static void on_monitors(void *o, uint32_t display_id,
+static bool on_monitors(void *o, uint32_t display_id,
 			const struct spice_core_head *heads, unsigned int n)
 {
 	struct sx *sx = o;
@@ -290,7 +290,7 @@ static void on_monitors(void *o, uint32_t display_id,
 	unsigned int i;
 
 	if (display_id != 0)
-		return;
+		return false;
 	/* The screen holds every head: the box from (0, 0) around them. */
 	for (i = 0; i < n; i++) {
 		w = MAX(w, (int64_t)MAX(heads[i].x, 0) + heads[i].width);
@@ -302,8 +302,9 @@ static void on_monitors(void *o, uint32_t display_id,
 		fflush(stdout);
 	}
 	if (!sx->resize || w < 1 || h < 1)
-		return;
+		return false;
 	sx_randr_resize(sx, (uint32_t)MIN(w, 16384), (uint32_t)MIN(h, 16384));
+	return true;
 }
 
 /* No client left: release what they held, stop watching the pointer. */

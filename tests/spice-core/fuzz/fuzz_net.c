@@ -289,7 +289,9 @@ static void on_abs(void *o, uint32_t id, int32_t x, int32_t y, int32_t dz,
 	check(buttons <= 0x7f);
 }
 
-static void on_monitors(void *o, uint32_t id,
+/* Taken or not by the "device", by the first width's parity: a guest
+ * agent then gets the request or not. */
+static bool on_monitors(void *o, uint32_t id,
 			const struct spice_core_head *heads, unsigned int n)
 {
 	struct run *r = o;
@@ -302,6 +304,7 @@ static void on_monitors(void *o, uint32_t id,
 		check(heads[i].x >= 0 && heads[i].x <= 2 * SC_COORD_LIMIT);
 		check(heads[i].y >= 0 && heads[i].y <= 2 * SC_COORD_LIMIT);
 	}
+	return heads[0].width & 1;
 }
 
 static void on_clients(void *o, unsigned int n)
