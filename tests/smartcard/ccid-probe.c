@@ -31,9 +31,12 @@
 #define PC_TO_RDR_GET_SLOT_STATUS	0x65
 #define PC_TO_RDR_XFR_BLOCK		0x6f
 
-static int read_hex_file(const char *dir, const char *name, unsigned *v)
+/* A number in sysfs file dir/name, in base 16 or 10. */
+static int read_num_file(const char *dir, const char *name, int base,
+			 unsigned *v)
 {
-	char path[512];
+	char path[512], text[32], *end;
+	unsigned long n;
 	FILE *f;
 	int ok;
 
@@ -41,24 +44,16 @@ static int read_hex_file(const char *dir, const char *name, unsigned *v)
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
-	ok = fscanf(f, "%x", v) == 1;
+	ok = fgets(text, sizeof(text), f) != NULL;
 	fclose(f);
-	return ok ? 0 : -1;
-}
-
-static int read_dec_file(const char *dir, const char *name, unsigned *v)
-{
-	char path[512];
-	FILE *f;
-	int ok;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "r");
-	if (!f)
+	if (!ok)
 		return -1;
-	ok = fscanf(f, "%u", v) == 1;
-	fclose(f);
-	return ok ? 0 : -1;
+	errno = 0;
+	n = strtoul(text, &end, base);
+	if (errno || end == text || n > 0xffffffffUL)
+		return -1;
+	*v = (unsigned)n;
+	return 0;
 }
 
 static int open_reader(void)
@@ -76,12 +71,12 @@ static int open_reader(void)
 	}
 	while ((e = readdir(d))) {
 		snprintf(dir, sizeof(dir), "%s/%s", base, e->d_name);
-		if (read_hex_file(dir, "idVendor", &vid) ||
-		    read_hex_file(dir, "idProduct", &pid) ||
+		if (read_num_file(dir, "idVendor", 16, &vid) ||
+		    read_num_file(dir, "idProduct", 16, &pid) ||
 		    vid != 0x08e6 || pid != 0x4433)
 			continue;
-		if (read_dec_file(dir, "busnum", &bus) ||
-		    read_dec_file(dir, "devnum", &dev))
+		if (read_num_file(dir, "busnum", 10, &bus) ||
+		    read_num_file(dir, "devnum", 10, &dev))
 			continue;
 		snprintf(node, sizeof(node), "/dev/bus/usb/%03u/%03u", bus, dev);
 		fd = open(node, O_RDWR);
