@@ -33,7 +33,7 @@ Checks, in this order, on each pairing (each reads a concrete result):
                DIRTYFB call on a full-screen framebuffer whose every pixel
                changed: the SPICE client is sent the clips only
                (tests/desktop/damage_step.py)
-  weston       (the qxlng pairing; every pairing in desktop-full) weston
+  weston       (qxlng-vga pairings; QEMU's qxl too in desktop-full) weston
                (DRM backend, pixman, kiosk shell) starts;
                weston-simple-shm's pattern is on screen and moves
   s3           S3 suspend (echo mem > /sys/power/state, PIIX4_PM S3
@@ -480,8 +480,9 @@ def step_reload(g, p, res, xlogs, full, work):
         # atomic commit with one is refused there (tried by hand).
         D.progress(p.name, "damage")
         damage_step.step_damage(g, p, res, work)
-    if full or p.name == "qxlng":
-        # make check: weston on the qxlng pairing; all of them in full
+    if full or p.device == "qxlng-vga":
+        # make check: weston on qxlng-vga (qxlng.ko and stock qxl.ko);
+        # QEMU's qxl too in full
         D.progress(p.name, "weston")
         step_weston(g, p, res, work)
     if p.driver == "qxl" and not full:
