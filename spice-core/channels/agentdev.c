@@ -182,7 +182,7 @@ void sc_agentdev_client_room(struct sc_agentdev *ad, size_t queued)
 
 static void guest_bug(struct sc_agentdev *ad, uint32_t port, uint32_t size)
 {
-	g_warning("agent: guest sent a chunk for port %u of %u bytes; "
+	g_message("agent: guest sent a chunk for port %u of %u bytes; "
 		  "ignoring the agent until its port closes", port, size);
 	ad->broken = true;
 }

@@ -104,7 +104,7 @@ size_t sc_smartcard_from_host(struct SpiceCoreVmc *v, const uint8_t *p,
 	sc_vsc_rx_feed(&sc->rx, p, n, from_host_msg, v);
 	if (sc->rx.oversized && !sc->warned_oversized) {
 		sc->warned_oversized = true;
-		g_warning("smartcard: the device sent a VSC message over "
+		g_message("smartcard: the device sent a VSC message over "
 			  "%u bytes; skipped (logged once)",
 			  SC_VSC_PAYLOAD_MAX);
 	}
