@@ -55,6 +55,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peers import free_port  # noqa: E402,F401 (tests use interop.free_port)
 from tap import Tap  # noqa
 from vm import Guest, GuestError, TOP, build_initramfs, same_pixels  # noqa
 from vm import qxlng_state  # noqa
@@ -315,14 +316,6 @@ def case_stock_qxl(args, tap):
 
 def case_qxlng(args, tap):
     driver_case(args, tap, "qxlng", qxlng_initrd(args))
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def spice_guest(args, name, module, port, props="", **kw):

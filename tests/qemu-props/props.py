@@ -19,6 +19,10 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "interop"))
+from peers import free_port  # noqa: E402
+
 COMPRESSIONS = ["auto_glz", "auto_lz", "quic", "glz", "lz", "lz4", "off"]
 STREAMING = ["off", "all", "filter"]
 QUALITIES = [1, 50, 100]
@@ -40,14 +44,6 @@ def ok(cond, name, why=""):
             print("#   " + line)
     print("%sok %d %s" % ("" if cond else "not ", n_tests, name))
     sys.stdout.flush()
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def base_cmd(qemu):

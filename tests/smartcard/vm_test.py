@@ -23,11 +23,8 @@ import argparse
 import gzip
 import os
 import queue
-import select
-import socket
 import subprocess
 import sys
-import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -35,6 +32,7 @@ TOP = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(TOP, "tests", "interop"))
 sys.path.insert(0, HERE)
 import vm  # noqa: E402
+from peers import Reader, free_port  # noqa: E402
 from tap import Tap  # noqa: E402
 from vsclib import (APDU, ATR, CARD_REMOVE, ERROR, READER_ADD,  # noqa: E402
                     SMARTCARD, SUCCESS, UNDEFINED, connect, error_payload,
@@ -47,52 +45,28 @@ CARD_RESP = b"qxl-ng card says hi" + bytes([0x90, 0x00])
 OK = (ERROR, 0, 4, error_payload(SUCCESS))
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-class Card(threading.Thread):
+class Card(Reader):
     """The client side: every VSC message from the server goes to
     self.got; an APDU is answered with CARD_RESP."""
 
     def __init__(self, s):
-        super().__init__(daemon=True)
-        self.s = s
+        super().__init__(s, read_vsc)
         self.got = queue.Queue()
         self.apdus = []
-        self.running = True
         self.start()
 
-    def run(self):
-        self.s.settimeout(None)
-        while self.running:
-            r, _, _ = select.select([self.s], [], [], 0.2)
-            if not r:
-                continue
-            m = read_vsc(self.s)
-            if m is None:
-                break
-            if m[0] == APDU:
-                self.apdus.append(m[3])
-                self.s.sendall(vsc(APDU, 0, CARD_RESP))
-            else:
-                self.got.put(m)
+    def handle(self, m):
+        if m[0] == APDU:
+            self.apdus.append(m[3])
+            self.s.sendall(vsc(APDU, 0, CARD_RESP))
+        else:
+            self.got.put(m)
 
     def next(self, timeout=120):
         try:
             return self.got.get(timeout=timeout)
         except queue.Empty:
             return None
-
-    def stop(self):
-        self.running = False
-        self.join(5)
-        self.s.close()
-
 
 def initramfs(work):
     """The interop initramfs (xhci) plus bin/ccid-probe, appended as one

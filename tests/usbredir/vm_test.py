@@ -21,10 +21,8 @@ import argparse
 import os
 import random
 import select
-import socket
 import subprocess
 import sys
-import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -32,6 +30,7 @@ TOP = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(TOP, "tests", "interop"))
 sys.path.insert(0, HERE)
 import vm  # noqa: E402
+from peers import Reader, free_port  # noqa: E402
 from tap import Tap  # noqa: E402
 from usbdev import Device, PRODUCT, STRINGS, VENDOR  # noqa: E402
 from vmclib import (PORT, USBREDIR, VMC_DATA, connect,  # noqa: E402
@@ -43,45 +42,22 @@ PORT_NAME = "org.qxlng.test.0"
 WANT = "%04x:%04x:%s" % (VENDOR, PRODUCT, STRINGS[2])
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-class Redirect(threading.Thread):
+class Redirect(Reader):
     """The device on usbredir channel `cid`: what QEMU's usb-redir sends
     goes to usbdev.Device, its answers go back; stop() closes the
     channel (the client leaves)."""
 
     def __init__(self, port, sid, cid):
-        super().__init__(daemon=True)
-        self.s = connect(port, USBREDIR, cid, sid)
+        super().__init__(connect(port, USBREDIR, cid, sid), read_msg)
         self.dev = Device()
         self.s.sendall(msg(VMC_DATA, self.dev.connect_packets()))
-        self.running = True
         self.start()
 
-    def run(self):
-        self.s.settimeout(None)
-        while self.running:
-            r, _, _ = select.select([self.s], [], [], 0.2)
-            if not r:
-                continue
-            m = read_msg(self.s)
-            if m is None:
-                break
-            if m[0] == VMC_DATA:
-                out = self.dev.feed(m[1])
-                if out:
-                    self.s.sendall(msg(VMC_DATA, out))
-
-    def stop(self):
-        self.running = False
-        self.join(5)
-        self.s.close()
+    def handle(self, m):
+        if m[0] == VMC_DATA:
+            out = self.dev.feed(m[1])
+            if out:
+                self.s.sendall(msg(VMC_DATA, out))
 
 
 def usb_devices(g):

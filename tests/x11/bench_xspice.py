@@ -37,6 +37,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(TOP, "tests", "interop"))
+from peers import free_port  # noqa: E402
 PY = "/usr/bin/python3"
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -181,14 +183,6 @@ def children(pid):
             except (OSError, ValueError, IndexError):
                 pass
     return out
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def wait_port(port, seconds):

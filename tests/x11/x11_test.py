@@ -66,6 +66,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(TOP, "tests", "interop"))
 import xwd  # noqa: E402
 sys.path.insert(0, os.path.join(TOP, "tests", "spice-core"))
+from peers import free_port  # noqa: E402
 import sclib  # noqa: E402
 from tap import Tap  # noqa: E402
 
@@ -591,14 +592,6 @@ def launcher(tap, build, work, xorg=False):
     tap.ok(ok and gone and "stats " in out, name,
            "%s; X socket and port gone: %s; output: %s"
            % (why, gone, out.strip()))
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def main():
