@@ -613,8 +613,10 @@ def viewers(args, v, daemon, tap, port):
         if not ok:
             raise GuestError("virsh update-device: " + out)
     try:
-        viewer.virt_viewer_case(tap, fx, daemon.uri, NAME, query_spice,
-                                lambda path: virsh_shot(v, path), work)
+        for password in (None, PASSWORD):
+            viewer.virt_viewer_case(tap, fx, daemon.uri, NAME, query_spice,
+                                    lambda path: virsh_shot(v, path), work,
+                                    password)
         ours = viewer.vv_case(fx, work, "qxlng", port, query_spice, update,
                               lambda pw: update(pw, expired=True))
         update(PASSWORD)

@@ -2,12 +2,14 @@
 
 Debian's virt-viewer 11 under a private Xvfb (tests/x11's Fixture):
 
-  - virt_viewer_case: `virt-viewer --attach --connect URI NAME` finds the
-    domain by name through libvirtd and asks it for one connected socket
-    per SPICE channel (virDomainOpenGraphicsFD: QMP getfd + add_client
-    with skipauth); query-spice then lists its main and display channels,
-    and its window on the X screen shows, pixel for pixel, what virsh
-    screenshot gives;
+  - virt_viewer_case: `virt-viewer --connect URI NAME` finds the domain
+    by name through libvirtd, reads its <graphics> (with the ticket: the
+    connection may read the secure XML) and connects to the address and
+    port there; with --attach it asks libvirtd instead for one connected
+    socket per SPICE channel (virDomainOpenGraphicsFD: QMP getfd +
+    add_client with skipauth).  Either way query-spice then lists its
+    main and display channels, and its window on the X screen shows,
+    pixel for pixel, what virsh screenshot gives;
   - vv_case: remote-viewer opens a .vv file ([virt-viewer] type=spice,
     host, port, password): with the right password query-spice lists its
     main channel; once the ticket has expired its debug log says "auth
@@ -105,36 +107,65 @@ def stop(p):
             p.wait()
 
 
-def virt_viewer_case(tap, fx, uri, name, query_spice, picture, work):
-    """virt-viewer --attach by domain name: its channels in query-spice,
-    its window's picture equal to the domain's."""
-    log = os.path.join(work, "virt-viewer.log")
-    p = subprocess.Popen(["virt-viewer", "--debug", "--attach", "--connect",
-                          uri, name], env=fx.env, stdin=subprocess.DEVNULL,
+def type_password(fx, log, password):
+    """Answer virt-viewer's password dialog as a user does: wait for it
+    (its log says auth failure first), focus its window, type, Return.
+    Returns what went wrong, or None."""
+    if not wait_for(lambda: "auth failure" in tail(log, 200), 60):
+        return "no auth failure (so no dialog) in virt-viewer's log"
+    r = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible",
+                        "--name", "Authentication"], env=fx.env,
+                       capture_output=True, text=True, timeout=60)
+    wins = r.stdout.split()
+    if not wins:
+        return "no Authentication window on the X screen: " + r.stderr
+    for cmd in (["windowfocus", "--sync", wins[-1]],
+                ["type", "--delay", "30", password], ["key", "Return"]):
+        r = subprocess.run(["xdotool"] + cmd, env=fx.env,
+                           capture_output=True, text=True, timeout=60)
+        if r.returncode:
+            return "xdotool %s: %s" % (cmd[0], r.stderr)
+    return None
+
+
+def virt_viewer_case(tap, fx, uri, name, query_spice, picture, work,
+                     password=None):
+    """virt-viewer by domain name: through libvirtd's sockets (--attach)
+    without a password, else to the domain's SPICE address and port,
+    answering its password dialog with `password`.  Its channels in
+    query-spice, its window's picture equal to the domain's."""
+    how = "by_address" if password else "attach"
+    log = os.path.join(work, "virt-viewer-%s.log" % how)
+    p = subprocess.Popen(["virt-viewer", "--debug", "--connect", uri] +
+                         ([] if password else ["--attach"]) + [name],
+                         env=fx.env, stdin=subprocess.DEVNULL,
                          stdout=open(log, "w"), stderr=subprocess.STDOUT)
     try:
+        if password:
+            why = type_password(fx, log, password)
+            tap.ok(why is None, "virt_viewer_asks_for_the_password", why)
         types = wait_for(lambda: (lambda t: t if t and MAIN in t and
                                   DISPLAY in t else None)(
                                       channel_types(query_spice)), 90)
-        tap.ok(bool(types), "virt_viewer_attach_channels_in_query_spice",
+        tap.ok(bool(types), "virt_viewer_%s_channels_in_query_spice" % how,
                "query-spice channel types %s; virt-viewer said:\n%s"
                % (channel_types(query_spice), tail(log)))
         where, why = None, "no picture"
         for i in range(20):
-            shot = grab(fx, os.path.join(work, "xvfb-%d.png" % i))
+            shot = grab(fx, os.path.join(work, "xvfb-%s-%d.png" % (how, i)))
             pic = picture(os.path.join(work, "viewer-dump-%d.png" % i))
             where = find_picture(shot, pic)
             if where:
                 break
             why = "the %dx%d screendump is nowhere on the X screen " \
-                "(xvfb-%d.png)" % (pic.size + (i,))
+                "(xvfb-%s-%d.png)" % (pic.size + (how, i))
             time.sleep(0.5)
-        tap.ok(where is not None, "virt_viewer_window_shows_domain_picture",
-               why)
+        tap.ok(where is not None,
+               "virt_viewer_%s_window_shows_domain_picture" % how, why)
     finally:
         stop(p)
     gone = wait_for(lambda: channel_types(query_spice) == [], 30)
-    tap.ok(gone, "virt_viewer_channels_gone_after_it_quits",
+    tap.ok(gone, "virt_viewer_%s_channels_gone_after_it_quits" % how,
            str(channel_types(query_spice)))
 
 
