@@ -293,7 +293,9 @@ static int vmc_handle(struct sc_conn *c, const struct sc_msg *m)
 {
 	struct SpiceCoreVmc *v = sc_vmc_conn(c);
 
-	if (!v)
+	/* A client that left (or never got the channel) has no say, even
+	 * in messages it sent before it went. */
+	if (!v || v->owner != c)
 		return 0;
 	switch (m->kind) {
 	case SC_MSG_VMC_DATA:
