@@ -41,7 +41,8 @@ SC_FUZZ_SECONDS ?= 5
 FUZZ += $(SC_FUZZ_BINS)
 CHECKS += check-spice-core-fuzz
 
-SC_FUZZ_SRCS := $(SC_DIR)/wire/demarshal.c $(SC_DIR)/net/buf.c
+SC_FUZZ_SRCS := $(SC_DIR)/wire/demarshal.c $(SC_DIR)/net/buf.c \
+	$(SC_DIR)/wire/agentmsg.c
 
 $(BUILD)/fuzz/spice-core-%: $(SC_TESTS)/fuzz/fuzz_parsers.c $(SC_FUZZ_SRCS) $(SC_HDRS)
 	@$(DEPS) fuzz
