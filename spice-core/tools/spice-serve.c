@@ -903,17 +903,18 @@ int main(int argc, char **argv)
 		anim_name = pattern;
 		g_timeout_add(1000 / fps, anim_tick, &s);
 	}
+	/* The signals are ours before the ports tell a test to go on. */
+	s.loop = g_main_loop_new(NULL, FALSE);
+	g_unix_signal_add(SIGINT, on_signal, &s);
+	g_unix_signal_add(SIGTERM, on_signal, &s);
+	g_unix_signal_add(SIGUSR1, on_usr1, NULL);
+	g_unix_signal_add(SIGUSR2, on_usr2, &s);
 	if (spice_core_get_port(s.core))
 		printf("port %d\n", spice_core_get_port(s.core));
 	if (spice_core_get_tls_port(s.core))
 		printf("tls-port %d\n", spice_core_get_tls_port(s.core));
 	fflush(stdout);
 
-	s.loop = g_main_loop_new(NULL, FALSE);
-	g_unix_signal_add(SIGINT, on_signal, &s);
-	g_unix_signal_add(SIGTERM, on_signal, &s);
-	g_unix_signal_add(SIGUSR1, on_usr1, NULL);
-	g_unix_signal_add(SIGUSR2, on_usr2, &s);
 	g_main_loop_run(s.loop);
 	{
 		struct spice_core_stats st;
