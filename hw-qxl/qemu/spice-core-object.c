@@ -486,6 +486,10 @@ bool qxlng_spice_device_info(QxlngSpiceDisplay *d, QemuConsole *con,
 {
     char address[SPICE_CORE_DEVICE_ADDRESS_MAX] = "";
 
+    if (!object_property_get_link(OBJECT(con), "device", NULL)) {
+        error_setg(errp, "spice-core: the console has no device");
+        return false;
+    }
     if (!qemu_console_fill_device_address(con, address, sizeof(address),
                                           errp)) {
         return false;
