@@ -233,7 +233,9 @@ size_t sc_agentdev_read(struct sc_agentdev *ad, const uint8_t *p, size_t n)
 				break;
 			}
 		}
-		/* else: no client, or a server message: nothing we use. */
+		/* else: no client, or a server message: not passed on.
+		 * The guest's messages for clients are followed either way
+		 * (its capability announce, agentinfo.c). */
 		if (ad->port == VDP_CLIENT_PORT)
 			sc_agentdev_guest_msgs(ad, p + done, take);
 		ad->left -= (uint32_t)take;
