@@ -304,6 +304,8 @@ static const QxlngSpiceDisplayOps qxlng_spice_ops = {
  */
 bool qxlng_console_realize(QxlngState *s, Error **errp)
 {
+    Error *err = NULL;
+
     if (!s->spice) {
         qxl_device_set_sink(s->core, &qxlng_console_sink, s);
         return true;
@@ -312,6 +314,11 @@ bool qxlng_console_realize(QxlngState *s, Error **errp)
                                           s, errp);
     if (!s->spice_display) {
         return false;
+    }
+    /* As QEMU's qxl: heads 0..max_outputs-1 (none when max_outputs is 0) */
+    if (!qxlng_spice_device_info(s->spice_display, s->con, 0, s->max_outputs,
+                                 &err)) {
+        error_report_err(err);
     }
     s->spice_sink = qxl_spice_new(qxlng_spice_source(s->spice_display));
     if (!s->spice_sink) {

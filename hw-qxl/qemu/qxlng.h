@@ -76,6 +76,14 @@ QxlngSpiceDisplay *qxlng_spice_attach(SpiceCoreObject *core,
                                       const QxlngSpiceDisplayOps *ops,
                                       void *opaque, Error **errp);
 void qxlng_spice_detach(QxlngSpiceDisplay *d);
+/*
+ * Tell the guest's agent where @d's heads are: the PCI address of @con's
+ * device (QEMU's qemu_console_fill_device_address) and the guest's ids
+ * @first_id.. of its @n heads (VD_AGENT_GRAPHICS_DEVICE_INFO).  false
+ * with @errp set when @con's device is not PCI or @n is over 16.
+ */
+bool qxlng_spice_device_info(QxlngSpiceDisplay *d, QemuConsole *con,
+                             uint32_t first_id, uint32_t n, Error **errp);
 /* The display source itself, for a device that feeds it directly. */
 SpiceCoreDisplay *qxlng_spice_source(QxlngSpiceDisplay *d);
 /*

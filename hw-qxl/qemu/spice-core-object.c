@@ -481,6 +481,27 @@ static const DisplayChangeListenerOps spice_core_dcl_ops = {
     .dpy_cursor_define = spice_core_dpy_cursor_define,
 };
 
+bool qxlng_spice_device_info(QxlngSpiceDisplay *d, QemuConsole *con,
+                             uint32_t first_id, uint32_t n, Error **errp)
+{
+    char address[SPICE_CORE_DEVICE_ADDRESS_MAX] = "";
+
+    if (!object_property_get_link(OBJECT(con), "device", NULL)) {
+        error_setg(errp, "spice-core: the console has no device");
+        return false;
+    }
+    if (!qemu_console_fill_device_address(con, address, sizeof(address),
+                                          errp)) {
+        return false;
+    }
+    if (spice_core_display_set_device_info(d->src, address, first_id, n)) {
+        error_setg(errp, "spice-core: device info for %s with %u heads "
+                   "(at most %d)", address, n, SPICE_CORE_MAX_HEADS);
+        return false;
+    }
+    return true;
+}
+
 QxlngSpiceDisplay *qxlng_spice_attach(SpiceCoreObject *sc, QemuConsole *con,
                                       const QxlngSpiceDisplayOps *ops,
                                       void *opaque, Error **errp)
@@ -516,6 +537,12 @@ QxlngSpiceDisplay *qxlng_spice_attach(SpiceCoreObject *sc, QemuConsole *con,
     d->follow = true;
     sc->displays[id] = d;
     register_displaychangelistener(&d->dcl);
+    /*
+     * As QEMU's spice-display does for a console: its head of its device
+     * (a non-PCI device has no address to tell; the device may say more,
+     * as the qxlng devices do).
+     */
+    qxlng_spice_device_info(d, con, qemu_console_get_head(con), 1, NULL);
     return d;
 }
 

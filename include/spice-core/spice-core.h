@@ -514,6 +514,20 @@ int spice_core_display_set_monitors(SpiceCoreDisplay *display,
 				    const struct spice_core_head *heads,
 				    unsigned int n);
 
+/* Where the guest sees this display's device, for the guest's agent
+ * (VD_AGENT_GRAPHICS_DEVICE_INFO, as spice-server's
+ * spice_qxl_set_device_info): `address` in QEMU's form ("pci/0000/02.0":
+ * the PCI domain, then slot.function of each device from the root bus
+ * down), and the guest's ids of this display's monitors 0..n-1:
+ * first_id..first_id+n-1 (the DRM connector index of each head).  The
+ * agent hears it again whenever it changes.  address NULL or "" (or n 0):
+ * nothing to tell.  -EINVAL: an address of SPICE_CORE_DEVICE_ADDRESS_MAX
+ * bytes or more, or n over SPICE_CORE_MAX_HEADS (nothing changes). */
+#define SPICE_CORE_DEVICE_ADDRESS_MAX	256
+int spice_core_display_set_device_info(SpiceCoreDisplay *display,
+				       const char *address,
+				       uint32_t first_id, unsigned int n);
+
 /* What a display source serves now, copied: the state a client connecting
  * now would be sent.  For tests and tools that check a producer (a device
  * model, a display-sink adapter) against the server's view, no client

@@ -19,6 +19,7 @@ struct sc_agentdev *sc_agentdev_new(struct sc_channels *chs,
 	ad->opaque = opaque;
 	sc_buf_init(&ad->out);
 	sc_agentfilter_init(&ad->filter);
+	sc_agent_rx_init(&ad->rx);
 	return ad;
 }
 
@@ -38,6 +39,7 @@ static void mouse_queue(struct sc_agentdev *ad);
 void sc_agentdev_flush(struct sc_agentdev *ad)
 {
 	mouse_queue(ad);
+	sc_agentdev_info_queue(ad);
 	while (ad->out_off < ad->out.len) {
 		size_t want = ad->out.len - ad->out_off;
 		size_t took = ad->ops->write(ad->opaque,
@@ -65,8 +67,8 @@ void sc_agentdev_flush(struct sc_agentdev *ad)
 	}
 }
 
-static void queue_chunk(struct sc_agentdev *ad, uint32_t port,
-			const void *p, size_t n)
+void sc_agentdev_queue(struct sc_agentdev *ad, uint32_t port,
+		       const void *p, size_t n)
 {
 	uint8_t *h;
 
@@ -103,7 +105,7 @@ bool sc_agentdev_from_client(struct sc_agentdev *ad, const uint8_t *p,
 	 * token comes back when the last is written. */
 	for (off = 0; off < pass.len; off += piece) {
 		piece = MIN(pass.len - off, (size_t)VD_AGENT_MAX_DATA_SIZE);
-		queue_chunk(ad, VDP_CLIENT_PORT, pass.data + off, piece);
+		sc_agentdev_queue(ad, VDP_CLIENT_PORT, pass.data + off, piece);
 	}
 	sc_buf_free(&pass);
 	ad->ends[ad->n_ends++] = ad->queued;
@@ -118,7 +120,7 @@ static void mouse_queue(struct sc_agentdev *ad)
 	    ad->queued - ad->written > SC_AGENTDEV_MOUSE_LAG)
 		return;
 	ad->mouse_waiting = false;
-	queue_chunk(ad, VDP_SERVER_PORT, ad->mouse, sizeof(ad->mouse));
+	sc_agentdev_queue(ad, VDP_SERVER_PORT, ad->mouse, sizeof(ad->mouse));
 }
 
 void sc_agentdev_mouse(struct sc_agentdev *ad, uint32_t x, uint32_t y,
@@ -156,6 +158,9 @@ void sc_agentdev_owner_gone(struct sc_agentdev *ad)
 		ad->out.len = keep;
 	}
 	ad->n_ends = 0;
+	/* Device info cut off with them goes again. */
+	if (ad->info_end > ad->queued)
+		ad->info_waiting = ad->info_cap;
 	/* The guest's agent forgets that client's state (one notice waiting
 	 * is enough: clients coming and going cost no memory). */
 	if (ad->written < ad->disc_end && ad->disc_end <= ad->queued) {
@@ -166,7 +171,7 @@ void sc_agentdev_owner_gone(struct sc_agentdev *ad)
 	sc_put_u32(msg + 4, VD_AGENT_CLIENT_DISCONNECTED);
 	memset(msg + 8, 0, 8);
 	sc_put_u32(msg + 16, 0);
-	queue_chunk(ad, VDP_SERVER_PORT, msg, sizeof(msg));
+	sc_agentdev_queue(ad, VDP_SERVER_PORT, msg, sizeof(msg));
 	ad->disc_end = ad->queued;
 	sc_agentdev_flush(ad);
 }
@@ -228,12 +233,18 @@ size_t sc_agentdev_read(struct sc_agentdev *ad, const uint8_t *p, size_t n)
 				break;
 			}
 		}
-		/* else: no client, or a server message: nothing we use. */
+		/* else: no client, or a server message: not passed on.
+		 * The guest's messages for clients are followed either way
+		 * (its capability announce, agentinfo.c). */
+		if (ad->port == VDP_CLIENT_PORT)
+			sc_agentdev_guest_msgs(ad, p + done, take);
 		ad->left -= (uint32_t)take;
 		done += take;
 		if (!ad->left)
 			ad->hdr_len = 0;
 	}
+	if (ad->info_waiting)		/* an announce asked for it */
+		sc_agentdev_flush(ad);
 	if (ad->broken)
 		return n;
 	return done;

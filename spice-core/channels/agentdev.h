@@ -21,6 +21,17 @@
  * a guest bug: logged once, everything after it is dropped until the port
  * closes.
  *
+ * Graphics device info (as the reference does, agentinfo.c): the guest's
+ * own messages for the client are followed (wire/agentmsg.h) for its
+ * VD_AGENT_ANNOUNCE_CAPABILITIES; once it announces
+ * VD_AGENT_CAP_GRAPHICS_DEVICE_INFO it gets, on VDP_SERVER_PORT, which
+ * display channel and monitor is which of the guest's devices and heads
+ * (spice_core_display_set_device_info), again after every announce and
+ * whenever that changes; one such message waits at most, built when it
+ * goes (in chunks of at most VD_AGENT_MAX_DATA_SIZE, which spice-vdagentd
+ * insists on).  A guest whose messages lose their framing (a header that
+ * is not protocol 1) is logged once and no longer looked at.
+ *
  * Client mouse mode through the agent (as the reference does): while the
  * port is open, clients may choose client mouse mode even without an
  * absolute input device on the host; their pointer positions and buttons
@@ -38,6 +49,7 @@
 #include "channels/agentfilter.h"
 #include "channels/channel.h"
 #include "net/buf.h"
+#include "wire/agentmsg.h"
 
 struct spice_core_agent_ops;
 
@@ -74,6 +86,13 @@ struct sc_agentdev {
 					 * configs to the display first) */
 	bool mouse_waiting;		/* mouse[] not queued yet */
 	uint8_t mouse[SC_AGENTDEV_MOUSE_MSG];
+	/* graphics device info (agentinfo.c) */
+	struct sc_agent_rx rx;		/* the guest's messages to clients */
+	unsigned int announces;		/* rx's announces looked at */
+	bool info_cap;			/* the guest takes device info */
+	bool info_waiting;		/* one to build and queue */
+	uint32_t info_gen;		/* model devinfo_gen it was built at */
+	uint64_t info_end;		/* where the last one queued ends */
 };
 
 /* server side (session.c): the API's open, close, read, wakeup. */
@@ -94,6 +113,19 @@ bool sc_agentdev_from_client(struct sc_agentdev *ad, const uint8_t *p,
 void sc_agentdev_owner_gone(struct sc_agentdev *ad);
 /* The owner's queue shrank: let the guest write again if it was held. */
 void sc_agentdev_client_room(struct sc_agentdev *ad, size_t queued);
+
+/* Queue n bytes for the guest on `port` as one chunk (n at most
+ * VD_AGENT_MAX_DATA_SIZE), not flushed. */
+void sc_agentdev_queue(struct sc_agentdev *ad, uint32_t port,
+		       const void *p, size_t n);
+
+/* agentinfo.c: bytes of the guest's messages for the client (taken);
+ * the device info changed (server side, after a display change); queue
+ * the waiting device info when the guest has caught up (from flush). */
+void sc_agentdev_guest_msgs(struct sc_agentdev *ad, const uint8_t *p,
+			    size_t n);
+void sc_agentdev_info_changed(struct sc_agentdev *ad);
+void sc_agentdev_info_queue(struct sc_agentdev *ad);
 
 /* inputs side (inputs.c), in client mouse mode: the pointer at x, y of
  * display, buttons as VD_AGENT_*BUTTON_MASK. */

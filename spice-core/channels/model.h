@@ -56,6 +56,11 @@ struct SpiceCoreDisplay {
 	struct spice_core_head heads[SC_MAX_HEADS];
 	unsigned int n_heads;
 	uint32_t heads_gen;
+	/* spice_core_display_set_device_info(): "" or the device's
+	 * address, and the guest's ids of heads 0..dev_heads-1. */
+	char dev_address[SPICE_CORE_DEVICE_ADDRESS_MAX];
+	uint32_t dev_first_id;
+	unsigned int dev_heads;
 };
 
 /* Audio (config.audio): one playback and one record stream shared by
@@ -114,6 +119,8 @@ struct sc_model {
 	GQueue play_chunks;		/* struct sc_audio_chunk, oldest 1st */
 	uint64_t play_seq;		/* the number of the next chunk */
 	struct sc_vmcs *vmcs;		/* pass-through channels (vmc.h) */
+	uint32_t devinfo_gen;		/* bumps when a display's device
+					 * info changes or it goes */
 	struct sc_agentdev *agentdev;	/* the guest's agent; NULL: we
 					 * emulate one (agent.c) */
 	bool audio;			/* audio channels exist: set at

@@ -64,6 +64,8 @@ void spice_core_display_remove(SpiceCoreDisplay *d)
 {
 	lock(d);
 	d->model->displays[d->id] = NULL;
+	if (d->dev_address[0])	/* the guest's agent hears it */
+		d->model->devinfo_gen++;
 	changed(d);		/* its clients notice and drop */
 	pixman_region32_fini(&d->damage);
 	sc_copies_free(d->copies);

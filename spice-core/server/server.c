@@ -54,6 +54,8 @@ static gboolean wake_dispatch(GSource *s, GSourceFunc cb, gpointer data)
 	(void)data;
 	g_atomic_int_set(&ws->pending, 0);
 	sc_channels_deliver(&ws->core->chs);
+	if (ws->core->model.agentdev)	/* a display's device info */
+		sc_agentdev_info_changed(ws->core->model.agentdev);
 	return G_SOURCE_CONTINUE;
 }
 

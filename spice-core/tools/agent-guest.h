@@ -10,7 +10,12 @@
  *          prints "agent-chunk PORT SIZE" for each whole chunk and
  *          "agent-msg PORT TYPE SIZE" for each agent message header that
  *          starts a chunk, and "agent-mouse X Y BUTTONS DISPLAY" for a
- *          VD_AGENT_MOUSE_STATE (client mouse mode through the agent).
+ *          VD_AGENT_MOUSE_STATE (client mouse mode through the agent);
+ *          "agent-devinfo HEX" with the body of each
+ *          VD_AGENT_GRAPHICS_DEVICE_INFO, put together from its chunks;
+ *   sink,announce  the same, and the port announces the agent's
+ *          capabilities (VD_AGENT_CAP_GRAPHICS_DEVICE_INFO among them)
+ *          as the guest's spice-vdagentd does when it starts.
  */
 #ifndef SPICE_SERVE_AGENT_GUEST_H
 #define SPICE_SERVE_AGENT_GUEST_H

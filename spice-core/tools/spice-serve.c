@@ -95,7 +95,12 @@ static const char usage[] =
 "                       the port stays closed (repeatable, at most 8)\n"
 "  --guest-agent stuck|sink  a stand-in guest agent port instead of the\n"
 "                       emulation: stuck takes nothing, sink takes all\n"
-"                       and prints its chunks (tools/agent-guest.h)\n"
+"                       and prints its chunks (tools/agent-guest.h);\n"
+"                       sink,announce also announces the agent's caps\n"
+"  --device-info ADDR,FIRST,N  the display's device address and the\n"
+"                       guest's ids FIRST.. of its N heads, for the guest\n"
+"                       agent (graphics device info); SIGUSR2 adds 1 to\n"
+"                       FIRST (prints 'device-info FIRST')\n"
 "  -h, --help           this help\n"
 "\n"
 "Once listening, prints 'port P' and/or 'tls-port P' lines on stdout.\n"
@@ -118,6 +123,9 @@ struct serve {
 	unsigned int n_vmc;
 	const char *agent_spec;	/* --guest-agent */
 	struct agent_guest *agent;
+	char *dev_address;	/* --device-info */
+	uint32_t dev_first;
+	unsigned int dev_heads;
 };
 
 static uint32_t scene_px(const struct serve *s, const char *name,
@@ -534,6 +542,21 @@ static gboolean on_usr1(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* SIGUSR2: the device info changes (its first head id goes up). */
+static gboolean on_usr2(gpointer data)
+{
+	struct serve *s = data;
+
+	if (s->dev_address) {
+		s->dev_first++;
+		spice_core_display_set_device_info(s->display, s->dev_address,
+						   s->dev_first, s->dev_heads);
+		printf("device-info %u\n", s->dev_first);
+		fflush(stdout);
+	}
+	return G_SOURCE_CONTINUE;
+}
+
 static gboolean on_signal(gpointer data)
 {
 	g_main_loop_quit(((struct serve *)data)->loop);
@@ -562,12 +585,13 @@ enum { O_ADDR = 256, O_PORT, O_TLS_PORT, O_X509, O_SECURE, O_PWFILE,
        O_NOTICKET, O_SASL, O_IMAGE, O_PATTERN, O_SIZE, O_FPS, O_COMPRESS,
        O_CURSOR, O_MABS, O_LOG, O_NAME, O_LIFETIME, O_FRAMES, O_FORMAT,
        O_WEBROOT, O_LOGIMG, O_MAXCLIENTS, O_EXCLUSIVE, O_QXL, O_STREAMING,
-       O_VQUALITY, O_SAVE, O_TONE, O_RECORD, O_VMC, O_AGENT };
+       O_VQUALITY, O_SAVE, O_TONE, O_RECORD, O_VMC, O_AGENT, O_DEVINFO };
 
 static const struct option long_opts[] = {
 	{ "addr", required_argument, NULL, O_ADDR },
 	{ "vmc", required_argument, NULL, O_VMC },
 	{ "guest-agent", required_argument, NULL, O_AGENT },
+	{ "device-info", required_argument, NULL, O_DEVINFO },
 	{ "port", required_argument, NULL, O_PORT },
 	{ "tls-port", required_argument, NULL, O_TLS_PORT },
 	{ "x509-dir", required_argument, NULL, O_X509 },
@@ -760,6 +784,26 @@ int main(int argc, char **argv)
 		case O_AGENT:
 			s.agent_spec = optarg;
 			break;
+		case O_DEVINFO: {
+			char **f = g_strsplit(optarg, ",", 3);
+			char *end1 = NULL, *end2 = NULL;
+			unsigned long first = 0, n = 0;
+
+			if (g_strv_length(f) == 3) {
+				first = strtoul(f[1], &end1, 10);
+				n = strtoul(f[2], &end2, 10);
+			}
+			if (!end1 || *end1 || !*f[1] || !end2 || *end2 ||
+			    !*f[2] || first > UINT32_MAX || n > 16)
+				tool_die("--device-info: '%s' is not ADDR,FIRST,N "
+				    "(N 0..16)", optarg);
+			g_free(s.dev_address);
+			s.dev_address = g_strdup(f[0]);
+			s.dev_first = (uint32_t)first;
+			s.dev_heads = (unsigned int)n;
+			g_strfreev(f);
+			break;
+		}
 		case 'h': fputs(usage, stdout); return 0;
 		default:
 			fprintf(stderr, "Try 'spice-serve --help'.\n");
@@ -831,6 +875,10 @@ int main(int argc, char **argv)
 	}
 	if (cursor)
 		set_arrow_cursor(&s);
+	if (s.dev_address &&
+	    spice_core_display_set_device_info(s.display, s.dev_address,
+					       s.dev_first, s.dev_heads))
+		tool_die("--device-info: the address is too long");
 	for (unsigned int i = 0; i < s.n_vmc; i++) {
 		const char *why = "";
 
@@ -855,16 +903,18 @@ int main(int argc, char **argv)
 		anim_name = pattern;
 		g_timeout_add(1000 / fps, anim_tick, &s);
 	}
+	/* The signals are ours before the ports tell a test to go on. */
+	s.loop = g_main_loop_new(NULL, FALSE);
+	g_unix_signal_add(SIGINT, on_signal, &s);
+	g_unix_signal_add(SIGTERM, on_signal, &s);
+	g_unix_signal_add(SIGUSR1, on_usr1, NULL);
+	g_unix_signal_add(SIGUSR2, on_usr2, &s);
 	if (spice_core_get_port(s.core))
 		printf("port %d\n", spice_core_get_port(s.core));
 	if (spice_core_get_tls_port(s.core))
 		printf("tls-port %d\n", spice_core_get_tls_port(s.core));
 	fflush(stdout);
 
-	s.loop = g_main_loop_new(NULL, FALSE);
-	g_unix_signal_add(SIGINT, on_signal, &s);
-	g_unix_signal_add(SIGTERM, on_signal, &s);
-	g_unix_signal_add(SIGUSR1, on_usr1, NULL);
 	g_main_loop_run(s.loop);
 	{
 		struct spice_core_stats st;
@@ -894,6 +944,7 @@ int main(int argc, char **argv)
 	if (save_path)
 		save_picture(&s, save_path);
 	g_free(s.px);
+	g_free(s.dev_address);
 	g_free(px16);
 	return 0;
 }

@@ -15,6 +15,11 @@ Checks:
 
   - the client sees the guest's agent (its capabilities, not the
     emulation's);
+  - spice-vdagent gets the graphics device info (VD_AGENT_GRAPHICS_DEVICE_
+    INFO, as spice-server sends it for QEMU's qxl): for display channel 0,
+    monitors 0..n-1 (n = the device's max_outputs) are the guest's
+    heads 0..n-1 of the device at the PCI address sysfs gives card0, and
+    it finds the xrandr output of each (its -d log);
   - text the client grabs reaches the guest's CLIPBOARD (read with
     xclipio, tests/desktop/xclipio.c, built here: the image has no xclip),
     and text the guest puts there reaches the client;
@@ -41,6 +46,7 @@ import hashlib
 import io
 import os
 import queue
+import re
 import shutil
 import subprocess
 import threading
@@ -148,6 +154,48 @@ def poll(step, timeout):
         if got or time.time() > deadline:
             return got
         time.sleep(0.5)
+
+
+HEADS = 1       # the device's max_outputs: QEMU's qxl sends that many
+ADDRESS_LINE = re.compile(
+    r"channel_id: (\d+) monitor_id: (\d+) device_address: (\S+), "
+    r"device_display_id: (\d+) xrandr output ID(?:: (\d+)| NOT FOUND)")
+
+
+def spice_address(sysfs_path):
+    """QEMU's device address ("pci/0000/02.0", qemu_console_fill_device_
+    address) of the PCI device a sysfs path lies under, or None."""
+    m = re.search(r"/pci([0-9a-f]{4}):[0-9a-f]{2}((?:/[0-9a-f]{4}:[0-9a-f]{2}:"
+                  r"[0-9a-f]{2}\.[0-7])+)", sysfs_path)
+    if not m:
+        return None
+    devs = [d.split(":")[2] for d in m.group(2).strip("/").split("/")]
+    return "pci/%s/%s" % (m.group(1), "/".join(devs))
+
+
+def step_device_info(g, tap):
+    """spice-vdagent got VD_AGENT_GRAPHICS_DEVICE_INFO with the device's
+    PCI address and ids 0..HEADS-1, and mapped each to an xrandr output."""
+    progress("agent", "graphics device info")
+    sysfs = g.run("readlink -f /sys/class/drm/card0", check=False).strip()
+    want = spice_address(sysfs)
+    seen = [[]]
+
+    def logged():
+        log = g.run("cat /tmp/vdagent.log", check=False)
+        seen[0] = [m.groups() for m in ADDRESS_LINE.finditer(log)]
+        return len(seen[0]) >= HEADS
+    poll(logged, 60)
+    tap.comment("spice-vdagent: " + "; ".join(
+        "channel %s monitor %s %s id %s output %s" % (c, m, a, d, o)
+        for c, m, a, d, o in seen[0]))
+    got = sorted(set((int(c), int(m), a, int(d), o is not None)
+                     for c, m, a, d, o in seen[0]))
+    expect = [(0, i, want, i, True) for i in range(HEADS)]
+    tap.ok(want is not None and got == expect,
+           "agent_gets_the_graphics_device_info",
+           "card0 is %s (%s); spice-vdagent logged %r, want %r" %
+           (sysfs, want, got, expect))
 
 
 def step_clipboard_text(g, client, tap):
@@ -302,7 +350,7 @@ def case_agent(args, tap):
     p = desktop.Pairing("agent", args.qemu, [], "qxlng", "modesetting", True)
     devs = ["-object", "spice-core,id=sc0,addr=127.0.0.1,port=%d,"
             "disable-ticketing=on" % port,
-            "-device", "qxlng-vga,spice=sc0",
+            "-device", "qxlng-vga,spice=sc0,max_outputs=%d" % HEADS,
             "-chardev", "spice-core,id=vdagent,name=vdagent,spice=sc0",
             "-device", "virtio-serial-pci",
             "-device", "virtserialport,chardev=vdagent,"
@@ -330,12 +378,14 @@ def case_agent(args, tap):
         desktop.wait_until(g, "[ -S /run/spice-vdagentd/"
                            "spice-vdagent-sock ]")
         g.run("eval $(dbus-launch --sh-syntax); "
-              "spice-vdagent -x -f /tmp/xfer -o 0 > /tmp/vdagent.log 2>&1 &")
+              "spice-vdagent -x -d -f /tmp/xfer -o 0 > /tmp/vdagent.log "
+              "2>&1 &")
         got = client.expect(["agent: guest"], 180)
         if not tap.ok(got is not None, "client_sees_the_guest_agent",
                       g.run("cat /tmp/vdagentd.log /tmp/vdagent.log",
                             check=False)):
             raise GuestError("no guest agent")
+        step_device_info(g, tap)
         step_clipboard_text(g, client, tap)
         step_clipboard_png(g, client, work, guest_png, tap)
         step_mouse(g, client, tap)

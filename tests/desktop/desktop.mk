@@ -26,7 +26,8 @@
 #                                     -chardev spice-core: clipboard text
 #                                     and images both ways, client mouse
 #                                     mode, monitors config, a file to
-#                                     the guest (one boot)
+#                                     the guest, graphics device info
+#                                     (one boot)
 
 DESKTOP := $(TOP)/tests/desktop/desktop.py
 DESKTOP_CASES := stock-qxl-surfaces ddx audio session agent

@@ -15,11 +15,19 @@ spice-serve --guest-agent standing in for the guest's spice-vdagent
          the client leaves, the guest hears CLIENT_DISCONNECTED on port 2;
          spice-gtk gets client mouse mode with no absolute device on the
          host, and its pointer position and buttons reach the guest as
-         VD_AGENT_MOUSE_STATE.
+         VD_AGENT_MOUSE_STATE; the display has a device info, but this
+         guest never announced VD_AGENT_CAP_GRAPHICS_DEVICE_INFO, so it
+         never gets VD_AGENT_GRAPHICS_DEVICE_INFO;
+  sink,announce  a guest that announces that cap gets the message on
+         port 2 (--device-info pci/0000/05.0,3,2: count 2, channel 0,
+         monitors 0 and 1 as the guest's ids 3 and 4, the address with its
+         NUL), byte for byte, with no client connected; when the device
+         info changes (SIGUSR2: ids from 4) it gets it again.
 
 Meant to run against an ASan+UBSan build of spice-serve too
 (SPICE_SERVE_BIN)."""
 import os
+import signal
 import socket
 import struct
 import sys
@@ -99,7 +107,7 @@ ok(srv.proc.returncode == 0, "stuck_server_exits_cleanly",
 
 # -- sink --------------------------------------------------------------------
 srv = Server("--port", "0", "--image", pic, "--disable-ticketing",
-             "--guest-agent", "sink")
+             "--guest-agent", "sink", "--device-info", "pci/0000/05.0,0,1")
 s, connected, window = main_channel(srv.port)
 s.sendall(msg(AGENT_START, u32(10)))
 # A well-formed message (CLIPBOARD_RELEASE, empty) then filler chunks,
@@ -156,5 +164,52 @@ c.close()
 srv.stop()
 ok(srv.proc.returncode == 0, "sink_server_exits_cleanly",
    "rc=%s" % srv.proc.returncode)
+info = [x for x in srv.lines if x.startswith("agent-devinfo") or
+        x.startswith("agent-msg 2 16 ")]
+ok(not info, "no_device_info_without_the_guest_cap", str(info))
 ok(sanitizer_clean(srv.log_text()), "no_sanitizer_report")
+
+# -- sink,announce: VD_AGENT_GRAPHICS_DEVICE_INFO -----------------------------
+GRAPHICS_DEVICE_INFO = 16
+ADDR = b"pci/0000/05.0\0"
+
+
+def device_info(first, n):
+    """The body spice-server would send for one display (channel 0) of
+    n heads, the guest's ids from first."""
+    body = struct.pack("<I", n)
+    for i in range(n):
+        body += struct.pack("<IIII", 0, i, first + i, len(ADDR)) + ADDR
+    return body
+
+
+def next_devinfo(srv, timeout=10):
+    line = srv.read_lines_until(lambda l: l.startswith("agent-devinfo "),
+                                timeout)
+    return bytes.fromhex(line.split()[1]) if line else None
+
+
+srv = Server("--port", "0", "--image", pic, "--disable-ticketing",
+             "--guest-agent", "sink,announce",
+             "--device-info", "pci/0000/05.0,3,2")
+got = next((bytes.fromhex(x.split()[1]) for x in srv.lines
+            if x.startswith("agent-devinfo ")), None) or next_devinfo(srv)
+want = device_info(3, 2)
+ok(got == want, "device_info_reaches_the_announcing_guest_byte_for_byte",
+   "got %s want %s" % (got.hex() if got else None, want.hex()))
+ok("agent-msg 2 %d %d" % (GRAPHICS_DEVICE_INFO, len(want)) in srv.lines,
+   "device_info_on_the_server_port_whole",
+   str([x for x in srv.lines if x.startswith("agent-")][-4:]))
+srv.proc.send_signal(signal.SIGUSR2)
+got = next_devinfo(srv)
+want = device_info(4, 2)
+ok(got == want, "changed_device_info_sent_again",
+   "got %s want %s" % (got.hex() if got else None, want.hex()))
+s, connected, _ = main_channel(srv.port)
+ok(connected == 1, "client_sees_the_announcing_agent")
+s.close()
+srv.stop()
+ok(srv.proc.returncode == 0, "announce_server_exits_cleanly",
+   "rc=%s" % srv.proc.returncode)
+ok(sanitizer_clean(srv.log_text()), "no_sanitizer_report_announce")
 done()

@@ -41,7 +41,8 @@ SC_FUZZ_SECONDS ?= 5
 FUZZ += $(SC_FUZZ_BINS)
 CHECKS += check-spice-core-fuzz
 
-SC_FUZZ_SRCS := $(SC_DIR)/wire/demarshal.c $(SC_DIR)/net/buf.c
+SC_FUZZ_SRCS := $(SC_DIR)/wire/demarshal.c $(SC_DIR)/net/buf.c \
+	$(SC_DIR)/wire/agentmsg.c
 
 $(BUILD)/fuzz/spice-core-%: $(SC_TESTS)/fuzz/fuzz_parsers.c $(SC_FUZZ_SRCS) $(SC_HDRS)
 	@$(DEPS) fuzz
@@ -126,8 +127,20 @@ CHECKS += check-spice-core-agent-guest
 
 # The pass-through agent path (a guest agent port) against a client over
 # its token window, oversized chunks, a flood within the window
-# (spice-serve --guest-agent stuck|sink), under ASan+UBSan.
-check-spice-core-agent-guest: $(SC_ASAN_SERVE)
+# (spice-serve --guest-agent stuck|sink), under ASan+UBSan; the guest's
+# capability announce and the graphics device info it gets: a unit test
+# of wire/agentmsg.c (hostile streams, the message's bytes) first.
+SC_AGENTMSG_UNIT := $(SC_TOUT)/agentmsg-unit
+SC_AGENTMSG_SRCS := $(addprefix $(SC_DIR)/,wire/agentmsg.c wire/demarshal.c \
+	net/buf.c)
+$(SC_AGENTMSG_UNIT): $(SC_TESTS)/agentmsg_unit.c $(SC_AGENTMSG_SRCS) $(SC_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
+		$(QXL_CFLAGS) -I$(TOP)/include -I$(SC_DIR) $(SC_PKG_CFLAGS) \
+		-o $@ $< $(SC_AGENTMSG_SRCS) $(shell pkg-config --libs glib-2.0)
+
+check-spice-core-agent-guest: $(SC_ASAN_SERVE) $(SC_AGENTMSG_UNIT)
+	$(SC_AGENTMSG_UNIT)
 	$(SC_ASAN_PYTEST) ASAN_OPTIONS=detect_leaks=1 \
 		$(PYTHON) $(SC_TESTS)/agent_guest_test.py
 

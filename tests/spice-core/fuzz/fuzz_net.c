@@ -24,7 +24,8 @@
  *   pending bytes, half-close, RST, close, drain / never read, run the
  *   server loop, and host-side changes (damage, primary resize and
  *   format, cursor, monitors, mouse mode, LEDs, ticket, disconnect, a
- *   display removed, playback PCM written, playback restarted, the
+ *   display removed (or back, with a device address and heads for the
+ *   guest agent's graphics device info), playback PCM written, playback restarted, the
  *   guest agent's port opened or closed, guest agent bytes, room for
  *   bytes to the guest; a pass-through device, usbredir 0 or port 0,
  *   writing, taking bytes, its port opening or closing, going and
@@ -1077,9 +1078,23 @@ static void op_host(struct run *r, struct in *in)
 			spice_core_display_remove(r->display[arg & 1]);
 			r->display[arg & 1] = NULL;
 		} else {
+			char addr[SPICE_CORE_DEVICE_ADDRESS_MAX + 8];
+			size_t len = u8(in) * 2u % sizeof(addr);
+			unsigned int n = u8(in) % (SC_MAX_HEADS + 2);
+			int rc;
+
 			r->display[arg & 1] =
 				spice_core_display_add(r->core, arg & 1);
 			set_primary(r, arg & 1, u8(in));
+			/* and maybe a device info, too long or too many */
+			memset(addr, 'a' + n, len);
+			addr[len] = '\0';
+			rc = spice_core_display_set_device_info(
+				r->display[arg & 1], (arg & 2) ? addr : NULL,
+				u8(in), n);
+			check((rc == 0) == (n <= SC_MAX_HEADS &&
+					    (!(arg & 2) || len <
+					     SPICE_CORE_DEVICE_ADDRESS_MAX)));
 		}
 		break;
 	case 13: {	/* the guest's agent: opens, closes, takes, writes */
@@ -1207,6 +1222,10 @@ static void run_init(struct run *r, uint8_t cfg_byte, uint8_t more)
 			break;
 		r->display[i] = spice_core_display_add(r->core, i);
 		set_primary(r, i, (uint8_t)(more >> (4 * i)));
+		/* what a guest agent announcing graphics device info gets */
+		check(spice_core_display_set_device_info(r->display[i],
+			i ? "pci/0000/1e.0/03.0" : "pci/0000/02.0", 0,
+			1 + i) == 0);
 	}
 	spice_core_set_mouse_absolute(r->core, more & 0x80);
 	vmc_add(r, 0);

@@ -5,7 +5,9 @@
  *   LINK            link header + link message (caps, offsets)
  *   MSG_MAIN, MSG_DISPLAY, MSG_INPUTS, MSG_CURSOR
  *                   data header + the channel's message demarshaller
- *   AGENT           VD agent header, monitors config, capabilities
+ *   AGENT           VD agent header, monitors config, capabilities;
+ *                   and the same bytes as a guest agent's message stream
+ *                   (wire/agentmsg.c), fed in pieces
  *   SASL            the client's SASL stream: mechanism name length and
  *                   name against an offered list, then start/step data
  *                   lengths and data
@@ -15,6 +17,7 @@
 #include <string.h>
 
 #include "net/buf.h"
+#include "wire/agentmsg.h"
 #include "wire/demarshal.h"
 
 /* Step over `skip` bytes; whether `want` more follow. */
@@ -89,6 +92,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *why = NULL;
 	uint32_t req, caps;
 	unsigned int n;
+	struct sc_agent_rx rx;
+	size_t off, piece;
+
+	/* The guest's stream: pieces of 1..8 bytes as the first byte says. */
+	sc_agent_rx_init(&rx);
+	for (off = 0; off < size; off += piece) {
+		piece = MIN(size - off, (size_t)(1 + (data[0] >> (off % 5) & 7)));
+		why = NULL;
+		if (sc_agent_rx_feed(&rx, data + off, piece, &why) && !why)
+			__builtin_trap();	/* an error must say why */
+		if (rx.hdr_len > SC_AGENT_MSG_HDR ||
+		    rx.body_len > SC_AGENT_RX_KEEP ||
+		    (rx.announces && rx.announces * (SC_AGENT_MSG_HDR + 4) >
+		     off + piece))
+			__builtin_trap();
+	}
+	why = NULL;
 
 	if (size < SC_AGENT_HEADER_SIZE)
 		return 0;

@@ -135,6 +135,16 @@ SEEDS = {
     host(13, 8 | 16, bytes([20]) + u32(1) + u32(2) + bytes(12)) +
     session(1, MAIN) + pump(16) + op(0, CLOSE) + pump(32) +
     msg(1, 106, u32(10)) + host(13, 2) + pump(32),
+    # A guest agent announcing VD_AGENT_CAP_GRAPHICS_DEVICE_INFO (in two
+    # chunks for the client's port) gets the device info; the second
+    # display goes and comes back with another one (sent again).
+    "seed-guest-agent-device-info": bytes([0x20, 0]) + session(0, MAIN) +
+    msg(0, 104) + pump(16) + host(13, 0, bytes([16])) + pump(8) +
+    msg(0, 106, u32(10)) + pump(8) + host(13, 8, bytes([12]) + u32(1) + u32(6) + bytes(4)) +
+    host(13, 8, bytes([16]) + bytes(4) + u32(8) + u32(1) + u32(1 << 15)) +
+    pump(16) + host(11, 1) + pump(8) +
+    host(11, 1 | 2, bytes([20, 3, 0, 5])) + pump(16) +
+    host(13, 4, bytes([16])) + pump(16),
     "seed-agent": bytes([0, 0]) + session(0, MAIN) + msg(0, 106, u32(10)) +
     agent(0, 6, ANNOUNCE) + monitors(0, [(640, 480, 0, 0), (800, 600, 640, 0)]) +
     op(0, FLUSH) + pump(16),
