@@ -131,6 +131,22 @@ def device_args(port):
             "-device", "qxlng-vga,id=head0", "-device", "qxlng,id=head1"]
 
 
+def start_incoming(args, src, work, name, spice=""):
+    """A destination QEMU for src's guest, waiting on -incoming tcp:
+    (the Guest, its SPICE port, its migration port).  spice: more
+    -spice options (",seamless-migration=on")."""
+    port = interop.free_port()
+    mig_port = interop.free_port()
+    dev = device_args(port)
+    dev[1] += spice
+    dst = IncomingGuest(args.qemu, src.initrd_path, dev,
+                        os.path.join(work, name),
+                        extra_args=["-incoming",
+                                    "tcp:127.0.0.1:%d" % mig_port])
+    dst.start()
+    return dst, port, mig_port
+
+
 def modetest_mode(g, mode):
     """modetest SMPTE bars at `mode` in the background, as
     interop.modetest_start does at 1024x768."""
@@ -243,13 +259,7 @@ def case_cancel(tap, args, src, prefix, client_log, shot_a, work):
     """A cancelled migration leaves the semi-seamless client on the
     source, working."""
     src_log = os.path.join(src.work, "qemu.stderr")
-    port = interop.free_port()
-    mig_port = interop.free_port()
-    dst = IncomingGuest(args.qemu, src.initrd_path, device_args(port),
-                        os.path.join(work, "dst-cancel"),
-                        extra_args=["-incoming",
-                                    "tcp:127.0.0.1:%d" % mig_port])
-    dst.start()
+    dst, port, mig_port = start_incoming(args, src, work, "dst-cancel")
     dst_log = os.path.join(dst.work, "qemu.stderr")
     try:
         progress("a migration to port %d, cancelled" % mig_port)
@@ -324,13 +334,7 @@ def client_migrate_info_checks(tap, qmp, dst_port):
 
 
 def case_migrate(tap, args, src, shot_a, work):
-    port = interop.free_port()
-    mig_port = interop.free_port()
-    dst = IncomingGuest(args.qemu, src.initrd_path, device_args(port),
-                        os.path.join(work, "dst"),
-                        extra_args=["-incoming",
-                                    "tcp:127.0.0.1:%d" % mig_port])
-    dst.start()
+    dst, port, mig_port = start_incoming(args, src, work, "dst")
     prefix = os.path.join(work, "client")
     client_log = open(os.path.join(work, "client.log"), "w")
     client = subprocess.Popen([sys.executable,
