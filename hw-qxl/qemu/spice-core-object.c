@@ -3,7 +3,7 @@
  *
  *   -object spice-core,id=ID,addr=127.0.0.1,port=5900,tls-port=N,
  *           tls-creds=<tls-creds-x509 id>,password-secret=<secret id>,
- *           disable-ticketing=on|off,web-root=DIR,
+ *           disable-ticketing=on|off,seamless-migration=on|off,web-root=DIR,
  *           image-compression=auto_glz|auto_lz|quic|glz|lz|lz4|off,
  *           streaming-video=off|all|filter,video-quality=1..100,
  *           unix-path=PATH
@@ -62,6 +62,7 @@ struct SpiceCoreObject {
     char *tls_creds;
     char *password_secret;
     bool disable_ticketing;
+    bool seamless_migration;
     bool ticket_later;      /* no password yet: set over QMP (-spice) */
     char *web_root;
     unsigned int image_compression;     /* index in spice_core_compressions */
@@ -685,6 +686,7 @@ static void spice_core_obj_complete(UserCreatable *uc, Error **errp)
         return;
     }
     cfg.disable_ticketing = sc->disable_ticketing;
+    cfg.seamless_migration = sc->seamless_migration;
     cfg.web_root = sc->web_root;
     cfg.image_compression =
         spice_core_compressions[sc->image_compression].value;
@@ -806,6 +808,21 @@ static void spice_core_obj_set_port(Object *obj, Visitor *v, const char *name,
         return;
     }
     *field = value;
+}
+
+static bool spice_core_obj_get_seamless_migration(Object *obj, Error **errp)
+{
+    return SPICE_CORE_OBJECT(obj)->seamless_migration;
+}
+
+static void spice_core_obj_set_seamless_migration(Object *obj, bool value,
+                                                  Error **errp)
+{
+    SpiceCoreObject *sc = SPICE_CORE_OBJECT(obj);
+
+    if (spice_core_obj_settable(sc, errp)) {
+        sc->seamless_migration = value;
+    }
 }
 
 static bool spice_core_obj_get_disable_ticketing(Object *obj, Error **errp)
@@ -932,6 +949,11 @@ static void spice_core_obj_class_init(ObjectClass *oc, void *data)
                                    spice_core_obj_set_disable_ticketing);
     object_class_property_set_description(oc, "disable-ticketing",
         "on: clients need no password");
+    object_class_property_add_bool(oc, "seamless-migration",
+                                   spice_core_obj_get_seamless_migration,
+                                   spice_core_obj_set_seamless_migration);
+    object_class_property_set_description(oc, "seamless-migration",
+        "on: clients that can follow a migration seamlessly");
     object_class_property_add_str(oc, "web-root", spice_core_obj_get_web_root,
                                   spice_core_obj_set_web_root);
     object_class_property_set_description(oc, "web-root",

@@ -591,6 +591,7 @@ static bool seamless(const struct sc_conn *c)
 static void migrate_event(struct sc_conn *c, enum sc_event ev)
 {
 	struct sc_main *m = c->priv;
+	bool seamless_begin;
 
 	switch (ev) {
 	case SC_EVENT_MIGRATE_BEGIN:
@@ -601,15 +602,16 @@ static void migrate_event(struct sc_conn *c, enum sc_event ev)
 			send_empty(c, SPICE_MSG_MAIN_MIGRATE_CANCEL);
 		m->mig = SC_MIG_NONE;
 		m->mig_seamless = false;
-		if (send_dst_info(c, seamless(c) ?
+		seamless_begin = seamless(c);
+		if (send_dst_info(c, seamless_begin ?
 				  SPICE_MSG_MAIN_MIGRATE_BEGIN_SEAMLESS :
 				  SPICE_MSG_MAIN_MIGRATE_BEGIN)) {
 			m->mig = SC_MIG_BEGUN;
 			m->mig_unanswered = sc_sat_add_u32(m->mig_unanswered,
 							   1);
 			g_message("session %08x: %s sent", c->session_id,
-				  seamless(c) ? "MIGRATE_BEGIN_SEAMLESS" :
-						"MIGRATE_BEGIN");
+				  seamless_begin ? "MIGRATE_BEGIN_SEAMLESS" :
+						   "MIGRATE_BEGIN");
 		}
 		return;
 	case SC_EVENT_MIGRATE_SWITCH:

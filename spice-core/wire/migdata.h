@@ -35,7 +35,6 @@
  * above its own (1), so a client goes semi-seamless there. */
 #define SC_MIG_VERSION		0x716e0001u
 #define SC_MIG_HEADER_SIZE	10
-#define SC_MIG_MAX_SIZE		64	/* header and the largest body */
 
 struct sc_mig_data {
 	uint8_t channel_type;		/* SPICE_CHANNEL_* */
