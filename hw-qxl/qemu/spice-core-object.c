@@ -27,6 +27,7 @@
 #include "qapi/qapi-events-ui.h"
 #include "qapi/visitor.h"
 #include "qom/object_interfaces.h"
+#include "sysemu/runstate.h"
 #include "crypto/secret_common.h"
 #include "crypto/tlscredsx509.h"
 #include "sysemu/sysemu.h"
@@ -282,6 +283,14 @@ static void spice_core_obj_record_data(void *opaque, uint32_t client,
     }
 }
 
+/* Seamless client migration: the clients' channels wait while the
+ * incoming migration loads the devices (the displays show the guest's
+ * picture once it has). */
+static bool spice_core_obj_migration_loading(void *opaque)
+{
+    return runstate_check(RUN_STATE_INMIGRATE);
+}
+
 static const struct spice_core_ops spice_core_obj_ops = {
     .channel_event = spice_core_obj_channel_event,
     .clients_changed = spice_core_obj_clients_changed,
@@ -290,6 +299,7 @@ static const struct spice_core_ops spice_core_obj_ops = {
     .mouse_abs = spice_core_obj_mouse_abs,
     .monitors_request = spice_core_obj_monitors_request,
     .record_data = spice_core_obj_record_data,
+    .migration_loading = spice_core_obj_migration_loading,
 };
 
 /* Channels beyond the display ------------------------------------------- */

@@ -167,6 +167,11 @@ struct spice_core_ops {
 	 * during the call. */
 	void (*record_data)(void *opaque, uint32_t client, const void *pcm,
 			    size_t bytes);
+	/* Seamless migration at the target: is the VM's state still being
+	 * loaded (the displays not yet what the guest shows)?  A channel's
+	 * migration data waits while it is (asked again every 100 ms);
+	 * NULL: never. */
+	bool (*migration_loading)(void *opaque);
 };
 
 /* Clipboard selections (VD_AGENT_CLIPBOARD_SELECTION_*).  A client that

@@ -162,6 +162,50 @@ static bool mig_out_input(struct sc_conn *c)
 	return !sc_stream_dead(c->st);
 }
 
+static bool vm_loading(struct sc_channels *chs)
+{
+	const struct spice_core_ops *ops = chs->model->ops;
+
+	return ops->migration_loading &&
+	       ops->migration_loading(chs->model->opaque);
+}
+
+static void mig_start(struct sc_conn *c, const struct sc_mig_data *d)
+{
+	g_message("session %08x: %s channel %u: migration data taken, it "
+		  "goes on seamlessly", c->session_id, c->ops->name,
+		  c->link.mess.channel_id);
+	c->mig = d;
+	sc_conn_unhold(c);
+	c->mig = NULL;
+}
+
+/* Parked migration data, while the VM's state loads: the channels start
+ * once it is loaded (a display would otherwise be judged by the picture
+ * the target had before). */
+static gboolean mig_parked_tick(gpointer data)
+{
+	struct sc_channels *chs = data;
+	GList *it;
+
+	if (vm_loading(chs))
+		return G_SOURCE_CONTINUE;
+	for (it = chs->conns; it; it = it->next) {
+		struct sc_conn *c = it->data;
+		struct sc_mig_data *d = c->mig_parked;
+
+		if (!d)
+			continue;
+		c->mig_parked = NULL;
+		if (c->phase == SC_CONN_HELD && !sc_stream_dead(c->st))
+			mig_start(c, d);
+		g_free(d);
+	}
+	g_source_unref(chs->mig_timer);
+	chs->mig_timer = NULL;
+	return G_SOURCE_REMOVE;
+}
+
 /* Seamless, at the target: a held channel waits for its migration data
  * (the first thing the client sends on it), then starts from it. */
 static bool held_input(struct sc_conn *c)
@@ -178,12 +222,22 @@ static bool held_input(struct sc_conn *c)
 	}
 	if (!mig_parse(c, &m, &d))
 		return false;
-	g_message("session %08x: %s channel %u: migration data taken, it "
-		  "goes on seamlessly", c->session_id, c->ops->name,
-		  c->link.mess.channel_id);
-	c->mig = &d;
-	sc_conn_unhold(c);
-	c->mig = NULL;
+	if (c->mig_parked) {
+		sc_stream_close(c->st, "second migration data");
+		return false;
+	}
+	if (vm_loading(c->chs)) {
+		c->mig_parked = g_memdup2(&d, sizeof(d));
+		if (!c->chs->mig_timer)
+			c->chs->mig_timer = sc_timer_new(c->chs->ctx, 100,
+							 mig_parked_tick,
+							 c->chs);
+		g_message("session %08x: %s channel %u: migration data "
+			  "waits for the VM's state", c->session_id,
+			  c->ops->name, c->link.mess.channel_id);
+		return true;
+	}
+	mig_start(c, &d);
 	return !sc_stream_dead(c->st);
 }
 
@@ -307,6 +361,7 @@ static void conn_release(void *opaque)
 	    c->ops->close)
 		c->ops->close(c);
 	g_free(c->priv);
+	g_free(c->mig_parked);
 	chs->host->detach(chs->host_opaque, c);
 	sc_link_fini(&c->link);
 	chs->conns = g_list_remove(chs->conns, c);
@@ -419,6 +474,7 @@ void sc_channels_init(struct sc_channels *chs, GMainContext *ctx,
 	chs->link_cfg = *link_cfg;
 	chs->conns = NULL;
 	chs->n_linking = 0;
+	chs->mig_timer = NULL;
 	chs->stall_ms = (unsigned int)MIN(env_limit(
 		"SPICE_CORE_STALL_TIMEOUT_MS", SC_STALL_TIMEOUT_MS), 3600000ul);
 	chs->out_total_limit = env_limit("SPICE_CORE_OUT_TOTAL_LIMIT",
@@ -469,6 +525,8 @@ void sc_channels_notify(struct sc_channels *chs, enum sc_event ev)
 void sc_channels_close_all(struct sc_channels *chs, const char *why)
 {
 	GList *it;
+
+	sc_source_drop(&chs->mig_timer);
 
 	for (it = chs->conns; it; it = it->next)
 		sc_stream_close(((struct sc_conn *)it->data)->st, "%s", why);

@@ -139,6 +139,8 @@ struct sc_conn {
 	void *session;			/* the host's */
 	void *priv;			/* the channel's (g_malloc'ed) */
 	const struct sc_mig_data *mig;	/* during a seamless start only */
+	struct sc_mig_data *mig_parked;	/* taken while the VM's state was
+					 * loading: starts once it is */
 	bool mig_sent;			/* MIG_OUT: its data went */
 	uint64_t sent_seen;		/* sc_stream_sent() when last seen */
 	gint64 progress_at;		/* when it last took queued bytes */
@@ -156,6 +158,7 @@ struct sc_channels {
 	unsigned int stall_ms;		/* SC_STALL_TIMEOUT_MS, or the
 					 * environment's for tests */
 	size_t out_total_limit;		/* SC_OUT_TOTAL_LIMIT, likewise */
+	GSource *mig_timer;		/* parked migration data waits */
 };
 
 /* The net layer's ops: pass the struct sc_channels as their opaque. */
