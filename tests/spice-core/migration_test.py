@@ -116,7 +116,7 @@ bad = {
 for name, data in bad.items():
     s = conn()
     res = linked(s, DISPLAY, 0, SID)
-    held = res == 0 and quiet(s)
+    held = res == 0 and quiet(s, 0.1)
     s.sendall(msg(MSGC_MIGRATE_DATA, data))
     ok(held and closed(s), "display_migration_data_%s_drops_the_channel" % name,
        "link=%s held=%s" % (res, held))
