@@ -8,9 +8,13 @@
  * (spice_core_migrate_switch) those get MIGRATE_END and go on with the
  * target connection; the others get SWITCH_HOST and reconnect to the
  * target on their own.  A failed migration (spice_core_migrate_cancel)
- * sends MIGRATE_CANCEL to those that began.  The per-client steps are
- * the main channel's (channels/main.c); the target's side, a session
- * whose channels wait for the client's MIGRATE_END, is server/session.c.
+ * sends MIGRATE_CANCEL to those that began.  With
+ * config.seamless_migration, clients that can get MIGRATE_BEGIN_SEAMLESS
+ * instead and, at the switch, each of their channels hands its state to
+ * the target through the client (channels/channel.c, wire/migdata.h).
+ * The per-client steps are the main channel's (channels/main.c); the
+ * target's side, a session whose channels wait for the client's
+ * MIGRATE_END or their migration data, is server/session.c.
  */
 #include <errno.h>
 #include <string.h>
