@@ -41,7 +41,8 @@ struct sc_main {
 	/* MIGRATE_BEGINs not answered yet: a new target's BEGIN follows a
 	 * CANCEL, and only the answer to the last one counts. */
 	uint32_t mig_unanswered;
-	bool mig_seamless;		/* the client answered seamless */
+	bool mig_offered;		/* the BEGIN sent was seamless */
+	bool mig_seamless;		/* ... and the client answered so */
 	/* At the target: the client came migrating and has not sent
 	 * MIGRATE_END (or, seamless, this channel's migration data) yet:
 	 * nothing is sent to it until then, but the handshake's answer. */
@@ -480,7 +481,8 @@ static int main_handle(struct sc_conn *c, const struct sc_msg *msg)
 	case SC_MSG_MAIN_MIGRATE_CONNECTED:
 	case SC_MSG_MAIN_MIGRATE_CONNECTED_SEAMLESS:
 	case SC_MSG_MAIN_MIGRATE_CONNECT_ERROR:
-		m->mig_seamless = msg->kind ==
+		/* (CONNECTED_SEAMLESS to a plain BEGIN: plain) */
+		m->mig_seamless = m->mig_offered && msg->kind ==
 				  SC_MSG_MAIN_MIGRATE_CONNECTED_SEAMLESS;
 		migrate_connected(c, msg->kind !=
 				  SC_MSG_MAIN_MIGRATE_CONNECT_ERROR);
@@ -603,6 +605,7 @@ static void migrate_event(struct sc_conn *c, enum sc_event ev)
 		m->mig = SC_MIG_NONE;
 		m->mig_seamless = false;
 		seamless_begin = seamless(c);
+		m->mig_offered = seamless_begin;
 		if (send_dst_info(c, seamless_begin ?
 				  SPICE_MSG_MAIN_MIGRATE_BEGIN_SEAMLESS :
 				  SPICE_MSG_MAIN_MIGRATE_BEGIN)) {
