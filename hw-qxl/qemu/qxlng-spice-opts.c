@@ -8,7 +8,7 @@
  * creates one spice-core object, id "spice", before the devices; qxl-vga,
  * qxl, qxlng-vga and qxlng devices with no spice=ID attach to it, and when
  * none did, the first graphic console is served (vga + spice).  Options
- * spice-core has no use for (seamless-migration, agent-mouse, the WAN
+ * spice-core has no use for (agent-mouse, the WAN
  * compressions, ...) are accepted and noted with -d unimp; options it cannot
  * honour (SASL, TLS channel selection, x509 file names) are
  * refused with a message saying so.  gl and rendernode are not listed, so
@@ -89,7 +89,7 @@ static QemuOptsList qxlng_spice_opts = {
 static const char *const qxlng_spice_ignored[] = {
     "ipv4", "ipv6", "disable-copy-paste", "disable-agent-file-xfer",
     "jpeg-wan-compression", "zlib-glz-wan-compression", "video-codecs",
-    "agent-mouse", "playback-compression", "seamless-migration",
+    "agent-mouse", "playback-compression",
 };
 
 /* Refused when set (the on/off ones when on): what we cannot do yet. */
@@ -224,6 +224,9 @@ static Object *qxlng_spice_create(QemuOpts *opts, Error **errp)
     }
     if (!object_property_set_bool(obj, "disable-ticketing",
                                   qemu_opt_get_bool(opts, "disable-ticketing",
+                                                    false), errp) ||
+        !object_property_set_bool(obj, "seamless-migration",
+                                  qemu_opt_get_bool(opts, "seamless-migration",
                                                     false), errp)) {
         goto fail;
     }

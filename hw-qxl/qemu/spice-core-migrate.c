@@ -8,8 +8,11 @@
  * (spice_core_migrate_begin).  When QEMU's migration completes, those
  * get MIGRATE_END and the others SWITCH_HOST (spice_core_migrate_switch),
  * and the monitor gets SPICE_MIGRATE_COMPLETED.  A failed or cancelled
- * migration sends MIGRATE_CANCEL and forgets the target.  Seamless
- * migration (migration data) is not offered.
+ * migration sends MIGRATE_CANCEL and forgets the target.  With
+ * seamless-migration=on (libvirt's default), clients that can get
+ * MIGRATE_BEGIN_SEAMLESS instead and, at the end, keep their channels:
+ * each hands its state from here to the target (spice-core's channel.c,
+ * wire/migdata.h).
  *
  * This work is licensed under the terms of the GNU GPL, version 2 or later.
  * See the COPYING file in the top-level directory.

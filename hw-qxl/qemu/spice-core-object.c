@@ -3,7 +3,7 @@
  *
  *   -object spice-core,id=ID,addr=127.0.0.1,port=5900,tls-port=N,
  *           tls-creds=<tls-creds-x509 id>,password-secret=<secret id>,
- *           disable-ticketing=on|off,web-root=DIR,
+ *           disable-ticketing=on|off,seamless-migration=on|off,web-root=DIR,
  *           image-compression=auto_glz|auto_lz|quic|glz|lz|lz4|off,
  *           streaming-video=off|all|filter,video-quality=1..100,
  *           unix-path=PATH
@@ -27,6 +27,7 @@
 #include "qapi/qapi-events-ui.h"
 #include "qapi/visitor.h"
 #include "qom/object_interfaces.h"
+#include "sysemu/runstate.h"
 #include "crypto/secret_common.h"
 #include "crypto/tlscredsx509.h"
 #include "sysemu/sysemu.h"
@@ -62,6 +63,7 @@ struct SpiceCoreObject {
     char *tls_creds;
     char *password_secret;
     bool disable_ticketing;
+    bool seamless_migration;
     bool ticket_later;      /* no password yet: set over QMP (-spice) */
     char *web_root;
     unsigned int image_compression;     /* index in spice_core_compressions */
@@ -281,6 +283,14 @@ static void spice_core_obj_record_data(void *opaque, uint32_t client,
     }
 }
 
+/* Seamless client migration: the clients' channels wait while the
+ * incoming migration loads the devices (the displays show the guest's
+ * picture once it has). */
+static bool spice_core_obj_migration_loading(void *opaque)
+{
+    return runstate_check(RUN_STATE_INMIGRATE);
+}
+
 static const struct spice_core_ops spice_core_obj_ops = {
     .channel_event = spice_core_obj_channel_event,
     .clients_changed = spice_core_obj_clients_changed,
@@ -289,6 +299,7 @@ static const struct spice_core_ops spice_core_obj_ops = {
     .mouse_abs = spice_core_obj_mouse_abs,
     .monitors_request = spice_core_obj_monitors_request,
     .record_data = spice_core_obj_record_data,
+    .migration_loading = spice_core_obj_migration_loading,
 };
 
 /* Channels beyond the display ------------------------------------------- */
@@ -712,6 +723,7 @@ static void spice_core_obj_complete(UserCreatable *uc, Error **errp)
         return;
     }
     cfg.disable_ticketing = sc->disable_ticketing;
+    cfg.seamless_migration = sc->seamless_migration;
     cfg.web_root = sc->web_root;
     cfg.image_compression =
         spice_core_compressions[sc->image_compression].value;
@@ -833,6 +845,21 @@ static void spice_core_obj_set_port(Object *obj, Visitor *v, const char *name,
         return;
     }
     *field = value;
+}
+
+static bool spice_core_obj_get_seamless_migration(Object *obj, Error **errp)
+{
+    return SPICE_CORE_OBJECT(obj)->seamless_migration;
+}
+
+static void spice_core_obj_set_seamless_migration(Object *obj, bool value,
+                                                  Error **errp)
+{
+    SpiceCoreObject *sc = SPICE_CORE_OBJECT(obj);
+
+    if (spice_core_obj_settable(sc, errp)) {
+        sc->seamless_migration = value;
+    }
 }
 
 static bool spice_core_obj_get_disable_ticketing(Object *obj, Error **errp)
@@ -959,6 +986,11 @@ static void spice_core_obj_class_init(ObjectClass *oc, void *data)
                                    spice_core_obj_set_disable_ticketing);
     object_class_property_set_description(oc, "disable-ticketing",
         "on: clients need no password");
+    object_class_property_add_bool(oc, "seamless-migration",
+                                   spice_core_obj_get_seamless_migration,
+                                   spice_core_obj_set_seamless_migration);
+    object_class_property_set_description(oc, "seamless-migration",
+        "on: clients that can follow a migration seamlessly");
     object_class_property_add_str(oc, "web-root", spice_core_obj_get_web_root,
                                   spice_core_obj_set_web_root);
     object_class_property_set_description(oc, "web-root",

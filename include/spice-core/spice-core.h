@@ -167,6 +167,11 @@ struct spice_core_ops {
 	 * during the call. */
 	void (*record_data)(void *opaque, uint32_t client, const void *pcm,
 			    size_t bytes);
+	/* Seamless migration at the target: is the VM's state still being
+	 * loaded (the displays not yet what the guest shows)?  A channel's
+	 * migration data waits while it is (asked again every 100 ms);
+	 * NULL: never. */
+	bool (*migration_loading)(void *opaque);
 };
 
 /* Clipboard selections (VD_AGENT_CLIPBOARD_SELECTION_*).  A client that
@@ -227,6 +232,12 @@ struct spice_core_config {
 	void *opaque;
 	/* Serve the playback and record channels (SPICE audio, raw PCM). */
 	bool audio;
+	/* Client migration goes seamless with clients that can (QEMU's
+	 * -spice seamless-migration=on): spice_core_migrate_begin sends
+	 * them MIGRATE_BEGIN_SEAMLESS, and at the switch each channel hands
+	 * its state to the target through the client, which keeps its
+	 * channels (and the picture it shows) instead of resetting them. */
+	bool seamless_migration;
 };
 
 typedef struct SpiceCore SpiceCore;
@@ -285,13 +296,15 @@ int spice_core_migrate_target(SpiceCore *core, const char *host, int port,
  * A migration to the target set may start: clients with the
  * semi-seamless capability get SPICE_MSG_MAIN_MIGRATE_BEGIN and link to
  * the target now (a second call, after a new target, cancels the first
- * one's).  -ENOENT with no target set.
+ * one's); with config.seamless_migration, those with the seamless one
+ * get MIGRATE_BEGIN_SEAMLESS instead.  -ENOENT with no target set.
  */
 int spice_core_migrate_begin(SpiceCore *core);
 /*
  * The VM now runs at the target: each client that linked to the target
  * after MIGRATE_BEGIN gets SPICE_MSG_MAIN_MIGRATE_END (it goes on with
- * that connection), every other one SPICE_MSG_MAIN_MIGRATE_SWITCH_HOST
+ * that connection; seamless: each of its channels gets SPICE_MSG_MIGRATE
+ * and its migration data), every other one SPICE_MSG_MAIN_MIGRATE_SWITCH_HOST
  * (it reconnects there); the target is forgotten.  Returns the number of
  * clients connected, -ENOENT with no target set.
  */

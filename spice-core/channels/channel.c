@@ -2,6 +2,7 @@
 /* The channel dispatcher: connections from accept to the data phase, each
  * message to its channel's ops (see channel.h). */
 #include <stdlib.h>
+#include <string.h>
 #include <spice/protocol.h>
 
 #include "channels/channel.h"
@@ -84,6 +85,39 @@ static void pump(struct sc_conn *c)
 		c->ops->pump(c);
 }
 
+/* The client's MIGRATE_DATA, parsed into *d; false after dropping the
+ * client for a bad one. */
+static bool mig_parse(struct sc_conn *c, const struct sc_msg *m,
+		      struct sc_mig_data *d)
+{
+	const char *why = NULL;
+
+	if (sc_parse_mig_data(m->u.bytes.data, m->u.bytes.size, d, &why) < 0) {
+		sc_stream_close(c->st, "%s", why);
+		return false;
+	}
+	if (d->channel_type != c->link.mess.channel_type) {
+		sc_stream_close(c->st, "migration data of channel type %u on "
+				"a %s channel", d->channel_type, c->ops->name);
+		return false;
+	}
+	return true;
+}
+
+/* Migration data for a running channel (main, which reads before the
+ * rest starts). */
+static void mig_running(struct sc_conn *c, const struct sc_msg *m)
+{
+	struct sc_mig_data d;
+
+	if (!c->ops->mig_restore) {
+		sc_stream_close(c->st, "unexpected migration data");
+		return;
+	}
+	if (mig_parse(c, m, &d) && c->ops->mig_restore(c, &d) < 0)
+		sc_stream_close(c->st, "migration data refused");
+}
+
 /* One data message; true once consumed. */
 static bool data_input(struct sc_conn *c)
 {
@@ -95,10 +129,124 @@ static bool data_input(struct sc_conn *c)
 		return false;
 	if (m.kind == SC_MSG_ACK)
 		pump(c);
+	else if (m.kind == SC_MSG_MIGRATE_DATA)
+		mig_running(c, &m);
 	else if (!sc_msg_is_base(m.kind) && c->ops->handle &&
 		 c->ops->handle(c, &m) < 0)
 		sc_stream_close(c->st, "message type %u rejected", m.type);
 	return !sc_stream_dead(c->st);
+}
+
+/* Seamless, at the source: the client's FLUSH_MARK says it read
+ * everything before SPICE_MSG_MIGRATE and we read everything it sent
+ * before: the state is final, send it.  The rest is not read any more
+ * than it is answered. */
+static bool mig_out_input(struct sc_conn *c)
+{
+	struct sc_mig_data d;
+	struct sc_msg m;
+
+	if (sc_wire_recv(&c->wire, c->ops->parse, &m) <= 0)
+		return false;
+	if (m.kind != SC_MSG_MIGRATE_FLUSH_MARK || c->mig_sent)
+		return !sc_stream_dead(c->st);
+	memset(&d, 0, sizeof(d));
+	d.channel_type = c->link.mess.channel_type;
+	if (c->ops->mig_save)
+		c->ops->mig_save(c, &d);
+	sc_mig_data_put(sc_msg_begin(&c->wire, SPICE_MSG_MIGRATE_DATA), &d);
+	sc_msg_end(&c->wire);
+	c->mig_sent = true;
+	g_message("session %08x: %s channel %u: migration data sent",
+		  c->session_id, c->ops->name, c->link.mess.channel_id);
+	return !sc_stream_dead(c->st);
+}
+
+static bool vm_loading(struct sc_channels *chs)
+{
+	const struct spice_core_ops *ops = chs->model->ops;
+
+	return ops->migration_loading &&
+	       ops->migration_loading(chs->model->opaque);
+}
+
+static void mig_start(struct sc_conn *c, const struct sc_mig_data *d)
+{
+	g_message("session %08x: %s channel %u: migration data taken, it "
+		  "goes on seamlessly", c->session_id, c->ops->name,
+		  c->link.mess.channel_id);
+	c->mig = d;
+	sc_conn_unhold(c);
+	c->mig = NULL;
+}
+
+/* Parked migration data, while the VM's state loads: the channels start
+ * once it is loaded (a display would otherwise be judged by the picture
+ * the target had before). */
+static gboolean mig_parked_tick(gpointer data)
+{
+	struct sc_channels *chs = data;
+	GList *it;
+
+	if (vm_loading(chs))
+		return G_SOURCE_CONTINUE;
+	for (it = chs->conns; it; it = it->next) {
+		struct sc_conn *c = it->data;
+		struct sc_mig_data *d = c->mig_parked;
+
+		if (!d)
+			continue;
+		c->mig_parked = NULL;
+		if (c->phase == SC_CONN_HELD && !sc_stream_dead(c->st))
+			mig_start(c, d);
+		g_free(d);
+	}
+	g_source_unref(chs->mig_timer);
+	chs->mig_timer = NULL;
+	return G_SOURCE_REMOVE;
+}
+
+/* Seamless, at the target: a held channel waits for its migration data
+ * (the first thing the client sends on it), then starts from it. */
+static bool held_input(struct sc_conn *c)
+{
+	struct sc_mig_data d;
+	struct sc_msg m;
+
+	if (sc_wire_recv(&c->wire, c->ops->parse, &m) <= 0)
+		return false;
+	if (m.kind != SC_MSG_MIGRATE_DATA) {
+		sc_stream_close(c->st, "message type %u before the migration "
+				"data", m.type);
+		return false;
+	}
+	if (!mig_parse(c, &m, &d))
+		return false;
+	if (c->mig_parked) {
+		sc_stream_close(c->st, "second migration data");
+		return false;
+	}
+	if (vm_loading(c->chs)) {
+		c->mig_parked = g_memdup2(&d, sizeof(d));
+		if (!c->chs->mig_timer)
+			c->chs->mig_timer = sc_timer_new(c->chs->ctx, 100,
+							 mig_parked_tick,
+							 c->chs);
+		g_message("session %08x: %s channel %u: migration data "
+			  "waits for the VM's state", c->session_id,
+			  c->ops->name, c->link.mess.channel_id);
+		return true;
+	}
+	mig_start(c, &d);
+	return !sc_stream_dead(c->st);
+}
+
+static bool held_reads(struct sc_conn *c)
+{
+	struct sc_channels *chs = c->chs;
+
+	return chs->host->held_reads &&
+	       chs->host->held_reads(chs->host_opaque, c);
 }
 
 static void conn_input(void *opaque)
@@ -111,6 +259,10 @@ static void conn_input(void *opaque)
 			progress = sc_link_input(&c->link);
 		else if (c->phase == SC_CONN_RUNNING)
 			progress = data_input(c);
+		else if (c->phase == SC_CONN_MIG_OUT)
+			progress = mig_out_input(c);
+		else if (c->phase == SC_CONN_HELD && held_reads(c))
+			progress = held_input(c);
 		else
 			progress = false;	/* waits for the start */
 	}
@@ -154,6 +306,18 @@ void sc_conn_unhold(struct sc_conn *c)
 	sc_stream_call_soon(c->st);	/* read what it sent meanwhile */
 }
 
+void sc_conn_migrate_out(struct sc_conn *c)
+{
+	if (!sc_conn_running(c))
+		return;
+	sc_buf_u32(sc_msg_begin(&c->wire, SPICE_MSG_MIGRATE),
+		   SPICE_MIGRATE_NEED_FLUSH | SPICE_MIGRATE_NEED_DATA_TRANSFER);
+	sc_msg_end(&c->wire);
+	c->phase = SC_CONN_MIG_OUT;
+	sc_stream_flush(c->st);
+	sc_stream_call_soon(c->st);	/* a FLUSH_MARK may be in already */
+}
+
 static void conn_writable(void *opaque)
 {
 	pump(opaque);
@@ -165,7 +329,8 @@ static void conn_soon(void *opaque)
 {
 	struct sc_conn *c = opaque;
 
-	if (c->phase == SC_CONN_RUNNING) {
+	if (c->phase == SC_CONN_RUNNING || c->phase == SC_CONN_MIG_OUT ||
+	    c->phase == SC_CONN_HELD) {
 		conn_input(c);		/* sc_conn_resume */
 		return;
 	}
@@ -192,9 +357,11 @@ static void conn_release(void *opaque)
 
 	if (c->phase == SC_CONN_LINKING)
 		chs->n_linking--;
-	if (c->phase == SC_CONN_RUNNING && c->ops->close)
+	if ((c->phase == SC_CONN_RUNNING || c->phase == SC_CONN_MIG_OUT) &&
+	    c->ops->close)
 		c->ops->close(c);
 	g_free(c->priv);
+	g_free(c->mig_parked);
 	chs->host->detach(chs->host_opaque, c);
 	sc_link_fini(&c->link);
 	chs->conns = g_list_remove(chs->conns, c);
@@ -307,6 +474,7 @@ void sc_channels_init(struct sc_channels *chs, GMainContext *ctx,
 	chs->link_cfg = *link_cfg;
 	chs->conns = NULL;
 	chs->n_linking = 0;
+	chs->mig_timer = NULL;
 	chs->stall_ms = (unsigned int)MIN(env_limit(
 		"SPICE_CORE_STALL_TIMEOUT_MS", SC_STALL_TIMEOUT_MS), 3600000ul);
 	chs->out_total_limit = env_limit("SPICE_CORE_OUT_TOTAL_LIMIT",
@@ -357,6 +525,8 @@ void sc_channels_notify(struct sc_channels *chs, enum sc_event ev)
 void sc_channels_close_all(struct sc_channels *chs, const char *why)
 {
 	GList *it;
+
+	sc_source_drop(&chs->mig_timer);
 
 	for (it = chs->conns; it; it = it->next)
 		sc_stream_close(((struct sc_conn *)it->data)->st, "%s", why);

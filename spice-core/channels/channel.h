@@ -22,6 +22,7 @@
 #include "channels/model.h"
 #include "link/link.h"
 #include "net/net.h"
+#include "wire/migdata.h"
 #include "wire/wire.h"
 
 #define SC_MAX_LINKING		64	/* connections not yet linked */
@@ -74,6 +75,13 @@ struct sc_channel_ops {
 	/* Tear down what c->priv holds (only after start); the dispatcher
 	 * frees c->priv itself. */
 	void (*close)(struct sc_conn *c);
+	/* Seamless migration.  At the source: fill d->u with what the
+	 * target needs (NULL: nothing but the header).  At the target, a
+	 * channel started from migration data finds it in c->mig during
+	 * start(); a channel already running when its data comes (main)
+	 * gets it here instead (NULL: such data drops the client). */
+	void (*mig_save)(struct sc_conn *c, struct sc_mig_data *d);
+	int (*mig_restore)(struct sc_conn *c, const struct sc_mig_data *d);
 };
 
 /* The server's side.  opaque is sc_channels.host_opaque. */
@@ -95,8 +103,18 @@ struct sc_channels_host {
 	 * client links before its MIGRATE_END).  NULL: always. */
 	bool (*may_start)(void *opaque, struct sc_conn *c);
 	/* c, a main channel linked by a migrating client, got the client's
-	 * MIGRATE_END: the session is an ordinary one from now on. */
+	 * MIGRATE_END (or, seamless, its migration data): the session is an
+	 * ordinary one from now on. */
 	void (*migrated_in)(void *opaque, struct sc_conn *c);
+	/* Does held c read its input (seamless: its migration data starts
+	 * it)?  NULL: never. */
+	bool (*held_reads)(void *opaque, struct sc_conn *c);
+	/* Seamless migration.  At the target: may the session of main
+	 * channel c, a migrating client's, go on seamlessly (each channel
+	 * from its migration data)?  At the source: send every channel of
+	 * c's session SPICE_MSG_MIGRATE (sc_conn_migrate_out). */
+	bool (*seamless_in)(void *opaque, struct sc_conn *c);
+	void (*migrate_out)(void *opaque, struct sc_conn *c);
 };
 
 enum sc_conn_phase {
@@ -105,6 +123,9 @@ enum sc_conn_phase {
 	SC_CONN_HELD,		/* attached, not started: its session
 				 * waits for the client's MIGRATE_END */
 	SC_CONN_RUNNING,	/* the channel started */
+	SC_CONN_MIG_OUT,	/* seamless migration: SPICE_MSG_MIGRATE
+				 * sent, nothing else goes out; its data
+				 * follows the client's FLUSH_MARK */
 };
 
 struct sc_conn {
@@ -117,6 +138,10 @@ struct sc_conn {
 	uint32_t session_id;		/* set by host->attach */
 	void *session;			/* the host's */
 	void *priv;			/* the channel's (g_malloc'ed) */
+	const struct sc_mig_data *mig;	/* during a seamless start only */
+	struct sc_mig_data *mig_parked;	/* taken while the VM's state was
+					 * loading: starts once it is */
+	bool mig_sent;			/* MIG_OUT: its data went */
 	uint64_t sent_seen;		/* sc_stream_sent() when last seen */
 	gint64 progress_at;		/* when it last took queued bytes */
 };
@@ -133,6 +158,7 @@ struct sc_channels {
 	unsigned int stall_ms;		/* SC_STALL_TIMEOUT_MS, or the
 					 * environment's for tests */
 	size_t out_total_limit;		/* SC_OUT_TOTAL_LIMIT, likewise */
+	GSource *mig_timer;		/* parked migration data waits */
 };
 
 /* The net layer's ops: pass the struct sc_channels as their opaque. */
@@ -165,6 +191,9 @@ static inline bool sc_conn_running(const struct sc_conn *c)
 void sc_conn_resume(struct sc_conn *c);
 /* Start c if it is SC_CONN_HELD (host->may_start said no). */
 void sc_conn_unhold(struct sc_conn *c);
+/* Seamless migration at the source: send c SPICE_MSG_MIGRATE; c then
+ * sends nothing but its migration data, after the client's FLUSH_MARK. */
+void sc_conn_migrate_out(struct sc_conn *c);
 
 /* ops->exists for a channel of id 0 only (main, inputs), and for one
  * channel per display source (display, cursor). */

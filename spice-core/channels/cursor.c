@@ -51,6 +51,11 @@ static void cursor_start(struct sc_conn *c)
 
 	c->priv = g_new0(struct sc_cursor, 1);
 	sc_wire_set_ack(&c->wire);
+	/* Seamless migration: the client had its INIT from the source and
+	 * takes one only after a RESET (which empties its cursor cache, as
+	 * ours starts empty). */
+	if (c->mig)
+		sc_msg_send_empty(&c->wire, SPICE_MSG_CURSOR_RESET);
 	d = sc_conn_lock_display(c);
 	if (!d)
 		return;

@@ -44,6 +44,7 @@ struct sc_display {
 	struct sc_conn *conn;
 	uint32_t surface_gen, heads_gen;	/* the source's, as sent */
 	bool surface_created, marked;
+	uint32_t cw, ch;		/* the surface created, its size */
 	bool fresh;			/* the surface's first update is due */
 	pixman_region32_t pending;	/* damage not sent yet */
 	GArray *copies;			/* struct sc_out_copy, due first */
@@ -701,14 +702,17 @@ static bool send_copies(struct sc_conn *c)
 }
 
 /* A new surface (or none): destroy the old one at the client, create the
- * new one with its monitors and all of it pending.  Model locked. */
-static void new_surface(struct sc_conn *c, const struct SpiceCoreDisplay *d)
+ * new one with its monitors and all of it pending.  kept: the client
+ * has this surface already (seamless migration): only its picture is
+ * sent again.  Model locked. */
+static void new_surface(struct sc_conn *c, const struct SpiceCoreDisplay *d,
+			bool kept)
 {
 	struct sc_display *dc = c->priv;
 
 	video_stop(c, false);
 	dc->video.count = 0;
-	if (dc->surface_created)
+	if (dc->surface_created && !kept)
 		send_surface_destroy(c);
 	dc->surface_created = false;
 	dc->surface_gen = d->surface_gen;
@@ -720,7 +724,10 @@ static void new_surface(struct sc_conn *c, const struct SpiceCoreDisplay *d)
 	g_hash_table_remove_all(dc->onscreen);
 	if (!d->has_primary)
 		return;
-	send_surface_create(c, d->width, d->height);
+	if (!kept)
+		send_surface_create(c, d->width, d->height);
+	dc->cw = d->width;
+	dc->ch = d->height;
 	send_monitors(c, d);
 	dc->heads_gen = d->heads_gen;
 	dc->surface_created = true;
@@ -746,7 +753,7 @@ static void display_pump(struct sc_conn *c)
 		if (!d)
 			return;
 		if (d->surface_gen != dc->surface_gen) {
-			new_surface(c, d);
+			new_surface(c, d, false);
 			g_mutex_unlock(&model->lock);
 			continue;
 		}
@@ -777,6 +784,60 @@ static bool lz4_announced(const struct sc_conn *c)
 			  SPICE_DISPLAY_CAP_LZ4_COMPRESSION);
 }
 
+/*
+ * Seamless migration, at the target: the client kept its display channel
+ * and shows the source's last picture on the surface it has.  What it
+ * has beyond that we do not know, so it is made to match our fresh
+ * state: its pixmap cache emptied (ours starts empty; its budget is the
+ * one it gave the source), its video stream closed.  If our surface has
+ * the size of the client's, the client keeps it and gets all of its
+ * picture again (the guest may have drawn after the source's last
+ * update); otherwise it is destroyed and ours created, as on a mode
+ * change.  No MARK: the client had its first one.
+ */
+static void display_adopt(struct sc_conn *c, const struct sc_mig_data *mig)
+{
+	struct sc_display *dc = c->priv;
+	struct SpiceCoreDisplay *d;
+
+	sc_imgcache_set_budget(&dc->cache, mig->u.display.pixmap_cache);
+	dc->codecs.preferred = mig->u.display.compression;
+	sc_buf_u8(sc_msg_begin(&c->wire, SPICE_MSG_DISPLAY_INVAL_ALL_PIXMAPS),
+		  0);				/* waits for no channel */
+	sc_msg_end(&c->wire);
+	if (mig->u.display.stream)
+		sc_msg_send_empty(&c->wire,
+				  SPICE_MSG_DISPLAY_STREAM_DESTROY_ALL);
+	dc->surface_created = mig->u.display.has_surface;
+	dc->marked = mig->u.display.has_surface;
+	d = sc_conn_lock_display(c);
+	if (!d)
+		return;
+	if (mig->u.display.has_surface && d->has_primary &&
+	    d->width == mig->u.display.width &&
+	    d->height == mig->u.display.height) {
+		new_surface(c, d, true);
+		dc->marked = true;
+		g_message("session %08x: display %u: the client keeps its "
+			  "%ux%u surface", c->session_id,
+			  c->link.mess.channel_id, d->width, d->height);
+	}
+	g_mutex_unlock(&c->chs->model->lock);
+}
+
+/* At the source: what the target's display channel needs. */
+static void display_mig_save(struct sc_conn *c, struct sc_mig_data *mig)
+{
+	struct sc_display *dc = c->priv;
+
+	mig->u.display.has_surface = dc->surface_created;
+	mig->u.display.width = dc->surface_created ? dc->cw : 0;
+	mig->u.display.height = dc->surface_created ? dc->ch : 0;
+	mig->u.display.pixmap_cache = dc->cache.budget;
+	mig->u.display.compression = dc->codecs.preferred;
+	mig->u.display.stream = dc->video.active && !dc->video_create_due;
+}
+
 static void display_start(struct sc_conn *c)
 {
 	struct sc_display *dc = g_new0(struct sc_display, 1);
@@ -802,6 +863,8 @@ static void display_start(struct sc_conn *c)
 		dc->surface_gen = d->surface_gen - 2;
 		g_mutex_unlock(&c->chs->model->lock);
 	}
+	if (c->mig)
+		display_adopt(c, c->mig);
 	display_pump(c);
 }
 
@@ -920,4 +983,5 @@ const struct sc_channel_ops sc_display_channel = {
 	.pump = display_pump,
 	.changed = display_changed,
 	.close = display_close,
+	.mig_save = display_mig_save,
 };

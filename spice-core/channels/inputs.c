@@ -33,8 +33,26 @@ static void send_leds(struct sc_conn *c, uint16_t type)
 
 static void inputs_start(struct sc_conn *c)
 {
-	c->priv = g_new0(struct sc_inputs, 1);
+	struct sc_inputs *in = g_new0(struct sc_inputs, 1);
+
+	c->priv = in;
+	if (c->mig) {
+		/* Seamless migration: the client had its INIT from the
+		 * source and counts motion since; the LEDs are ours. */
+		in->motion_count = c->mig->u.inputs.motion_count %
+				   SPICE_INPUT_MOTION_ACK_BUNCH;
+		send_leds(c, SPICE_MSG_INPUTS_KEY_MODIFIERS);
+		return;
+	}
 	send_leds(c, SPICE_MSG_INPUTS_INIT);
+}
+
+/* At the source: motion not acked yet (the client waits for the ACK of
+ * its bunch). */
+static void inputs_mig_save(struct sc_conn *c, struct sc_mig_data *d)
+{
+	d->u.inputs.motion_count = ((struct sc_inputs *)c->priv)->motion_count %
+				   SPICE_INPUT_MOTION_ACK_BUNCH;
 }
 
 static void inputs_notify(struct sc_conn *c, enum sc_event ev)
@@ -202,4 +220,5 @@ const struct sc_channel_ops sc_inputs_channel = {
 	.start = inputs_start,
 	.handle = inputs_handle,
 	.notify = inputs_notify,
+	.mig_save = inputs_mig_save,
 };

@@ -41,9 +41,13 @@ struct sc_main {
 	/* MIGRATE_BEGINs not answered yet: a new target's BEGIN follows a
 	 * CANCEL, and only the answer to the last one counts. */
 	uint32_t mig_unanswered;
+	bool mig_offered;		/* the BEGIN sent was seamless */
+	bool mig_seamless;		/* ... and the client answered so */
 	/* At the target: the client came migrating and has not sent
-	 * MIGRATE_END yet (nothing is sent to it until then). */
+	 * MIGRATE_END (or, seamless, this channel's migration data) yet:
+	 * nothing is sent to it until then, but the handshake's answer. */
 	bool mig_in;
+	bool seamless_in;		/* we said DST_SEAMLESS_ACK */
 };
 
 static uint32_t mouse_mode(const struct sc_conn *c)
@@ -58,6 +62,12 @@ static void send_mouse_mode(struct sc_conn *c)
 
 	sc_buf_u16(b, (uint16_t)sc_model_mouse_modes(c->chs->model));
 	sc_buf_u16(b, (uint16_t)mouse_mode(c));
+	sc_msg_end(&c->wire);
+}
+
+static void send_empty(struct sc_conn *c, uint16_t type)
+{
+	sc_msg_begin(&c->wire, type);
 	sc_msg_end(&c->wire);
 }
 
@@ -310,6 +320,52 @@ static void migrated_in(struct sc_conn *c)
 		chs->host->migrated_in(chs->host_opaque, c);
 }
 
+/* At the target, seamless: the client's migration data for the main
+ * channel, the first thing it sends after switching to us.  It has its
+ * INIT from the source (none is sent); its agent connection starts over
+ * (the source may have sent half of a message; the client sends
+ * AGENT_START again); the mouse mode is ours. */
+static int main_mig_restore(struct sc_conn *c, const struct sc_mig_data *d)
+{
+	struct sc_main *m = c->priv;
+	struct sc_channels *chs = c->chs;
+
+	if (!m->mig_in || !m->seamless_in)
+		return -1;
+	m->mig_in = false;
+	m->seamless_in = false;
+	if (d->u.main.agent_connected) {
+		sc_buf_u32(sc_msg_begin(&c->wire,
+					SPICE_MSG_MAIN_AGENT_DISCONNECTED),
+			   SPICE_LINK_ERR_OK);
+		sc_msg_end(&c->wire);
+	}
+	m->mode = SC_AGENT_NONE;
+	agent_switch(c);
+	send_mouse_mode(c);
+	if (chs->host->migrated_in)
+		chs->host->migrated_in(chs->host_opaque, c);
+	return 0;
+}
+
+/* At the target: the client asks to go on seamlessly (src_version: the
+ * source's SC_MIG_VERSION). */
+static void migrate_do_seamless(struct sc_conn *c, uint32_t src_version)
+{
+	struct sc_main *m = c->priv;
+	struct sc_channels *chs = c->chs;
+	bool ok = !m->seamless_in && src_version == SC_MIG_VERSION &&
+		  chs->host->seamless_in &&
+		  chs->host->seamless_in(chs->host_opaque, c);
+
+	m->seamless_in = m->seamless_in || ok;
+	send_empty(c, ok ? SPICE_MSG_MAIN_MIGRATE_DST_SEAMLESS_ACK :
+			   SPICE_MSG_MAIN_MIGRATE_DST_SEAMLESS_NACK);
+	g_message("session %08x: seamless migration %s (source version "
+		  "%08x)", c->session_id, ok ? "accepted (DST_SEAMLESS_ACK)" :
+		  "refused (DST_SEAMLESS_NACK)", src_version);
+}
+
 /* At the source: the client's answer to MIGRATE_BEGIN. */
 static void migrate_connected(struct sc_conn *c, bool ok)
 {
@@ -323,10 +379,11 @@ static void migrate_connected(struct sc_conn *c, bool ok)
 	if (--m->mig_unanswered || m->mig != SC_MIG_BEGUN)
 		return;		/* to an earlier BEGIN, or cancelled */
 	m->mig = ok ? SC_MIG_CONNECTED : SC_MIG_NONE;
-	g_message("session %08x: %s", c->session_id,
+	g_message("session %08x: %s%s", c->session_id,
 		  ok ? "the client connected to the migration target" :
 		       "the client could not connect to the migration target "
-		       "(switch-host then)");
+		       "(switch-host then)",
+		  ok && m->mig_seamless ? " (seamless)" : "");
 }
 
 /* Every other registered channel with the ids it has now, in registry
@@ -417,15 +474,34 @@ static int main_handle(struct sc_conn *c, const struct sc_msg *msg)
 {
 	struct sc_main *m = c->priv;
 
-	if (m->mig_in && msg->kind != SC_MSG_MAIN_MIGRATE_END)
+	if (m->mig_in && msg->kind != SC_MSG_MAIN_MIGRATE_END &&
+	    msg->kind != SC_MSG_MAIN_MIGRATE_DST_DO_SEAMLESS)
 		return 0;	/* before its MIGRATE_END: not ours yet */
 	switch (msg->kind) {
 	case SC_MSG_MAIN_MIGRATE_CONNECTED:
+	case SC_MSG_MAIN_MIGRATE_CONNECTED_SEAMLESS:
 	case SC_MSG_MAIN_MIGRATE_CONNECT_ERROR:
-		migrate_connected(c, msg->kind ==
-				  SC_MSG_MAIN_MIGRATE_CONNECTED);
+		/* (CONNECTED_SEAMLESS to a plain BEGIN: plain) */
+		m->mig_seamless = m->mig_offered && msg->kind ==
+				  SC_MSG_MAIN_MIGRATE_CONNECTED_SEAMLESS;
+		migrate_connected(c, msg->kind !=
+				  SC_MSG_MAIN_MIGRATE_CONNECT_ERROR);
+		return 0;
+	case SC_MSG_MAIN_MIGRATE_DST_DO_SEAMLESS:
+		if (!m->mig_in) {
+			g_debug("session %08x: DST_DO_SEAMLESS from a client "
+				"that did not come migrating: ignored",
+				c->session_id);
+			return 0;
+		}
+		migrate_do_seamless(c, msg->u.mig_version);
 		return 0;
 	case SC_MSG_MAIN_MIGRATE_END:
+		if (m->seamless_in) {
+			sc_stream_close(c->st, "MIGRATE_END after the seamless "
+					"handshake");
+			return 0;
+		}
 		migrated_in(c);
 		return 0;
 	case SC_MSG_MAIN_ATTACH_CHANNELS:
@@ -466,6 +542,9 @@ static int main_handle(struct sc_conn *c, const struct sc_msg *msg)
 static bool send_dst_info(struct sc_conn *c, uint16_t type)
 {
 	struct sc_model *m = c->chs->model;
+	/* MIGRATE_BEGIN_SEAMLESS: src_mig_version after the fixed part */
+	bool seamless = type == SPICE_MSG_MAIN_MIGRATE_BEGIN_SEAMLESS;
+	uint32_t fixed = seamless ? 24 : 20;
 	struct sc_buf *b;
 	uint32_t host_len, subj_len;
 
@@ -480,9 +559,11 @@ static bool send_dst_info(struct sc_conn *c, uint16_t type)
 	sc_buf_u16(b, m->mig_port);
 	sc_buf_u16(b, m->mig_tls_port);
 	sc_buf_u32(b, host_len);
-	sc_buf_u32(b, 20);			/* the host, after this part */
+	sc_buf_u32(b, fixed);			/* the host, after this part */
 	sc_buf_u32(b, subj_len);
-	sc_buf_u32(b, subj_len ? 20 + host_len : 0);
+	sc_buf_u32(b, subj_len ? fixed + host_len : 0);
+	if (seamless)
+		sc_buf_u32(b, SC_MIG_VERSION);
 	sc_buf_put(b, m->mig_host, host_len);
 	if (subj_len)
 		sc_buf_put(b, m->mig_subject, subj_len);
@@ -497,16 +578,22 @@ static bool semi_seamless(const struct sc_conn *c)
 			  SPICE_MAIN_CAP_SEMI_SEAMLESS_MIGRATE);
 }
 
-static void send_empty(struct sc_conn *c, uint16_t type)
+static bool seamless(const struct sc_conn *c)
 {
-	sc_msg_begin(&c->wire, type);
-	sc_msg_end(&c->wire);
+	bool on;
+
+	g_mutex_lock(&c->chs->model->lock);
+	on = c->chs->model->mig_seamless;
+	g_mutex_unlock(&c->chs->model->lock);
+	return on && sc_has_cap(c->link.mess.channel_caps,
+				SPICE_MAIN_CAP_SEAMLESS_MIGRATE);
 }
 
 /* Source side of a client migration, one event at a time. */
 static void migrate_event(struct sc_conn *c, enum sc_event ev)
 {
 	struct sc_main *m = c->priv;
+	bool seamless_begin;
 
 	switch (ev) {
 	case SC_EVENT_MIGRATE_BEGIN:
@@ -516,16 +603,27 @@ static void migrate_event(struct sc_conn *c, enum sc_event ev)
 						 * old one first */
 			send_empty(c, SPICE_MSG_MAIN_MIGRATE_CANCEL);
 		m->mig = SC_MIG_NONE;
-		if (send_dst_info(c, SPICE_MSG_MAIN_MIGRATE_BEGIN)) {
+		m->mig_seamless = false;
+		seamless_begin = seamless(c);
+		m->mig_offered = seamless_begin;
+		if (send_dst_info(c, seamless_begin ?
+				  SPICE_MSG_MAIN_MIGRATE_BEGIN_SEAMLESS :
+				  SPICE_MSG_MAIN_MIGRATE_BEGIN)) {
 			m->mig = SC_MIG_BEGUN;
 			m->mig_unanswered = sc_sat_add_u32(m->mig_unanswered,
 							   1);
-			g_message("session %08x: MIGRATE_BEGIN sent",
-				  c->session_id);
+			g_message("session %08x: %s sent", c->session_id,
+				  seamless_begin ? "MIGRATE_BEGIN_SEAMLESS" :
+						   "MIGRATE_BEGIN");
 		}
 		return;
 	case SC_EVENT_MIGRATE_SWITCH:
-		if (m->mig == SC_MIG_CONNECTED) {
+		if (m->mig == SC_MIG_CONNECTED && m->mig_seamless &&
+		    c->chs->host->migrate_out) {
+			/* Every channel of the session gets SPICE_MSG_MIGRATE
+			 * and then its data (channel.c). */
+			c->chs->host->migrate_out(c->chs->host_opaque, c);
+		} else if (m->mig == SC_MIG_CONNECTED) {
 			send_empty(c, SPICE_MSG_MAIN_MIGRATE_END);
 			g_message("session %08x: MIGRATE_END sent (the client "
 				  "goes on at the target)", c->session_id);
@@ -561,6 +659,13 @@ static void main_notify(struct sc_conn *c, enum sc_event ev)
 	migrate_event(c, ev);
 }
 
+/* At the source, seamless: what the target's main channel needs. */
+static void main_mig_save(struct sc_conn *c, struct sc_mig_data *d)
+{
+	d->u.main.agent_connected =
+		((struct sc_main *)c->priv)->mode != SC_AGENT_NONE;
+}
+
 static void main_close(struct sc_conn *c)
 {
 	struct sc_main *m = c->priv;
@@ -591,7 +696,8 @@ const struct sc_channel_ops sc_main_channel = {
 	.type = SPICE_CHANNEL_MAIN,
 	.caps = 1u << SPICE_MAIN_CAP_NAME_AND_UUID |
 		1u << SPICE_MAIN_CAP_AGENT_CONNECTED_TOKENS |
-		1u << SPICE_MAIN_CAP_SEMI_SEAMLESS_MIGRATE,
+		1u << SPICE_MAIN_CAP_SEMI_SEAMLESS_MIGRATE |
+		1u << SPICE_MAIN_CAP_SEAMLESS_MIGRATE,
 	.parse = sc_parse_main,
 	.exists = sc_exists_once,
 	.start = main_start,
@@ -599,4 +705,6 @@ const struct sc_channel_ops sc_main_channel = {
 	.pump = agent_pump,
 	.notify = main_notify,
 	.close = main_close,
+	.mig_save = main_mig_save,
+	.mig_restore = main_mig_restore,
 };

@@ -132,6 +132,7 @@ struct sc_model {
 	char *mig_host;
 	char *mig_subject;		/* NULL: none */
 	uint16_t mig_port, mig_tls_port;	/* 0: none */
+	bool mig_seamless;		/* config.seamless_migration */
 };
 
 /* Damage taken from every display at once, for the channels to share:

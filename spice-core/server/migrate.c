@@ -8,9 +8,13 @@
  * (spice_core_migrate_switch) those get MIGRATE_END and go on with the
  * target connection; the others get SWITCH_HOST and reconnect to the
  * target on their own.  A failed migration (spice_core_migrate_cancel)
- * sends MIGRATE_CANCEL to those that began.  The per-client steps are
- * the main channel's (channels/main.c); the target's side, a session
- * whose channels wait for the client's MIGRATE_END, is server/session.c.
+ * sends MIGRATE_CANCEL to those that began.  With
+ * config.seamless_migration, clients that can get MIGRATE_BEGIN_SEAMLESS
+ * instead and, at the switch, each of their channels hands its state to
+ * the target through the client (channels/channel.c, wire/migdata.h).
+ * The per-client steps are the main channel's (channels/main.c); the
+ * target's side, a session whose channels wait for the client's
+ * MIGRATE_END or their migration data, is server/session.c.
  */
 #include <errno.h>
 #include <string.h>
@@ -86,24 +90,31 @@ static gboolean begin_cb(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-static gboolean switch_cb(gpointer data)
-{
-	SpiceCore *core = data;
+/* The migration ended (switch or cancel): tell the clients, then forget
+ * the target.  One allocation per call: the event rides with the core. */
+struct end_call {
+	SpiceCore *core;
+	enum sc_event ev;
+};
 
-	sc_channels_notify(&core->chs, SC_EVENT_MIGRATE_SWITCH);
-	spice_core_migrate_target(core, NULL, 0, 0, NULL,
+static gboolean end_cb(gpointer data)
+{
+	struct end_call *call = data;
+
+	sc_channels_notify(&call->core->chs, call->ev);
+	spice_core_migrate_target(call->core, NULL, 0, 0, NULL,
 				  &(const char *){ NULL });
 	return G_SOURCE_REMOVE;
 }
 
-static gboolean cancel_cb(gpointer data)
+static void migrate_end(SpiceCore *core, enum sc_event ev)
 {
-	SpiceCore *core = data;
+	struct end_call *call = g_new(struct end_call, 1);
 
-	sc_channels_notify(&core->chs, SC_EVENT_MIGRATE_CANCEL);
-	spice_core_migrate_target(core, NULL, 0, 0, NULL,
-				  &(const char *){ NULL });
-	return G_SOURCE_REMOVE;
+	call->core = core;
+	call->ev = ev;
+	g_main_context_invoke_full(core->ctx, G_PRIORITY_DEFAULT, end_cb, call,
+				   g_free);
 }
 
 int spice_core_migrate_begin(SpiceCore *core)
@@ -121,7 +132,7 @@ int spice_core_migrate_begin(SpiceCore *core)
 
 void spice_core_migrate_cancel(SpiceCore *core)
 {
-	g_main_context_invoke(core->ctx, cancel_cb, core);
+	migrate_end(core, SC_EVENT_MIGRATE_CANCEL);
 }
 
 int spice_core_migrate_switch(SpiceCore *core)
@@ -136,6 +147,6 @@ int spice_core_migrate_switch(SpiceCore *core)
 	g_mutex_lock(&core->lock);
 	n = (int)core->clients;
 	g_mutex_unlock(&core->lock);
-	g_main_context_invoke(core->ctx, switch_cb, core);
+	migrate_end(core, SC_EVENT_MIGRATE_SWITCH);
 	return n;
 }

@@ -202,6 +202,7 @@ SpiceCore *spice_core_new(const struct spice_core_config *config,
 		      config->image_compression, core->name, core->cfg.uuid);
 	core->model.video_streaming = config->video_streaming;
 	core->model.audio = config->audio;
+	core->model.mig_seamless = config->seamless_migration;
 	core->model.video_quality = config->video_quality > 0 &&
 		config->video_quality <= 100 ? config->video_quality : 80;
 	sc_channels_init(&core->chs, core->ctx, channels, &sc_session_host,

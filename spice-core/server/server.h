@@ -29,6 +29,8 @@ struct sc_session {
 	GList *conns;			/* every channel but main */
 	bool mig_in;			/* a client migrating to us: its
 					 * channels wait for MIGRATE_END */
+	bool seamless;			/* ... or, seamless, each for its
+					 * migration data */
 };
 
 struct SpiceCore {

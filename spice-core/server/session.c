@@ -299,6 +299,12 @@ static void host_migrated_in(void *opaque G_GNUC_UNUSED,
 	if (!s || s->main != c || !s->mig_in)
 		return;
 	s->mig_in = false;
+	if (s->seamless) {
+		/* Each held channel starts from its own migration data. */
+		g_message("session %08x: the migrating client switched to us "
+			  "(seamless, main channel's data)", s->id);
+		return;
+	}
 	g_message("session %08x: the migrating client switched to us "
 		  "(MIGRATE_END): %u channel(s) start", s->id,
 		  g_list_length(s->conns));
@@ -309,6 +315,44 @@ static void host_migrated_in(void *opaque G_GNUC_UNUSED,
 	g_list_free(held);
 }
 
+static bool host_held_reads(void *opaque G_GNUC_UNUSED, struct sc_conn *c)
+{
+	struct sc_session *s = c->session;
+
+	return s && s->seamless;
+}
+
+static bool host_seamless_in(void *opaque G_GNUC_UNUSED, struct sc_conn *c)
+{
+	struct sc_session *s = c->session;
+
+	if (!s || s->main != c || !s->mig_in)
+		return false;
+	s->seamless = true;
+	return true;
+}
+
+static void host_migrate_out(void *opaque G_GNUC_UNUSED, struct sc_conn *c)
+{
+	struct sc_session *s = c->session;
+	unsigned int n = 1;
+	GList *it;
+
+	if (!s || s->main != c)
+		return;
+	for (it = s->conns; it; it = it->next) {
+		struct sc_conn *o = it->data;
+
+		if (sc_conn_running(o)) {
+			sc_conn_migrate_out(o);
+			n++;
+		}
+	}
+	sc_conn_migrate_out(c);
+	g_message("session %08x: SPICE_MSG_MIGRATE sent on %u channel(s) "
+		  "(seamless)", s->id, n);
+}
+
 const struct sc_channels_host sc_session_host = {
 	.check = host_check,
 	.ticket_ok = host_ticket_ok,
@@ -316,6 +360,9 @@ const struct sc_channels_host sc_session_host = {
 	.detach = host_detach,
 	.may_start = host_may_start,
 	.migrated_in = host_migrated_in,
+	.held_reads = host_held_reads,
+	.seamless_in = host_seamless_in,
+	.migrate_out = host_migrate_out,
 };
 
 void sc_sessions_close_all(SpiceCore *core)

@@ -110,8 +110,13 @@ static int parse_base(uint16_t type, struct sc_rd *r, struct sc_msg *m)
 		m->kind = SC_MSG_DISCONNECTING;
 		return 1;
 	case SPICE_MSGC_MIGRATE_FLUSH_MARK:
-	case SPICE_MSGC_MIGRATE_DATA:
-		return 1;	/* we never migrate: ignored */
+		m->kind = SC_MSG_MIGRATE_FLUSH_MARK;
+		return 1;
+	case SPICE_MSGC_MIGRATE_DATA:	/* checked by sc_parse_mig_data */
+		m->kind = SC_MSG_MIGRATE_DATA;
+		m->u.bytes.size = r->left;
+		m->u.bytes.data = sc_rd_bytes(r, r->left);
+		return 1;
 	}
 	return 0;
 }
@@ -147,6 +152,13 @@ void sc_parse_main(uint16_t type, struct sc_rd *r, struct sc_msg *m)
 		break;
 	case SPICE_MSGC_MAIN_MIGRATE_END:
 		m->kind = SC_MSG_MAIN_MIGRATE_END;
+		break;
+	case SPICE_MSGC_MAIN_MIGRATE_CONNECTED_SEAMLESS:
+		m->kind = SC_MSG_MAIN_MIGRATE_CONNECTED_SEAMLESS;
+		break;
+	case SPICE_MSGC_MAIN_MIGRATE_DST_DO_SEAMLESS:
+		m->kind = SC_MSG_MAIN_MIGRATE_DST_DO_SEAMLESS;
+		m->u.mig_version = sc_rd_u32(r);
 		break;
 	}
 }

@@ -57,6 +57,8 @@ enum sc_msg_kind {
 	SC_MSG_ACK,
 	SC_MSG_PONG,
 	SC_MSG_DISCONNECTING,
+	SC_MSG_MIGRATE_FLUSH_MARK,	/* seamless migration, at the source */
+	SC_MSG_MIGRATE_DATA,		/* at the target (bytes: the blob) */
 	SC_MSG_MAIN_ATTACH_CHANNELS,
 	SC_MSG_MAIN_MOUSE_MODE_REQUEST,
 	SC_MSG_MAIN_AGENT_START,
@@ -65,6 +67,8 @@ enum sc_msg_kind {
 	SC_MSG_MAIN_MIGRATE_CONNECTED,	/* linked to the migration target */
 	SC_MSG_MAIN_MIGRATE_CONNECT_ERROR,
 	SC_MSG_MAIN_MIGRATE_END,	/* at the target: switched to us */
+	SC_MSG_MAIN_MIGRATE_CONNECTED_SEAMLESS,
+	SC_MSG_MAIN_MIGRATE_DST_DO_SEAMLESS,	/* at the target (version) */
 	SC_MSG_DISPLAY_INIT,
 	SC_MSG_DISPLAY_PREFERRED_COMPRESSION,
 	SC_MSG_INPUTS_KEY_DOWN,
@@ -84,10 +88,11 @@ enum sc_msg_kind {
 	SC_MSG_SMARTCARD_DATA,		/* wire/smartcard.c */
 };
 
-/* Base messages: wire.c handles them, channels never see them. */
+/* Base messages: wire.c and the dispatcher handle them, channels never
+ * see them. */
 static inline int sc_msg_is_base(enum sc_msg_kind kind)
 {
-	return kind <= SC_MSG_DISCONNECTING;
+	return kind <= SC_MSG_MIGRATE_DATA;
 }
 
 struct sc_msg {
@@ -98,8 +103,9 @@ struct sc_msg {
 		struct { uint32_t id; uint64_t timestamp; } pong;
 		uint16_t mouse_mode;		/* MOUSE_MODE_REQUEST */
 		uint32_t tokens;		/* AGENT_START, AGENT_TOKEN */
+		uint32_t mig_version;		/* DST_DO_SEAMLESS */
 		struct { const uint8_t *data; size_t size; } bytes;
-					/* AGENT_DATA, KEY_SCANCODE */
+				/* AGENT_DATA, KEY_SCANCODE, MIGRATE_DATA */
 		struct { int64_t pixmap_cache_size;
 			 int32_t glz_window; } display_init;
 		uint8_t compression;		/* PREFERRED_COMPRESSION */

@@ -10,10 +10,15 @@ the session is connected to now: after a SPICE client migration
 spice-gtk goes on at the target (semi-seamless: it linked there after
 MIGRATE_BEGIN and switches at MIGRATE_END; or it reconnects there after
 SWITCH_HOST), and the pictures then land in the target port's file;
-PREFIX-latest.ppm is the latest picture whatever the port.  Each line on stdout says what happened (channel events, "migration
-started" when spice-gtk links to a target after MIGRATE_BEGIN,
-"switching" events for switch-host).  Run with Debian's
-/usr/bin/python3 (gi).
+PREFIX-latest.ppm is the latest picture whatever the port.  Each line on
+stdout says what happened (channel events, "migration started" when
+spice-gtk links to a target after MIGRATE_BEGIN, "switching" events for
+switch-host, "new channel" for each channel object of the session,
+"primary destroyed" when display 0 loses its surface, "mark" for each
+display-mark: a semi-seamless migration resets the channels and the
+target marks the display again, a seamless one keeps them as they
+were).  Run with
+Debian's /usr/bin/python3 (gi).
 """
 
 import argparse
@@ -76,6 +81,12 @@ def main():
 
     def on_destroy(channel):
         primary.clear()
+        say("display 0: primary destroyed")
+
+    def on_mark(channel, mark):
+        say("display 0: mark %d" % mark)
+        if mark:
+            soon()
 
     def on_event(channel, event):
         say("%s channel: %s (port %s)" % (
@@ -83,6 +94,8 @@ def main():
             session.get_property("port")))
 
     def on_channel(sess, channel):
+        say("new channel %s %d" % (type(channel).__name__,
+                                   channel.props.channel_id))
         GObject.Object.connect(channel, "channel-event", on_event)
         if isinstance(channel, SpiceClientGLib.MainChannel):
             GObject.Object.connect(channel, "migration-started", lambda c, s:
@@ -94,8 +107,7 @@ def main():
                                    on_primary)
             GObject.Object.connect(channel, "display-primary-destroy",
                                    on_destroy)
-            GObject.Object.connect(channel, "display-mark",
-                                   lambda c, m: m and soon())
+            GObject.Object.connect(channel, "display-mark", on_mark)
             GObject.Object.connect(channel, "display-invalidate", soon)
         channel.connect()
 

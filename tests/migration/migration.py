@@ -24,10 +24,20 @@ bars; QMP screendump of that is picture A.  Then:
               SPICE_MIGRATE_COMPLETED, the client follows the VM
               and shows A from the destination, then the
               destination's new mode
-  semi-seamless  the client follows that way: the source sent it
-              MIGRATE_BEGIN, it linked to the destination (which held
-              its channels) before the migration started, the source
-              sent MIGRATE_END, no switch-host anywhere
+  seamless    the source has seamless-migration=on (as libvirt starts
+              it): the client follows seamlessly: it got
+              MIGRATE_BEGIN_SEAMLESS, linked to the destination before
+              the migration started and was acked there; at the end
+              every channel got SPICE_MSG_MIGRATE and handed its data to
+              the destination; the client kept its display channel and
+              its surface (no primary destroyed or created, no new MARK,
+              no new channel object, no spice-gtk critical), no
+              MIGRATE_BEGIN, MIGRATE_END or switch-host anywhere
+  semi-seamless  then the destination (seamless-migration off) migrates
+              on to a third QEMU: the client follows semi-seamlessly
+              (MIGRATE_BEGIN, MIGRATE_END; its channels reset: the
+              target marks its display again) and shows the picture
+              there
   cancel      before that, a migration to another -incoming QEMU
               cancelled (migrate_cancel) after the client linked there:
               the source sends MIGRATE_CANCEL, the client stays on the
@@ -124,11 +134,28 @@ class IncomingGuest(Guest):
         return Guest.start(self, timeout, wait_ready=False)
 
 
-def device_args(port):
-    # -spice, as libvirt starts it: client_migrate_info acts on its server.
-    # A second head (qxlng, not VGA) migrates along.
-    return ["-spice", "port=%d,addr=127.0.0.1,disable-ticketing=on" % port,
+def device_args(port, seamless=False):
+    # -spice, as libvirt starts it (with seamless-migration=on):
+    # client_migrate_info acts on its server.  A second head (qxlng, not
+    # VGA) migrates along.
+    return ["-spice", "port=%d,addr=127.0.0.1,disable-ticketing=on%s" % (
+        port, ",seamless-migration=on" if seamless else ""),
             "-device", "qxlng-vga,id=head0", "-device", "qxlng,id=head1"]
+
+
+def start_incoming(args, src, work, name):
+    """A destination QEMU for src's guest, waiting on -incoming tcp:
+    (the Guest, its SPICE port, its migration port).  Its SPICE has
+    seamless-migration off: a migration from it goes semi-seamless."""
+    port = interop.free_port()
+    mig_port = interop.free_port()
+    dst = IncomingGuest(args.qemu, src.initrd_path, device_args(port),
+                        os.path.join(work, name),
+                        extra_args=["-incoming",
+                                    "tcp:127.0.0.1:%d" % mig_port])
+    dst.initrd_path = src.initrd_path
+    dst.start()
+    return dst, port, mig_port
 
 
 def modetest_mode(g, mode):
@@ -243,13 +270,7 @@ def case_cancel(tap, args, src, prefix, client_log, shot_a, work):
     """A cancelled migration leaves the semi-seamless client on the
     source, working."""
     src_log = os.path.join(src.work, "qemu.stderr")
-    port = interop.free_port()
-    mig_port = interop.free_port()
-    dst = IncomingGuest(args.qemu, src.initrd_path, device_args(port),
-                        os.path.join(work, "dst-cancel"),
-                        extra_args=["-incoming",
-                                    "tcp:127.0.0.1:%d" % mig_port])
-    dst.start()
+    dst, port, mig_port = start_incoming(args, src, work, "dst-cancel")
     dst_log = os.path.join(dst.work, "qemu.stderr")
     try:
         progress("a migration to port %d, cancelled" % mig_port)
@@ -324,13 +345,7 @@ def client_migrate_info_checks(tap, qmp, dst_port):
 
 
 def case_migrate(tap, args, src, shot_a, work):
-    port = interop.free_port()
-    mig_port = interop.free_port()
-    dst = IncomingGuest(args.qemu, src.initrd_path, device_args(port),
-                        os.path.join(work, "dst"),
-                        extra_args=["-incoming",
-                                    "tcp:127.0.0.1:%d" % mig_port])
-    dst.start()
+    dst, port, mig_port = start_incoming(args, src, work, "dst")
     prefix = os.path.join(work, "client")
     client_log = open(os.path.join(work, "client.log"), "w")
     client = subprocess.Popen([sys.executable,
@@ -359,6 +374,7 @@ def case_migrate(tap, args, src, shot_a, work):
             "migration", grep(src_log, *MIG_TEXTS) + " | dst: " +
             grep(dst_log, *MIG_TEXTS) + " | " + log_tail(client_log.name))
         head1 = src.stable_screendump("head1-before", device="head1")
+        creates = log_count(client_log.name, "display 0: primary ")
         progress("live migration to port %d" % mig_port)
         src.qmp.cmd("migrate-set-parameters",
                     **{"max-bandwidth": 1 << 30, "downtime-limit": 2000})
@@ -399,15 +415,7 @@ def case_migrate(tap, args, src, shot_a, work):
                (same_pixels(img, shot_a)[1] if img else "no picture") +
                " | " + log_tail(client_log.name) + " | src: " +
                log_tail(src_log))
-        with open(client_log.name, errors="replace") as f:
-            switched = "switching" in f.read()
-        tap.ok(log_count(src_log, "MIGRATE_END sent") == 1 and
-               log_count(src_log, "switch-host sent") == 0 and
-               log_count(dst_log, "switched to us (MIGRATE_END)") == 1 and
-               not switched, "client_followed_semi_seamlessly",
-               "src: %s | dst: %s | client switching: %s" % (
-                   grep(src_log, *MIG_TEXTS), grep(dst_log, *MIG_TEXTS),
-                   switched))
+        check_seamless(tap, src_log, dst_log, client_log.name, creates)
         progress("drawing on the destination")
         interop.modetest_stop(dst)
         modetest_mode(dst, "800x600")
@@ -420,11 +428,13 @@ def case_migrate(tap, args, src, shot_a, work):
         tap.ok(img is not None and img.size == (800, 600) and smpte_at(img),
                "client_shows_the_new_mode_from_destination",
                "size %s" % (img.size if img else "none",))
-        interop.modetest_stop(dst)
-        # A valid stream of the running destination, for the next case.
+        last = case_semi_seamless(tap, args, dst, prefix, client_log.name,
+                                  dump, work)
+        interop.modetest_stop(last)
+        # A valid stream of the running guest, for the next case.
         stream = os.path.join(work, "stream")
-        dst.qmp.cmd("migrate", uri="exec:cat > %s" % stream)
-        info = wait_migration(dst.qmp)
+        last.qmp.cmd("migrate", uri="exec:cat > %s" % stream)
+        info = wait_migration(last.qmp)
         tap.ok(info.get("status") == "completed",
                "stream_saved_to_a_file", str(info))
         return stream
@@ -433,6 +443,80 @@ def case_migrate(tap, args, src, shot_a, work):
         client.wait()
         client_log.close()
         dst.stop()
+        if getattr(dst, "next", None):
+            dst.next.stop()
+
+
+def check_seamless(tap, src_log, dst_log, client_log, creates):
+    """The client followed seamlessly: the logs of both QEMUs and of the
+    client say so, and its display kept its surface (`creates`: the
+    client's primary-create lines before the migration)."""
+    with open(client_log, errors="replace") as f:
+        text = f.read()
+    mig = text[text.rfind("migration started"):]
+    ok_src = (log_count(src_log, "MIGRATE_BEGIN_SEAMLESS sent") >= 1 and
+              wait_log(src_log, "(seamless)") and
+              log_count(src_log, "SPICE_MSG_MIGRATE sent on") == 1 and
+              wait_log(src_log, "migration data sent", 4) and
+              log_count(src_log, "MIGRATE_BEGIN sent") == 0 and
+              log_count(src_log, "MIGRATE_END sent") == 0 and
+              log_count(src_log, "switch-host sent") == 0)
+    ok_dst = (log_count(dst_log, "seamless migration accepted") == 1 and
+              wait_log(dst_log, "migration data taken", 3) and
+              log_count(dst_log, "the client keeps its") >= 1 and
+              log_count(dst_log, "switched to us (MIGRATE_END)") == 0)
+    tap.ok(ok_src and ok_dst and "switching" not in text,
+           "client_followed_seamlessly",
+           "src: %s | dst: %s | client: %s" % (
+               grep(src_log, *MIG_TEXTS), grep(dst_log, *MIG_TEXTS),
+               log_tail(client_log)))
+    tap.ok("primary destroyed" not in mig and "new channel" not in mig and
+           "display 0: mark" not in mig and "CRITICAL" not in mig and
+           log_count(client_log, "display 0: primary ") == creates,
+           "client_kept_its_display_channel_and_surface",
+           "after 'migration started': %s" % " | ".join(
+               l for l in mig.splitlines() if "primary" in l or
+               "new channel" in l or "mark" in l or "CRITICAL" in l))
+
+
+def case_semi_seamless(tap, args, g, prefix, client_log, shown, work):
+    """g (seamless-migration off) migrates to a third QEMU with the
+    client attached: it follows semi-seamlessly.  Returns that QEMU."""
+    g_log = os.path.join(g.work, "qemu.stderr")
+    nxt, port, mig_port = start_incoming(args, g, work, "dst2")
+    g.next = nxt
+    nxt_log = os.path.join(nxt.work, "qemu.stderr")
+    marks = log_count(client_log, "display 0: mark 1")
+    progress("semi-seamless: on to port %d" % mig_port)
+    g.qmp.cmd("client_migrate_info", protocol="spice",
+              hostname="127.0.0.1", port=port)
+    linked = wait_log(g_log, "client connected to the migration target") \
+        and wait_log(nxt_log, "a migrating client linked")
+    g.qmp.cmd("migrate-set-parameters",
+              **{"max-bandwidth": 1 << 30, "downtime-limit": 2000})
+    g.qmp.cmd("migrate", uri="tcp:127.0.0.1:%d" % mig_port)
+    info = wait_migration(g.qmp)
+    # spice-gtk names the session after the target from the start (the
+    # port file may hold the source's pictures): the reset display's new
+    # MARK from the target says the switch happened.
+    marked = wait_log(client_log, "display 0: mark 1", marks + 1)
+    img = client_picture(prefix, "latest", shown)
+    tap.ok(linked and info.get("status") == "completed" and
+           log_count(g_log, "MIGRATE_BEGIN sent") == 1 and
+           log_count(g_log, "MIGRATE_BEGIN_SEAMLESS sent") == 0 and
+           wait_log(g_log, "MIGRATE_END sent") and
+           wait_log(nxt_log, "switched to us (MIGRATE_END)") and
+           log_count(g_log, "switch-host sent") == 0,
+           "without_seamless_migration_the_client_follows_semi_seamlessly",
+           "%s | from: %s | to: %s" % (info.get("status"),
+                                      grep(g_log, *MIG_TEXTS),
+                                      grep(nxt_log, *MIG_TEXTS)))
+    tap.ok(marked and img is not None and same_pixels(img, shown)[0],
+           "semi_seamless_client_resets_its_display_and_shows_the_picture",
+           "marked again: %s | %s | %s" % (
+               marked, same_pixels(img, shown)[1] if img else "no picture",
+               log_tail(client_log)))
+    return nxt
 
 
 def smpte_at(img):
@@ -520,7 +604,7 @@ def main():
         subprocess.check_call(["qemu-img", "create", "-q", "-f", "qcow2",
                                disk, "64M"])
         spice_port = interop.free_port()
-        src = Guest(args.qemu, initrd, device_args(spice_port),
+        src = Guest(args.qemu, initrd, device_args(spice_port, True),
                     os.path.join(work, "src"),
                     extra_args=["-drive", "if=none,id=snap,format=qcow2,"
                                 "file=%s" % disk])

@@ -35,14 +35,15 @@ check-spice-core-agent-resize: $(SPICE_SERVE)
 	$(SC_PYTEST)/agent_resize_test.py
 
 # Fuzzing -----------------------------------------------------------------------
-SC_FUZZ_NAMES := link msg_main msg_display msg_inputs msg_cursor agent sasl
+SC_FUZZ_NAMES := link msg_main msg_display msg_inputs msg_cursor agent sasl \
+	migdata
 SC_FUZZ_BINS := $(addprefix $(BUILD)/fuzz/spice-core-,$(SC_FUZZ_NAMES))
 SC_FUZZ_SECONDS ?= 5
 FUZZ += $(SC_FUZZ_BINS)
 CHECKS += check-spice-core-fuzz
 
-SC_FUZZ_SRCS := $(SC_DIR)/wire/demarshal.c $(SC_DIR)/net/buf.c \
-	$(SC_DIR)/wire/agentmsg.c
+SC_FUZZ_SRCS := $(SC_DIR)/wire/demarshal.c $(SC_DIR)/wire/migdata.c \
+	$(SC_DIR)/net/buf.c $(SC_DIR)/wire/agentmsg.c
 
 $(BUILD)/fuzz/spice-core-%: $(SC_TESTS)/fuzz/fuzz_parsers.c $(SC_FUZZ_SRCS) $(SC_HDRS)
 	@$(DEPS) fuzz
@@ -121,6 +122,15 @@ CHECKS += check-spice-core-hostile
 check-spice-core-hostile: $(SC_ASAN_SERVE)
 	$(SC_ASAN_PYTEST) ASAN_OPTIONS=detect_leaks=1 \
 		$(PYTHON) $(SC_TESTS)/hostile_test.py
+
+.PHONY: check-spice-core-migration
+CHECKS += check-spice-core-migration
+
+# Seamless client migration at the target: the handshake, each
+# channel's migration data, hostile blobs (migration_test.py).
+check-spice-core-migration: $(SC_ASAN_SERVE)
+	$(SC_ASAN_PYTEST) ASAN_OPTIONS=detect_leaks=1 \
+		$(PYTHON) $(SC_TESTS)/migration_test.py
 
 .PHONY: check-spice-core-agent-guest
 CHECKS += check-spice-core-agent-guest

@@ -1211,6 +1211,8 @@ static void run_init(struct run *r, uint8_t cfg_byte, uint8_t more)
 				SPICE_CORE_COMPRESSION_AUTO;
 	cfg.name = (cfg_byte & 0x80) ? "fuzz" : NULL;
 	cfg.audio = more & 0x40;
+	/* seamless client migration with clients that offer it */
+	cfg.seamless_migration = more & 0x20;
 	cfg.ops = &ops;
 	cfg.opaque = r;
 	r->core = spice_core_new(&cfg, NULL);

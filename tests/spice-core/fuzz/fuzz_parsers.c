@@ -11,6 +11,9 @@
  *   SASL            the client's SASL stream: mechanism name length and
  *                   name against an offered list, then start/step data
  *                   lengths and data
+ *   MIGDATA         seamless migration data a client hands the target
+ *                   (wire/migdata.c): what parses must write back the
+ *                   same bytes
  */
 #include <stdint.h>
 #include <stddef.h>
@@ -19,6 +22,7 @@
 #include "net/buf.h"
 #include "wire/agentmsg.h"
 #include "wire/demarshal.h"
+#include "wire/migdata.h"
 
 /* Step over `skip` bytes; whether `want` more follow. */
 static __attribute__((unused)) int step(const uint8_t **data, size_t *size,
@@ -173,6 +177,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		data += len;
 		size -= len;
 	}
+#elif defined(FUZZ_MIGDATA)
+	struct sc_mig_data d;
+	const char *why = NULL;
+	struct sc_buf b;
+
+	if (sc_parse_mig_data(data, size, &d, &why) < 0) {
+		if (!why)
+			__builtin_trap();
+		return 0;
+	}
+	sc_buf_init(&b);
+	sc_mig_data_put(&b, &d);
+	if (b.len != size || memcmp(b.data, data, size))
+		__builtin_trap();
+	sc_buf_free(&b);
 #else
 #error "define one FUZZ_<NAME>"
 #endif

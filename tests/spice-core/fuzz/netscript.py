@@ -108,6 +108,14 @@ def all_channels(tls=False, auth=0, ws=0):
 
 
 ANNOUNCE = u32(1) + u32(1 << 1 | 1 << 3)
+
+# Seamless migration data (spice-core/wire/migdata.h).
+MIG_MAGIC, MIG_VERSION = 0x474d5851, 0x716e0001
+MAIN_TYPE, DISPLAY_TYPE = 1, 2          # SPICE_CHANNEL_MAIN, _DISPLAY
+
+
+def mig_blob(ctype, body):
+    return struct.pack("<IIBB", MIG_MAGIC, MIG_VERSION, ctype, len(body)) + body
 AUDIO = 0x40                    # second config byte: audio on
 SEEDS = {
     "seed-audio": bytes([0, AUDIO]) + session(0, MAIN) + msg(0, 104) +
@@ -218,6 +226,24 @@ SEEDS = {
     pump(8) + session(2, DISPLAY, join=0, caps=DISPLAY_CAPS) + pump(8) +
     host(12) + msg(1, 109) + pump(16) + msg(1, 109) + host(15, 2) +
     pump(32),
+    # Seamless migration (input byte 1, 0x20: on): the source side (a
+    # client with the seamless cap answers CONNECTED_SEAMLESS, the switch
+    # sends SPICE_MSG_MIGRATE, its FLUSH_MARKs get the migration data),
+    # then the target side (a migrating main channel asks DO_SEAMLESS,
+    # a held display gets its data; main's data; data once more on the
+    # running display drops it).
+    "seed-seamless-migration": bytes([0, 0x20]) +
+    session(0, MAIN, caps=1 | 1 << 3) + msg(0, 104) + pump(16) +
+    session(1, DISPLAY, join=0, caps=DISPLAY_CAPS) + pump(16) +
+    host(15, 0) + pump(8) + msg(0, 111) + host(15, 1) + pump(8) +
+    msg(1, 4) + msg(0, 4) + pump(16) +
+    op(2, SESSION) + bytes([0, MAIN, 0, 0, 0xff]) + u32(0x5eed) + u32(1) +
+    auth_args() + msg(2, 110, u32(MIG_VERSION)) + pump(8) +
+    session(3, DISPLAY, join=0, caps=DISPLAY_CAPS) + pump(8) +
+    msg(3, 5, mig_blob(DISPLAY_TYPE, struct.pack("<BIIqBB", 1, 64, 48,
+                                                 1 << 20, 0, 1))) +
+    pump(16) + msg(2, 5, mig_blob(MAIN_TYPE, b"\x01")) + pump(16) +
+    msg(3, 5, mig_blob(DISPLAY_TYPE, b"")) + pump(32),
     "seed-tls-garbage-records": bytes([TLS, 0]) +
     session(0, MAIN, tls=True, ws=TLS_UNDER) + raw(0, b"\x17\x03\x03\x00\x20" + bytes(range(32))) +
     session(1, MAIN, tls=True) + session(2, DISPLAY, tls=True, join=0, caps=DISPLAY_CAPS) +
