@@ -75,6 +75,16 @@ static void count(struct sc_conn *c, uint64_t *field)
 	sc_model_count(c->chs->model, field, 1);
 }
 
+/* g_debug formats its message before any handler can drop it; these run
+ * for every image and move, so they are skipped unless someone listens
+ * (G_MESSAGES_DEBUG, as GLib's and QEMU's handlers decide). */
+#define debug(...)							\
+	do {								\
+		if (!g_log_writer_default_would_drop(G_LOG_LEVEL_DEBUG,	\
+						     G_LOG_DOMAIN))	\
+			g_debug(__VA_ARGS__);				\
+	} while (0)
+
 static uint32_t *scratch(struct sc_display *dc, size_t n)
 {
 	if (n > dc->buf_size) {
@@ -234,7 +244,7 @@ static void send_copy_bits(struct sc_conn *c, const pixman_box32_t *dst,
 	sc_msg_end(&c->wire);
 	shadow_copy(c->priv, dst, sx, sy);
 	count(c, &stats(c)->copies);
-	g_debug("%s: %s: COPY_BITS %dx%d at %d,%d from %d,%d", c->st->peer,
+	debug("%s: %s: COPY_BITS %dx%d at %d,%d from %d,%d", c->st->peer,
 		c->st->label, dst->x2 - dst->x1, dst->y2 - dst->y1, dst->x1,
 		dst->y1, sx, sy);
 }
@@ -362,7 +372,7 @@ static void send_image(struct sc_conn *c, const pixman_box32_t *r,
 		sc_buf_u32(b, h);
 		sc_msg_end(&c->wire);
 		count(c, &st->cache_hits);
-		g_debug("%s: %s: DRAW_COPY %ux%u at %d,%d: cache %" G_GUINT64_FORMAT,
+		debug("%s: %s: DRAW_COPY %ux%u at %d,%d: cache %" G_GUINT64_FORMAT,
 			c->st->peer, c->st->label, w, h, r->x1, r->y1, id);
 		return;
 	}
@@ -388,7 +398,7 @@ static void send_image(struct sc_conn *c, const pixman_box32_t *r,
 		b->data[img_at + 9] = SPICE_IMAGE_FLAGS_CACHE_ME;
 		count(c, &st->cache_adds);
 	}
-	g_debug("%s: %s: DRAW_COPY %ux%u at %d,%d: %s, %zu bytes%s",
+	debug("%s: %s: DRAW_COPY %ux%u at %d,%d: %s, %zu bytes%s",
 		c->st->peer, c->st->label, w, h, r->x1, r->y1,
 		sc_codec_name(codec), b->len - img_at, keep ? ", kept" : "");
 	sc_msg_end(&c->wire);
@@ -451,58 +461,117 @@ static void send_pixels(struct sc_conn *c, const pixman_box32_t *r,
 	}
 }
 
+/* What one damaged rectangle comes to (rect_plan): the box of it that
+ * changed, a block of that found moved (COPY_BITS), and the rest, sent
+ * as pixels. */
+struct rect_plan {
+	pixman_box32_t b;
+	bool moved;
+	pixman_box32_t a;
+	int32_t dx, dy;
+	pixman_box32_t rest[4];
+	int n_rest;
+};
+
+/* Decide r against the shadow from its latest pixels px (stride pixels a
+ * row, (0, 0) at r's top left); false when nothing in it changed.  Reads
+ * px and the shadow only. */
+static bool rect_plan(struct sc_display *dc, const pixman_box32_t *r,
+		      const uint32_t *px, size_t stride, bool lossy,
+		      struct rect_plan *p)
+{
+	pixman_region32_t rest;
+	const pixman_box32_t *q;
+	int n, i;
+
+	p->b = *r;
+	p->moved = false;
+	if (!lossy) {
+		if (!sc_diff_box(dc->shadow, dc->sw, r, px, stride, &p->b))
+			return false;
+		px += (size_t)(p->b.y1 - r->y1) * stride +
+		      (size_t)(p->b.x1 - r->x1);
+	}
+	/* r stays lossy while it is sent: the shadow there holds what the
+	 * stream was made from, not what the client shows, so neither a
+	 * move nor an image already on screen may take pixels from it. */
+	p->moved = sc_find_move(dc->shadow, dc->sw, dc->sh, &p->b, px, stride,
+				&dc->lossy, dc->hint_dx, dc->hint_dy, &p->a,
+				&p->dx, &p->dy);
+	if (!p->moved) {
+		p->rest[0] = p->b;
+		p->n_rest = 1;
+		return true;
+	}
+	pixman_region32_init_rect(&rest, p->b.x1, p->b.y1,
+				  (unsigned)(p->b.x2 - p->b.x1),
+				  (unsigned)(p->b.y2 - p->b.y1));
+	pixman_region32_subtract(&rest, &rest,
+				 &(pixman_region32_t){ p->a, NULL });
+	q = pixman_region32_rectangles(&rest, &n);
+	/* A box less a box inside it: at most four bands' pieces. */
+	p->n_rest = MIN(n, (int)G_N_ELEMENTS(p->rest));
+	for (i = 0; i < p->n_rest; i++)
+		p->rest[i] = q[i];
+	pixman_region32_fini(&rest);
+	return true;
+}
+
+/* Send what p decided: the move, then each rest[i] from px[i] (stride[i]
+ * pixels a row). */
+static void rect_send(struct sc_conn *c, const pixman_box32_t *r,
+		      const struct rect_plan *p, bool lossy,
+		      const uint32_t *const *px, const size_t *stride)
+{
+	struct sc_display *dc = c->priv;
+	int i;
+
+	if (p->moved) {
+		dc->hint_dx = p->dx;
+		dc->hint_dy = p->dy;
+		send_copy_bits(c, &p->a, p->a.x1 + p->dx, p->a.y1 + p->dy);
+		count(c, &stats(c)->moves);
+	}
+	for (i = 0; i < p->n_rest; i++)
+		send_pixels(c, &p->rest[i], px[i], stride[i], false);
+	if (lossy)
+		pixman_region32_subtract(&dc->lossy, &dc->lossy,
+					 &(pixman_region32_t){ *r, NULL });
+}
+
+static bool rect_lossy(struct sc_display *dc, const pixman_box32_t *r)
+{
+	return pixman_region32_contains_rectangle(&dc->lossy,
+			(pixman_box32_t *)r) != PIXMAN_REGION_OUT;
+}
+
 /* A damaged rectangle r whose latest pixels are px (packed): what
  * changed, moved blocks as COPY_BITS, the rest as pixels. */
 static void send_rect(struct sc_conn *c, const pixman_box32_t *r,
 		      const uint32_t *px)
 {
 	struct sc_display *dc = c->priv;
-	size_t stride = (size_t)(r->x2 - r->x1);
-	pixman_box32_t b = *r, a;
-	pixman_region32_t rest;
-	const pixman_box32_t *q;
-	int32_t dx, dy;
+	size_t stride = (size_t)(r->x2 - r->x1), strides[4];
+	const uint32_t *at[4];
+	struct rect_plan p;
 	bool lossy;
-	int n, i;
+	int i;
 
 	if (!dc->shadow) {
 		send_pixels(c, r, px, stride, false);
 		return;
 	}
-	lossy = pixman_region32_contains_rectangle(&dc->lossy,
-			(pixman_box32_t *)r) != PIXMAN_REGION_OUT;
-	if (!lossy) {
-		if (!sc_diff_box(dc->shadow, dc->sw, r, px, stride, &b)) {
-			count(c, &stats(c)->unchanged);
-			return;
-		}
-		px += (size_t)(b.y1 - r->y1) * stride + (size_t)(b.x1 - r->x1);
+	lossy = rect_lossy(dc, r);
+	if (!rect_plan(dc, r, px, stride, lossy, &p)) {
+		count(c, &stats(c)->unchanged);
+		return;
 	}
-	/* r stays lossy while it is sent: the shadow there holds what the
-	 * stream was made from, not what the client shows, so neither a
-	 * move nor an image already on screen may take pixels from it. */
-	if (!sc_find_move(dc->shadow, dc->sw, dc->sh, &b, px, stride,
-			  &dc->lossy, dc->hint_dx, dc->hint_dy, &a, &dx, &dy)) {
-		send_pixels(c, &b, px, stride, false);
-		goto sent;
+	for (i = 0; i < p.n_rest; i++) {
+		at[i] = px + (size_t)(p.rest[i].y1 - r->y1) * stride +
+			(size_t)(p.rest[i].x1 - r->x1);
+		strides[i] = stride;
 	}
-	dc->hint_dx = dx;
-	dc->hint_dy = dy;
-	send_copy_bits(c, &a, a.x1 + dx, a.y1 + dy);
-	count(c, &stats(c)->moves);
-	pixman_region32_init_rect(&rest, b.x1, b.y1, (unsigned)(b.x2 - b.x1),
-				  (unsigned)(b.y2 - b.y1));
-	pixman_region32_subtract(&rest, &rest,
-				 &(pixman_region32_t){ a, NULL });
-	q = pixman_region32_rectangles(&rest, &n);
-	for (i = 0; i < n; i++)
-		send_pixels(c, &q[i], px + (size_t)(q[i].y1 - b.y1) * stride +
-				      (size_t)(q[i].x1 - b.x1), stride, false);
-	pixman_region32_fini(&rest);
-sent:
-	if (lossy)
-		pixman_region32_subtract(&dc->lossy, &dc->lossy,
-					 &(pixman_region32_t){ *r, NULL });
+	rect_send(c, r, &p, lossy, at, strides);
 }
 
 /* Video --------------------------------------------------------------------- */
@@ -633,6 +702,79 @@ static bool fetch(struct sc_conn *c, const pixman_box32_t *r, uint32_t *px)
 	return true;
 }
 
+/* The source's pixels can be read where they are: 32-bit, rows top-down
+ * on 4-byte boundaries (the format fetch copies unchanged). */
+static bool readable_in_place(const struct SpiceCoreDisplay *d)
+{
+	return (d->format == SPICE_CORE_FMT_32_xRGB ||
+		d->format == SPICE_CORE_FMT_32_ARGB) &&
+	       d->stride > 0 && d->stride % 4 == 0 &&
+	       ((uintptr_t)d->top & 3) == 0;
+}
+
+/*
+ * send_rect without copying r out first: under the model lock, r is
+ * compared with the shadow and searched for moves in the source's own
+ * pixels, and only the pieces to be sent as pixels are copied out
+ * (packed, so the encoders need no second copy).  The source may change
+ * while it is read, as it may during a copy: whatever it changes after
+ * comes as damage, and the shadow only takes what is sent (the moves
+ * from the shadow itself, pixels from the copies).  1: done, 0: not
+ * readable in place (fetch), -1: the source changed (the pump notices).
+ */
+static int send_rect_in_place(struct sc_conn *c, const pixman_box32_t *r)
+{
+	struct sc_display *dc = c->priv;
+	struct sc_model *model = c->chs->model;
+	struct SpiceCoreDisplay *d;
+	const uint32_t *src, *at[4];
+	size_t stride, strides[4], off = 0, total = 0;
+	struct rect_plan p;
+	uint32_t *px;
+	bool lossy;
+	int i;
+
+	d = sc_model_lock_display(model, c->link.mess.channel_id);
+	if (!d)
+		return -1;
+	if (!d->has_primary || d->surface_gen != dc->surface_gen ||
+	    (uint32_t)r->x2 > d->width || (uint32_t)r->y2 > d->height) {
+		g_mutex_unlock(&model->lock);
+		return -1;
+	}
+	if (!readable_in_place(d)) {
+		g_mutex_unlock(&model->lock);
+		return 0;
+	}
+	stride = (size_t)d->stride / 4;
+	src = (const uint32_t *)d->top + (size_t)r->y1 * stride +
+	      (size_t)r->x1;
+	lossy = rect_lossy(dc, r);
+	if (!rect_plan(dc, r, src, stride, lossy, &p)) {
+		g_mutex_unlock(&model->lock);
+		count(c, &stats(c)->unchanged);
+		return 1;
+	}
+	for (i = 0; i < p.n_rest; i++)
+		total += (size_t)(p.rest[i].x2 - p.rest[i].x1) *
+			 (size_t)(p.rest[i].y2 - p.rest[i].y1);
+	px = scratch(dc, total);
+	for (i = 0; i < p.n_rest; i++) {
+		const pixman_box32_t *q = &p.rest[i];
+		size_t w = (size_t)(q->x2 - q->x1);
+
+		sc_fetch_rect(d->top, d->stride, d->format, (uint32_t)q->x1,
+			      (uint32_t)q->y1, (uint32_t)w,
+			      (uint32_t)(q->y2 - q->y1), px + off);
+		at[i] = px + off;
+		strides[i] = w;
+		off += w * (size_t)(q->y2 - q->y1);
+	}
+	g_mutex_unlock(&model->lock);
+	rect_send(c, r, &p, lossy, at, strides);
+	return 1;
+}
+
 /* Send the pending region's latest pixels; the caller holds no lock. */
 static bool send_damage(struct sc_conn *c)
 {
@@ -667,6 +809,14 @@ static bool send_damage(struct sc_conn *c)
 	for (i = 0; i < n; i++) {
 		pixman_box32_t *r = &rects[i];
 
+		if (!whole && dc->shadow) {
+			int done = send_rect_in_place(c, r);
+
+			if (done < 0)
+				break;
+			if (done)
+				continue;
+		}
 		px = scratch(dc, (size_t)(r->x2 - r->x1) * (r->y2 - r->y1));
 		if (!fetch(c, r, px))
 			break;
