@@ -183,21 +183,6 @@ static void shadow_put(struct sc_display *dc, const pixman_box32_t *r,
 		       px + (size_t)(y - r->y1) * stride, w * 4);
 }
 
-static void shadow_fill(struct sc_display *dc, const pixman_box32_t *r,
-			uint32_t color)
-{
-	int32_t x, y;
-
-	if (!dc->shadow)
-		return;
-	for (y = r->y1; y < r->y2; y++) {
-		uint32_t *row = dc->shadow + (size_t)y * dc->sw;
-
-		for (x = r->x1; x < r->x2; x++)
-			row[x] = color;
-	}
-}
-
 /* COPY_BITS as the client does it: dst takes what src held. */
 static void shadow_copy(struct sc_display *dc, const pixman_box32_t *dst,
 			int32_t sx, int32_t sy)
@@ -218,6 +203,7 @@ static void shadow_copy(struct sc_display *dc, const pixman_box32_t *dst,
 
 /* Drawing ------------------------------------------------------------------ */
 
+/* The shadow already holds r's pixels (send_pixels put them there). */
 static void send_fill(struct sc_conn *c, const pixman_box32_t *r,
 		      uint32_t color)
 {
@@ -229,12 +215,13 @@ static void send_fill(struct sc_conn *c, const pixman_box32_t *r,
 	sc_buf_u16(b, SPICE_ROPD_OP_PUT);
 	put_no_mask(b);
 	sc_msg_end(&c->wire);
-	shadow_fill(c->priv, r, color);
 	count(c, &stats(c)->fills);
 }
 
+/* replay: the shadow does the move too (false: it holds dst's pixels
+ * already, an image found on screen). */
 static void send_copy_bits(struct sc_conn *c, const pixman_box32_t *dst,
-			   int32_t sx, int32_t sy)
+			   int32_t sx, int32_t sy, bool replay)
 {
 	struct sc_buf *b = sc_msg_begin(&c->wire, SPICE_MSG_DISPLAY_COPY_BITS);
 
@@ -242,7 +229,8 @@ static void send_copy_bits(struct sc_conn *c, const pixman_box32_t *dst,
 	sc_buf_u32(b, (uint32_t)sx);
 	sc_buf_u32(b, (uint32_t)sy);
 	sc_msg_end(&c->wire);
-	shadow_copy(c->priv, dst, sx, sy);
+	if (replay)
+		shadow_copy(c->priv, dst, sx, sy);
 	count(c, &stats(c)->copies);
 	debug("%s: %s: COPY_BITS %dx%d at %d,%d from %d,%d", c->st->peer,
 		c->st->label, dst->x2 - dst->x1, dst->y2 - dst->y1, dst->x1,
@@ -315,11 +303,14 @@ static void onscreen_note(struct sc_display *dc, uint64_t hash,
 	g_hash_table_replace(dc->onscreen, at, at);
 }
 
+/* send_image's codec when it is chosen only if the image is encoded. */
+#define CODEC_LATER	(-1)
+
 /* DRAW_COPY of w x h packed pixels at r: a COPY_BITS when the client
  * shows them elsewhere (outside busy), else from the client's cache, else
- * encoded with `codec` (kept by the client when worth it). */
+ * encoded with `codec_or_later` (kept by the client when worth it). */
 static void send_image(struct sc_conn *c, const pixman_box32_t *r,
-		       const uint32_t *px, enum sc_codec codec,
+		       const uint32_t *px, int codec_or_later,
 		       const pixman_box32_t *busy)
 {
 	struct sc_display *dc = c->priv;
@@ -327,6 +318,7 @@ static void send_image(struct sc_conn *c, const pixman_box32_t *r,
 	uint32_t w = (uint32_t)(r->x2 - r->x1), h = (uint32_t)(r->y2 - r->y1);
 	uint64_t id = 0, hash = 0, *counter;
 	bool cached = false, keep = false, done = false;
+	enum sc_codec codec;
 	size_t img_off, img_at;
 	struct sc_buf *b;
 
@@ -338,7 +330,7 @@ static void send_image(struct sc_conn *c, const pixman_box32_t *r,
 		hash = sc_pixels_hash(px, w, w, h);
 		if (dc->shadow) {
 			if (onscreen_find(dc, hash, r, px, busy, &sx, &sy)) {
-				send_copy_bits(c, r, sx, sy);
+				send_copy_bits(c, r, sx, sy, false);
 				onscreen_note(dc, hash, r);
 				return;
 			}
@@ -376,6 +368,9 @@ static void send_image(struct sc_conn *c, const pixman_box32_t *r,
 			c->st->peer, c->st->label, w, h, r->x1, r->y1, id);
 		return;
 	}
+	codec = codec_or_later == CODEC_LATER ?
+		sc_codec_choose(&dc->codecs, px, w, w, h) :
+		(enum sc_codec)codec_or_later;
 	switch (codec) {
 	case SC_CODEC_LZ4:
 		done = sc_encode_lz4(b, id, px, w, h);
@@ -418,16 +413,19 @@ static void send_pixels(struct sc_conn *c, const pixman_box32_t *r,
 	struct sc_piece pieces[SC_PLAN_MAX];
 	unsigned int n, i;
 	uint32_t color;
+	bool later = false;
 
 	shadow_put(dc, r, px, stride);
 	if ((size_t)w * h > 1 && sc_rect_solid(px, stride, w, h, &color)) {
 		send_fill(c, r, color);
 		return;
 	}
-	if (whole) {
-		pieces[0] = (struct sc_piece){ 0, 0, w, h,
-			sc_codec_choose(&dc->codecs, px, stride, w, h) };
+	if (whole || (uint64_t)w * h < SC_PLAN_MIN_PIXELS) {
+		/* One piece (as sc_codec_plan makes of a small one), its
+		 * codec chosen only if it is not on screen or cached. */
+		pieces[0] = (struct sc_piece){ 0, 0, w, h, 0 };
 		n = 1;
+		later = true;
 	} else {
 		n = sc_codec_plan(&dc->codecs, px, stride, w, h, pieces);
 	}
@@ -438,6 +436,7 @@ static void send_pixels(struct sc_conn *c, const pixman_box32_t *r,
 				       r->y1 + (int32_t)p->y,
 				       r->x1 + (int32_t)(p->x + p->w),
 				       r->y1 + (int32_t)(p->y + p->h) };
+		int codec = later ? CODEC_LATER : (int)p->codec;
 		uint32_t *packed;
 		uint32_t row;
 
@@ -447,7 +446,7 @@ static void send_pixels(struct sc_conn *c, const pixman_box32_t *r,
 			continue;
 		}
 		if (stride == p->w) {
-			send_image(c, &box, at, p->codec, r);
+			send_image(c, &box, at, codec, r);
 			continue;
 		}
 		/* The encoders take packed rows; the scratch buffer is not
@@ -456,7 +455,7 @@ static void send_pixels(struct sc_conn *c, const pixman_box32_t *r,
 		for (row = 0; row < p->h; row++)
 			memcpy(packed + (size_t)row * p->w,
 			       at + (size_t)row * stride, (size_t)p->w * 4);
-		send_image(c, &box, packed, p->codec, r);
+		send_image(c, &box, packed, codec, r);
 		g_free(packed);
 	}
 }
@@ -529,7 +528,8 @@ static void rect_send(struct sc_conn *c, const pixman_box32_t *r,
 	if (p->moved) {
 		dc->hint_dx = p->dx;
 		dc->hint_dy = p->dy;
-		send_copy_bits(c, &p->a, p->a.x1 + p->dx, p->a.y1 + p->dy);
+		send_copy_bits(c, &p->a, p->a.x1 + p->dx, p->a.y1 + p->dy,
+			       true);
 		count(c, &stats(c)->moves);
 	}
 	for (i = 0; i < p->n_rest; i++)
@@ -844,7 +844,7 @@ static bool send_copies(struct sc_conn *c)
 		struct sc_out_copy *cp = &g_array_index(dc->copies,
 						       struct sc_out_copy, i);
 
-		send_copy_bits(c, &cp->dst, cp->src_x, cp->src_y);
+		send_copy_bits(c, &cp->dst, cp->src_x, cp->src_y, true);
 	}
 	g_array_set_size(dc->copies, 0);
 	return true;
