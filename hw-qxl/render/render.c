@@ -514,6 +514,34 @@ static int render_fill(struct qxl_render *r, struct qxl_draw *dr)
 	return 0;
 }
 
+/*
+ * The box b of dst from (sx, sy) of src when both have the same format
+ * and b lies inside both: rows copied as they are, which is what pixman's
+ * SRC does there, without its setup for each draw (a glyph's is most of
+ * its cost).  false: pixman must do it.
+ */
+static bool blit_rows(pixman_image_t *src, int64_t sx, int64_t sy,
+		      pixman_image_t *dst, const pixman_box32_t *b)
+{
+	pixman_format_code_t f = pixman_image_get_format(dst);
+	int64_t w = (int64_t)b->x2 - b->x1, h = (int64_t)b->y2 - b->y1;
+	size_t bpp = PIXMAN_FORMAT_BPP(f) / 8;
+	int64_t y;
+
+	if (pixman_image_get_format(src) != f || PIXMAN_FORMAT_BPP(f) % 8 ||
+	    !bpp || w <= 0 || h <= 0 || sx < 0 || sy < 0 ||
+	    sx + w > pixman_image_get_width(src) ||
+	    sy + h > pixman_image_get_height(src) || b->x1 < 0 ||
+	    b->y1 < 0 || b->x2 > pixman_image_get_width(dst) ||
+	    b->y2 > pixman_image_get_height(dst))
+		return false;
+	for (y = 0; y < h; y++)
+		memcpy(qxl_img_row(dst, (int)(b->y1 + y)) + (size_t)b->x1 * bpp,
+		       qxl_img_row(src, (int)(sy + y)) + (size_t)sx * bpp,
+		       (size_t)w * bpp);
+	return true;
+}
+
 /* Image onto the destination with a ROP2 table and optional mask. */
 static int blit(struct qxl_render *r, struct qxl_draw *dr,
 		const struct qxl_img *img, const struct qxl_rect *src,
@@ -531,6 +559,9 @@ static int blit(struct qxl_render *r, struct qxl_draw *dr,
 
 	if (table == QXL_ROP2_COPY && !op->mask && !same_surface &&
 	    same_size && fits_int(sx) && fits_int(sy)) {
+		if (pixman_region32_n_rects(&dr->region) == 1 &&
+		    blit_rows(img->image, sx, sy, dr->dst->image, ext))
+			return 0;
 		/* The fast path: one pixman blit clipped to the region. */
 		pixman_image_set_clip_region32(dr->dst->image, &dr->region);
 		pixman_image_composite32(PIXMAN_OP_SRC, img->image, NULL,

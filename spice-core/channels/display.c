@@ -76,6 +76,16 @@ static void count(struct sc_conn *c, uint64_t *field)
 	sc_model_count(c->chs->model, field, 1);
 }
 
+/* g_debug formats its message before any handler can drop it; these run
+ * for every image and move, so they are skipped unless someone listens
+ * (G_MESSAGES_DEBUG, as GLib's and QEMU's handlers decide). */
+#define debug(...)							\
+	do {								\
+		if (!g_log_writer_default_would_drop(G_LOG_LEVEL_DEBUG,	\
+						     G_LOG_DOMAIN))	\
+			g_debug(__VA_ARGS__);				\
+	} while (0)
+
 static uint32_t *scratch(struct sc_display *dc, size_t n)
 {
 	if (n > dc->buf_size) {
@@ -174,21 +184,6 @@ static void shadow_put(struct sc_display *dc, const pixman_box32_t *r,
 		       px + (size_t)(y - r->y1) * stride, w * 4);
 }
 
-static void shadow_fill(struct sc_display *dc, const pixman_box32_t *r,
-			uint32_t color)
-{
-	int32_t x, y;
-
-	if (!dc->shadow)
-		return;
-	for (y = r->y1; y < r->y2; y++) {
-		uint32_t *row = dc->shadow + (size_t)y * dc->sw;
-
-		for (x = r->x1; x < r->x2; x++)
-			row[x] = color;
-	}
-}
-
 /* COPY_BITS as the client does it: dst takes what src held. */
 static void shadow_copy(struct sc_display *dc, const pixman_box32_t *dst,
 			int32_t sx, int32_t sy)
@@ -209,6 +204,7 @@ static void shadow_copy(struct sc_display *dc, const pixman_box32_t *dst,
 
 /* Drawing ------------------------------------------------------------------ */
 
+/* The shadow already holds r's pixels (send_pixels put them there). */
 static void send_fill(struct sc_conn *c, const pixman_box32_t *r,
 		      uint32_t color)
 {
@@ -220,12 +216,13 @@ static void send_fill(struct sc_conn *c, const pixman_box32_t *r,
 	sc_buf_u16(b, SPICE_ROPD_OP_PUT);
 	put_no_mask(b);
 	sc_msg_end(&c->wire);
-	shadow_fill(c->priv, r, color);
 	count(c, &stats(c)->fills);
 }
 
+/* replay: the shadow does the move too (false: it holds dst's pixels
+ * already, an image found on screen). */
 static void send_copy_bits(struct sc_conn *c, const pixman_box32_t *dst,
-			   int32_t sx, int32_t sy)
+			   int32_t sx, int32_t sy, bool replay)
 {
 	struct sc_buf *b = sc_msg_begin(&c->wire, SPICE_MSG_DISPLAY_COPY_BITS);
 
@@ -233,9 +230,10 @@ static void send_copy_bits(struct sc_conn *c, const pixman_box32_t *dst,
 	sc_buf_u32(b, (uint32_t)sx);
 	sc_buf_u32(b, (uint32_t)sy);
 	sc_msg_end(&c->wire);
-	shadow_copy(c->priv, dst, sx, sy);
+	if (replay)
+		shadow_copy(c->priv, dst, sx, sy);
 	count(c, &stats(c)->copies);
-	g_debug("%s: %s: COPY_BITS %dx%d at %d,%d from %d,%d", c->st->peer,
+	debug("%s: %s: COPY_BITS %dx%d at %d,%d from %d,%d", c->st->peer,
 		c->st->label, dst->x2 - dst->x1, dst->y2 - dst->y1, dst->x1,
 		dst->y1, sx, sy);
 }
@@ -306,11 +304,14 @@ static void onscreen_note(struct sc_display *dc, uint64_t hash,
 	g_hash_table_replace(dc->onscreen, at, at);
 }
 
+/* send_image's codec when it is chosen only if the image is encoded. */
+#define CODEC_LATER	(-1)
+
 /* DRAW_COPY of w x h packed pixels at r: a COPY_BITS when the client
  * shows them elsewhere (outside busy), else from the client's cache, else
- * encoded with `codec` (kept by the client when worth it). */
+ * encoded with `codec_or_later` (kept by the client when worth it). */
 static void send_image(struct sc_conn *c, const pixman_box32_t *r,
-		       const uint32_t *px, enum sc_codec codec,
+		       const uint32_t *px, int codec_or_later,
 		       const pixman_box32_t *busy)
 {
 	struct sc_display *dc = c->priv;
@@ -318,6 +319,7 @@ static void send_image(struct sc_conn *c, const pixman_box32_t *r,
 	uint32_t w = (uint32_t)(r->x2 - r->x1), h = (uint32_t)(r->y2 - r->y1);
 	uint64_t id = 0, hash = 0, *counter;
 	bool cached = false, keep = false, done = false;
+	enum sc_codec codec;
 	size_t img_off, img_at;
 	struct sc_buf *b;
 
@@ -329,7 +331,7 @@ static void send_image(struct sc_conn *c, const pixman_box32_t *r,
 		hash = sc_pixels_hash(px, w, w, h);
 		if (dc->shadow) {
 			if (onscreen_find(dc, hash, r, px, busy, &sx, &sy)) {
-				send_copy_bits(c, r, sx, sy);
+				send_copy_bits(c, r, sx, sy, false);
 				onscreen_note(dc, hash, r);
 				return;
 			}
@@ -363,10 +365,13 @@ static void send_image(struct sc_conn *c, const pixman_box32_t *r,
 		sc_buf_u32(b, h);
 		sc_msg_end(&c->wire);
 		count(c, &st->cache_hits);
-		g_debug("%s: %s: DRAW_COPY %ux%u at %d,%d: cache %" G_GUINT64_FORMAT,
+		debug("%s: %s: DRAW_COPY %ux%u at %d,%d: cache %" G_GUINT64_FORMAT,
 			c->st->peer, c->st->label, w, h, r->x1, r->y1, id);
 		return;
 	}
+	codec = codec_or_later == CODEC_LATER ?
+		sc_codec_choose(&dc->codecs, px, w, w, h) :
+		(enum sc_codec)codec_or_later;
 	switch (codec) {
 	case SC_CODEC_LZ4:
 		done = sc_encode_lz4(b, id, px, w, h);
@@ -389,7 +394,7 @@ static void send_image(struct sc_conn *c, const pixman_box32_t *r,
 		b->data[img_at + 9] = SPICE_IMAGE_FLAGS_CACHE_ME;
 		count(c, &st->cache_adds);
 	}
-	g_debug("%s: %s: DRAW_COPY %ux%u at %d,%d: %s, %zu bytes%s",
+	debug("%s: %s: DRAW_COPY %ux%u at %d,%d: %s, %zu bytes%s",
 		c->st->peer, c->st->label, w, h, r->x1, r->y1,
 		sc_codec_name(codec), b->len - img_at, keep ? ", kept" : "");
 	sc_msg_end(&c->wire);
@@ -409,16 +414,19 @@ static void send_pixels(struct sc_conn *c, const pixman_box32_t *r,
 	struct sc_piece pieces[SC_PLAN_MAX];
 	unsigned int n, i;
 	uint32_t color;
+	bool later = false;
 
 	shadow_put(dc, r, px, stride);
 	if ((size_t)w * h > 1 && sc_rect_solid(px, stride, w, h, &color)) {
 		send_fill(c, r, color);
 		return;
 	}
-	if (whole) {
-		pieces[0] = (struct sc_piece){ 0, 0, w, h,
-			sc_codec_choose(&dc->codecs, px, stride, w, h) };
+	if (whole || (uint64_t)w * h < SC_PLAN_MIN_PIXELS) {
+		/* One piece (as sc_codec_plan makes of a small one), its
+		 * codec chosen only if it is not on screen or cached. */
+		pieces[0] = (struct sc_piece){ 0, 0, w, h, 0 };
 		n = 1;
+		later = true;
 	} else {
 		n = sc_codec_plan(&dc->codecs, px, stride, w, h, pieces);
 	}
@@ -429,6 +437,7 @@ static void send_pixels(struct sc_conn *c, const pixman_box32_t *r,
 				       r->y1 + (int32_t)p->y,
 				       r->x1 + (int32_t)(p->x + p->w),
 				       r->y1 + (int32_t)(p->y + p->h) };
+		int codec = later ? CODEC_LATER : (int)p->codec;
 		uint32_t *packed;
 		uint32_t row;
 
@@ -438,7 +447,7 @@ static void send_pixels(struct sc_conn *c, const pixman_box32_t *r,
 			continue;
 		}
 		if (stride == p->w) {
-			send_image(c, &box, at, p->codec, r);
+			send_image(c, &box, at, codec, r);
 			continue;
 		}
 		/* The encoders take packed rows; the scratch buffer is not
@@ -447,9 +456,94 @@ static void send_pixels(struct sc_conn *c, const pixman_box32_t *r,
 		for (row = 0; row < p->h; row++)
 			memcpy(packed + (size_t)row * p->w,
 			       at + (size_t)row * stride, (size_t)p->w * 4);
-		send_image(c, &box, packed, p->codec, r);
+		send_image(c, &box, packed, codec, r);
 		g_free(packed);
 	}
+}
+
+/* What one damaged rectangle comes to (rect_plan): the box of it that
+ * changed, a block of that found moved (COPY_BITS), and the rest, sent
+ * as pixels. */
+struct rect_plan {
+	pixman_box32_t b;
+	bool moved;
+	pixman_box32_t a;
+	int32_t dx, dy;
+	pixman_box32_t rest[4];
+	int n_rest;
+};
+
+/* Decide r against the shadow from its latest pixels px (stride pixels a
+ * row, (0, 0) at r's top left); false when nothing in it changed.  Reads
+ * px and the shadow only. */
+static bool rect_plan(struct sc_display *dc, const pixman_box32_t *r,
+		      const uint32_t *px, size_t stride, bool lossy,
+		      struct rect_plan *p)
+{
+	pixman_region32_t rest;
+	const pixman_box32_t *q;
+	int n, i;
+
+	p->b = *r;
+	p->moved = false;
+	if (!lossy) {
+		if (!sc_diff_box(dc->shadow, dc->sw, r, px, stride, &p->b))
+			return false;
+		px += (size_t)(p->b.y1 - r->y1) * stride +
+		      (size_t)(p->b.x1 - r->x1);
+	}
+	/* r stays lossy while it is sent: the shadow there holds what the
+	 * stream was made from, not what the client shows, so neither a
+	 * move nor an image already on screen may take pixels from it. */
+	p->moved = sc_find_move(dc->shadow, dc->sw, dc->sh, &p->b, px, stride,
+				&dc->lossy, dc->hint_dx, dc->hint_dy, &p->a,
+				&p->dx, &p->dy);
+	if (!p->moved) {
+		p->rest[0] = p->b;
+		p->n_rest = 1;
+		return true;
+	}
+	pixman_region32_init_rect(&rest, p->b.x1, p->b.y1,
+				  (unsigned)(p->b.x2 - p->b.x1),
+				  (unsigned)(p->b.y2 - p->b.y1));
+	pixman_region32_subtract(&rest, &rest,
+				 &(pixman_region32_t){ p->a, NULL });
+	q = pixman_region32_rectangles(&rest, &n);
+	/* A box less a box inside it: at most four bands' pieces. */
+	p->n_rest = MIN(n, (int)G_N_ELEMENTS(p->rest));
+	for (i = 0; i < p->n_rest; i++)
+		p->rest[i] = q[i];
+	pixman_region32_fini(&rest);
+	return true;
+}
+
+/* Send what p decided: the move, then each rest[i] from px[i] (stride[i]
+ * pixels a row). */
+static void rect_send(struct sc_conn *c, const pixman_box32_t *r,
+		      const struct rect_plan *p, bool lossy,
+		      const uint32_t *const *px, const size_t *stride)
+{
+	struct sc_display *dc = c->priv;
+	int i;
+
+	if (p->moved) {
+		dc->hint_dx = p->dx;
+		dc->hint_dy = p->dy;
+		send_copy_bits(c, &p->a, p->a.x1 + p->dx, p->a.y1 + p->dy,
+			       true);
+		count(c, &stats(c)->moves);
+	}
+	for (i = 0; i < p->n_rest; i++)
+		send_pixels(c, &p->rest[i], px[i], stride[i], false);
+	if (lossy)
+		pixman_region32_subtract(&dc->lossy, &dc->lossy,
+					 &(pixman_region32_t){ *r, NULL });
+}
+
+static bool rect_lossy(struct sc_display *dc, const pixman_box32_t *r)
+{
+	return pixman_region32_contains_rectangle(&dc->lossy,
+			(pixman_box32_t *)r) != PIXMAN_REGION_OUT;
 }
 
 /* A damaged rectangle r whose latest pixels are px (packed): what
@@ -458,52 +552,27 @@ static void send_rect(struct sc_conn *c, const pixman_box32_t *r,
 		      const uint32_t *px)
 {
 	struct sc_display *dc = c->priv;
-	size_t stride = (size_t)(r->x2 - r->x1);
-	pixman_box32_t b = *r, a;
-	pixman_region32_t rest;
-	const pixman_box32_t *q;
-	int32_t dx, dy;
+	size_t stride = (size_t)(r->x2 - r->x1), strides[4];
+	const uint32_t *at[4];
+	struct rect_plan p;
 	bool lossy;
-	int n, i;
+	int i;
 
 	if (!dc->shadow) {
 		send_pixels(c, r, px, stride, false);
 		return;
 	}
-	lossy = pixman_region32_contains_rectangle(&dc->lossy,
-			(pixman_box32_t *)r) != PIXMAN_REGION_OUT;
-	if (!lossy) {
-		if (!sc_diff_box(dc->shadow, dc->sw, r, px, stride, &b)) {
-			count(c, &stats(c)->unchanged);
-			return;
-		}
-		px += (size_t)(b.y1 - r->y1) * stride + (size_t)(b.x1 - r->x1);
+	lossy = rect_lossy(dc, r);
+	if (!rect_plan(dc, r, px, stride, lossy, &p)) {
+		count(c, &stats(c)->unchanged);
+		return;
 	}
-	/* r stays lossy while it is sent: the shadow there holds what the
-	 * stream was made from, not what the client shows, so neither a
-	 * move nor an image already on screen may take pixels from it. */
-	if (!sc_find_move(dc->shadow, dc->sw, dc->sh, &b, px, stride,
-			  &dc->lossy, dc->hint_dx, dc->hint_dy, &a, &dx, &dy)) {
-		send_pixels(c, &b, px, stride, false);
-		goto sent;
+	for (i = 0; i < p.n_rest; i++) {
+		at[i] = px + (size_t)(p.rest[i].y1 - r->y1) * stride +
+			(size_t)(p.rest[i].x1 - r->x1);
+		strides[i] = stride;
 	}
-	dc->hint_dx = dx;
-	dc->hint_dy = dy;
-	send_copy_bits(c, &a, a.x1 + dx, a.y1 + dy);
-	count(c, &stats(c)->moves);
-	pixman_region32_init_rect(&rest, b.x1, b.y1, (unsigned)(b.x2 - b.x1),
-				  (unsigned)(b.y2 - b.y1));
-	pixman_region32_subtract(&rest, &rest,
-				 &(pixman_region32_t){ a, NULL });
-	q = pixman_region32_rectangles(&rest, &n);
-	for (i = 0; i < n; i++)
-		send_pixels(c, &q[i], px + (size_t)(q[i].y1 - b.y1) * stride +
-				      (size_t)(q[i].x1 - b.x1), stride, false);
-	pixman_region32_fini(&rest);
-sent:
-	if (lossy)
-		pixman_region32_subtract(&dc->lossy, &dc->lossy,
-					 &(pixman_region32_t){ *r, NULL });
+	rect_send(c, r, &p, lossy, at, strides);
 }
 
 /* Video --------------------------------------------------------------------- */
@@ -634,6 +703,79 @@ static bool fetch(struct sc_conn *c, const pixman_box32_t *r, uint32_t *px)
 	return true;
 }
 
+/* The source's pixels can be read where they are: 32-bit, rows top-down
+ * on 4-byte boundaries (the format fetch copies unchanged). */
+static bool readable_in_place(const struct SpiceCoreDisplay *d)
+{
+	return (d->format == SPICE_CORE_FMT_32_xRGB ||
+		d->format == SPICE_CORE_FMT_32_ARGB) &&
+	       d->stride > 0 && d->stride % 4 == 0 &&
+	       ((uintptr_t)d->top & 3) == 0;
+}
+
+/*
+ * send_rect without copying r out first: under the model lock, r is
+ * compared with the shadow and searched for moves in the source's own
+ * pixels, and only the pieces to be sent as pixels are copied out
+ * (packed, so the encoders need no second copy).  The source may change
+ * while it is read, as it may during a copy: whatever it changes after
+ * comes as damage, and the shadow only takes what is sent (the moves
+ * from the shadow itself, pixels from the copies).  1: done, 0: not
+ * readable in place (fetch), -1: the source changed (the pump notices).
+ */
+static int send_rect_in_place(struct sc_conn *c, const pixman_box32_t *r)
+{
+	struct sc_display *dc = c->priv;
+	struct sc_model *model = c->chs->model;
+	struct SpiceCoreDisplay *d;
+	const uint32_t *src, *at[4];
+	size_t stride, strides[4], off = 0, total = 0;
+	struct rect_plan p;
+	uint32_t *px;
+	bool lossy;
+	int i;
+
+	d = sc_model_lock_display(model, c->link.mess.channel_id);
+	if (!d)
+		return -1;
+	if (!d->has_primary || d->surface_gen != dc->surface_gen ||
+	    (uint32_t)r->x2 > d->width || (uint32_t)r->y2 > d->height) {
+		g_mutex_unlock(&model->lock);
+		return -1;
+	}
+	if (!readable_in_place(d)) {
+		g_mutex_unlock(&model->lock);
+		return 0;
+	}
+	stride = (size_t)d->stride / 4;
+	src = (const uint32_t *)d->top + (size_t)r->y1 * stride +
+	      (size_t)r->x1;
+	lossy = rect_lossy(dc, r);
+	if (!rect_plan(dc, r, src, stride, lossy, &p)) {
+		g_mutex_unlock(&model->lock);
+		count(c, &stats(c)->unchanged);
+		return 1;
+	}
+	for (i = 0; i < p.n_rest; i++)
+		total += (size_t)(p.rest[i].x2 - p.rest[i].x1) *
+			 (size_t)(p.rest[i].y2 - p.rest[i].y1);
+	px = scratch(dc, total);
+	for (i = 0; i < p.n_rest; i++) {
+		const pixman_box32_t *q = &p.rest[i];
+		size_t w = (size_t)(q->x2 - q->x1);
+
+		sc_fetch_rect(d->top, d->stride, d->format, (uint32_t)q->x1,
+			      (uint32_t)q->y1, (uint32_t)w,
+			      (uint32_t)(q->y2 - q->y1), px + off);
+		at[i] = px + off;
+		strides[i] = w;
+		off += w * (size_t)(q->y2 - q->y1);
+	}
+	g_mutex_unlock(&model->lock);
+	rect_send(c, r, &p, lossy, at, strides);
+	return 1;
+}
+
 /* Send the pending region's latest pixels; the caller holds no lock. */
 static bool send_damage(struct sc_conn *c)
 {
@@ -668,6 +810,14 @@ static bool send_damage(struct sc_conn *c)
 	for (i = 0; i < n; i++) {
 		pixman_box32_t *r = &rects[i];
 
+		if (!whole && dc->shadow) {
+			int done = send_rect_in_place(c, r);
+
+			if (done < 0)
+				break;
+			if (done)
+				continue;
+		}
 		px = scratch(dc, (size_t)(r->x2 - r->x1) * (r->y2 - r->y1));
 		if (!fetch(c, r, px))
 			break;
@@ -695,7 +845,7 @@ static bool send_copies(struct sc_conn *c)
 		struct sc_out_copy *cp = &g_array_index(dc->copies,
 						       struct sc_out_copy, i);
 
-		send_copy_bits(c, &cp->dst, cp->src_x, cp->src_y);
+		send_copy_bits(c, &cp->dst, cp->src_x, cp->src_y, true);
 	}
 	g_array_set_size(dc->copies, 0);
 	return true;

@@ -320,11 +320,13 @@ bool sc_encode_lz4(struct sc_buf *b, uint64_t id, const uint32_t *px,
 	size_t total = (size_t)w * h * 4, start = b->len, size_at, off = 0;
 	/* Blocks of whole rows, at most 1 MiB each, one LZ4 stream. */
 	size_t rows_per = MAX((size_t)1, (1u << 20) / ((size_t)w * 4));
-	LZ4_stream_t *st;
+	/* On the stack (16 KiB): a heap one per image cost a fresh
+	 * allocation and its page faults each time. */
+	LZ4_stream_t stream, *st;
 
 	if (total > (size_t)LZ4_MAX_INPUT_SIZE)
 		return false;
-	st = LZ4_createStream();
+	st = LZ4_initStream(&stream, sizeof(stream));
 	if (!st)
 		return false;
 	put_descriptor(b, id, SPICE_IMAGE_TYPE_LZ4, w, h);
@@ -343,7 +345,6 @@ bool sc_encode_lz4(struct sc_buf *b, uint64_t id, const uint32_t *px,
 						 (char *)p + 4, (int)n, bound,
 						 1);
 		if (got <= 0) {
-			LZ4_freeStream(st);
 			b->len = start;
 			return false;
 		}
@@ -354,7 +355,6 @@ bool sc_encode_lz4(struct sc_buf *b, uint64_t id, const uint32_t *px,
 		b->len += 4 + (size_t)got;
 		off += n;
 	}
-	LZ4_freeStream(st);
 	sc_put_u32(b->data + size_at, (uint32_t)(b->len - size_at - 4));
 	return true;
 }

@@ -154,6 +154,16 @@ def main():
                                                      refs[m]["cpu_frame"],
                                                      refs[m]["cpu_played"], refs[m]["frames"],
                                                      FRAMES[wl], refs[m]["p50"], refs[m]["p99"]))
+        if REPEAT > 1:
+            # The spread: each round's ours against the same round's
+            # reference (best mode), as the machine's load moves.
+            print("  rounds        %-9s CPU ratio %s  bytes ratio %s" % (
+                wl, " ".join("%.2f" % (runs["ours"][i]["cpu_frame"] /
+                                       max(runs[best][i]["cpu_frame"], 1e-9))
+                             for i in range(REPEAT)),
+                " ".join("%.2f" % (runs["ours"][i]["bytes_frame"] /
+                                   max(runs[best][i]["bytes_frame"], 1))
+                         for i in range(REPEAT))))
         print("  ours          %-9s bytes/frame %10.0f  cpu %7.2f ms/frame (%6.2f played)  "
               "frames %5.1f/%d  "
               "latency p50 %6.1f p99 %6.1f ms  (%s)" % (wl, o["bytes_frame"], o["cpu_frame"],

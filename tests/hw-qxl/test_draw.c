@@ -131,6 +131,37 @@ static void draw_copy_bitmap32_exact(void)
 	g_fini(&g);
 }
 
+/* A copy whose region is two rectangles: pixman's clipped blit, not the
+ * one-rectangle row copy; only the clip's pixels change. */
+static void draw_copy_clipped_to_two_rects_exact(void)
+{
+	struct qxl_rect clip[2] = { { 0, 0, 2, 2 }, { 3, 3, 5, 6 } };
+	uint32_t px[6 * 5];
+	struct guest g;
+	struct qxl_drawable *d;
+	int i, x, y, bad = 0;
+
+	setup(&g);
+	for (i = 0; i < 30; i++)
+		px[i] = pat(i % 6, i / 6);
+	d = g_drawable(&g, QXL_DRAW_COPY, 0, 0, 0, 6, 5);
+	d->u.copy.src_bitmap = g_phys(&g, g_bitmap32(&g, 6, 5, px));
+	d->u.copy.src_area = (struct qxl_rect){ 0, 0, 5, 6 };	/* t l b r */
+	d->u.copy.rop_descriptor = QXL_ROPD_OP_PUT;
+	d->clip.type = QXL_CLIP_TYPE_RECTS;
+	d->clip.data = g_clip_rects(&g, clip, 2);
+	g_submit(&g, QXL_CMD_DRAW, d);
+	for (y = 0; y < 6; y++)
+		for (x = 0; x < 7; x++) {
+			bool in = (x < 2 && y < 2) ||
+				  (x >= 3 && x < 6 && y >= 3 && y < 5);
+
+			bad += RGB(g_px(&g, x, y)) != (in ? RGB(pat(x, y)) : 0u);
+		}
+	CHECK_EQ(bad, 0);
+	g_fini(&g);
+}
+
 static void draw_copy_chunked_bottom_up_bitmap(void)
 {
 	uint32_t px[4 * 4];
@@ -712,6 +743,8 @@ const struct test tests_draw[] = {
 	{ "draw_fill_rop_xor_and_inverted_brush",
 	  draw_fill_rop_xor_and_inverted_brush },
 	{ "draw_copy_bitmap32_exact", draw_copy_bitmap32_exact },
+	{ "draw_copy_clipped_to_two_rects_exact",
+	  draw_copy_clipped_to_two_rects_exact },
 	{ "draw_copy_chunked_bottom_up_bitmap",
 	  draw_copy_chunked_bottom_up_bitmap },
 	{ "draw_copy_palette_8_4_1_bit", draw_copy_palette_8_4_1_bit },
