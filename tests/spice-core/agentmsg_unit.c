@@ -2,30 +2,13 @@
 /* Unit test (TAP) of spice-core/wire/agentmsg.c: the guest agent's
  * message stream cut into messages (its capability announces), against
  * hostile input, and the VD_AGENT_GRAPHICS_DEVICE_INFO layout. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <glib.h>
 #include <spice/vd_agent.h>
 
 #include "wire/agentmsg.h"
-
-static int n_test, n_failed;
-
-static void ok(int cond, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	n_test++;
-	printf("%sok %d ", cond ? "" : "not ", n_test);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (!cond)
-		n_failed++;
-}
+#include "tap.h"
 
 /* An agent message: header (protocol, type, size) and `body`. */
 static void put_msg(struct sc_buf *b, uint32_t protocol, uint32_t type,
@@ -184,6 +167,5 @@ int main(void)
 {
 	test_rx();
 	test_device_info();
-	printf("1..%d\n", n_test);
-	return n_failed ? 1 : 0;
+	return tap_done();
 }

@@ -17,7 +17,8 @@ $(SC_ASAN_SERVE): $(addprefix $(SC_DIR)/,$(SC_CODEC_SRCS))
 SC_WS_UNIT := $(SC_TOUT)/websocket-unit
 SC_WS_SRCS := $(SC_DIR)/net/websocket.c $(SC_DIR)/net/buf.c
 
-$(SC_WS_UNIT): $(SC_TESTS)/websocket_unit.c $(SC_WS_SRCS) $(SC_HDRS)
+$(SC_WS_UNIT): $(SC_TESTS)/websocket_unit.c $(SC_TESTS)/tap.h $(SC_WS_SRCS) \
+		$(SC_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
 		$(QXL_CFLAGS) -I$(SC_DIR) $(SC_PKG_CFLAGS) -o $@ $< $(SC_WS_SRCS) \

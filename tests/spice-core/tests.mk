@@ -143,7 +143,8 @@ CHECKS += check-spice-core-agent-guest
 SC_AGENTMSG_UNIT := $(SC_TOUT)/agentmsg-unit
 SC_AGENTMSG_SRCS := $(addprefix $(SC_DIR)/,wire/agentmsg.c wire/demarshal.c \
 	net/buf.c)
-$(SC_AGENTMSG_UNIT): $(SC_TESTS)/agentmsg_unit.c $(SC_AGENTMSG_SRCS) $(SC_HDRS)
+$(SC_AGENTMSG_UNIT): $(SC_TESTS)/agentmsg_unit.c $(SC_TESTS)/tap.h \
+		$(SC_AGENTMSG_SRCS) $(SC_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
 		$(QXL_CFLAGS) -I$(TOP)/include -I$(SC_DIR) $(SC_PKG_CFLAGS) \

@@ -8,23 +8,7 @@
 #include <glib.h>
 
 #include "net/websocket.h"
-
-static int n_test, n_failed;
-
-static void ok(int cond, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	n_test++;
-	printf("%sok %d ", cond ? "" : "not ", n_test);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (!cond)
-		n_failed++;
-}
+#include "tap.h"
 
 /* HTTP ------------------------------------------------------------------ */
 
@@ -488,8 +472,5 @@ int main(void)
 	test_parse();
 	test_paths();
 	test_frames();
-	printf("1..%d\n", n_test);
-	if (n_failed)
-		printf("# %d of %d failed\n", n_failed, n_test);
-	return n_failed ? 1 : 0;
+	return tap_done();
 }
