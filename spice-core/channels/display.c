@@ -34,8 +34,11 @@
 #define SC_MAX_OUT_COPIES 64	/* COPY_BITS waiting: more become damage */
 #define SC_SHADOW_MAX	(16u << 20)	/* pixels: larger keep no shadow */
 /* A source's copy of this many pixels or more is not replayed in the
- * shadow: its destination is marked stale instead (shadow_copy). */
+ * shadow: its destination is marked stale instead (shadow_copy).  The
+ * network fuzzer sets it low for its small surfaces. */
+#ifndef SC_STALE_COPY_MIN
 #define SC_STALE_COPY_MIN 65536
+#endif
 #define SC_STALE_MAX_RECTS 64	/* more: the stale region's extents */
 #define SC_VIDEO_TICK_MS 250
 
