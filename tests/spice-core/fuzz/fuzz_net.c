@@ -1157,10 +1157,15 @@ static void op_host(struct run *r, struct in *in)
 		break;
 	}
 	default:
-		if (arg & 0x80) {	/* a copy inside the display */
-			int32_t x = (int16_t)u16(in), y = (int16_t)u16(in);
-			uint32_t w = u16(in), h = u16(in);
-			int32_t sx = (int16_t)u16(in), sy = (int16_t)u16(in);
+		if (arg & 0x80) {
+			/* A copy, mostly inside the display (the rest is
+			 * refused and becomes damage). */
+			int32_t x = u8(in) % (MAX_W + 8) - 4;
+			int32_t y = u8(in) % (MAX_H + 8) - 4;
+			uint32_t w = u8(in) % (MAX_W + 8);
+			uint32_t h = u8(in) % (MAX_H + 8);
+			int32_t sx = u8(in) % (MAX_W + 8) - 4;
+			int32_t sy = u8(in) % (MAX_H + 8) - 4;
 
 			if (d)
 				spice_core_display_copy(d, x, y, w, h, sx, sy);
