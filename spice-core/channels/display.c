@@ -33,6 +33,13 @@
 #define SC_MAX_RECTS	64	/* more damage rects: send their extents */
 #define SC_MAX_OUT_COPIES 64	/* COPY_BITS waiting: more become damage */
 #define SC_SHADOW_MAX	(16u << 20)	/* pixels: larger keep no shadow */
+/* A source's copy of this many pixels or more is not replayed in the
+ * shadow: its destination is marked stale instead (shadow_copy).  The
+ * network fuzzer sets it low for its small surfaces. */
+#ifndef SC_STALE_COPY_MIN
+#define SC_STALE_COPY_MIN 65536
+#endif
+#define SC_STALE_MAX_RECTS 64	/* more: the stale region's extents */
 #define SC_VIDEO_TICK_MS 250
 
 struct sc_out_copy {
@@ -49,11 +56,16 @@ struct sc_display {
 	pixman_region32_t pending;	/* damage not sent yet */
 	GArray *copies;			/* struct sc_out_copy, due first */
 	struct sc_codec_client codecs;	/* what the client decodes */
-	/* The client's picture as sent (NULL: not kept), and where the
-	 * client's differs from it (lossy stream frames). */
+	/* The client's picture as sent (NULL: not kept); where the
+	 * client's differs from it (lossy stream frames); and where the
+	 * shadow is stale: the client shows there what the source showed
+	 * (less pending damage), but the shadow was not told (a large copy
+	 * from the source, shadow_copy).  Neither lossy nor stale pixels
+	 * are ever compared with or taken from the shadow. */
 	uint32_t *shadow;
 	uint32_t sw, sh;
 	pixman_region32_t lossy;
+	pixman_region32_t stale;
 	int32_t hint_dx, hint_dy;	/* the last move found */
 	struct sc_imgcache cache;
 	GArray *dropped;		/* cache ids to invalidate (u64) */
@@ -182,17 +194,74 @@ static void shadow_put(struct sc_display *dc, const pixman_box32_t *r,
 	for (y = r->y1; y < r->y2; y++)
 		memcpy(dc->shadow + (size_t)y * dc->sw + r->x1,
 		       px + (size_t)(y - r->y1) * stride, w * 4);
+	pixman_region32_subtract(&dc->stale, &dc->stale,
+				 &(pixman_region32_t){ *r, NULL });
 }
 
-/* COPY_BITS as the client does it: dst takes what src held. */
+/* Mark region `add` stale.  A larger stale region is always right (it
+ * only keeps pixels from being compared), so a complex one becomes its
+ * extents: region operations stay cheap whatever the copies. */
+static void stale_add(struct sc_display *dc, pixman_region32_t *add)
+{
+	pixman_region32_union(&dc->stale, &dc->stale, add);
+	if (pixman_region32_n_rects(&dc->stale) > SC_STALE_MAX_RECTS) {
+		pixman_box32_t e = *pixman_region32_extents(&dc->stale);
+
+		pixman_region32_reset(&dc->stale, &e);
+	}
+}
+
+static bool touches(pixman_region32_t *reg, const pixman_box32_t *r)
+{
+	return pixman_region32_contains_rectangle(reg, (pixman_box32_t *)r) !=
+	       PIXMAN_REGION_OUT;
+}
+
+/* Whether any pixel of r is lossy or stale: the shadow cannot tell what
+ * the client shows there. */
+static bool shadow_unsure(struct sc_display *dc, const pixman_box32_t *r)
+{
+	return touches(&dc->lossy, r) || touches(&dc->stale, r);
+}
+
+/*
+ * COPY_BITS as the client does it: dst takes what src held.  A source's
+ * copy (`lazy`) of SC_STALE_COPY_MIN pixels or more is not moved in the
+ * shadow: dst becomes stale instead.  That is right because a copy is
+ * forwarded only when the client has the source area as the source had
+ * it (take_copy), so afterwards the client's dst is the source's dst;
+ * what the source draws there later comes as damage, which is then sent
+ * whole (a stale rectangle is not trimmed) and makes those pixels known
+ * again (shadow_put).  A dragged window costs a region operation a frame
+ * instead of a move of all its pixels.  Otherwise the pixels are moved
+ * and stale pixels of src stay stale at dst.
+ */
 static void shadow_copy(struct sc_display *dc, const pixman_box32_t *dst,
-			int32_t sx, int32_t sy)
+			int32_t sx, int32_t sy, bool lazy)
 {
 	size_t w = (size_t)(dst->x2 - dst->x1), sw = dc->sw;
 	int32_t h = dst->y2 - dst->y1, i;
+	pixman_region32_t moved;
 
 	if (!dc->shadow)
 		return;
+	pixman_region32_init_rect(&moved, dst->x1, dst->y1, (unsigned)w,
+				  (unsigned)h);
+	if (lazy && (uint64_t)w * (uint64_t)h >= SC_STALE_COPY_MIN) {
+		stale_add(dc, &moved);
+		pixman_region32_fini(&moved);
+		return;
+	}
+	/* What was stale at src is stale at dst; the rest of dst is
+	 * known. */
+	pixman_region32_translate(&moved, sx - dst->x1, sy - dst->y1);
+	pixman_region32_intersect(&moved, &moved, &dc->stale);
+	pixman_region32_translate(&moved, dst->x1 - sx, dst->y1 - sy);
+	pixman_region32_subtract(&dc->stale, &dc->stale,
+				 &(pixman_region32_t){ *dst, NULL });
+	if (pixman_region32_not_empty(&moved))
+		stale_add(dc, &moved);
+	pixman_region32_fini(&moved);
 	for (i = 0; i < h; i++) {
 		/* Rows in the order that reads each before it is written. */
 		int32_t k = sy < dst->y1 ? h - 1 - i : i;
@@ -220,9 +289,10 @@ static void send_fill(struct sc_conn *c, const pixman_box32_t *r,
 }
 
 /* replay: the shadow does the move too (false: it holds dst's pixels
- * already, an image found on screen). */
+ * already, an image found on screen); lazy: a source's copy (see
+ * shadow_copy). */
 static void send_copy_bits(struct sc_conn *c, const pixman_box32_t *dst,
-			   int32_t sx, int32_t sy, bool replay)
+			   int32_t sx, int32_t sy, bool replay, bool lazy)
 {
 	struct sc_buf *b = sc_msg_begin(&c->wire, SPICE_MSG_DISPLAY_COPY_BITS);
 
@@ -231,7 +301,7 @@ static void send_copy_bits(struct sc_conn *c, const pixman_box32_t *dst,
 	sc_buf_u32(b, (uint32_t)sy);
 	sc_msg_end(&c->wire);
 	if (replay)
-		shadow_copy(c->priv, dst, sx, sy);
+		shadow_copy(c->priv, dst, sx, sy, lazy);
 	count(c, &stats(c)->copies);
 	debug("%s: %s: COPY_BITS %dx%d at %d,%d from %d,%d", c->st->peer,
 		c->st->label, dst->x2 - dst->x1, dst->y2 - dst->y1, dst->x1,
@@ -260,7 +330,7 @@ static void send_inval(struct sc_conn *c)
 #define SC_ONSCREEN_MAX	65536	/* positions remembered */
 
 /* Where the client shows these pixels already (the shadow says so, and
- * they are exact there), outside `busy` (the rectangle being sent, whose
+ * they are exact and not stale there), outside `busy` (the rectangle being sent, whose
  * shadow is ahead of the client): a COPY_BITS source, or false. */
 static bool onscreen_find(struct sc_display *dc, uint64_t hash,
 			  const pixman_box32_t *r, const uint32_t *px,
@@ -279,9 +349,7 @@ static bool onscreen_find(struct sc_display *dc, uint64_t hash,
 	if (src.x1 < 0 || src.y1 < 0 || (uint32_t)src.x2 > dc->sw ||
 	    (uint32_t)src.y2 > dc->sh ||
 	    (src.x1 < busy->x2 && busy->x1 < src.x2 && src.y1 < busy->y2 &&
-	     busy->y1 < src.y2) ||
-	    pixman_region32_contains_rectangle(&dc->lossy, &src) !=
-	    PIXMAN_REGION_OUT)
+	     busy->y1 < src.y2) || shadow_unsure(dc, &src))
 		return false;
 	for (y = 0; y < h; y++)
 		if (memcmp(dc->shadow + (size_t)(src.y1 + y) * dc->sw + src.x1,
@@ -331,7 +399,7 @@ static void send_image(struct sc_conn *c, const pixman_box32_t *r,
 		hash = sc_pixels_hash(px, w, w, h);
 		if (dc->shadow) {
 			if (onscreen_find(dc, hash, r, px, busy, &sx, &sy)) {
-				send_copy_bits(c, r, sx, sy, false);
+				send_copy_bits(c, r, sx, sy, false, false);
 				onscreen_note(dc, hash, r);
 				return;
 			}
@@ -475,29 +543,56 @@ struct rect_plan {
 
 /* Decide r against the shadow from its latest pixels px (stride pixels a
  * row, (0, 0) at r's top left); false when nothing in it changed.  Reads
- * px and the shadow only. */
+ * px and the shadow only.  lossy: r has lossy pixels, so all of it is
+ * sent; its stale pixels are sent whatever the shadow holds there. */
 static bool rect_plan(struct sc_display *dc, const pixman_box32_t *r,
 		      const uint32_t *px, size_t stride, bool lossy,
 		      struct rect_plan *p)
 {
-	pixman_region32_t rest;
+	pixman_region32_t rest, avoid;
 	const pixman_box32_t *q;
 	int n, i;
 
 	p->b = *r;
 	p->moved = false;
 	if (!lossy) {
-		if (!sc_diff_box(dc->shadow, dc->sw, r, px, stride, &p->b))
+		bool changed = sc_diff_box(dc->shadow, dc->sw, r, px, stride,
+					   &p->b);
+
+		if (touches(&dc->stale, r)) {
+			pixman_region32_t st;
+			pixman_box32_t e;
+
+			pixman_region32_init_rect(&st, r->x1, r->y1,
+						  (unsigned)(r->x2 - r->x1),
+						  (unsigned)(r->y2 - r->y1));
+			pixman_region32_intersect(&st, &st, &dc->stale);
+			e = *pixman_region32_extents(&st);
+			pixman_region32_fini(&st);
+			if (changed) {
+				p->b.x1 = MIN(p->b.x1, e.x1);
+				p->b.y1 = MIN(p->b.y1, e.y1);
+				p->b.x2 = MAX(p->b.x2, e.x2);
+				p->b.y2 = MAX(p->b.y2, e.y2);
+			} else {
+				p->b = e;
+			}
+			changed = true;
+		}
+		if (!changed)
 			return false;
 		px += (size_t)(p->b.y1 - r->y1) * stride +
 		      (size_t)(p->b.x1 - r->x1);
 	}
-	/* r stays lossy while it is sent: the shadow there holds what the
-	 * stream was made from, not what the client shows, so neither a
-	 * move nor an image already on screen may take pixels from it. */
+	/* r stays lossy or stale while it is sent: the shadow there does
+	 * not hold what the client shows, so neither a move nor an image
+	 * already on screen may take pixels from it. */
+	pixman_region32_init(&avoid);
+	pixman_region32_union(&avoid, &dc->lossy, &dc->stale);
 	p->moved = sc_find_move(dc->shadow, dc->sw, dc->sh, &p->b, px, stride,
-				&dc->lossy, dc->hint_dx, dc->hint_dy, &p->a,
+				&avoid, dc->hint_dx, dc->hint_dy, &p->a,
 				&p->dx, &p->dy);
+	pixman_region32_fini(&avoid);
 	if (!p->moved) {
 		p->rest[0] = p->b;
 		p->n_rest = 1;
@@ -530,7 +625,7 @@ static void rect_send(struct sc_conn *c, const pixman_box32_t *r,
 		dc->hint_dx = p->dx;
 		dc->hint_dy = p->dy;
 		send_copy_bits(c, &p->a, p->a.x1 + p->dx, p->a.y1 + p->dy,
-			       true);
+			       true, false);
 		count(c, &stats(c)->moves);
 	}
 	for (i = 0; i < p->n_rest; i++)
@@ -538,12 +633,6 @@ static void rect_send(struct sc_conn *c, const pixman_box32_t *r,
 	if (lossy)
 		pixman_region32_subtract(&dc->lossy, &dc->lossy,
 					 &(pixman_region32_t){ *r, NULL });
-}
-
-static bool rect_lossy(struct sc_display *dc, const pixman_box32_t *r)
-{
-	return pixman_region32_contains_rectangle(&dc->lossy,
-			(pixman_box32_t *)r) != PIXMAN_REGION_OUT;
 }
 
 /* A damaged rectangle r whose latest pixels are px (packed): what
@@ -562,7 +651,7 @@ static void send_rect(struct sc_conn *c, const pixman_box32_t *r,
 		send_pixels(c, r, px, stride, false);
 		return;
 	}
-	lossy = rect_lossy(dc, r);
+	lossy = touches(&dc->lossy, r);
 	if (!rect_plan(dc, r, px, stride, lossy, &p)) {
 		count(c, &stats(c)->unchanged);
 		return;
@@ -750,7 +839,7 @@ static int send_rect_in_place(struct sc_conn *c, const pixman_box32_t *r)
 	stride = (size_t)d->stride / 4;
 	src = (const uint32_t *)d->top + (size_t)r->y1 * stride +
 	      (size_t)r->x1;
-	lossy = rect_lossy(dc, r);
+	lossy = touches(&dc->lossy, r);
 	if (!rect_plan(dc, r, src, stride, lossy, &p)) {
 		g_mutex_unlock(&model->lock);
 		count(c, &stats(c)->unchanged);
@@ -845,7 +934,8 @@ static bool send_copies(struct sc_conn *c)
 		struct sc_out_copy *cp = &g_array_index(dc->copies,
 						       struct sc_out_copy, i);
 
-		send_copy_bits(c, &cp->dst, cp->src_x, cp->src_y, true);
+		send_copy_bits(c, &cp->dst, cp->src_x, cp->src_y, true,
+			       true);
 	}
 	g_array_set_size(dc->copies, 0);
 	return true;
@@ -868,6 +958,7 @@ static void new_surface(struct sc_conn *c, const struct SpiceCoreDisplay *d,
 	dc->surface_gen = d->surface_gen;
 	pixman_region32_clear(&dc->pending);
 	pixman_region32_clear(&dc->lossy);
+	pixman_region32_clear(&dc->stale);
 	g_array_set_size(dc->copies, 0);
 	g_free(dc->shadow);
 	dc->shadow = NULL;
@@ -997,6 +1088,7 @@ static void display_start(struct sc_conn *c)
 	dc->conn = c;
 	pixman_region32_init(&dc->pending);
 	pixman_region32_init(&dc->lossy);
+	pixman_region32_init(&dc->stale);
 	dc->copies = g_array_new(FALSE, FALSE, sizeof(struct sc_out_copy));
 	dc->dropped = g_array_new(FALSE, FALSE, sizeof(uint64_t));
 	dc->onscreen = g_hash_table_new_full(g_int64_hash, g_int64_equal,
@@ -1113,6 +1205,7 @@ static void display_close(struct sc_conn *c)
 	sc_source_drop(&dc->video_timer);
 	pixman_region32_fini(&dc->pending);
 	pixman_region32_fini(&dc->lossy);
+	pixman_region32_fini(&dc->stale);
 	g_array_free(dc->copies, TRUE);
 	g_array_free(dc->dropped, TRUE);
 	g_hash_table_destroy(dc->onscreen);

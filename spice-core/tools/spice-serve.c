@@ -54,6 +54,9 @@ static const char usage[] =
 "                       three 8x16 grey glyphs drawn per frame, each\n"
 "                       damaged on its own, like a text console), drag\n"
 "                       (a window moved 8x4 px a frame, damage only),\n"
+"                       drag-copy (a 320x240 window moved 8x4 px a frame\n"
+"                       by copies, with draws across it and copies\n"
+"                       inside it; not with --qxl),\n"
 "                       video (a 192x144 photo-like area changing every\n"
 "                       frame), mixed (photo left, UI right, all changing)\n"
 "  --size WxH           pattern size (default 640x480)\n"
@@ -159,6 +162,7 @@ static void pattern_fill(struct serve *s, const char *name, unsigned int t)
 			else if (!strcmp(name, "typing"))
 				v = 0;
 			else if (!strcmp(name, "drag") ||
+				 !strcmp(name, "drag-copy") ||
 				 !strcmp(name, "video") ||
 				 !strcmp(name, "mixed"))
 				v = scene_px(s, name, t, x, y);
@@ -204,6 +208,17 @@ static void drag_window(const struct serve *s, unsigned int t, uint32_t *x,
 	*y = s->h > *h ? (t * 4) % (s->h - *h) : 0;
 }
 
+/* The window of 'drag-copy': as drag_window's, but 320 x 240 (more
+ * than spice-core replays in a client's shadow, SC_STALE_COPY_MIN). */
+static void copy_window(const struct serve *s, unsigned int t, uint32_t *x,
+			uint32_t *y, uint32_t *w, uint32_t *h)
+{
+	*w = MIN(320u, s->w);
+	*h = MIN(240u, s->h);
+	*x = s->w > *w ? (t * 8) % (s->w - *w) : 0;
+	*y = s->h > *h ? (t * 4) % (s->h - *h) : 0;
+}
+
 /* The video rectangle of 'video': 192 x 144 at (32, 32) (clipped). */
 static void video_rect(const struct serve *s, uint32_t *x, uint32_t *y,
 		       uint32_t *w, uint32_t *h)
@@ -226,8 +241,11 @@ static uint32_t scene_px(const struct serve *s, const char *name,
 {
 	uint32_t wx, wy, ww, wh;
 
-	if (!strcmp(name, "drag")) {
-		drag_window(s, t, &wx, &wy, &ww, &wh);
+	if (!strcmp(name, "drag") || !strcmp(name, "drag-copy")) {
+		if (!strcmp(name, "drag"))
+			drag_window(s, t, &wx, &wy, &ww, &wh);
+		else
+			copy_window(s, t, &wx, &wy, &ww, &wh);
 		if (x < wx || y < wy || x >= wx + ww || y >= wy + wh)
 			return desktop_px(x, y);
 		x -= wx;
@@ -278,7 +296,7 @@ static void save_picture(const struct serve *s, const char *path)
 static bool is_anim(const char *name)
 {
 	return !strcmp(name, "anim") || !strcmp(name, "typing") ||
-	       !strcmp(name, "drag") || !strcmp(name, "video") ||
+	       !strcmp(name, "drag") || !strcmp(name, "drag-copy") || !strcmp(name, "video") ||
 	       !strcmp(name, "mixed");
 }
 
@@ -373,6 +391,91 @@ static void typing_frame(struct serve *s, unsigned int t)
 	}
 }
 
+/* Copy (w x h at sx, sy) to (x, y) in the picture, as the client will,
+ * and tell spice-core (no --qxl: the picture is the primary). */
+static void copy_rect(struct serve *s, uint32_t x, uint32_t y, uint32_t w,
+		      uint32_t h, uint32_t sx, uint32_t sy)
+{
+	uint32_t i;
+
+	for (i = 0; i < h; i++) {
+		uint32_t k = sy < y ? h - 1 - i : i;
+
+		memmove(s->px + (size_t)(y + k) * s->w + x,
+			s->px + (size_t)(sy + k) * s->w + sx, (size_t)w * 4);
+	}
+	spice_core_display_copy(s->display, (int32_t)x, (int32_t)y, w, h,
+				(int32_t)sx, (int32_t)sy);
+}
+
+/* Draw w x h at (x, y) (clipped) with pixel k(i, j) and damage it. */
+static void draw_rect(struct serve *s, uint32_t x, uint32_t y, uint32_t w,
+		      uint32_t h, uint32_t seed, bool glyph)
+{
+	uint32_t i, j;
+
+	if (x >= s->w || y >= s->h)
+		return;
+	w = MIN(w, s->w - x);
+	h = MIN(h, s->h - y);
+	for (j = 0; j < h; j++)
+		for (i = 0; i < w; i++)
+			s->px[(size_t)(y + j) * s->w + x + i] = glyph ?
+				((seed >> ((j * 8 + i) % 31)) & 1 ? 0xe0e0e0 :
+				 0x101010) : photo_px(i, j, seed);
+	show_rect(s, x, y, w, h);
+}
+
+/*
+ * A 'drag-copy' frame: the window moves by a copy and the desktop it
+ * uncovers is drawn again (damage), as a guest with COPY_BITS drags one;
+ * then, by turns, a photo box drawn across the window's right edge, the
+ * window's content scrolled up 12 rows by a copy inside it (its source
+ * the destination of the move just made) with new rows drawn below, a
+ * 100x50 block of it copied inside it, and the same glyph drawn inside
+ * the window and on the desktop (the window's glyph moves away with it
+ * before the next one is drawn).  Every copy's source is pixels the
+ * previous copies made.
+ */
+static void drag_copy_frame(struct serve *s, unsigned int t)
+{
+	uint32_t ox, oy, x, y, w, h, row, i;
+
+	copy_window(s, t - 1, &ox, &oy, &w, &h);
+	copy_window(s, t, &x, &y, &w, &h);
+	if (x != ox || y != oy)
+		copy_rect(s, x, y, w, h, ox, oy);
+	/* The old window's rows less the new window: one or two pieces a
+	 * row. */
+	for (row = oy; row < oy + h; row++) {
+		uint32_t a = ox, b = ox + w;
+
+		if (row >= y && row < y + h) {
+			if (x > ox)
+				b = MIN(b, x);
+			else
+				a = MAX(a, x + w);
+		}
+		if (a >= b)
+			continue;
+		for (i = a; i < b; i++)
+			s->px[(size_t)row * s->w + i] = desktop_px(i, row);
+		show_rect(s, a, row, b - a, 1);
+	}
+	if (t % 3 == 1)
+		draw_rect(s, x + w - 32, y + h / 2, 64, 40, t, false);
+	if (t % 4 == 2 && h > 44) {
+		copy_rect(s, x, y + 20, w, h - 32, x, y + 32);
+		draw_rect(s, x, y + h - 12, w, 12, t + 100, false);
+	}
+	if (t % 4 == 0 && w > 120 && h > 130)
+		copy_rect(s, x + 10, y + 70, 100, 50, x + 15, y + 25);
+	if (t % 5 == 3) {
+		draw_rect(s, x + 40, y + 40, 8, 16, 0x5bd1e995u, true);
+		draw_rect(s, 8 + t % 64, s->h - 20, 8, 16, 0x5bd1e995u, true);
+	}
+}
+
 static gboolean anim_tick(gpointer data)
 {
 	struct serve *s = data;
@@ -393,6 +496,8 @@ static gboolean anim_tick(gpointer data)
 		show_rect(s, x, y, w, h);	/* where it was */
 		drag_window(s, s->frame, &x, &y, &w, &h);
 		show_rect(s, x, y, w, h);
+	} else if (!strcmp(anim_name, "drag-copy")) {
+		drag_copy_frame(s, s->frame);
 	} else if (!strcmp(anim_name, "video")) {
 		uint32_t x, y, w, h;
 
@@ -820,6 +925,8 @@ int main(int argc, char **argv)
 	    strcmp(pattern, "noise") && strcmp(pattern, "checker") &&
 	    strcmp(pattern, "solid") && !is_anim(pattern))
 		tool_die("--pattern: unknown pattern '%s' (see --help)", pattern);
+	if (qxl && pattern && !strcmp(pattern, "drag-copy"))
+		tool_die("--pattern drag-copy: not with --qxl");
 	if (format != SPICE_CORE_FMT_32_xRGB && pattern && is_anim(pattern))
 		tool_die("--format %s: the animations are 32-bit only",
 		    format == SPICE_CORE_FMT_16_565 ? "565" : "555");

@@ -5,6 +5,9 @@ SpiceClientGLib) of spice-serve, each ending pixel-exact:
 
 - a window dragged with damage only ('drag', no COPY_BITS from the
   source): spice-core finds the moves and sends them as COPY_BITS;
+- a window dragged by the source's copies ('drag-copy'), too large for
+  the client's shadow to replay, with draws and copies across it, to two
+  clients: both end pixel-exact;
 - the codec per region: a photo as QUIC and UI as LZ4 (spice-gtk
   announces LZ4), and what spice-gtk asks for with PREFERRED_COMPRESSION
   (its preferred-compression property: LZ, QUIC, OFF);
@@ -127,6 +130,44 @@ exact, why = same(got, want)
 ok(exact, "drag_damage_only_client_ends_pixel_exact", why)
 ok(st.get("moves", 0) >= 5 and st.get("copies", 0) >= st.get("moves", 0),
    "drag_moves_found_in_damage_sent_as_copy_bits", str(st))
+
+# Copies from the source, the shadow stale ----------------------------------
+# 'drag-copy': a 320x240 window moved by the source's copies, each too
+# large for spice-core to replay in a client's shadow (it marks the
+# destination stale instead), with photo boxes drawn across the window's
+# edge, copies inside the window whose sources are stale pixels, and a
+# glyph drawn again after the window took the first one away.  Two
+# clients in different states (one from the start, one joining a second
+# and a half later): both end pixel-exact, the copies reach them as
+# COPY_BITS.
+def drag_copy(frames=40):
+    saved = os.path.join(D, "served-copy-%d.ppm" % os.getpid())
+    if os.path.exists(saved):
+        os.unlink(saved)
+    srv = Server("--port", "0", "--disable-ticketing", "--save-picture",
+                 saved, "--pattern", "drag-copy", "--size", "640x480",
+                 "--fps", "10", "--frames", str(frames))
+    a = client(srv.port)
+    a.run_until(lambda: a.pixels() is not None, 20)
+    a.run_until(lambda: False, 1.5)
+    b = client(srv.port)
+    from scclient import wait_line
+    wait_line(srv, lambda l: l.startswith("anim-done"), 60)
+    settle(a)
+    settle(b)
+    pics = a.pixels(), b.pixels()
+    a.close()
+    b.close()
+    st = srv.stop()
+    return pics, read_ppm(saved), st
+
+
+(got_a, got_b), want, st = drag_copy()
+exact, why = same(got_a, want)
+ok(exact, "drag_copy_stale_shadow_first_client_pixel_exact", why)
+exact, why = same(got_b, want)
+ok(exact, "drag_copy_stale_shadow_late_client_pixel_exact", why)
+ok(st.get("copies", 0) >= 40, "drag_copy_copies_sent_as_copy_bits", str(st))
 
 # The codec per region, spice-gtk's menu and its preferences -----------------
 pics = {"photo": (640, 480, photo(640, 480, 7)),

@@ -58,8 +58,10 @@ $(BUILD)/fuzz/spice-core-%: $(SC_TESTS)/fuzz/fuzz_parsers.c $(SC_FUZZ_SRCS) $(SC
 # TLS, every channel, several sessions, RST and half-close at any step,
 # pipelined input, host-side changes.  All of libspicecore is built in,
 # instrumented; FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION makes the ticket
-# key once instead of per link.  Seeds and the inputs of past findings are
-# in fuzz/corpus/net (regressions: each must run clean).
+# key once instead of per link; SC_STALE_COPY_MIN=64 makes the display
+# channel's lazy copies (a stale shadow) happen on its small surfaces.
+# Seeds and the inputs of past findings are in fuzz/corpus/net
+# (regressions: each must run clean).
 SC_FUZZ_NET := $(BUILD)/fuzz/spice-core-net
 SC_FUZZ_NET_SRCS := $(addprefix $(SC_DIR)/,$(SC_LIB_SRCS) $(SC_CODEC_SRCS))
 FUZZ += $(SC_FUZZ_NET)
@@ -71,7 +73,8 @@ $(SC_FUZZ_NET): $(SC_TESTS)/fuzz/fuzz_net.c $(SC_FUZZ_NET_SRCS) $(SC_HDRS)
 		-fno-sanitize-recover=all -fno-omit-frame-pointer -std=gnu11 \
 		$(WARN) -I$(TOP)/include -I$(BUILD)/include \
 		-include $(CONFIG_HEADER) -DG_LOG_DOMAIN='"spice-core"' \
-		-DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION -I$(SC_DIR) \
+		-DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION \
+		-DSC_STALE_COPY_MIN=64 -I$(SC_DIR) \
 		$(SC_PKG_CFLAGS) -o $@ $< $(SC_FUZZ_NET_SRCS) $(SPICE_CORE_LIBS)
 
 # A short run of every target under ASan+UBSan (the network target a bit

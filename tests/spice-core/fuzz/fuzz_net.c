@@ -22,7 +22,7 @@
  *   raw bytes (written at once, under any WebSocket framing), the last
  *   message repeated (pipelining), one write of all
  *   pending bytes, half-close, RST, close, drain / never read, run the
- *   server loop, and host-side changes (damage, primary resize and
+ *   server loop, and host-side changes (damage, copies, primary resize and
  *   format, cursor, monitors, mouse mode, LEDs, ticket, disconnect, a
  *   display removed (or back, with a device address and heads for the
  *   guest agent's graphics device info), playback PCM written, playback restarted, the
@@ -1156,7 +1156,22 @@ static void op_host(struct run *r, struct in *in)
 		}
 		break;
 	}
-	default:	/* new pixels, damaged whole */
+	default:
+		if (arg & 0x80) {
+			/* A copy, mostly inside the display (the rest is
+			 * refused and becomes damage). */
+			int32_t x = u8(in) % (MAX_W + 8) - 4;
+			int32_t y = u8(in) % (MAX_H + 8) - 4;
+			uint32_t w = u8(in) % (MAX_W + 8);
+			uint32_t h = u8(in) % (MAX_H + 8);
+			int32_t sx = u8(in) % (MAX_W + 8) - 4;
+			int32_t sy = u8(in) % (MAX_H + 8) - 4;
+
+			if (d)
+				spice_core_display_copy(d, x, y, w, h, sx, sy);
+			break;
+		}
+		/* new pixels, damaged whole */
 		for (i = 0; i < G_N_ELEMENTS(r->px); i++) {
 			r->px[i] = i * 2654435761u + arg;
 			r->px16[i] = (uint16_t)(r->px[i] >> 7);

@@ -244,6 +244,20 @@ SEEDS = {
                                                  1 << 20, 0, 1))) +
     pump(16) + msg(2, 5, mig_blob(MAIN_TYPE, b"\x01")) + pump(16) +
     msg(3, 5, mig_blob(DISPLAY_TYPE, b"")) + pump(32),
+    # Copies (host op 12, arg bit 7: x, y, w, h, sx, sy bytes, each
+    # modulo 208 or 108, less 4 for positions) on a 200x100 primary
+    # (host op 1, size 3): a 120x60 block moved twice (its second source
+    # the first's destination: stale in the shadow), the strip it
+    # uncovers damaged, a small copy out of it; a second client joins
+    # between.
+    "seed-display-copies": bytes([0, 0]) + all_channels() +
+    host(1, 0, bytes([3])) + pump(32) + host(12) + pump(32) + host(12, 0x80, bytes([32, 18, 120, 60, 24, 14])) +
+    host(0, 0, u32(20) + u32(10) + u32(8) + u32(60)) + pump(16) +
+    session(4, MAIN) + msg(4, 104) + pump(16) +
+    session(5, DISPLAY, join=0, caps=DISPLAY_CAPS) + pump(32) +
+    host(12, 0x80, bytes([40, 22, 120, 60, 32, 18])) + pump(8) +
+    host(12, 0x80, bytes([12, 84, 8, 4, 44, 30])) +
+    host(0, 0, u32(40) + u32(40) + u32(30) + u32(30)) + pump(32),
     "seed-tls-garbage-records": bytes([TLS, 0]) +
     session(0, MAIN, tls=True, ws=TLS_UNDER) + raw(0, b"\x17\x03\x03\x00\x20" + bytes(range(32))) +
     session(1, MAIN, tls=True) + session(2, DISPLAY, tls=True, join=0, caps=DISPLAY_CAPS) +
