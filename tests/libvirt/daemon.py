@@ -74,8 +74,11 @@ class Libvirtd:
                                      "log": self.log_path})
         with open(os.path.join(self.work, "etc", "qemu.conf"), "w") as f:
             f.write(QEMU_CONF + self.extra_qemu_conf)
-        mounts = " && ".join("mount --bind %s %s" % (
-            os.path.join(self.work, sub), path) for path, sub in PATHS)
+        # On a machine where libvirtd never ran (no boot since the package
+        # came), /run/libvirt does not exist yet: an empty mount point is
+        # made, as systemd's tmpfiles would.
+        mounts = " && ".join("mkdir -p %s && mount --bind %s %s" % (
+            path, os.path.join(self.work, sub), path) for path, sub in PATHS)
         self.stderr = open(os.path.join(self.work, "libvirtd.stderr"), "w+")
         # unshare execs the shell in the new namespace and the shell execs
         # libvirtd: self.proc is the daemon itself.
