@@ -34,6 +34,9 @@ Checks, in this order, on each pairing (each reads a concrete result):
                and a DIRTYFB call on a full-screen framebuffer whose
                every pixel changed: the SPICE client is sent the clips
                only (tests/desktop/damage_step.py)
+  kmscube      (qxlng.ko) kmscube -c 20 (GLES2 on Mesa's kms_swrast
+               through GBM): the cube on the screendump, its frames
+               rendered and flipped, exit 0
   weston       (qxlng-vga pairings; QEMU's qxl too in desktop-full) weston
                (DRM backend, pixman, kiosk shell) starts;
                weston-simple-shm's pattern is on screen and moves
@@ -442,6 +445,42 @@ def step_flips(g, p, res):
               "%s" % (conn, crtc, flips, freqs, "" if ok else ":\n" + out))
 
 
+KMSCUBE_FRAMES = 20
+
+
+def step_kmscube(g, p, res):
+    """kmscube with X stopped: GLES2 through Mesa's GBM on the KMS device
+    (kms_swrast: llvmpipe drawing into dumb buffers), each frame shown by
+    a legacy page flip that waits for its event, KMSCUBE_FRAMES of them
+    (-c); the screendump shows the cube while it runs."""
+    # kmscube stops when stdin is readable: a FIFO this shell holds open
+    # for writing (no EOF) and never writes to.
+    g.run("rm -f /tmp/kin /tmp/kmscube.rc; mkfifo /tmp/kin; exec 8<>/tmp/kin;"
+          " (kmscube -D /dev/dri/card0 -c %d < /tmp/kin > /tmp/kmscube.out "
+          "2>&1; echo $? > /tmp/kmscube.rc) & KPID=$!" % KMSCUBE_FRAMES)
+    colors, img = 0, None
+    for _ in range(120):
+        img = g.screendump("kmscube")
+        colors = len(img.getcolors(1 << 20) or [])
+        if colors >= 100 or g.run("kill -0 $KPID 2>/dev/null; echo $?",
+                                  check=False).strip() != "0":
+            break
+        time.sleep(0.5)
+    res.check(colors >= 100, "kmscube_draws_on_screendump",
+              "%d colours on a %dx%d screendump" % ((colors,) + img.size))
+    done = wait_until(g, "[ -s /tmp/kmscube.rc ]", tries=240)
+    rc = g.run("cat /tmp/kmscube.rc", check=False).strip() if done else \
+        "still running"
+    out = g.run("grep -v extensions /tmp/kmscube.out", check=False)
+    frames = sum(int(n) for n in re.findall(r"Rendered (\d+) frames", out))
+    ok = rc == "0" and frames >= KMSCUBE_FRAMES - 1
+    res.check(ok, "kmscube_page_flips", "exit %s, %d frames rendered%s" % (
+        rc, frames, "" if ok else ":\n" + out[-1500:]))
+    if not done:
+        g.run("kill $KPID; pkill -x kmscube", check=False)
+    g.run("exec 8>&-", check=False)
+
+
 def step_weston(g, p, res, work):
     """weston, DRM backend, pixman renderer, kiosk shell (clients fill the
     screen), weston-simple-shm draws its animated
@@ -486,6 +525,9 @@ def step_reload(g, p, res, xlogs, full, work, want):
         # skips its atomic part there (a note) and checks DIRTYFB's.
         D.progress(p.name, "damage")
         damage_step.step_damage(g, p, res, work)
+    if want("kmscube") and p.driver == "qxlng":
+        D.progress(p.name, "kmscube")
+        step_kmscube(g, p, res)
     if want("weston") and (full or p.device == "qxlng-vga"):
         # make check: weston on qxlng-vga (qxlng.ko and stock qxl.ko);
         # QEMU's qxl too in full
@@ -571,8 +613,8 @@ def step_depth16(g, p, res, xlogs, work):
 
 # -- one pairing --------------------------------------------------------------
 
-STEPS = ("xrandr", "cursor", "resize", "s3", "flips", "damage", "weston",
-         "reload", "depth16", "monitors")
+STEPS = ("xrandr", "cursor", "resize", "s3", "flips", "damage", "kmscube",
+         "weston", "reload", "depth16", "monitors")
 
 
 def run_pairing(args, p, image, res, top_work, full):
