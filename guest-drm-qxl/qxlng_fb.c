@@ -54,6 +54,16 @@ struct drm_framebuffer *qxlng_fb_create(struct drm_device *dev,
 	int ret;
 
 	BUILD_BUG_ON(offsetof(struct qxlng_fb, base) != 0);
+	/*
+	 * The planes scan out linear buffers only.  Linux 6.1's core checks
+	 * a modifier only when a plane is given the framebuffer, so one
+	 * made with DRM_FORMAT_MOD_INVALID (kmscube on Mesa's kms_swrast)
+	 * would be accepted here and refused by every mode set; refused now,
+	 * the client retries without modifiers.
+	 */
+	if ((mode_cmd->flags & DRM_MODE_FB_MODIFIERS) &&
+	    mode_cmd->modifier[0] != DRM_FORMAT_MOD_LINEAR)
+		return ERR_PTR(-EINVAL);
 	qfb = kzalloc(sizeof(*qfb), GFP_KERNEL);
 	if (!qfb)
 		return ERR_PTR(-ENOMEM);

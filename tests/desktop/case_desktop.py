@@ -29,10 +29,14 @@ Checks, in this order, on each pairing (each reads a concrete result):
                (suggested X/Y, hotplug_mode_update)
   flips        modetest -v page flips with vblank events (X stopped): at
                least FLIPS_MIN flips in its run, no hang
-  damage       (qxlng.ko) an atomic commit with FB_DAMAGE_CLIPS and a
-               DIRTYFB call on a full-screen framebuffer whose every pixel
-               changed: the SPICE client is sent the clips only
-               (tests/desktop/damage_step.py)
+  damage       an atomic commit with FB_DAMAGE_CLIPS (where the primary
+               plane has the property: not stock qxl.ko, a note says so)
+               and a DIRTYFB call on a full-screen framebuffer whose
+               every pixel changed: the SPICE client is sent the clips
+               only (tests/desktop/damage_step.py)
+  kmscube      (qxlng.ko) kmscube -c 20 (GLES2 on Mesa's kms_swrast
+               through GBM): the cube on the screendump, its frames
+               rendered and flipped, exit 0
   weston       (qxlng-vga pairings; QEMU's qxl too in desktop-full) weston
                (DRM backend, pixman, kiosk shell) starts;
                weston-simple-shm's pattern is on screen and moves
@@ -47,11 +51,15 @@ Checks, in this order, on each pairing (each reads a concrete result):
                565 colours on the screendump, the device's primary 16 bpp
                (qxlng-vga, surface16=1) or 32 bpp (QEMU's qxl), the SPICE
                client's picture equal to the screendump
-  monitors     (qxlng.ko pairings) qxlng.ko again with num_heads=2, Xorg;
-               the client asks for two displays: hotplug uevent, both
-               connectors connected with those sizes as preferred modes,
-               suggested X/Y as asked, xrandr --auto --pos follows and the
-               screendump shows both heads (tests/desktop/monitors_step.py)
+  monitors     qxlng.ko again with num_heads=2 (stock qxl.ko as loaded:
+               num_heads 4), Xorg; the client asks for two displays:
+               hotplug uevent, both connectors connected with those sizes
+               as preferred modes, suggested X/Y as asked, xrandr --auto
+               --pos follows; the client's head layout, its picture and
+               the screendump show both heads with their parts of the
+               desktop (tests/desktop/monitors_step.py)
+
+'--steps a,b' runs only those steps (xorg always runs).
 
 On a failure: the Xorg log's (EE)/(WW) lines, the kernel log's tail or
 first problem, QEMU's stderr (desktop.explain).
@@ -437,6 +445,42 @@ def step_flips(g, p, res):
               "%s" % (conn, crtc, flips, freqs, "" if ok else ":\n" + out))
 
 
+KMSCUBE_FRAMES = 20
+
+
+def step_kmscube(g, p, res):
+    """kmscube with X stopped: GLES2 through Mesa's GBM on the KMS device
+    (kms_swrast: llvmpipe drawing into dumb buffers), each frame shown by
+    a legacy page flip that waits for its event, KMSCUBE_FRAMES of them
+    (-c); the screendump shows the cube while it runs."""
+    # kmscube stops when stdin is readable: a FIFO this shell holds open
+    # for writing (no EOF) and never writes to.
+    g.run("rm -f /tmp/kin /tmp/kmscube.rc; mkfifo /tmp/kin; exec 8<>/tmp/kin;"
+          " (kmscube -D /dev/dri/card0 -c %d < /tmp/kin > /tmp/kmscube.out "
+          "2>&1; echo $? > /tmp/kmscube.rc) & KPID=$!" % KMSCUBE_FRAMES)
+    colors, img = 0, None
+    for _ in range(120):
+        img = g.screendump("kmscube")
+        colors = len(img.getcolors(1 << 20) or [])
+        if colors >= 100 or g.run("kill -0 $KPID 2>/dev/null; echo $?",
+                                  check=False).strip() != "0":
+            break
+        time.sleep(0.5)
+    res.check(colors >= 100, "kmscube_draws_on_screendump",
+              "%d colours on a %dx%d screendump" % ((colors,) + img.size))
+    done = wait_until(g, "[ -s /tmp/kmscube.rc ]", tries=240)
+    rc = g.run("cat /tmp/kmscube.rc", check=False).strip() if done else \
+        "still running"
+    out = g.run("grep -v extensions /tmp/kmscube.out", check=False)
+    frames = sum(int(n) for n in re.findall(r"Rendered (\d+) frames", out))
+    ok = rc == "0" and frames >= KMSCUBE_FRAMES - 1
+    res.check(ok, "kmscube_page_flips", "exit %s, %d frames rendered%s" % (
+        rc, frames, "" if ok else ":\n" + out[-1500:]))
+    if not done:
+        g.run("kill $KPID; pkill -x kmscube", check=False)
+    g.run("exec 8>&-", check=False)
+
+
 def step_weston(g, p, res, work):
     """weston, DRM backend, pixman renderer, kiosk shell (clients fill the
     screen), weston-simple-shm draws its animated
@@ -471,20 +515,26 @@ def step_weston(g, p, res, work):
     g.run("kill $SPID; kill $WPID; wait $WPID; sleep 1", check=False)
 
 
-def step_reload(g, p, res, xlogs, full, work):
+def step_reload(g, p, res, xlogs, full, work, want):
     clean, why, xlogs[1] = D.xorg_stop(g, 1)
     res.check(clean, "xorg_exits_cleanly", why)
-    step_flips(g, p, res)
-    if p.driver == "qxlng":
-        # Stock qxl.ko (6.1) has no FB_DAMAGE_CLIPS on its plane: an
-        # atomic commit with one is refused there (tried by hand).
+    if want("flips"):
+        step_flips(g, p, res)
+    if want("damage"):
+        # Stock qxl.ko (6.1) has no FB_DAMAGE_CLIPS on its plane: the step
+        # skips its atomic part there (a note) and checks DIRTYFB's.
         D.progress(p.name, "damage")
         damage_step.step_damage(g, p, res, work)
-    if full or p.device == "qxlng-vga":
+    if want("kmscube") and p.driver == "qxlng":
+        D.progress(p.name, "kmscube")
+        step_kmscube(g, p, res)
+    if want("weston") and (full or p.device == "qxlng-vga"):
         # make check: weston on qxlng-vga (qxlng.ko and stock qxl.ko);
         # QEMU's qxl too in full
         D.progress(p.name, "weston")
         step_weston(g, p, res, work)
+    if not want("reload"):
+        return
     if p.driver == "qxl" and not full:
         # Stock qxl.ko oopses in its interrupt handler when bound again, on
         # QEMU's qxl-vga too (desktop-full's reference pairing).
@@ -563,7 +613,16 @@ def step_depth16(g, p, res, xlogs, work):
 
 # -- one pairing --------------------------------------------------------------
 
+STEPS = ("xrandr", "cursor", "resize", "s3", "flips", "damage", "kmscube",
+         "weston", "reload", "depth16", "monitors")
+
+
 def run_pairing(args, p, image, res, top_work, full):
+    steps = [s for s in args.steps.split(",") if s]
+
+    def want(step):
+        return not steps or step in steps
+
     work, t0 = D.start_pairing(p, top_work)
     initrd = build_initrd(p, work, 24)
     g = D.DesktopGuest(p.qemu, initrd, p.device_args(args.device_props),
@@ -578,27 +637,35 @@ def run_pairing(args, p, image, res, top_work, full):
         if not res.check(bound == p.driver, "%s_binds" % p.driver,
                          "driver %r" % bound):
             raise GuestError("no driver")
-        for step, fn in (("xorg", lambda: step_xorg(g, p, res, work, xlogs)),
-                         ("xrandr", lambda: step_xrandr(g, p, res))):
+        step = "xorg"
+        D.progress(p.name, step)
+        step_xorg(g, p, res, work, xlogs)
+        step = "xrandr"
+        if want("xrandr"):
             D.progress(p.name, step)
-            out = fn()
+            out = step_xrandr(g, p, res)
+        else:
+            out = connected_output(g)[0]
         step = "cursor"
-        D.progress(p.name, step)
-        step_cursor(g, p, res, work)
+        if want("cursor"):
+            D.progress(p.name, step)
+            step_cursor(g, p, res, work)
         step = "resize"
-        D.progress(p.name, step)
-        step_resize(g, p, res, out, full)
+        if want("resize"):
+            D.progress(p.name, step)
+            step_resize(g, p, res, out, full)
         step = "s3"
-        D.progress(p.name, step)
-        step_s3(g, p, res, full)
+        if want("s3"):
+            D.progress(p.name, step)
+            step_s3(g, p, res, full)
         step = "flips and reload"
         D.progress(p.name, step)
-        step_reload(g, p, res, xlogs, full, work)
-        if full or p.driver == "qxlng":
+        step_reload(g, p, res, xlogs, full, work, want)
+        if want("depth16") and (full or p.driver == "qxlng"):
             step = "depth 16"
             D.progress(p.name, step)
             step_depth16(g, p, res, xlogs, work)
-        if p.driver == "qxlng":
+        if want("monitors"):
             # Last: it leaves qxlng.ko with two heads.
             step = "two monitors"
             D.progress(p.name, step)
@@ -615,6 +682,10 @@ def run_pairing(args, p, image, res, top_work, full):
 
 
 def run(args, tap, full):
+    unknown = [s for s in args.steps.split(",") if s and s not in STEPS]
+    if unknown:
+        raise GuestError("unknown steps %s (xorg always runs; the others: "
+                         "%s)" % (unknown, ", ".join(STEPS)))
     image = D.guest_image()
     ps = pairings(args, full)
     results = {p.name: D.Result(p.name) for p in ps}

@@ -17,7 +17,10 @@
  *   quit
  *
  * Only the damaged pixels may reach the screen: outside the clip it keeps
- * the previous colour although the framebuffer holds the new one.
+ * the previous colour although the framebuffer holds the new one.  The
+ * first line says whether the primary plane has FB_DAMAGE_CLIPS
+ * ("damage_clips 1"; Linux 6.1's qxl.ko has none, so "atomic" cannot
+ * work there).
  * Built on the host against libdrm (same Debian release as the guest).
  */
 #include <errno.h>
@@ -278,8 +281,10 @@ int main(void)
 			"framebuffer: %s\n", strerror(errno));
 		return 1;
 	}
-	printf("ready connector %u crtc %u plane %u fb %u %ux%u\n", conn_id,
-	       crtc_id, plane_id, fb_id, mode.hdisplay, mode.vdisplay);
+	printf("ready connector %u crtc %u plane %u fb %u %ux%u "
+	       "damage_clips %d\n", conn_id, crtc_id, plane_id, fb_id,
+	       mode.hdisplay, mode.vdisplay,
+	       prop_id(plane_id, DRM_MODE_OBJECT_PLANE, "FB_DAMAGE_CLIPS") != 0);
 	while (fgets(line, sizeof(line), stdin))
 		if (command(line))
 			break;

@@ -11,13 +11,18 @@ Connects and prints, one a line (flushed):
                        an area of the primary the server drew into
   snap W H FILE        answer to the stdin command "snap FILE": the
                        primary as it is now, saved as a PPM
+  monitors N [X,Y,WxH ...]
+                       answer to the stdin command "monitors": display
+                       0's monitors config as the server sent it (the
+                       guest's head layout on the primary surface)
   error TEXT           a channel error (then exits 1)
-Reads commands on stdin: "snap FILE", "quit".  Exits 0 on quit or end of
-stdin, 1 at the timeout (default 600 s).  Run with Debian's
+Reads commands on stdin: "snap FILE", "monitors", "quit".  Exits 0 on
+quit or end of stdin, 1 at the timeout (default 600 s).  Run with Debian's
 /usr/bin/python3 (gi).
 """
 
 import argparse
+import ctypes
 import os
 import sys
 
@@ -35,6 +40,39 @@ def say(text):
     sys.stdout.flush()
 
 
+class _GArray(ctypes.Structure):
+    _fields_ = [("data", ctypes.c_void_p), ("len", ctypes.c_uint)]
+
+
+class _MonitorConfig(ctypes.Structure):
+    """SpiceDisplayMonitorConfig (spice-gtk's channel-display.h)."""
+    _fields_ = [(n, ctypes.c_uint) for n in
+                ("id", "surface_id", "x", "y", "width", "height")]
+
+
+def channel_monitors(channel):
+    """The display channel's "monitors" property as [(x, y, w, h)]: a
+    GArray of SpiceDisplayMonitorConfig, which PyGObject cannot convert
+    (it takes a GArray property for one of GValues), so it is read with
+    g_object_get through ctypes."""
+    capsule = ctypes.pythonapi.PyCapsule_GetPointer
+    capsule.restype = ctypes.c_void_p
+    capsule.argtypes = [ctypes.py_object, ctypes.c_char_p]
+    gobject = ctypes.CDLL("libgobject-2.0.so.0")
+    glib = ctypes.CDLL("libglib-2.0.so.0")
+    arr = ctypes.POINTER(_GArray)()
+    gobject.g_object_get(ctypes.c_void_p(capsule(channel.__gpointer__,
+                                                 None)),
+                         b"monitors", ctypes.byref(arr), None)
+    if not arr:
+        return []
+    heads = ctypes.cast(arr.contents.data, ctypes.POINTER(_MonitorConfig))
+    out = [(heads[i].x, heads[i].y, heads[i].width, heads[i].height)
+           for i in range(arr.contents.len)]
+    glib.g_array_unref(arr)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--host", default="127.0.0.1")
@@ -45,6 +83,7 @@ def main():
     loop = GLib.MainLoop()
     rc = {"rc": 1}
     prim = {}
+    display = {}
     session = SpiceClientGLib.Session()
     session.set_property("host", args.host)
     session.set_property("port", str(args.port))
@@ -67,6 +106,7 @@ def main():
         if isinstance(channel, SpiceClientGLib.DisplayChannel):
             if channel.props.channel_id != 0:
                 return
+            display["channel"] = channel
             GObject.Object.connect(channel, "display-primary-create",
                                    on_primary)
             GObject.Object.connect(channel, "display-invalidate",
@@ -88,6 +128,11 @@ def main():
                 f.write(primary_ppm(prim["data"], prim["w"], prim["h"],
                                     prim["stride"]))
             say("snap %d %d %s" % (prim["w"], prim["h"], words[1]))
+        if words[0] == "monitors":
+            heads = channel_monitors(display["channel"]) \
+                if "channel" in display else []
+            say(" ".join(["monitors %d" % len(heads)] +
+                         ["%d,%d,%dx%d" % h for h in heads]))
         return True
 
     GObject.Object.connect(session, "channel-new", on_channel)

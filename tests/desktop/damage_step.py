@@ -7,11 +7,14 @@ atomic modeset).  A SpiceClientGLib client (damage_client.py) connects
 and waits until its primary surface is all A.  Then the program fills the
 WHOLE framebuffer with colour B and commits it with FB_DAMAGE_CLIPS of one
 rectangle (CLIP_ATOMIC), then fills it with colour C and calls the legacy
-DRM_IOCTL_MODE_DIRTYFB with another (CLIP_DIRTY).  Checks:
+DRM_IOCTL_MODE_DIRTYFB with another (CLIP_DIRTY).  A primary plane without
+the FB_DAMAGE_CLIPS property (Linux 6.1's qxl.ko) skips the atomic part
+with a TAP note: then only CLIP_DIRTY may differ from A.  Checks:
   damage_atomic_commit_reaches_client   the client shows B in CLIP_ATOMIC
+                                         (a plane with FB_DAMAGE_CLIPS)
   damage_dirtyfb_reaches_client          ... and C in CLIP_DIRTY
   damage_only_clips_on_client            the client's whole picture is A
-                                         outside both clips, B and C in
+                                         outside the clips, B and C in
                                          them (more than the damage sent
                                          would show B or C outside)
   damage_client_rects_within_clips       every display-invalidate
@@ -136,6 +139,8 @@ def step_damage(g, p, res, work):
                          ans + " " + g.run("cat /tmp/dmg.out", check=False)):
             return
         size = tuple(int(v) for v in ans.split()[-1].split("x"))
+        ready = g.run("grep '^ready' /tmp/dmg.out", check=False)
+        clips_prop = "damage_clips 1" in ready
         client = Client(p.port, os.path.join(work, "damage-client.log"),
                         "damage_client.py")
         watch = Watch(client, work)
@@ -149,15 +154,27 @@ def step_damage(g, p, res, work):
             return
         watch.drain(1.0)
         watch.rects = []
-        done = [(CLIP_ATOMIC, COLOR_B)]
-        ans = guest_cmd(g, "atomic %s %d %d %d %d"
-                        % ((hexrgb(COLOR_B),) + CLIP_ATOMIC), 2)
-        img, ok = watch.until(lambda i: region_is(i, CLIP_ATOMIC, COLOR_B))
-        res.check(ans.startswith("ok") and ok,
-                  "damage_atomic_commit_reaches_client", ans)
+        done, n = [], 1
+        if clips_prop:
+            done.append((CLIP_ATOMIC, COLOR_B))
+            n += 1
+            ans = guest_cmd(g, "atomic %s %d %d %d %d"
+                            % ((hexrgb(COLOR_B),) + CLIP_ATOMIC), n)
+            img, ok = watch.until(lambda i: region_is(i, CLIP_ATOMIC,
+                                                      COLOR_B))
+            res.check(ans.startswith("ok") and ok,
+                      "damage_atomic_commit_reaches_client", ans)
+        else:
+            # Linux 6.1's qxl.ko: no FB_DAMAGE_CLIPS on its primary plane;
+            # its plane updates send the whole framebuffer
+            # (Documentation/desktop-tests.rst).
+            res.note("damage: atomic FB_DAMAGE_CLIPS part skipped: the "
+                     "primary plane has no FB_DAMAGE_CLIPS property (%s)"
+                     % ready.strip())
         done.append((CLIP_DIRTY, COLOR_C))
+        n += 1
         ans = guest_cmd(g, "dirty %s %d %d %d %d"
-                        % ((hexrgb(COLOR_C),) + CLIP_DIRTY), 3)
+                        % ((hexrgb(COLOR_C),) + CLIP_DIRTY), n)
         img, ok = watch.until(lambda i: region_is(i, CLIP_DIRTY, COLOR_C))
         res.check(ans.startswith("ok") and ok,
                   "damage_dirtyfb_reaches_client", ans)

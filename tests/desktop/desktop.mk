@@ -14,7 +14,7 @@
 #                                     -audiodev spice-core and hda-duplex
 #   make desktop-session              issue 15: Xorg (modesetting), xrandr,
 #                                     SPICE picture and ARGB cursor, client
-#                                     resize, page flips, damage clips,
+#                                     resize, page flips, kmscube, damage clips,
 #                                     weston, S3, reload, two monitors;
 #                                     three pairings
 #                                     (tests/desktop/case_desktop.py)

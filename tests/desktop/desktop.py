@@ -740,6 +740,11 @@ def main():
     ap.add_argument("--device-props", default=DEVICE_PROPS,
                     help="properties of every display device "
                          "(default %(default)s)")
+    ap.add_argument("--steps", default="",
+                    help="session and full: only these steps, comma-"
+                         "separated (xorg always runs; default all: "
+                         "xrandr,cursor,resize,s3,flips,damage,kmscube,"
+                         "weston,reload,depth16,monitors)")
     ap.add_argument("--repeat", type=int, default=1,
                     help="run everything N times (how often does it fail?)")
     ap.add_argument("case", choices=sorted(CASES))
