@@ -403,6 +403,11 @@ static void on_owner_change(struct sx *sx, XFixesSelectionNotifyEvent *ev)
 
 	if (!s || ev->owner == sx->clip_win)
 		return;		/* ours: a client's grab */
+	/* Events are read late: one telling of an owner from before a
+	 * client's grab (the previous X owner going away) must not undo
+	 * that grab.  While X says we own it, the event is such a one. */
+	if (s->client && XGetSelectionOwner(sx->dpy, s->atom) == sx->clip_win)
+		return;
 	if (s->client)
 		drop_client_owner(sx, s);
 	if (ev->owner == None) {

@@ -27,6 +27,9 @@ reads a line and prints it back; spice-x11 serves it with a password at
                `xclip -o` prints in X, 1 MB of it too; texts X clients set
                with `xclip -i` reach it through the grab / request it gets,
                one set before it connected too
+  clipboard_grab_after_x_owner_left  the X owner leaves and a client grabs
+               while Xvfb is stopped: after it runs again, X's late news of
+               the owner leaving does not undo the grab (xclip -o)
   clipboard-hostile  raw clients whose clipboard messages are malformed
                (unknown selection, torn grab, short request) are dropped
                with the reason logged; 16 MiB + 9 bytes of clipboard data
@@ -371,6 +374,48 @@ def clipboard(tap, fx, port):
            "clipboard", "; ".join(why))
 
 
+def clipboard_grab_after_x_owner_left(tap, fx, port, sx):
+    """The X owner leaves and a client grabs while the X server is stopped:
+    the server then tells spice-x11 of the owner's leaving only in answer
+    to the grab's round trip, after the grab.  That stale owner-change
+    event must not undo the grab."""
+    if not shutil.which("xclip"):
+        tap.skip("clipboard_grab_after_x_owner_left", "no xclip")
+        return
+    old = b"X owner about to leave"
+    xc = subprocess.Popen(["xclip", "-quiet", "-i", "-selection",
+                           "clipboard"], env=fx.env, stdin=subprocess.PIPE,
+                          stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL)
+    fx.procs.append(xc)
+    xc.stdin.write(old)
+    xc.stdin.close()
+    wait_for(lambda: xclip_out(fx, "clipboard") == old, 20)
+    cc = ClipClient(fx, port)
+    ready = cc.expect("ready")
+    cc.expect("got 0 ")         # spice-x11 told the client of X's grab
+    text = b"grabbed while the X owner left"
+    os.kill(fx.xvfb.pid, signal.SIGSTOP)
+    try:
+        xc.terminate()
+        xc.wait(10)
+        cc.send("set 0 " + text.hex())
+        time.sleep(1)           # spice-x11 now waits on the X server
+    finally:
+        os.kill(fx.xvfb.pid, signal.SIGCONT)
+    seen = []
+    wait_for(lambda: seen.append(xclip_out(fx, "clipboard")) or
+             seen[-1] == text, 20)
+    cc.send("quit")
+    try:
+        cc.p.wait(20)
+    except subprocess.TimeoutExpired:
+        cc.p.kill()
+    tap.ok(ready is not None and seen[-1] == text,
+           "clipboard_grab_after_x_owner_left",
+           "X clipboard after the client's grab: %r" % seen[-1])
+
+
 def agent_msg(vtype, body):
     """AGENT_DATA carrying one VDAgentMessage."""
     return sclib.msg(107, struct.pack("<IIQI", 1, vtype, 0, len(body)) + body)
@@ -510,6 +555,7 @@ def run(tap, fx):
            "client echo, X's Caps and Num Lock: %s" % states)
 
     clipboard(tap, fx, port)
+    clipboard_grab_after_x_owner_left(tap, fx, port, sx)
     clipboard_hostile(tap, fx)
 
     sx2, port2 = fx.start_spice_x11("--no-shm")
