@@ -330,8 +330,9 @@ static void send_inval(struct sc_conn *c)
 #define SC_ONSCREEN_MAX	65536	/* positions remembered */
 
 /* Where the client shows these pixels already (the shadow says so, and
- * they are exact and not stale there), outside `busy` (the rectangle being sent, whose
- * shadow is ahead of the client): a COPY_BITS source, or false. */
+ * they are exact and not stale there), outside `busy` (the rectangle
+ * being sent, whose shadow is ahead of the client): a COPY_BITS source,
+ * or false. */
 static bool onscreen_find(struct sc_display *dc, uint64_t hash,
 			  const pixman_box32_t *r, const uint32_t *px,
 			  const pixman_box32_t *busy, int32_t *sx, int32_t *sy)

@@ -296,7 +296,8 @@ static void save_picture(const struct serve *s, const char *path)
 static bool is_anim(const char *name)
 {
 	return !strcmp(name, "anim") || !strcmp(name, "typing") ||
-	       !strcmp(name, "drag") || !strcmp(name, "drag-copy") || !strcmp(name, "video") ||
+	       !strcmp(name, "drag") || !strcmp(name, "drag-copy") ||
+	       !strcmp(name, "video") ||
 	       !strcmp(name, "mixed");
 }
 
