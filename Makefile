@@ -103,7 +103,7 @@ help:
 	@echo "  menuconfig     edit .config in a terminal menu"
 	@echo "  deps           install the Debian packages (scripts/install-deps)"
 	@echo "  guest-image    build (once) the desktop guest image (scripts/guest/mkimage)"
-	@echo "  desktop-full   desktop-session + QEMU's qxl with qxl.ko, weston, depth 16 (not in check)"
+	@echo "  desktop-full   desktop-session + the reference pairing (QEMU's qxl with qxl.ko), depth 16 and S3/reload on qxl.ko (not in check)"
 	@echo "  desktop-agent  spice-vdagent through -chardev spice-core: clipboard text and images, mouse, monitors, a file, graphics device info"
 	@echo "  usbredir-vm    a usbredir device and a port through QEMU's usb-redir and virtio-serial (make check runs it as check-usbredir-vm)"
 	@echo "  smartcard-vm   a guest talks CCID to a card on a scripted SPICE client (usb-ccid, ccid-card-passthru; make check runs it as check-smartcard-vm)"
