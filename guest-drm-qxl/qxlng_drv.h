@@ -10,6 +10,7 @@
  *   qxlng_exec.c     EXECBUFFER (relocations, checks, holds)
  *   qxlng_bo.c       the ioctls' buffer objects, their surfaces
  *   qxlng_kms.c      CRTCs, planes, connectors, mode config
+ *   qxlng_vblank.c   vblank events at each head's refresh rate
  *   qxlng_fb.c       framebuffers, mapped for their whole life
  *   qxlng_cmd.c      one function per device command
  *   qxlng_mem.c      allocator over the BAR0 pages, release ring
@@ -27,6 +28,7 @@
 #define QXLNG_DRV_H
 
 #include <linux/atomic.h>
+#include <linux/hrtimer.h>
 #include <linux/idr.h>
 #include <linux/list.h>
 #include <linux/llist.h>
@@ -87,6 +89,10 @@ struct qxlng_output {
 	/* Set by the layout update, read by the plane update (commit). */
 	u32 x;			/* head position in the primary surface */
 	bool full_redraw;	/* primary recreated: redraw everything */
+	/* qxlng_vblank.c: ticks while the vblank core has vblanks on. */
+	struct hrtimer vblank_timer;
+	ktime_t vblank_period;	/* the mode's frame time */
+	bool vblank_on;
 };
 
 struct qxlng_stats {
@@ -279,6 +285,17 @@ int qxlng_cmd_monitors_config(struct qxlng_device *qdev,
 struct drm_framebuffer *qxlng_fb_create(struct drm_device *dev,
 					struct drm_file *file,
 					const struct drm_mode_fb_cmd2 *mode_cmd);
+
+/* qxlng_vblank.c: vblank events at each head's refresh rate */
+int qxlng_vblank_init(struct qxlng_device *qdev);
+void qxlng_vblank_reset(struct drm_crtc *crtc);
+int qxlng_vblank_enable(struct drm_crtc *crtc);
+void qxlng_vblank_disable(struct drm_crtc *crtc);
+void qxlng_vblank_crtc_on(struct drm_crtc *crtc,
+			  const struct drm_display_mode *mode);
+void qxlng_vblank_crtc_off(struct drm_crtc *crtc,
+			   struct drm_atomic_state *state);
+void qxlng_vblank_flush(struct drm_crtc *crtc, struct drm_atomic_state *state);
 
 /* qxlng_kms.c */
 int qxlng_kms_init(struct qxlng_device *qdev);

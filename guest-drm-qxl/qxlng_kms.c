@@ -11,7 +11,8 @@
  * The commit tail recreates the primary surface when that layout or its
  * format changes and tells the device the layout (MONITORS_CONFIG); plane
  * updates copy damaged rectangles of the (shmem) framebuffer into the
- * surface with DRAW_COPY.
+ * surface with DRAW_COPY.  A commit's events go out at the head's next
+ * vblank (qxlng_vblank.c).
  */
 #include <linux/minmax.h>
 #include <linux/module.h>
@@ -279,11 +280,11 @@ static void qxlng_commit_tail(struct drm_atomic_state *state)
 		drm_dev_exit(idx);
 	}
 	drm_atomic_helper_commit_modeset_enables(dev, state);
+	/* Each active CRTC's atomic_flush arms its event (qxlng_vblank.c). */
 	drm_atomic_helper_commit_planes(dev, state,
 					DRM_PLANE_COMMIT_ACTIVE_ONLY);
-	drm_atomic_helper_fake_vblank(state);
 	drm_atomic_helper_commit_hw_done(state);
-	drm_atomic_helper_wait_for_vblanks(dev, state);
+	drm_atomic_helper_wait_for_flip_done(dev, state);
 	drm_atomic_helper_cleanup_planes(dev, state);
 }
 
@@ -511,29 +512,42 @@ static enum drm_mode_status qxlng_crtc_mode_valid(struct drm_crtc *crtc,
 				   mode->vdisplay) ? MODE_OK : MODE_MEM;
 }
 
+/* The commit tail created the primary surface already. */
 static void qxlng_crtc_atomic_enable(struct drm_crtc *crtc,
 				     struct drm_atomic_state *state)
 {
-	/* The commit tail created the primary surface already. */
+	struct drm_crtc_state *cs = drm_atomic_get_new_crtc_state(state, crtc);
+
+	qxlng_vblank_crtc_on(crtc, &cs->adjusted_mode);
 }
 
 static void qxlng_crtc_atomic_disable(struct drm_crtc *crtc,
 				      struct drm_atomic_state *state)
 {
+	qxlng_vblank_crtc_off(crtc, state);
 }
 
 static const struct drm_crtc_helper_funcs qxlng_crtc_helper_funcs = {
 	.mode_valid = qxlng_crtc_mode_valid,
 	.atomic_enable = qxlng_crtc_atomic_enable,
 	.atomic_disable = qxlng_crtc_atomic_disable,
+	.atomic_flush = qxlng_vblank_flush,
 };
 
+static void qxlng_crtc_reset(struct drm_crtc *crtc)
+{
+	drm_atomic_helper_crtc_reset(crtc);
+	qxlng_vblank_reset(crtc);
+}
+
 static const struct drm_crtc_funcs qxlng_crtc_funcs = {
-	.reset = drm_atomic_helper_crtc_reset,
+	.reset = qxlng_crtc_reset,
 	.set_config = drm_atomic_helper_set_config,
 	.page_flip = drm_atomic_helper_page_flip,
 	.atomic_duplicate_state = drm_atomic_helper_crtc_duplicate_state,
 	.atomic_destroy_state = drm_atomic_helper_crtc_destroy_state,
+	.enable_vblank = qxlng_vblank_enable,
+	.disable_vblank = qxlng_vblank_disable,
 };
 
 /* ---------------------------------------------------------------- */
@@ -867,6 +881,9 @@ int qxlng_kms_init(struct qxlng_device *qdev)
 			return ret;
 	}
 	qxlng_update_offset_props(qdev);
+	ret = qxlng_vblank_init(qdev);
+	if (ret)
+		return ret;
 	drm_mode_config_reset(dev);
 	return 0;
 }

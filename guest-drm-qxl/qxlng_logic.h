@@ -95,6 +95,18 @@ int qxlng_rom_parse_modes(const void *rom, size_t rom_size,
 			  struct qxlng_mode *modes, unsigned int max_modes,
 			  const char **why);
 
+/*
+ * The time between two vblanks of a mode: clock_khz (the pixel clock in
+ * kHz, drm_display_mode.clock) over htotal * vtotal pixels a frame.  The
+ * timings may come from userspace (a mode set with any numbers), so the
+ * result is held between QXLNG_FRAME_NS_MIN and QXLNG_FRAME_NS_MAX, and
+ * a mode without timings (a zero) gets QXLNG_FRAME_NS_DEFAULT.
+ */
+#define QXLNG_FRAME_NS_DEFAULT	16666667ULL	/* 60 Hz */
+#define QXLNG_FRAME_NS_MIN	4166666ULL	/* 240 Hz */
+#define QXLNG_FRAME_NS_MAX	100000000ULL	/* 10 Hz */
+u64 qxlng_frame_ns(u32 clock_khz, u32 htotal, u32 vtotal);
+
 /* ------------------------------------------------------------------ */
 /* Client monitors config (qxlng_monitors.c)                           */
 /* ------------------------------------------------------------------ */

@@ -7,6 +7,8 @@
  */
 #include <linux/errno.h>
 #include <linux/kernel.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
 #include <linux/overflow.h>
 #include <linux/string.h>
 
@@ -153,3 +155,17 @@ int qxlng_rom_parse_modes(const void *rom_bytes, size_t rom_size,
 	return n;
 }
 EXPORT_SYMBOL_IF_QXLNG_KUNIT(qxlng_rom_parse_modes);
+
+u64 qxlng_frame_ns(u32 clock_khz, u32 htotal, u32 vtotal)
+{
+	u64 pixels, ns;
+
+	if (!clock_khz || !htotal || !vtotal)
+		return QXLNG_FRAME_NS_DEFAULT;
+	pixels = (u64)htotal * vtotal;
+	if (pixels > div_u64(QXLNG_FRAME_NS_MAX * clock_khz, 1000000))
+		return QXLNG_FRAME_NS_MAX;
+	ns = div_u64(pixels * 1000000, clock_khz);
+	return clamp_t(u64, ns, QXLNG_FRAME_NS_MIN, QXLNG_FRAME_NS_MAX);
+}
+EXPORT_SYMBOL_IF_QXLNG_KUNIT(qxlng_frame_ns);

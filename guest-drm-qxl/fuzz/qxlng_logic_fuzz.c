@@ -44,6 +44,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	free(rom);
 
+	/* The vblank period of a mode with any timings stays in range. */
+	if (size >= 12) {
+		uint32_t t[3];
+		uint64_t ns;
+
+		memcpy(t, data, sizeof(t));
+		ns = qxlng_frame_ns(t[0], t[1], t[2]);
+		if (ns < QXLNG_FRAME_NS_MIN || ns > QXLNG_FRAME_NS_MAX)
+			abort();
+	}
+
 	/* Client monitors config, with its real CRC half of the time. */
 	memset(&cfg, 0, sizeof(cfg));
 	memcpy(&cfg, data, size < sizeof(cfg) ? size : sizeof(cfg));

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit: ROM layout validation and mode list parsing (qxlng_modes.c), on
- * ROM images built here: one that looks like QEMU's, and hostile ones.
+ * ROM images built here: one that looks like QEMU's, and hostile ones;
+ * and the vblank period of a mode (qxlng_frame_ns).
  */
 #include <kunit/test.h>
 #include <linux/kernel.h>
@@ -426,6 +427,44 @@ static void qxlng_modes_rejects_list_outside_rom(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, modes[0].width, 0xa5a5a5a5u);
 }
 
+/* ---- qxlng_frame_ns: the vblank period of a mode ---- */
+
+/* CVT 1024x768 at 60 Hz as drm_cvt_mode() makes it: 63.5 MHz, 1344 x 795. */
+static void qxlng_frame_ns_of_cvt_60hz_mode(struct kunit *test)
+{
+	u64 ns = qxlng_frame_ns(63500, 1344, 795);
+
+	KUNIT_EXPECT_EQ(test, ns, 16826456ULL);
+}
+
+static void qxlng_frame_ns_without_timings_is_60hz(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, qxlng_frame_ns(0, 1344, 795),
+			QXLNG_FRAME_NS_DEFAULT);
+	KUNIT_EXPECT_EQ(test, qxlng_frame_ns(63500, 0, 795),
+			QXLNG_FRAME_NS_DEFAULT);
+	KUNIT_EXPECT_EQ(test, qxlng_frame_ns(63500, 1344, 0),
+			QXLNG_FRAME_NS_DEFAULT);
+}
+
+/* A user's mode with a huge clock must not make the timer spin. */
+static void qxlng_frame_ns_huge_clock_held_at_240hz(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, qxlng_frame_ns(U32_MAX, 1, 1),
+			QXLNG_FRAME_NS_MIN);
+}
+
+/* ... nor a 1 kHz clock or a huge frame stall its events. */
+static void qxlng_frame_ns_slow_mode_held_at_10hz(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, qxlng_frame_ns(1, 1344, 795),
+			QXLNG_FRAME_NS_MAX);
+	KUNIT_EXPECT_EQ(test, qxlng_frame_ns(1, U32_MAX, U32_MAX),
+			QXLNG_FRAME_NS_MAX);
+	KUNIT_EXPECT_EQ(test, qxlng_frame_ns(U32_MAX, U32_MAX, U32_MAX),
+			QXLNG_FRAME_NS_MAX);
+}
+
 static struct kunit_case qxlng_rom_check_cases[] = {
 	KUNIT_CASE(qxlng_rom_check_accepts_qemu_layout),
 	KUNIT_CASE(qxlng_rom_check_accepts_null_why),
@@ -458,7 +497,21 @@ static struct kunit_suite qxlng_modes_suite = {
 	.test_cases = qxlng_modes_cases,
 };
 
-kunit_test_suites(&qxlng_rom_check_suite, &qxlng_modes_suite);
+static struct kunit_case qxlng_frame_cases[] = {
+	KUNIT_CASE(qxlng_frame_ns_of_cvt_60hz_mode),
+	KUNIT_CASE(qxlng_frame_ns_without_timings_is_60hz),
+	KUNIT_CASE(qxlng_frame_ns_huge_clock_held_at_240hz),
+	KUNIT_CASE(qxlng_frame_ns_slow_mode_held_at_10hz),
+	{}
+};
+
+static struct kunit_suite qxlng_frame_suite = {
+	.name = "qxlng_frame",
+	.test_cases = qxlng_frame_cases,
+};
+
+kunit_test_suites(&qxlng_rom_check_suite, &qxlng_modes_suite,
+		  &qxlng_frame_suite);
 
 MODULE_DESCRIPTION("KUnit tests for qxlng's ROM checks and mode list");
 MODULE_LICENSE("GPL");

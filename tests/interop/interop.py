@@ -117,8 +117,8 @@ FLIP_FRAMES = 200
 
 
 def flips_reclaim(g, tap):
-    """modetest -v full-screen page flips with qxlng.ko until FLIP_FRAMES
-    frames went out.  The pages fill every few frames; the reclaims send
+    """modetest -v full-screen page flips with qxlng.ko, unpaced
+    (fake_vblank=1), until FLIP_FRAMES frames went out.  The pages fill every few frames; the reclaims send
     NOTIFY_OOM, which qxlng-vga handles at once (it draws what is queued
     and pushes the releases), so every reclaim finds memory without
     sleeping out its 100 ms wait (reclaim_sleeps).  (It once slept on
@@ -126,6 +126,9 @@ def flips_reclaim(g, tap):
     had collected first.)"""
     before = qxlng_state(g)
     conn = connector(g, "qxlng")
+    # Unpaced (stock qxl.ko's way): flips at 60 Hz would give the device
+    # time to release each frame before the pages fill.
+    g.run("echo 1 > /sys/module/qxlng/parameters/fake_vblank")
     g.run("rm -f /tmp/fl.in; mkfifo /tmp/fl.in; modetest -M qxlng -v "
           "-s %s:%s < /tmp/fl.in > /tmp/fl.log 2>&1 & FL=$!; "
           "exec 4> /tmp/fl.in" % (conn, MODE))
@@ -135,6 +138,7 @@ def flips_reclaim(g, tap):
             break
         time.sleep(0.5)
     g.run("echo >&4; exec 4>&-; wait $FL", timeout=90)
+    g.run("echo 0 > /sys/module/qxlng/parameters/fake_vblank")
     after = qxlng_state(g)
     d = {k: after.get(k, 0) - before.get(k, 0)
          for k in ("draws", "oom_notifies", "reclaim_sleeps",
