@@ -72,8 +72,14 @@ deps:
 	@$(DEPS)
 
 # Every test, one after another; a summary line at the end.
+# The big cached builds (kunit's UML kernel, QEMU, the desktop guest image)
+# start in the background while the first checks run (scripts/prebuild).
+PREBUILD := "kunit qemu" "guest-image"
+
 check: deps all
-	@$(TOP)/scripts/run-checks $(CHECKS)
+	@$(TOP)/scripts/prebuild start $(PREBUILD)
+	@$(TOP)/scripts/run-checks $(CHECKS); rc=$$?; \
+		$(TOP)/scripts/prebuild stop; exit $$rc
 
 fuzz: $(FUZZ)
 
