@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <drm_fourcc.h>
@@ -32,6 +33,7 @@ static int test_no, failures;
 static bool shots;
 static char driver[64];
 static uint32_t crtc_id, conn_id;
+static unsigned int crtc_pipe;	/* crtc_id's index among the CRTCs */
 static drmModeConnector *conn;
 
 static void result(bool good, const char *fmt, ...)
@@ -121,6 +123,7 @@ static int setup(const char *card)
 	for (i = 0; enc && i < res->count_crtcs; i++) {
 		if (enc->possible_crtcs & (1u << i)) {
 			crtc_id = res->crtcs[i];
+			crtc_pipe = i;
 			break;
 		}
 	}
@@ -293,11 +296,147 @@ static void test_cursor(void)
 	dumb_destroy(fd, &screen);
 }
 
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* The frame time of a mode, as qxlng computes it (qxlng_frame_ns). */
+static double frame_ms(const drmModeModeInfo *m)
+{
+	if (!m->clock || !m->htotal || !m->vtotal)
+		return 1000.0 / 60;
+	return (double)m->htotal * m->vtotal / m->clock;
+}
+
+/*
+ * Wait for vblank @seq (@absolute) or the @seq-th after the current one;
+ * the sequence it returned with in *@got.
+ */
+static int wait_vblank(unsigned int seq, bool absolute, unsigned int *got)
+{
+	drmVBlank vbl = { 0 };
+	int ret;
+
+	vbl.request.type = (absolute ? DRM_VBLANK_ABSOLUTE :
+			    DRM_VBLANK_RELATIVE) |
+			   ((crtc_pipe << DRM_VBLANK_HIGH_CRTC_SHIFT) &
+			    DRM_VBLANK_HIGH_CRTC_MASK);
+	vbl.request.sequence = seq;
+	ret = drmWaitVBlank(fd, &vbl);
+	if (!ret)
+		*got = vbl.reply.sequence;
+	return ret;
+}
+
+struct flip_wait {
+	bool done;
+	unsigned int seq;
+};
+
+static void flip_done(int fd_, unsigned int seq, unsigned int sec,
+		      unsigned int usec, void *data)
+{
+	struct flip_wait *w = data;
+
+	(void)fd_;
+	(void)sec;
+	(void)usec;
+	w->done = true;
+	w->seq = seq;
+}
+
+#define VBLANK_COUNT	30
+#define FLIP_COUNT	30
+
+/*
+ * qxlng sends vblank events at the mode's refresh rate: a wait for the
+ * vblank VBLANK_COUNT after one just seen returns with that sequence,
+ * no sooner than that many frames of the mode later, and page
+ * flips, each waiting for its event, each land on a later vblank.
+ * Neither can be faster than the mode (a loaded host can make them
+ * slower, so that is not checked).  Stock qxl has no vblank: skipped.
+ */
+static void test_vblank(void)
+{
+	drmModeModeInfo *m = find_mode(conn, 1024, 768);
+	drmEventContext ev = { .version = 2, .page_flip_handler = flip_done };
+	unsigned int seq0 = 0, seq1 = 0, last = 0, i, late = 0;
+	struct dumb d[2];
+	double t0, ms, frame;
+	bool ok;
+
+	if (strcmp(driver, "qxlng")) {
+		skip("vblank_wait_at_the_modes_rate", "not qxlng");
+		skip("page_flips_one_per_vblank", "not qxlng");
+		return;
+	}
+	if (!m || dumb_create(fd, &d[0], 1024, 768, NULL)) {
+		result(false, "vblank_setup");
+		return;
+	}
+	if (dumb_create(fd, &d[1], 1024, 768, NULL)) {
+		result(false, "vblank_setup");
+		dumb_destroy(fd, &d[0]);
+		return;
+	}
+	dumb_fill(&d[0], pattern_a, NULL);
+	dumb_fill(&d[1], pattern_b, NULL);
+	frame = frame_ms(m);
+	if (set_mode(&d[0], m) || wait_vblank(1, false, &seq0)) {
+		result(false, "vblank_wait_at_the_modes_rate: %s",
+		       strerror(errno));
+		goto out;
+	}
+	t0 = now_ms();
+	ok = !wait_vblank(seq0 + VBLANK_COUNT, true, &seq1);
+	ms = now_ms() - t0;
+	diag("%u vblanks in %.1f ms (mode frame %.2f ms): sequence %u -> %u",
+	     VBLANK_COUNT, ms, frame, seq0, seq1);
+	result(ok && seq1 - seq0 == VBLANK_COUNT &&
+	       ms >= 0.95 * (VBLANK_COUNT - 1) * frame,
+	       "vblank_wait_at_the_modes_rate (%.2f Hz, the mode %.2f Hz)",
+	       VBLANK_COUNT * 1000.0 / ms, 1000.0 / frame);
+
+	t0 = now_ms();
+	for (i = 0; i < FLIP_COUNT; i++) {
+		struct flip_wait w = { false, 0 };
+
+		if (drmModePageFlip(fd, crtc_id, d[(i + 1) % 2].fb,
+				    DRM_MODE_PAGE_FLIP_EVENT, &w)) {
+			diag("flip %u: %s", i, strerror(errno));
+			break;
+		}
+		while (!w.done)
+			if (drmHandleEvent(fd, &ev))
+				break;
+		if (!w.done)
+			break;
+		if (i && w.seq <= last)
+			late++;
+		last = w.seq;
+	}
+	ms = now_ms() - t0;
+	diag("%u flips in %.1f ms, %u on no later vblank than the one before",
+	     i, ms, late);
+	result(i == FLIP_COUNT && !late &&
+	       ms >= 0.95 * (FLIP_COUNT - 1) * frame,
+	       "page_flips_one_per_vblank (%.2f flips/s)",
+	       i * 1000.0 / ms);
+out:
+	dumb_destroy(fd, &d[0]);
+	dumb_destroy(fd, &d[1]);
+}
+
 static const char usage[] =
 	"usage: %s [card]\n"
 	"kselftest for qxlng: mode sets, pattern and damage\n"
 	"(screen checked by the host when QXLNG_SHOTS=1),\n"
-	"cursor, preferred mode.  Exit 0 pass, 1 fail, 4 skip.\n";
+	"cursor, preferred mode, vblank events at the mode's rate.\n"
+	"Exit 0 pass, 1 fail, 4 skip.\n";
 
 int main(int argc, char **argv)
 {
@@ -313,11 +452,12 @@ int main(int argc, char **argv)
 	}
 	diag("driver %s, connector %u, crtc %u, %d modes", driver, conn_id,
 	     crtc_id, conn->count_modes);
-	printf("1..9\n");
+	printf("1..11\n");
 	test_preferred_mode();
 	test_mode_set_every_mode();
 	test_pattern_and_damage();
 	test_cursor();
+	test_vblank();
 	drmModeFreeConnector(conn);
 	close(fd);
 	return failures ? KSFT_FAIL : KSFT_PASS;
