@@ -4,8 +4,10 @@
 Pairings (Xorg always uses the modesetting driver, set in xorg.conf):
   qxlng        our QEMU -device qxlng-vga on spice-core, qxlng.ko
   stock-qxl    our QEMU -device qxlng-vga on spice-core, stock qxl.ko
-  qxl-dev      Debian's QEMU -device qxl-vga with -spice, qxlng.ko
-  reference    Debian's QEMU -device qxl-vga with -spice, stock qxl.ko
+  qxl-dev      Debian's QEMU -device qxl-vga,max_outputs=2 with -spice,
+               qxlng.ko
+  reference    Debian's QEMU -device qxl-vga,max_outputs=2 with -spice,
+               stock qxl.ko
                (desktop-full only: what the others are compared with)
 
 Checks, in this order, on each pairing (each reads a concrete result):
@@ -104,10 +106,16 @@ class Pairing(D.Pairing):
         if self.debian_spice:
             # spice-server's monitors config needs an agent port open in the
             # guest (spice-vdagentd): the device gets the config then.
+            # max_outputs: as libvirt sets it from <model heads='2'>.  QEMU
+            # 7.2's qxl hands it to spice-server 0.15 as the device's
+            # display count (spice_qxl_set_device_info), which caps the
+            # guest's head layout sent to clients; the default 0 caps it
+            # at one head (monitors_step.py).
             return s3 + [
                 "-spice", "port=%d,addr=127.0.0.1,disable-ticketing=on"
                 % self.port,
-                "-device", "%s,%s" % (self.device, props),
+                "-device", "%s,max_outputs=%d,%s"
+                % (self.device, len(monitors_step.HEADS), props),
                 "-device", "virtio-serial-pci",
                 "-chardev", "spicevmc,id=vdagent,name=vdagent",
                 "-device", "virtserialport,chardev=vdagent,"

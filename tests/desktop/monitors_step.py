@@ -20,8 +20,7 @@ displays, HEADS.  Checks:
                                      at those sizes and places, the
                                      screen the heads' bounding box
 Then the root is ROOT_RGB and an xterm of MARK_RGB (no border, no text)
-sits on the second head at MARK_AT (desktop coordinates).
-On qxlng-vga (spice-core):
+sits on the second head at MARK_AT (desktop coordinates).  Then:
   two_monitors_client_layout         a SpiceClientGLib client
                                      (damage_client.py) gets the guest's
                                      head layout on the primary surface:
@@ -39,8 +38,15 @@ On qxlng-vga (spice-core):
                                      by side, the primary is their
                                      bounding box with nothing but the
                                      two heads' pixels in it
-On QEMU's qxl-vga, whose spice-server gives the client one head, only the
-screendump is checked, at qxlng.ko's layout.  Stock qxl.ko instead gets
+On QEMU's qxl-vga the device has max_outputs=2 (case_desktop.py, as
+libvirt sets it from <model heads='2'>): spice-server 0.15.1 caps the
+guest's head layout it sends clients at the device's display count,
+which QEMU 7.2's qxl gives it from max_outputs (qxl_realize_common ->
+spice_qxl_set_device_info; red-qxl.cpp sets max_monitors to
+MAX(1, count), red-worker.cpp's handle_dev_monitors_config_async cuts
+count and max_allowed to it), so the default max_outputs=0 leaves the
+client one head whatever the guest sends.
+Stock qxl.ko gets, instead of the picture checks,
   two_monitors_stock_qxl_heads_on_copies_of_the_fb
                                      what qxl.ko really does with one
                                      framebuffer on two CRTCs (a copy of
@@ -191,25 +197,10 @@ def head_shows(img, rect, i):
             cut.getpixel((mx, my)) == MARK_RGB), why
 
 
-def side_by_side():
-    """qxlng.ko's layout of the heads on the primary: side by side in
-    order, at the top."""
-    xs = [sum(h[0] for h in HEADS[:i]) for i in range(len(HEADS))]
-    return [(x, 0, h[0], h[1]) for x, h in zip(xs, HEADS)]
-
-
 def heads_shown(g, p, res, work, box):
     """The client's head layout, then its picture and the screendump cut
-    at each head's place.  On QEMU's qxl-vga (spice-server 0.15) the
-    client's monitors config has one head only (also with stock qxl.ko:
-    not looked into); there the screendump is checked at qxlng.ko's
-    layout."""
-    layout = side_by_side()
-    if p.debian_spice:
-        res.note("two monitors: spice-server's client gets one head here; "
-                 "screendump checked at qxlng.ko's layout %s" % layout)
-    else:
-        layout = client_heads(g, p, res, work, box)
+    at each head's place."""
+    layout = client_heads(g, p, res, work, box)
     if not layout:
         return
     shown = lambda img: all(head_shows(img, r, i)[0]   # noqa: E731
