@@ -551,6 +551,8 @@ static bool rect_plan(struct sc_display *dc, const pixman_box32_t *r,
 		      struct rect_plan *p)
 {
 	pixman_region32_t rest, avoid;
+	/* no region to avoid (the usual case), one of the two, or both */
+	const pixman_region32_t *av = &avoid;
 	const pixman_box32_t *q;
 	int n, i;
 
@@ -589,9 +591,14 @@ static bool rect_plan(struct sc_display *dc, const pixman_box32_t *r,
 	 * not hold what the client shows, so neither a move nor an image
 	 * already on screen may take pixels from it. */
 	pixman_region32_init(&avoid);
-	pixman_region32_union(&avoid, &dc->lossy, &dc->stale);
+	if (!pixman_region32_not_empty(&dc->stale))
+		av = pixman_region32_not_empty(&dc->lossy) ? &dc->lossy : NULL;
+	else if (!pixman_region32_not_empty(&dc->lossy))
+		av = &dc->stale;
+	else
+		pixman_region32_union(&avoid, &dc->lossy, &dc->stale);
 	p->moved = sc_find_move(dc->shadow, dc->sw, dc->sh, &p->b, px, stride,
-				&avoid, dc->hint_dx, dc->hint_dy, &p->a,
+				av, dc->hint_dx, dc->hint_dy, &p->a,
 				&p->dx, &p->dy);
 	pixman_region32_fini(&avoid);
 	if (!p->moved) {
