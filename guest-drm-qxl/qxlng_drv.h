@@ -34,6 +34,7 @@
 #include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
@@ -91,6 +92,7 @@ struct qxlng_output {
 	bool full_redraw;	/* primary recreated: redraw everything */
 	/* qxlng_vblank.c: ticks while the vblank core has vblanks on. */
 	struct hrtimer vblank_timer;
+	spinlock_t vblank_lock;	/* the two below, the timer's restarts */
 	ktime_t vblank_period;	/* the mode's frame time */
 	bool vblank_on;
 };

@@ -17,6 +17,7 @@
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
+#include <linux/spinlock.h>
 
 #include <drm/drm_atomic.h>
 #include <drm/drm_managed.h>
@@ -35,41 +36,58 @@ static struct qxlng_output *qxlng_vblank_output(struct drm_crtc *crtc)
 	return container_of(crtc, struct qxlng_output, crtc);
 }
 
+/*
+ * vblank_lock orders the tick against enable/disable: a disable and an
+ * enable may both come while a tick runs, and the enable's hrtimer_start
+ * then queues the timer again; the tick must not move a queued timer.
+ */
 static enum hrtimer_restart qxlng_vblank_tick(struct hrtimer *timer)
 {
 	struct qxlng_output *out = container_of(timer, struct qxlng_output,
 						vblank_timer);
+	unsigned long flags;
+	bool on;
 
-	if (!READ_ONCE(out->vblank_on))
+	spin_lock_irqsave(&out->vblank_lock, flags);
+	on = out->vblank_on && !hrtimer_is_queued(timer);
+	if (on)
+		hrtimer_forward_now(timer, out->vblank_period);
+	spin_unlock_irqrestore(&out->vblank_lock, flags);
+	if (!on)
 		return HRTIMER_NORESTART;
-	hrtimer_forward_now(timer, READ_ONCE(out->vblank_period));
 	drm_crtc_handle_vblank(&out->crtc);
-	/* disable_vblank may have run meanwhile, even from the line above. */
-	return READ_ONCE(out->vblank_on) ? HRTIMER_RESTART : HRTIMER_NORESTART;
+	/* Stopped meanwhile: the next tick sees it and ends. */
+	return HRTIMER_RESTART;
 }
 
 /* drm_crtc_funcs.enable_vblank: under the vblank core's spinlock. */
 int qxlng_vblank_enable(struct drm_crtc *crtc)
 {
 	struct qxlng_output *out = qxlng_vblank_output(crtc);
+	unsigned long flags;
 
-	WRITE_ONCE(out->vblank_on, true);
-	hrtimer_start(&out->vblank_timer, READ_ONCE(out->vblank_period),
+	spin_lock_irqsave(&out->vblank_lock, flags);
+	out->vblank_on = true;
+	hrtimer_start(&out->vblank_timer, out->vblank_period,
 		      HRTIMER_MODE_REL);
+	spin_unlock_irqrestore(&out->vblank_lock, flags);
 	return 0;
 }
 
 /*
- * drm_crtc_funcs.disable_vblank: under the vblank core's spinlock, and
- * maybe from the tick itself, so it cannot wait for a running tick; the
- * tick sees vblank_on cleared and stops.
+ * drm_crtc_funcs.disable_vblank: under the vblank core's spinlock, so it
+ * cannot wait for a running tick; that tick, or the next, sees
+ * vblank_on cleared and ends.
  */
 void qxlng_vblank_disable(struct drm_crtc *crtc)
 {
 	struct qxlng_output *out = qxlng_vblank_output(crtc);
+	unsigned long flags;
 
-	WRITE_ONCE(out->vblank_on, false);
+	spin_lock_irqsave(&out->vblank_lock, flags);
+	out->vblank_on = false;
 	hrtimer_try_to_cancel(&out->vblank_timer);
+	spin_unlock_irqrestore(&out->vblank_lock, flags);
 }
 
 /* From the CRTC's atomic_enable: tick at the new mode's rate. */
@@ -77,10 +95,13 @@ void qxlng_vblank_crtc_on(struct drm_crtc *crtc,
 			  const struct drm_display_mode *mode)
 {
 	struct qxlng_output *out = qxlng_vblank_output(crtc);
+	ktime_t period = ns_to_ktime(qxlng_frame_ns(mode->clock, mode->htotal,
+						    mode->vtotal));
+	unsigned long flags;
 
-	WRITE_ONCE(out->vblank_period,
-		   ns_to_ktime(qxlng_frame_ns(mode->clock, mode->htotal,
-					      mode->vtotal)));
+	spin_lock_irqsave(&out->vblank_lock, flags);
+	out->vblank_period = period;
+	spin_unlock_irqrestore(&out->vblank_lock, flags);
 	drm_crtc_vblank_on(crtc);
 }
 
@@ -146,8 +167,13 @@ static void qxlng_vblank_fini(struct drm_device *dev, void *data)
 	unsigned int i;
 
 	for (i = 0; i < qdev->num_heads; i++) {
-		WRITE_ONCE(qdev->outputs[i].vblank_on, false);
-		hrtimer_cancel(&qdev->outputs[i].vblank_timer);
+		struct qxlng_output *out = &qdev->outputs[i];
+		unsigned long flags;
+
+		spin_lock_irqsave(&out->vblank_lock, flags);
+		out->vblank_on = false;
+		spin_unlock_irqrestore(&out->vblank_lock, flags);
+		hrtimer_cancel(&out->vblank_timer);
 	}
 }
 
@@ -160,6 +186,7 @@ int qxlng_vblank_init(struct qxlng_device *qdev)
 	for (i = 0; i < qdev->num_heads; i++) {
 		struct qxlng_output *out = &qdev->outputs[i];
 
+		spin_lock_init(&out->vblank_lock);
 		hrtimer_init(&out->vblank_timer, CLOCK_MONOTONIC,
 			     HRTIMER_MODE_REL);
 		out->vblank_timer.function = qxlng_vblank_tick;

@@ -354,8 +354,8 @@ static void flip_done(int fd_, unsigned int seq, unsigned int sec,
 
 /*
  * qxlng sends vblank events at the mode's refresh rate: a wait for the
- * vblank VBLANK_COUNT after one just seen returns with that sequence,
- * no sooner than that many frames of the mode later, and page
+ * vblank VBLANK_COUNT after one just seen returns with that sequence (or
+ * a later one), no sooner than that many frames of the mode later, and page
  * flips, each waiting for its event, each land on a later vblank.
  * Neither can be faster than the mode (a loaded host can make them
  * slower, so that is not checked).  Stock qxl has no vblank: skipped.
@@ -396,7 +396,8 @@ static void test_vblank(void)
 	ms = now_ms() - t0;
 	diag("%u vblanks in %.1f ms (mode frame %.2f ms): sequence %u -> %u",
 	     VBLANK_COUNT, ms, frame, seq0, seq1);
-	result(ok && seq1 - seq0 == VBLANK_COUNT &&
+	/* A waiter woken late (a loaded host) is told a later sequence. */
+	result(ok && (int)(seq1 - seq0) >= VBLANK_COUNT &&
 	       ms >= 0.95 * (VBLANK_COUNT - 1) * frame,
 	       "vblank_wait_at_the_modes_rate (%.2f Hz, the mode %.2f Hz)",
 	       VBLANK_COUNT * 1000.0 / ms, 1000.0 / frame);
