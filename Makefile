@@ -72,11 +72,19 @@ deps:
 	@$(DEPS)
 
 # Every test, one after another; a summary line at the end.
-# The big cached builds (kunit's UML kernel, QEMU, the desktop guest image)
-# start in the background while the first checks run (scripts/prebuild).
-PREBUILD := "kunit qemu" "guest-image"
+# make check installs first only the packages its first checks need; the
+# others (chromium, libvirt, QEMU's build tools, ...) and the big cached
+# builds (kunit's UML kernel, QEMU, the desktop guest image) start in the
+# background while those checks run (scripts/prebuild).  Each check still
+# installs what it needs itself (scripts/install-deps waits for apt's lock).
+DEPS_FIRST := build module kernel fuzz client
+PREBUILD := "deps qemu" "kunit" "guest-image"
 
-check: deps all
+.PHONY: deps-first
+deps-first:
+	@$(DEPS) $(DEPS_FIRST)
+
+check: deps-first all
 	@$(TOP)/scripts/prebuild start $(PREBUILD)
 	@$(TOP)/scripts/run-checks $(CHECKS); rc=$$?; \
 		$(TOP)/scripts/prebuild stop; exit $$rc
