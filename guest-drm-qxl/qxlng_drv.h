@@ -290,7 +290,6 @@ struct drm_framebuffer *qxlng_fb_create(struct drm_device *dev,
 
 /* qxlng_vblank.c: vblank events at each head's refresh rate */
 int qxlng_vblank_init(struct qxlng_device *qdev);
-void qxlng_vblank_reset(struct drm_crtc *crtc);
 int qxlng_vblank_enable(struct drm_crtc *crtc);
 void qxlng_vblank_disable(struct drm_crtc *crtc);
 void qxlng_vblank_crtc_on(struct drm_crtc *crtc,

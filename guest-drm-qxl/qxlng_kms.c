@@ -32,6 +32,7 @@
 #include <drm/drm_print.h>
 #include <drm/drm_probe_helper.h>
 #include <drm/drm_property.h>
+#include <drm/drm_vblank.h>
 
 #include "qxlng_drv.h"
 
@@ -534,10 +535,11 @@ static const struct drm_crtc_helper_funcs qxlng_crtc_helper_funcs = {
 	.atomic_flush = qxlng_vblank_flush,
 };
 
+/* A new CRTC is off, and so is its vblank. */
 static void qxlng_crtc_reset(struct drm_crtc *crtc)
 {
 	drm_atomic_helper_crtc_reset(crtc);
-	qxlng_vblank_reset(crtc);
+	drm_crtc_vblank_reset(crtc);
 }
 
 static const struct drm_crtc_funcs qxlng_crtc_funcs = {

@@ -155,12 +155,6 @@ void qxlng_vblank_flush(struct drm_crtc *crtc, struct drm_atomic_state *state)
 	spin_unlock_irq(&crtc->dev->event_lock);
 }
 
-/* From the CRTC's reset: a new CRTC is off, so is its vblank. */
-void qxlng_vblank_reset(struct drm_crtc *crtc)
-{
-	drm_crtc_vblank_reset(crtc);
-}
-
 static void qxlng_vblank_fini(struct drm_device *dev, void *data)
 {
 	struct qxlng_device *qdev = data;
