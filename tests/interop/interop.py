@@ -118,12 +118,12 @@ FLIP_FRAMES = 200
 
 def flips_reclaim(g, tap):
     """modetest -v full-screen page flips with qxlng.ko, unpaced
-    (fake_vblank=1), until FLIP_FRAMES frames went out.  The pages fill every few frames; the reclaims send
-    NOTIFY_OOM, which qxlng-vga handles at once (it draws what is queued
-    and pushes the releases), so every reclaim finds memory without
-    sleeping out its 100 ms wait (reclaim_sleeps).  (It once slept on
-    about half of them: the release work, woken by the push's interrupt,
-    had collected first.)"""
+    (fake_vblank=1), until FLIP_FRAMES frames went out.  The pages fill
+    every few frames; the reclaims send NOTIFY_OOM, which qxlng-vga
+    handles at once (it draws what is queued and pushes the releases), so
+    every reclaim finds memory without sleeping out its 100 ms wait
+    (reclaim_sleeps).  (It once slept on about half of them: the release
+    work, woken by the push's interrupt, had collected first.)"""
     before = qxlng_state(g)
     conn = connector(g, "qxlng")
     # Unpaced (stock qxl.ko's way): flips at 60 Hz would give the device

@@ -12,6 +12,5 @@
 #define max_t(t, a, b) ((t)(a) > (t)(b) ? (t)(a) : (t)(b))
 #define min(a, b) ((a) < (b) ? (a) : (b))
 #define max(a, b) ((a) > (b) ? (a) : (b))
-#define clamp_t(t, v, lo, hi) min_t(t, max_t(t, v, lo), hi)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
