@@ -21,6 +21,20 @@ void qxl_flush_releases(struct qxl_device *dev)
 		qxl_send_events(dev, QXL_INTERRUPT_DISPLAY);
 }
 
+/*
+ * A drawn COPY_BITS as moves.  The guest's offset may not fit an int, but
+ * the renderer has then emptied the region: only a non-empty one is sent.
+ */
+static void damage_copy_bits(struct qxl_device *dev, const struct qxl_draw *dr)
+{
+	int64_t dx = (int64_t)dr->d.u.copy_bits.src_pos.x - dr->d.bbox.left;
+	int64_t dy = (int64_t)dr->d.u.copy_bits.src_pos.y - dr->d.bbox.top;
+
+	if (pixman_region32_not_empty((pixman_region32_t *)&dr->region))
+		qxl_damage_copy(dev, dr->surface_id, &dr->region, (int)dx,
+				(int)dy);
+}
+
 /* QXL_CMD_DRAW: released once drawn, or when dropped. */
 static void cmd_draw(struct qxl_device *dev, qxl_phys addr)
 {
@@ -58,9 +72,7 @@ static void cmd_draw(struct qxl_device *dev, qxl_phys addr)
 	if (qxl_render_draw(&dev->render, &dr) == 0) {
 		dev->stats.draws++;
 		if (dr.d.type == QXL_COPY_BITS)
-			qxl_damage_copy(dev, dr.surface_id, &dr.region,
-					dr.d.u.copy_bits.src_pos.x - b->left,
-					dr.d.u.copy_bits.src_pos.y - b->top);
+			damage_copy_bits(dev, &dr);
 		else
 			qxl_damage_add(dev, dr.surface_id, &dr.region);
 		qxl_hand_back(dev, p);

@@ -342,6 +342,29 @@ static void hostile_06_scaled_copy_bbox_int32_min(void)
 	g_fini(&g);
 }
 
+/*
+ * Found by fuzz-hwqxl-cmd: a COPY_BITS whose source lies more than
+ * INT32_MAX from its box.  Dropped without overflow; the surface keeps
+ * its pixels.
+ */
+static void hostile_06_copy_bits_offset_beyond_int(void)
+{
+	struct guest g;
+	struct qxl_drawable *d;
+
+	setup(&g);
+	g_set_px(&g, 1, 1, 0x123456);
+	d = g_drawable(&g, QXL_COPY_BITS, 0, 0, 0, 4, 4);
+	d->bbox.left = -0x7fffff00;
+	d->bbox.top = -0x7fffff00;
+	d->u.copy_bits.src_pos.x = 0x7fffff00;
+	d->u.copy_bits.src_pos.y = 0x7fffff00;
+	g_submit(&g, QXL_CMD_DRAW, d);
+	CHECK_EQ(g_px(&g, 1, 1) & 0xffffff, 0x123456);
+	CHECK(!g_bug(&g));
+	g_fini(&g);
+}
+
 static void hostile_07_chunk_lists(void)
 {
 	static uint32_t px[64 * 64];
@@ -874,6 +897,8 @@ const struct test tests_hostile[] = {
 	{ "hostile_06_bitmaps", hostile_06_bitmaps },
 	{ "hostile_06_scaled_copy_bbox_int32_min",
 	  hostile_06_scaled_copy_bbox_int32_min },
+	{ "hostile_06_copy_bits_offset_beyond_int",
+	  hostile_06_copy_bits_offset_beyond_int },
 	{ "hostile_07_chunk_lists", hostile_07_chunk_lists },
 	{ "hostile_08_clip_path_glyph_overflow",
 	  hostile_08_clip_path_glyph_overflow },
