@@ -128,12 +128,18 @@ static bool damage_report(struct qxl_device *dev)
 					  boxes[i].y1, w, h);
 	}
 	pixman_region32_clear(&dev->damage);
+	dev->sink_unflushed = true;
 	return true;
 }
 
+/* The sink hears of a batch's end after any damage or copy in it. */
 void qxl_damage_flush(struct qxl_device *dev)
 {
-	if (damage_report(dev) && dev->sink && dev->sink->flush)
+	damage_report(dev);
+	if (!dev->sink_unflushed)
+		return;
+	dev->sink_unflushed = false;
+	if (dev->sink && dev->sink->flush)
 		dev->sink->flush(dev->sink_opaque);
 }
 
@@ -174,6 +180,7 @@ void qxl_damage_copy(struct qxl_device *dev, uint32_t surface_id,
 		return;
 	}
 	damage_report(dev);
+	dev->sink_unflushed = true;
 	b = pixman_region32_rectangles((pixman_region32_t *)region, &n);
 	if (dy >= 0) {
 		for (k = 0; k < n; k = end) {

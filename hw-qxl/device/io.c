@@ -318,6 +318,43 @@ static bool port_allowed_in_vga(unsigned int port)
 	}
 }
 
+/*
+ * A kick does not drain the ring at once: the deferred run does, so the
+ * commands a guest queues while that run is on its way come as one batch
+ * (one damage report, one wake-up of the server), as spice-server's worker
+ * thread takes them.  Without a host scheduler the kick drains at once.
+ */
+static void notify_cmd(struct qxl_device *dev)
+{
+	if (!dev->ops.schedule) {
+		qxl_process_cmd_ring(dev, dev->cfg.ring_budget);
+		return;
+	}
+	dev->cmd_pending = true;
+	qxl_schedule(dev);
+}
+
+/*
+ * A port's effect comes after every command kicked before it, as when
+ * each kick drained the ring.  Not for the kicks, the IRQ and log ports,
+ * NOTIFY_OOM, which drains the ring itself, holding releases, or RESET,
+ * which discards it.
+ */
+static bool port_sees_commands_first(unsigned int port)
+{
+	switch (port) {
+	case QXL_IO_NOTIFY_CMD:
+	case QXL_IO_NOTIFY_CURSOR:
+	case QXL_IO_UPDATE_IRQ:
+	case QXL_IO_LOG:
+	case QXL_IO_NOTIFY_OOM:
+	case QXL_IO_RESET:
+		return false;
+	default:
+		return true;
+	}
+}
+
 void qxl_device_io_write(struct qxl_device *dev, unsigned int port,
 			 uint8_t val)
 {
@@ -341,10 +378,15 @@ void qxl_device_io_write(struct qxl_device *dev, unsigned int port,
 	}
 	if (port_is_async(port) && !async_begin(dev, port))
 		return;
+	if (dev->cmd_pending && port_sees_commands_first(port)) {
+		qxl_process_cmd_ring(dev, QXL_UPDATE_AREA_LIMIT);
+		if (dev->guest_bug)
+			return;
+	}
 
 	switch (port) {
 	case QXL_IO_NOTIFY_CMD:
-		qxl_process_cmd_ring(dev, dev->cfg.ring_budget);
+		notify_cmd(dev);
 		break;
 	case QXL_IO_NOTIFY_CURSOR:
 		qxl_process_cursor_ring(dev, dev->cfg.ring_budget);

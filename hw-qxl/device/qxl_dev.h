@@ -94,6 +94,7 @@ struct qxl_device {
 	bool cmd_pending;	/* command ring may have more work */
 	bool cursor_pending;
 	bool in_processing;	/* re-entrancy guard */
+	bool sink_unflushed;	/* damage or copies told, no flush yet */
 
 	int irq_level;
 	bool guest_bug;

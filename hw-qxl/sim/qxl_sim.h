@@ -124,7 +124,10 @@ int qxl_sim_queue_cursor(struct qxl_sim *s, uint32_t type, qxl_phys data);
  */
 int qxl_sim_push_cmd(struct qxl_sim *s, uint32_t type, qxl_phys data);
 int qxl_sim_push_cursor(struct qxl_sim *s, uint32_t type, qxl_phys data);
-/* Push the command at cmd (guest memory) and kick in any case. */
+/*
+ * Push the command at cmd (guest memory), kick in any case, and run the
+ * deferred work: the command is done on return.
+ */
 void qxl_sim_submit(struct qxl_sim *s, uint32_t type, const void *cmd);
 void qxl_sim_submit_cursor(struct qxl_sim *s, const void *cmd);
 /* Pop the release ring; store up to max ids (every id of each chain);

@@ -252,12 +252,14 @@ void qxl_sim_submit(struct qxl_sim *s, uint32_t type, const void *cmd)
 {
 	qxl_sim_push_cmd(s, type, qxl_sim_phys(s, cmd));
 	qxl_sim_io(s, QXL_IO_NOTIFY_CMD, 0);
+	qxl_sim_deferred(s);
 }
 
 void qxl_sim_submit_cursor(struct qxl_sim *s, const void *cmd)
 {
 	qxl_sim_push_cursor(s, QXL_CMD_CURSOR, qxl_sim_phys(s, cmd));
 	qxl_sim_io(s, QXL_IO_NOTIFY_CURSOR, 0);
+	qxl_sim_deferred(s);
 }
 
 int qxl_sim_releases(struct qxl_sim *s, uint64_t *ids, int max)

@@ -20,6 +20,7 @@ struct qxl_spice {
 	bool cursor_set;
 	bool cursor_hidden;
 	bool monitors_set;
+	bool held;	/* spice-core's wake-up, until the batch's flush */
 };
 
 /* Call the next sink's `op`, if it has one. */
@@ -45,12 +46,33 @@ uint32_t qxl_spice_format(uint32_t qxl_format)
 	}
 }
 
+/*
+ * A batch's damage and copies reach clients together: the server is held
+ * from the first of them to the device's flush, which follows them.
+ */
+static void hold(struct qxl_spice *a)
+{
+	if (a->held)
+		return;
+	spice_core_display_hold(a->display);
+	a->held = true;
+}
+
+static void unhold(struct qxl_spice *a)
+{
+	if (!a->held)
+		return;
+	a->held = false;
+	spice_core_display_release(a->display);
+}
+
 /* Serve the primary described by info (NULL: none). */
 static void serve_primary(struct qxl_spice *a,
 			  const struct qxl_primary_info *info)
 {
 	uint32_t format = info ? qxl_spice_format(info->format) : 0;
 
+	unhold(a);
 	a->primary_set = format &&
 		spice_core_display_set_primary(a->display, info->data,
 					       info->width, info->height,
@@ -122,6 +144,7 @@ static void serve_device(struct qxl_spice *a)
 /* Take back what the adapter put on the display. */
 static void withdraw(struct qxl_spice *a)
 {
+	unhold(a);
 	if (a->primary_set)
 		spice_core_display_clear_primary(a->display);
 	if (a->cursor_set && !a->cursor_hidden)
@@ -157,18 +180,21 @@ static void s_damage(void *opaque, int x, int y, int w, int h)
 {
 	struct qxl_spice *a = opaque;
 
-	if (a->active && a->primary_set)
+	if (a->active && a->primary_set) {
+		hold(a);
 		spice_core_display_damage(a->display, x, y, (uint32_t)w,
 					  (uint32_t)h);
+	}
 	NEXT(a, damage, x, y, w, h);
 }
 
-/* spice-core reads damaged pixels when a client has room: nothing to do
- * at the end of a batch but to pass it on. */
+/* The end of a batch: spice-core sends what it got (it reads damaged
+ * pixels when a client has room). */
 static void s_flush(void *opaque)
 {
 	struct qxl_spice *a = opaque;
 
+	unhold(a);
 	NEXT(a, flush);
 }
 
@@ -224,9 +250,11 @@ static void s_copy(void *opaque, int x, int y, int w, int h, int src_x,
 {
 	struct qxl_spice *a = opaque;
 
-	if (a->active && a->primary_set)
+	if (a->active && a->primary_set) {
+		hold(a);
 		spice_core_display_copy(a->display, x, y, (uint32_t)w,
 					(uint32_t)h, src_x, src_y);
+	}
 	if (a->next && a->next->copy)
 		a->next->copy(a->next_opaque, x, y, w, h, src_x, src_y);
 	else
@@ -286,6 +314,7 @@ void qxl_spice_chain(struct qxl_spice *a, const struct qxl_display_sink *next,
 
 void qxl_spice_attach(struct qxl_spice *a, struct qxl_device *dev)
 {
+	unhold(a);
 	if (a->dev)
 		qxl_device_set_sink(a->dev, NULL, NULL);
 	a->dev = dev;

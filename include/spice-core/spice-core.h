@@ -510,6 +510,16 @@ void spice_core_display_copy(SpiceCoreDisplay *display, int32_t x,
 			     int32_t y, uint32_t w, uint32_t h, int32_t src_x,
 			     int32_t src_y);
 
+/* Hold the server's wake-up: the damage and copies from here to the
+ * matching release go out together, as one update, instead of the
+ * server sending the first while the host reports the rest (a device
+ * reporting a frame as many rectangles).  Holds nest; the last release
+ * wakes the server if anything changed meanwhile.  Clients still get
+ * what changed before a hold whenever the server runs for another
+ * reason. */
+void spice_core_display_hold(SpiceCoreDisplay *display);
+void spice_core_display_release(SpiceCoreDisplay *display);
+
 /* Cursor: ARGB32 (premultiplied or straight, as u32 0xAARRGGBB in host
  * order), width and height 1..512, hotspot inside.  The data is copied. */
 int spice_core_display_cursor_set(SpiceCoreDisplay *display,

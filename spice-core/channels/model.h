@@ -61,6 +61,10 @@ struct SpiceCoreDisplay {
 	char dev_address[SPICE_CORE_DEVICE_ADDRESS_MAX];
 	uint32_t dev_first_id;
 	unsigned int dev_heads;
+	/* spice_core_display_hold(): changes wake the server at the last
+	 * release (wake_due), not each. */
+	unsigned int holds;
+	bool wake_due;
 };
 
 /* Audio (config.audio): one playback and one record stream shared by

@@ -16,11 +16,40 @@ static void lock(SpiceCoreDisplay *d)
 	g_mutex_lock(&d->model->lock);
 }
 
-/* Done changing d: unlock and wake the server to deliver the change. */
+/* Done changing d: unlock and wake the server to deliver the change (at
+ * the last release, while held). */
 static void changed(SpiceCoreDisplay *d)
 {
+	bool wake = !d->holds;
+
+	if (!wake)
+		d->wake_due = true;
 	g_mutex_unlock(&d->model->lock);
-	sc_wake(d->core);
+	if (wake)
+		sc_wake(d->core);
+}
+
+void spice_core_display_hold(SpiceCoreDisplay *d)
+{
+	lock(d);
+	if (d->holds < G_MAXUINT)
+		d->holds++;
+	g_mutex_unlock(&d->model->lock);
+}
+
+void spice_core_display_release(SpiceCoreDisplay *d)
+{
+	bool wake;
+
+	lock(d);
+	if (d->holds)
+		d->holds--;
+	wake = !d->holds && d->wake_due;
+	if (wake)
+		d->wake_due = false;
+	g_mutex_unlock(&d->model->lock);
+	if (wake)
+		sc_wake(d->core);
 }
 
 static uint32_t bytes_per_pixel(uint32_t format)

@@ -66,6 +66,9 @@ static void rec_damage(void *o, int x, int y, int w, int h)
 	if (!g->damages || y + h > g->dmg_y2)
 		g->dmg_y2 = y + h;
 	g->damages++;
+	/* The adapter told spice-core first: was its server woken? */
+	if (g_main_context_pending(g->ctx))
+		g->damages_woken++;
 }
 
 static void rec_flush(void *o)
@@ -138,7 +141,7 @@ static void spice_up(struct guest *g)
 	cfg.port = -1;
 	cfg.disable_ticketing = true;
 	g->core = spice_core_new(&cfg, &err);
-	g_main_context_unref(cfg.context);
+	g->ctx = cfg.context;
 	if (!g->core) {
 		printf("Bail out! spice_core_new: %s\n", err->message);
 		exit(1);
@@ -175,6 +178,7 @@ void g_fini(struct guest *g)
 {
 	qxl_spice_free(g->spice);
 	spice_core_free(g->core);
+	g_main_context_unref(g->ctx);
 	qxl_sim_fini(&g->sim);
 	memset(g, 0, sizeof(*g));
 }
@@ -257,4 +261,27 @@ int g_spice_check(struct guest *g)
 	}
 	spice_core_snapshot_clear(&snap);
 	return bad;
+}
+
+static void run_deferred_once(struct guest *g)
+{
+	if (g->sim.schedules) {
+		g->sim.schedules = 0;
+		qxl_device_run_deferred(g->sim.dev);
+	}
+}
+
+void g_io(struct guest *g, unsigned int port, uint8_t val)
+{
+	qxl_sim_io(&g->sim, port, val);
+	if (port == QXL_IO_NOTIFY_CMD)
+		run_deferred_once(g);
+}
+
+int g_push_cmd(struct guest *g, uint32_t type, qxl_phys data)
+{
+	int r = qxl_sim_push_cmd(&g->sim, type, data);
+
+	run_deferred_once(g);
+	return r;
 }

@@ -26,8 +26,10 @@ struct guest {
 	SpiceCore *core;
 	SpiceCoreDisplay *display;
 	struct qxl_spice *spice;
+	GMainContext *ctx;	/* spice-core's, never run by the harness */
 	/* the display sink's calls, recorded behind the adapter */
 	int primary_creates, primary_destroys, damages, flushes;
+	int damages_woken;	/* of them, seen with spice-core woken */
 	struct qxl_primary_info primary;
 	int dmg_x1, dmg_y1, dmg_x2, dmg_y2;	/* union of damage */
 	int cursor_sets, cursor_moves, cursor_hides;
@@ -69,10 +71,18 @@ void g_fini(struct guest *g);
  */
 int g_spice_check(struct guest *g);
 
+/*
+ * A port write.  After a NOTIFY_CMD the host runs the device's deferred
+ * work once, as QEMU's main loop does soon after a kick: the kicked
+ * commands, up to the ring budget, are done on return.
+ */
+void g_io(struct guest *g, unsigned int port, uint8_t val);
+/* qxl_sim_push_cmd, then the same: a kicked command is done on return. */
+int g_push_cmd(struct guest *g, uint32_t type, qxl_phys data);
+
 /* The simulator's guest side, on the test's guest (qxl_sim.h says what
  * each does; allocations that do not fit bail out). */
 #define g_add_slots(g)		qxl_sim_add_slots(&(g)->sim)
-#define g_io(g, port, val)	qxl_sim_io(&(g)->sim, port, val)
 #define g_deferred(g)		qxl_sim_deferred(&(g)->sim)
 #define g_bug(g)		qxl_sim_bug(&(g)->sim)
 #define g_phys(g, host)		qxl_sim_phys(&(g)->sim, host)
@@ -81,7 +91,6 @@ int g_spice_check(struct guest *g);
 #define g_valloc(g, size)	qxl_sim_valloc(&(g)->sim, size)
 #define g_create_primary(g, w, h, stride, format) \
 	qxl_sim_create_primary(&(g)->sim, w, h, stride, format)
-#define g_push_cmd(g, type, data) qxl_sim_push_cmd(&(g)->sim, type, data)
 #define g_push_cursor(g, type, data) \
 	qxl_sim_push_cursor(&(g)->sim, type, data)
 #define g_queue_cmd(g, type, data) qxl_sim_queue_cmd(&(g)->sim, type, data)

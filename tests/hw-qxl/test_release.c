@@ -258,6 +258,28 @@ static void draw_update_and_message_released_once_processed(void)
 	g_fini(&g);
 }
 
+/*
+ * A kick only schedules the drain; a port written before the host runs
+ * it still comes after the kicked commands: FLUSH_RELEASE hands them
+ * back, drawn.
+ */
+static void flush_release_right_after_a_kick_hands_back_its_commands(void)
+{
+	uint64_t ids[MAX_IDS];
+	struct qxl_drawable *d;
+	struct guest g;
+
+	setup(&g);
+	d = fill_on(&g, 0, 0x00ff00);
+	g_queue_cmd(&g, QXL_CMD_DRAW, g_phys(&g, d));
+	qxl_sim_io(&g.sim, QXL_IO_NOTIFY_CMD, 0);	/* host runs nothing */
+	CHECK(g_px(&g, 3, 3) != 0x00ff00);
+	CHECK_EQ(flushed(&g, ids), 1);
+	CHECK_EQ(ids[0], g_phys(&g, d));
+	CHECK_EQ(g_px(&g, 3, 3) & 0xffffff, 0x00ff00);
+	g_fini(&g);
+}
+
 static void surface_create_twice_released_and_the_first_kept(void)
 {
 	struct qxl_surface_cmd *first, *second;
@@ -312,6 +334,8 @@ const struct test tests_release[] = {
 	  cursor_set_released_by_destroy_primary },
 	{ "draw_update_and_message_released_once_processed",
 	  draw_update_and_message_released_once_processed },
+	{ "flush_release_right_after_a_kick_hands_back_its_commands",
+	  flush_release_right_after_a_kick_hands_back_its_commands },
 	{ "surface_create_twice_released_and_the_first_kept",
 	  surface_create_twice_released_and_the_first_kept },
 	{ "destroy_of_a_missing_surface_released_at_once",

@@ -420,6 +420,63 @@ static void spice_copy_bits_moves_replay_in_order(void)
 	}
 }
 
+/* Run what spice-core's server has pending (no clients: nothing sent). */
+static void serve_pending(struct guest *g)
+{
+	while (g_main_context_iteration(g->ctx, FALSE))
+		;
+}
+
+/*
+ * Kicks before the host runs the device's deferred work make one batch:
+ * nothing is drawn at the kicks, then all of it with one flush, and
+ * spice-core's server is woken once, after the last rectangle (the
+ * adapter holds it from the first), not while the rest is reported.
+ */
+static void spice_kicked_burst_is_one_batch_and_one_wake(void)
+{
+	struct guest g;
+	int i;
+
+	native_32(&g, W * 4);
+	serve_pending(&g);
+	g.damages = g.flushes = 0;
+	for (i = 0; i < 4; i++) {
+		g_queue_cmd(&g, QXL_CMD_DRAW, g_phys(&g, qxl_sim_fill(&g.sim,
+			    0, i * 8, i * 6, i * 8 + 4, i * 6 + 3,
+			    0x102030u * (uint32_t)(i + 1))));
+		qxl_sim_io(&g.sim, QXL_IO_NOTIFY_CMD, 0);
+	}
+	CHECK_EQ(g.damages, 0);
+	CHECK(!g_main_context_pending(g.ctx));
+	g_deferred(&g);
+	CHECK_EQ(g.flushes, 1);
+	CHECK_EQ(g.damages, 4);		/* four boxes, one region */
+	CHECK_EQ(g.damages_woken, 0);
+	CHECK(g_main_context_pending(g.ctx));
+	CHECK_EQ(g_px(&g, 24, 18) & 0xffffff, 0x102030u * 4);
+	CHECK_EQ(g_spice_check(&g), 0);
+	g_fini(&g);
+}
+
+/* A batch of moves only still ends with a flush, which wakes spice-core. */
+static void spice_batch_of_moves_only_is_flushed(void)
+{
+	struct guest g;
+
+	native_32(&g, W * 4);
+	fill(&g, 0, 0, 8, 8, 0xabcdef);
+	serve_pending(&g);
+	g.flushes = 0;
+	g_submit(&g, QXL_CMD_DRAW, qxl_sim_copy_bits(&g.sim, 0, 16, 16, 24,
+						     24, 0, 0));
+	CHECK_EQ(g.flushes, 1);
+	CHECK(g_main_context_pending(g.ctx));
+	CHECK_EQ(g_px(&g, 20, 20) & 0xffffff, 0xabcdef);
+	CHECK_EQ(g_spice_check(&g), 0);
+	g_fini(&g);
+}
+
 const struct test tests_spice[] = {
 	{ "spice_serves_nothing_in_vga_mode",
 	  spice_serves_nothing_in_vga_mode },
@@ -431,6 +488,10 @@ const struct test tests_spice[] = {
 	{ "spice_serves_copy_bits", spice_serves_copy_bits },
 	{ "spice_copy_bits_moves_replay_in_order",
 	  spice_copy_bits_moves_replay_in_order },
+	{ "spice_kicked_burst_is_one_batch_and_one_wake",
+	  spice_kicked_burst_is_one_batch_and_one_wake },
+	{ "spice_batch_of_moves_only_is_flushed",
+	  spice_batch_of_moves_only_is_flushed },
 	{ "spice_follows_the_cursor", spice_follows_the_cursor },
 	{ "spice_serves_the_monitors_config",
 	  spice_serves_the_monitors_config },
