@@ -885,6 +885,48 @@ static int send_rect_in_place(struct sc_conn *c, const pixman_box32_t *r)
 }
 
 /* Send the pending region's latest pixels; the caller holds no lock. */
+static uint64_t box_area(const pixman_box32_t *b)
+{
+	return (uint64_t)(b->x2 - b->x1) * (uint64_t)(b->y2 - b->y1);
+}
+
+/*
+ * Damage boxes, gathered: each box joins the first group whose extents,
+ * with it, add at most 1/32 to the group's area; out gets the groups'
+ * extents (at most n).  A window drawn at a new place with the strips it
+ * uncovered is one group: the region's bands cut the window into pieces,
+ * none of which holds the whole move, while the group's extents do (the
+ * few pixels they add are unchanged, and the diff with the shadow drops
+ * them).  Scattered boxes (glyphs) stay apart.
+ */
+static int group_boxes(const pixman_box32_t *b, int n, pixman_box32_t *out)
+{
+	uint64_t *area = g_new(uint64_t, (size_t)n);
+	int m = 0, i, k;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < m; k++) {
+			pixman_box32_t e = {
+				MIN(out[k].x1, b[i].x1), MIN(out[k].y1, b[i].y1),
+				MAX(out[k].x2, b[i].x2), MAX(out[k].y2, b[i].y2),
+			};
+			uint64_t sum = area[k] + box_area(&b[i]);
+
+			if (box_area(&e) - sum <= sum / 32) {
+				out[k] = e;
+				area[k] = sum;
+				break;
+			}
+		}
+		if (k == m) {
+			out[m] = b[i];
+			area[m++] = box_area(&b[i]);
+		}
+	}
+	g_free(area);
+	return m;
+}
+
 static bool send_damage(struct sc_conn *c)
 {
 	struct sc_display *dc = c->priv;
@@ -910,10 +952,16 @@ static bool send_damage(struct sc_conn *c)
 	rects = pixman_region32_rectangles(&dc->pending, &n);
 	if (n > SC_MAX_RECTS || whole) {
 		ext = *pixman_region32_extents(&dc->pending);
-		rects = &ext;
+		rects = g_memdup2(&ext, sizeof(ext));
 		n = 1;
+	} else if (dc->shadow) {
+		const pixman_box32_t *in = rects;
+
+		rects = g_new(pixman_box32_t, (size_t)n);
+		n = group_boxes(in, n, rects);
+	} else {
+		rects = g_memdup2(rects, sizeof(*rects) * (size_t)n);
 	}
-	rects = g_memdup2(rects, sizeof(*rects) * (size_t)n);
 	pixman_region32_clear(&dc->pending);
 	for (i = 0; i < n; i++) {
 		pixman_box32_t *r = &rects[i];

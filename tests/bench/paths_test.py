@@ -10,7 +10,8 @@ the way meant for them:
              glyphs the client already shows sent as COPY_BITS too
   drag       the guest's COPY_BITS of a dragged window forwarded
   drag-blit  the window blitted again each frame: the move found in
-             damage and sent as COPY_BITS
+             damage and sent as COPY_BITS, the whole window as one move
+             although the strips it uncovered cut its damage into bands
   icons      four pictures taking turns in one place: FROM_CACHE; then
              with a client cache of two of them (cache-size), images
              dropped (INVAL_LIST) and kept again, still pixel-exact
@@ -113,6 +114,13 @@ cases = [
      "guest_copy_bits_forwarded"),
     ("drag-blit", 0, lambda s: s.get("moves", 0) >= 10,
      "moved_window_found_in_damage"),
+    # The window and the strips it uncovered come as one region, whose
+    # bands cut the window: it must still be found whole, each frame's
+    # images being the two strips only (and the first picture).
+    ("drag-blit", 0, lambda s: s.get("moves", 0) >= FRAMES - 1 and
+     sum(s.get(k, 0) for k in ("quic", "lz4", "lz", "raw", "cache_hits"))
+     <= 2 * FRAMES + 2,
+     "moved_window_found_whole_beside_its_strips"),
     ("icons", 0, lambda s: s.get("cache_hits", 0) >= 10,
      "pictures_coming_back_sent_from_cache"),
     # Room for two of the four (spice-gtk's cache-size is in bytes, it
