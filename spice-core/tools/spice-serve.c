@@ -83,7 +83,8 @@ static const char usage[] =
 "  --log-input          print input events and resize requests on stdout\n"
 "  --log-images         log each image sent (codec, bytes) on stderr\n"
 "  --name NAME          VM name sent to clients\n"
-"  --save-picture F     at exit, write the picture served to F (PPM)\n"
+"  --save-picture F     write the picture served to F (PPM) at exit, and\n"
+"                       when an animation ends (before 'anim-done')\n"
 "  --max-clients N      clients sharing the display at once (default 16);\n"
 "                       one more is refused\n"
 "  --exclusive          a client that authenticated disconnects the\n"
@@ -477,13 +478,22 @@ static void drag_copy_frame(struct serve *s, unsigned int t)
 	}
 }
 
+/* The animation ended: its last picture is final, so --save-picture's
+ * file is written now (and again at exit), before the line says so. */
+static void anim_done(const struct serve *s)
+{
+	if (save_path)
+		save_picture(s, save_path);
+	printf("anim-done %u\n", s->frame);
+	fflush(stdout);
+}
+
 static gboolean anim_tick(gpointer data)
 {
 	struct serve *s = data;
 
 	if (anim_stop) {
-		printf("anim-done %u\n", s->frame);
-		fflush(stdout);
+		anim_done(s);
 		return G_SOURCE_REMOVE;
 	}
 	s->frame++;
@@ -515,8 +525,7 @@ static gboolean anim_tick(gpointer data)
 	}
 	show_frame(s);
 	if (anim_frames && s->frame >= anim_frames) {
-		printf("anim-done %u\n", s->frame);
-		fflush(stdout);
+		anim_done(s);
 		return G_SOURCE_REMOVE;
 	}
 	return G_SOURCE_CONTINUE;
