@@ -238,7 +238,7 @@ def domain_xml(qemu, kernel, initrd, serial, port, spice_socket=None):
     <type arch='x86_64' machine='pc'>hvm</type>
     <kernel>%(kernel)s</kernel>
     <initrd>%(initrd)s</initrd>
-    <cmdline>console=ttyS0 quiet panic=-1</cmdline>
+    <cmdline>console=ttyS0 quiet panic=-1 no_timer_check</cmdline>
   </os>
   <on_reboot>destroy</on_reboot>
   <devices>
