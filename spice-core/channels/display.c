@@ -884,7 +884,6 @@ static int send_rect_in_place(struct sc_conn *c, const pixman_box32_t *r)
 	return 1;
 }
 
-/* Send the pending region's latest pixels; the caller holds no lock. */
 static uint64_t box_area(const pixman_box32_t *b)
 {
 	return (uint64_t)(b->x2 - b->x1) * (uint64_t)(b->y2 - b->y1);
@@ -927,6 +926,7 @@ static int group_boxes(const pixman_box32_t *b, int n, pixman_box32_t *out)
 	return m;
 }
 
+/* Send the pending region's latest pixels; the caller holds no lock. */
 static bool send_damage(struct sc_conn *c)
 {
 	struct sc_display *dc = c->priv;
