@@ -152,9 +152,14 @@ def virt_viewer_case(tap, fx, uri, name, query_spice, picture, work,
                % (channel_types(query_spice), tail(log)))
         where, why = None, "no picture"
         for i in range(20):
+            # The picture may change while it is looked at (a text
+            # cursor blinks): the domain's is dumped before and after
+            # the X screen is grabbed, and either one will do.
+            dump = os.path.join(work, "viewer-dump-%s-%d%%s.png" % (how, i))
+            before = picture(dump % "a")
             shot = grab(fx, os.path.join(work, "xvfb-%s-%d.png" % (how, i)))
-            pic = picture(os.path.join(work, "viewer-dump-%d.png" % i))
-            where = find_picture(shot, pic)
+            pic = picture(dump % "b")
+            where = find_picture(shot, before) or find_picture(shot, pic)
             if where:
                 break
             why = "the %dx%d screendump is nowhere on the X screen " \
