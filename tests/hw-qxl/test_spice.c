@@ -440,7 +440,7 @@ static void spice_kicked_burst_is_one_batch_and_one_wake(void)
 
 	native_32(&g, W * 4);
 	serve_pending(&g);
-	g.damages = g.flushes = 0;
+	g.damages = g.flushes = g.damages_woken = 0;
 	for (i = 0; i < 4; i++) {
 		g_queue_cmd(&g, QXL_CMD_DRAW, g_phys(&g, qxl_sim_fill(&g.sim,
 			    0, i * 8, i * 6, i * 8 + 4, i * 6 + 3,
