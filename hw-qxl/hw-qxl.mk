@@ -10,7 +10,7 @@ HWQXL_SRCS := $(addprefix $(HWQXL_DIR)/, \
 		cursor_cmd.c monitors.c) \
 	$(addprefix render/,surface.c render.c stroke_text.c) \
 	$(addprefix device/,device.c guest_bug.c pci.c io.c commands.c \
-		display.c cursor.c state.c))
+		display.c cursor.c state.c written.c))
 HWQXL_HDRS := $(wildcard $(HWQXL_DIR)/*.h $(addprefix $(HWQXL_DIR)/, \
 	mem/*.h parse/*.h render/*.h device/*.h)) $(TOP)/include/qxl/qxl_abi.h
 HWQXL_PIXMAN_CFLAGS := $(shell pkg-config --cflags pixman-1 2>/dev/null || echo -I/usr/include/pixman-1)

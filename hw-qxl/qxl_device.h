@@ -99,6 +99,17 @@ struct qxl_host_ops {
 	void (*mode_changed)(void *opaque, bool native);
 	/* Milliseconds for rom.mm_clock; NULL: the core leaves it alone. */
 	uint32_t (*mm_time)(void *opaque);
+	/*
+	 * The device wrote size bytes at offset of a BAR's memory outside
+	 * the areas qxl_device_host_areas() lists: a command's release_info
+	 * as it is handed back, the link to it in the one handed back
+	 * before, a surface's pixels as it is destroyed.  bar is
+	 * QXL_RAM_RANGE_INDEX, QXL_VRAM_RANGE_INDEX (VRAM, whichever BAR
+	 * shows it) or QXL_ROM_RANGE_INDEX.  A host migrating the BAR
+	 * memory marks it dirty now (QEMU: memory_region_set_dirty).
+	 */
+	void (*mem_written)(void *opaque, unsigned int bar, uint64_t offset,
+			    uint64_t size);
 };
 
 /* ------------------------------------------------------------------ */
@@ -192,6 +203,19 @@ void qxl_device_reset(struct qxl_device *dev);
 
 /* The host's deferred-work callback (see qxl_host_ops.schedule). */
 void qxl_device_run_deferred(struct qxl_device *dev);
+
+/*
+ * The BAR memory the device itself writes over and over, area by area
+ * (bar and offset as in qxl_host_ops.mem_written): the RAM header with
+ * the rings, the ROM, each live surface's pixels (the primary's too).
+ * Dirty tracking does not see the device's writes, so a host migrating
+ * the BAR memory marks these dirty when the VM stops, before the last
+ * pass; with mem_written that is all the device wrote.
+ */
+typedef void (*qxl_area_fn)(void *opaque, unsigned int bar, uint64_t offset,
+			    uint64_t size);
+void qxl_device_host_areas(struct qxl_device *dev, qxl_area_fn fn,
+			   void *opaque);
 
 /* ------------------------------------------------------------------ */
 /* PCI identity, config space and BARs                                 */

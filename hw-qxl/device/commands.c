@@ -11,7 +11,12 @@
 
 void qxl_hand_back(struct qxl_device *dev, uint8_t *cmd)
 {
-	if (qxl_release(&dev->rel, cmd))
+	uint8_t *link = dev->rel.tail;	/* written too, if the chain goes on */
+	bool notify = qxl_release(&dev->rel, cmd);
+
+	qxl_note_written(dev, link, sizeof(union qxl_release_info));
+	qxl_note_written(dev, cmd, sizeof(union qxl_release_info));
+	if (notify)
 		qxl_send_events(dev, QXL_INTERRUPT_DISPLAY);
 }
 

@@ -139,6 +139,7 @@ void qxl_device_free(struct qxl_device *dev)
 {
 	if (!dev)
 		return;
+	dev->ops.mem_written = NULL;	/* the memory goes with the device */
 	if (dev->render.surfaces && dev->held_create)
 		qxl_surfaces_destroy_all(dev, false);
 	qxl_cursor_reset(dev, false);

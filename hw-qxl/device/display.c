@@ -57,6 +57,7 @@ bool qxl_primary_destroy(struct qxl_device *dev)
 	if (!dev->render.surfaces[0].live)
 		return false;
 	qxl_damage_flush(dev);
+	qxl_note_surface_written(dev, 0);
 	qxl_surface_free(&dev->render, 0);	/* made by a port: no command */
 	free(dev->primary_shadow);
 	dev->primary_shadow = NULL;
@@ -80,6 +81,7 @@ void qxl_surface_destroy(struct qxl_device *dev, uint32_t id, bool hand_back)
 		return;
 	}
 	create_cmd = dev->held_create[id];
+	qxl_note_surface_written(dev, id);
 	qxl_surface_free(&dev->render, id);
 	dev->held_create[id] = NULL;
 	if (create_cmd && hand_back)

@@ -158,6 +158,10 @@ void qxl_damage_copy(struct qxl_device *dev, uint32_t surface_id,
 		     const pixman_region32_t *region, int dx, int dy);
 void qxl_monitors_config_read(struct qxl_device *dev);
 
+/* written.c: BAR memory the device wrote, told to the host. */
+void qxl_note_written(struct qxl_device *dev, const uint8_t *p, uint64_t size);
+void qxl_note_surface_written(struct qxl_device *dev, uint32_t id);
+
 /* cursor.c */
 void qxl_cmd_cursor(struct qxl_device *dev, qxl_phys addr);
 void qxl_cursor_reset(struct qxl_device *dev, bool hand_back);

@@ -86,6 +86,8 @@ extern const VMStateDescription vmstate_qxlng_vga;
 extern const VMStateDescription vmstate_qxlng;
 /* Register the BAR memory as RAM to migrate; after the BARs exist. */
 void qxlng_vmstate_realize(QxlngState *s);
+void qxlng_mem_written(void *opaque, unsigned int bar, uint64_t offset,
+                       uint64_t size);
 void qxlng_vmstate_unrealize(QxlngState *s);
 
 #endif

@@ -77,6 +77,7 @@ static const struct qxl_host_ops qxlng_host_ops = {
     .log = qxlng_log,
     .mode_changed = qxlng_mode_changed,
     .mm_time = qxlng_mm_time,
+    .mem_written = qxlng_mem_written,
 };
 
 static void qxlng_run_deferred(void *opaque)

@@ -10,11 +10,14 @@
  * is checked by the core before it replaces anything; a bad one fails the
  * load with the core's reason.
  *
- * The core writes BAR memory from the host (rendering, the release ring,
- * the ROM), which QEMU's dirty tracking does not see: when the VM stops
- * (migration's last pass, savevm) all of it is marked dirty so the last
- * pass sends it, and deferred work waits while the VM is stopped so the
- * memory stays as sent.
+ * The core writes BAR memory from the host, which QEMU's dirty tracking
+ * does not see.  Scattered writes (a command's release_info as it is
+ * handed back, a surface's pixels as it is destroyed) are marked dirty as
+ * the core reports them (qxlng_mem_written).  The areas it writes over and
+ * over (the RAM header with the rings, the ROM, each live surface) are
+ * marked when the VM stops (migration's last pass, savevm), so the last
+ * pass sends them and not the whole BARs, as QEMU's qxl does; deferred
+ * work waits while the VM is stopped so the memory stays as sent.
  *
  * This work is licensed under the terms of the GNU GPL, version 2 or later.
  * See the COPYING file in the top-level directory.
@@ -39,21 +42,43 @@ static void qxlng_ram_regions(QxlngState *s, MemoryRegion *mr[3])
     mr[2] = &s->rom_bar;
 }
 
+/* size bytes at offset of a BAR the core wrote: dirty for migration. */
+void qxlng_mem_written(void *opaque, unsigned int bar, uint64_t offset,
+                       uint64_t size)
+{
+    QxlngState *s = opaque;
+    MemoryRegion *mr[3], *r;
+
+    qxlng_ram_regions(s, mr);
+    switch (bar) {
+    case QXL_RAM_RANGE_INDEX:
+        r = mr[0];
+        break;
+    case QXL_VRAM_RANGE_INDEX:
+        r = mr[1];
+        break;
+    case QXL_ROM_RANGE_INDEX:
+        r = mr[2];
+        break;
+    default:
+        return;
+    }
+    if (offset <= memory_region_size(r) &&
+        size <= memory_region_size(r) - offset) {
+        memory_region_set_dirty(r, offset, size);
+    }
+}
+
 static void qxlng_vm_state_change(void *opaque, bool running, RunState state)
 {
     QxlngState *s = opaque;
-    MemoryRegion *mr[3];
-    unsigned int i;
 
     if (running) {
         /* Work the device deferred while stopped runs now. */
         qemu_bh_schedule(s->bh);
         return;
     }
-    qxlng_ram_regions(s, mr);
-    for (i = 0; i < ARRAY_SIZE(mr); i++) {
-        memory_region_set_dirty(mr[i], 0, memory_region_size(mr[i]));
-    }
+    qxl_device_host_areas(s->core, qxlng_mem_written, s);
 }
 
 void qxlng_vmstate_realize(QxlngState *s)

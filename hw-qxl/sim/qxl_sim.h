@@ -49,6 +49,9 @@ struct qxl_sim_ops {
 	/* An allocation did not fit in the BAR pages; the builder returns
 	 * NULL after this returns. */
 	void (*out_of_memory)(void *opaque, const char *what, size_t size);
+	/* The device told the host it wrote BAR memory (mem_written). */
+	void (*mem_written)(void *opaque, unsigned int bar, uint64_t offset,
+			    uint64_t size);
 };
 
 struct qxl_sim {
@@ -67,6 +70,7 @@ struct qxl_sim {
 	int logs;
 	int guest_errors;
 	int mode_changes;
+	int mem_writes;		/* mem_written reports */
 	bool native;
 	char last_log[600];
 	const struct qxl_sim_ops *ops;

@@ -50,11 +50,22 @@ static void h_mode_changed(void *opaque, bool native)
 		s->ops->mode_changed(s->opaque, native);
 }
 
+static void h_mem_written(void *opaque, unsigned int bar, uint64_t offset,
+			  uint64_t size)
+{
+	struct qxl_sim *s = opaque;
+
+	s->mem_writes++;
+	if (s->ops && s->ops->mem_written)
+		s->ops->mem_written(s->opaque, bar, offset, size);
+}
+
 static const struct qxl_host_ops sim_host_ops = {
 	.set_irq = h_set_irq,
 	.schedule = h_schedule,
 	.log = h_log,
 	.mode_changed = h_mode_changed,
+	.mem_written = h_mem_written,
 };
 
 /* Life cycle ------------------------------------------------------------ */

@@ -5,13 +5,13 @@
 #include "harness.h"
 
 extern const struct test tests_ports[], tests_draw[], tests_release[],
-	tests_hostile[], tests_spice[], tests_state[];
+	tests_hostile[], tests_spice[], tests_state[], tests_written[];
 
 int main(int argc, char **argv)
 {
 	const struct test *sets[] = { tests_ports, tests_draw, tests_release,
 				      tests_hostile, tests_spice,
-				      tests_state };
+				      tests_state, tests_written };
 	const char *only = argc > 1 ? argv[1] : NULL;
 	int total = 0, n = 0, fails = 0;
 	unsigned int s;

@@ -4,7 +4,8 @@
 HWQXL_TDIR := $(TOP)/tests/hw-qxl
 HWQXL_TOUT := $(BUILD)/tests/hw-qxl
 HWQXL_TEST_SRCS := $(addprefix $(HWQXL_TDIR)/,main.c harness.c test_ports.c \
-	test_draw.c test_release.c test_hostile.c test_spice.c test_state.c)
+	test_draw.c test_release.c test_hostile.c test_spice.c test_state.c \
+	test_written.c)
 HWQXL_TEST_BIN := $(HWQXL_TOUT)/hwqxl-tests
 # The harness is the simulator with the SPICE adapter onto a real
 # spice-core (defined later, in spice-core.mk).

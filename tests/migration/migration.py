@@ -380,6 +380,13 @@ def case_migrate(tap, args, src, shot_a, work):
                     **{"max-bandwidth": 1 << 30, "downtime-limit": 2000})
         src.qmp.cmd("migrate", uri="tcp:127.0.0.1:%d" % mig_port)
         info = wait_migration(src.qmp)
+        ram = info.get("ram", {})
+        tap.comment("live migration: %d bytes, %d normal pages, %d zero "
+                    "pages, %d passes, downtime %d ms" % (
+                        ram.get("transferred", 0), ram.get("normal", 0),
+                        ram.get("duplicate", 0),
+                        ram.get("dirty-sync-count", 0),
+                        info.get("downtime", 0)))
         why = "%s | dst: %s" % (info, log_tail(os.path.join(
             dst.work, "qemu.stderr")))
         tap.ok(info.get("status") == "completed", "migration_completes",
