@@ -191,9 +191,11 @@ static void shadow_put(struct sc_display *dc, const pixman_box32_t *r,
 
 	if (!dc->shadow)
 		return;
-	for (y = r->y1; y < r->y2; y++)
-		memcpy(dc->shadow + (size_t)y * dc->sw + r->x1,
-		       px + (size_t)(y - r->y1) * stride, w * 4);
+	/* Fetched into the shadow already (send_rect_in_place). */
+	if (px != dc->shadow + (size_t)r->y1 * dc->sw + r->x1)
+		for (y = r->y1; y < r->y2; y++)
+			memcpy(dc->shadow + (size_t)y * dc->sw + r->x1,
+			       px + (size_t)(y - r->y1) * stride, w * 4);
 	pixman_region32_subtract(&dc->stale, &dc->stale,
 				 &(pixman_region32_t){ *r, NULL });
 }
@@ -335,7 +337,8 @@ static void send_inval(struct sc_conn *c)
  * or false. */
 static bool onscreen_find(struct sc_display *dc, uint64_t hash,
 			  const pixman_box32_t *r, const uint32_t *px,
-			  const pixman_box32_t *busy, int32_t *sx, int32_t *sy)
+			  size_t stride, const pixman_box32_t *busy,
+			  int32_t *sx, int32_t *sy)
 {
 	int32_t w = r->x2 - r->x1, h = r->y2 - r->y1, y;
 	gint64 *at = g_hash_table_lookup(dc->onscreen, &hash);
@@ -354,7 +357,7 @@ static bool onscreen_find(struct sc_display *dc, uint64_t hash,
 		return false;
 	for (y = 0; y < h; y++)
 		if (memcmp(dc->shadow + (size_t)(src.y1 + y) * dc->sw + src.x1,
-			   px + (size_t)y * w, (size_t)w * 4))
+			   px + (size_t)y * stride, (size_t)w * 4))
 			return false;
 	*sx = src.x1;
 	*sy = src.y1;
@@ -373,14 +376,33 @@ static void onscreen_note(struct sc_display *dc, uint64_t hash,
 	g_hash_table_replace(dc->onscreen, at, at);
 }
 
+/* LZ4 takes packed rows: px is packed into a copy when it is not. */
+static bool encode_lz4(struct sc_buf *b, uint64_t id, const uint32_t *px,
+		       size_t stride, uint32_t w, uint32_t h)
+{
+	uint32_t *packed, row;
+	bool done;
+
+	if (stride == w)
+		return sc_encode_lz4(b, id, px, w, h);
+	packed = g_new(uint32_t, (size_t)w * h);
+	for (row = 0; row < h; row++)
+		memcpy(packed + (size_t)row * w, px + (size_t)row * stride,
+		       (size_t)w * 4);
+	done = sc_encode_lz4(b, id, packed, w, h);
+	g_free(packed);
+	return done;
+}
+
 /* send_image's codec when it is chosen only if the image is encoded. */
 #define CODEC_LATER	(-1)
 
-/* DRAW_COPY of w x h packed pixels at r: a COPY_BITS when the client
- * shows them elsewhere (outside busy), else from the client's cache, else
- * encoded with `codec_or_later` (kept by the client when worth it). */
+/* DRAW_COPY of the pixels px (stride pixels a row) at r: a COPY_BITS
+ * when the client shows them elsewhere (outside busy), else from the
+ * client's cache, else encoded with `codec_or_later` (kept by the client
+ * when worth it). */
 static void send_image(struct sc_conn *c, const pixman_box32_t *r,
-		       const uint32_t *px, int codec_or_later,
+		       const uint32_t *px, size_t stride, int codec_or_later,
 		       const pixman_box32_t *busy)
 {
 	struct sc_display *dc = c->priv;
@@ -397,9 +419,10 @@ static void send_image(struct sc_conn *c, const pixman_box32_t *r,
 	    (uint64_t)w * h <= SC_CACHE_MAX_PIXELS) {
 		int32_t sx, sy;
 
-		hash = sc_pixels_hash(px, w, w, h);
+		hash = sc_pixels_hash(px, stride, w, h);
 		if (dc->shadow) {
-			if (onscreen_find(dc, hash, r, px, busy, &sx, &sy)) {
+			if (onscreen_find(dc, hash, r, px, stride, busy, &sx,
+					  &sy)) {
 				send_copy_bits(c, r, sx, sy, false, false);
 				onscreen_note(dc, hash, r);
 				return;
@@ -439,24 +462,24 @@ static void send_image(struct sc_conn *c, const pixman_box32_t *r,
 		return;
 	}
 	codec = codec_or_later == CODEC_LATER ?
-		sc_codec_choose(&dc->codecs, px, w, w, h) :
+		sc_codec_choose(&dc->codecs, px, stride, w, h) :
 		(enum sc_codec)codec_or_later;
 	switch (codec) {
 	case SC_CODEC_LZ4:
-		done = sc_encode_lz4(b, id, px, w, h);
+		done = encode_lz4(b, id, px, stride, w, h);
 		break;
 	case SC_CODEC_QUIC:
-		done = sc_encode_quic(b, id, px, w, h);
+		done = sc_encode_quic(b, id, px, stride, w, h);
 		break;
 	case SC_CODEC_LZ:
-		done = sc_encode_lz(b, id, px, w, h);
+		done = sc_encode_lz(b, id, px, stride, w, h);
 		break;
 	case SC_CODEC_RAW:
 		break;
 	}
 	if (!done) {
 		codec = SC_CODEC_RAW;	/* the last resort */
-		sc_encode_raw(b, id, px, w, h);
+		sc_encode_raw(b, id, px, stride, w, h);
 	}
 	if (keep) {
 		/* descriptor: id (8 bytes), type, then flags */
@@ -507,26 +530,13 @@ static void send_pixels(struct sc_conn *c, const pixman_box32_t *r,
 				       r->x1 + (int32_t)(p->x + p->w),
 				       r->y1 + (int32_t)(p->y + p->h) };
 		int codec = later ? CODEC_LATER : (int)p->codec;
-		uint32_t *packed;
-		uint32_t row;
 
 		if (n > 1 && (size_t)p->w * p->h > 1 &&
 		    sc_rect_solid(at, stride, p->w, p->h, &color)) {
 			send_fill(c, &box, color);
 			continue;
 		}
-		if (stride == p->w) {
-			send_image(c, &box, at, codec, r);
-			continue;
-		}
-		/* The encoders take packed rows; the scratch buffer is not
-		 * px (px lives in the caller's buffer). */
-		packed = g_new(uint32_t, (size_t)p->w * p->h);
-		for (row = 0; row < p->h; row++)
-			memcpy(packed + (size_t)row * p->w,
-			       at + (size_t)row * stride, (size_t)p->w * 4);
-		send_image(c, &box, packed, codec, r);
-		g_free(packed);
+		send_image(c, &box, at, stride, codec, r);
 	}
 }
 
@@ -806,7 +816,7 @@ static bool fetch(struct sc_conn *c, const pixman_box32_t *r, uint32_t *px)
 	}
 	sc_fetch_rect(d->top, d->stride, d->format, (uint32_t)r->x1,
 		      (uint32_t)r->y1, (uint32_t)(r->x2 - r->x1),
-		      (uint32_t)(r->y2 - r->y1), px);
+		      (uint32_t)(r->y2 - r->y1), px, (size_t)(r->x2 - r->x1));
 	g_mutex_unlock(&model->lock);
 	return true;
 }
@@ -864,6 +874,27 @@ static int send_rect_in_place(struct sc_conn *c, const pixman_box32_t *r)
 		count(c, &stats(c)->unchanged);
 		return 1;
 	}
+	if (dc->shadow && p.n_rest == 1 && !p.moved) {
+		/*
+		 * One piece, no move: straight into the shadow, which the
+		 * piece is about to become anyway (send_pixels' shadow_put
+		 * sees it there), and sent from there: a full-screen frame
+		 * is copied once, not twice.  Not with a move, which reads
+		 * the shadow as the client has it, nor with more pieces,
+		 * each of which may be found on screen in another's place.
+		 */
+		const pixman_box32_t *q = &p.rest[0];
+
+		at[0] = dc->shadow + (size_t)q->y1 * dc->sw + (size_t)q->x1;
+		strides[0] = dc->sw;
+		sc_fetch_rect(d->top, d->stride, d->format, (uint32_t)q->x1,
+			      (uint32_t)q->y1, (uint32_t)(q->x2 - q->x1),
+			      (uint32_t)(q->y2 - q->y1), (uint32_t *)at[0],
+			      dc->sw);
+		g_mutex_unlock(&model->lock);
+		rect_send(c, r, &p, lossy, at, strides);
+		return 1;
+	}
 	for (i = 0; i < p.n_rest; i++)
 		total += (size_t)(p.rest[i].x2 - p.rest[i].x1) *
 			 (size_t)(p.rest[i].y2 - p.rest[i].y1);
@@ -874,7 +905,7 @@ static int send_rect_in_place(struct sc_conn *c, const pixman_box32_t *r)
 
 		sc_fetch_rect(d->top, d->stride, d->format, (uint32_t)q->x1,
 			      (uint32_t)q->y1, (uint32_t)w,
-			      (uint32_t)(q->y2 - q->y1), px + off);
+			      (uint32_t)(q->y2 - q->y1), px + off, w);
 		at[i] = px + off;
 		strides[i] = w;
 		off += w * (size_t)(q->y2 - q->y1);

@@ -190,7 +190,7 @@ static uint32_t from_16(uint16_t v, bool is_565)
 
 void sc_fetch_rect(const uint8_t *top, int32_t stride, uint32_t format,
 		   uint32_t x, uint32_t y, uint32_t w, uint32_t h,
-		   uint32_t *dst)
+		   uint32_t *dst, size_t dst_stride)
 {
 	uint32_t row, i;
 
@@ -213,7 +213,7 @@ void sc_fetch_rect(const uint8_t *top, int32_t stride, uint32_t format,
 			memcpy(dst, src + 4 * (size_t)x, 4 * (size_t)w);
 			break;
 		}
-		dst += w;
+		dst += dst_stride;
 	}
 }
 
@@ -256,8 +256,10 @@ static void put_descriptor(struct sc_buf *b, uint64_t id, uint8_t type,
 }
 
 void sc_encode_raw(struct sc_buf *b, uint64_t id, const uint32_t *px,
-		   uint32_t w, uint32_t h)
+		   size_t stride, uint32_t w, uint32_t h)
 {
+	uint32_t row;
+
 	put_descriptor(b, id, SPICE_IMAGE_TYPE_BITMAP, w, h);
 	sc_buf_u8(b, SPICE_BITMAP_FMT_32BIT);
 	sc_buf_u8(b, SPICE_BITMAP_FLAGS_TOP_DOWN);
@@ -265,7 +267,8 @@ void sc_encode_raw(struct sc_buf *b, uint64_t id, const uint32_t *px,
 	sc_buf_u32(b, h);
 	sc_buf_u32(b, w * 4);		/* stride */
 	sc_buf_u32(b, 0);		/* no palette */
-	sc_buf_put(b, px, (size_t)w * h * 4);
+	for (row = 0; row < h; row++)
+		sc_buf_put(b, px + (size_t)row * stride, (size_t)w * 4);
 }
 
 /* descriptor, u32 data_size, then what enc writes: at most the raw size
@@ -273,18 +276,20 @@ void sc_encode_raw(struct sc_buf *b, uint64_t id, const uint32_t *px,
 static bool encode_with(struct sc_buf *b, uint64_t id, uint8_t type,
 			size_t (*enc)(const uint8_t *, int, uint32_t, uint32_t,
 				      uint8_t *, size_t),
-			const uint32_t *px, uint32_t w, uint32_t h)
+			const uint32_t *px, size_t stride, uint32_t w,
+			uint32_t h)
 {
 	size_t start = b->len, size_at, cap = (size_t)w * h * 4, got;
 
-	if ((uint64_t)w * h > QNC_MAX_PIXELS || w > (uint32_t)INT32_MAX / 4)
+	if ((uint64_t)w * h > QNC_MAX_PIXELS || stride < w ||
+	    stride > (size_t)INT32_MAX / 4)
 		return false;
 	put_descriptor(b, id, type, w, h);
 	size_at = b->len;
 	sc_buf_u32(b, 0);
 	sc_buf_reserve(b, cap);
-	got = enc((const uint8_t *)px, (int)(w * 4), w, h, b->data + b->len,
-		  cap);
+	got = enc((const uint8_t *)px, (int)(stride * 4), w, h,
+		  b->data + b->len, cap);
 	if (!got) {
 		b->len = start;
 		return false;
@@ -295,17 +300,17 @@ static bool encode_with(struct sc_buf *b, uint64_t id, uint8_t type,
 }
 
 bool sc_encode_quic(struct sc_buf *b, uint64_t id, const uint32_t *px,
-		    uint32_t w, uint32_t h)
+		    size_t stride, uint32_t w, uint32_t h)
 {
 	return encode_with(b, id, SPICE_IMAGE_TYPE_QUIC, qnc_quic_encode_rgb32,
-			   px, w, h);
+			   px, stride, w, h);
 }
 
 bool sc_encode_lz(struct sc_buf *b, uint64_t id, const uint32_t *px,
-		  uint32_t w, uint32_t h)
+		  size_t stride, uint32_t w, uint32_t h)
 {
 	return encode_with(b, id, SPICE_IMAGE_TYPE_LZ_RGB, qnc_lz_encode_rgb32,
-			   px, w, h);
+			   px, stride, w, h);
 }
 
 #ifdef CONFIG_SPICE_LZ4

@@ -65,19 +65,22 @@ unsigned int sc_codec_plan(const struct sc_codec_client *c,
 /* The codec's name, for logs and tests. */
 const char *sc_codec_name(enum sc_codec codec);
 
-/* Copy w x h pixels at (x, y) of a surface into dst as packed 32-bit
- * xRGB.  The caller has checked the rectangle against the surface. */
+/* Copy w x h pixels at (x, y) of a surface into dst as 32-bit xRGB,
+ * dst_stride pixels between rows.  The caller has checked the rectangle
+ * against the surface. */
 void sc_fetch_rect(const uint8_t *top, int32_t stride, uint32_t format,
 		   uint32_t x, uint32_t y, uint32_t w, uint32_t h,
-		   uint32_t *dst);
+		   uint32_t *dst, size_t dst_stride);
 /* True if all n pixels are equal (ignoring the x byte); *color gets it. */
 bool sc_pixels_solid(const uint32_t *px, size_t n, uint32_t *color);
 /* The same for w x h pixels, stride pixels between rows. */
 bool sc_rect_solid(const uint32_t *px, size_t stride, uint32_t w,
 		   uint32_t h, uint32_t *color);
+/* The encoders read w x h pixels px, stride pixels between rows, except
+ * LZ4, which takes packed rows (stride w). */
 /* SpiceImage (descriptor + BitmapData + pixels), raw 32-bit top-down. */
 void sc_encode_raw(struct sc_buf *b, uint64_t id, const uint32_t *px,
-		   uint32_t w, uint32_t h);
+		   size_t stride, uint32_t w, uint32_t h);
 /* SpiceImage of type LZ4; false if LZ4 is not built in or fails (the
  * buffer is then unchanged). */
 bool sc_encode_lz4(struct sc_buf *b, uint64_t id, const uint32_t *px,
@@ -86,8 +89,8 @@ bool sc_lz4_available(void);
 /* SpiceImage of type QUIC (RGB32) or LZ_RGB (RGB32, top-down); false if
  * the encoder gives up (the buffer is then unchanged). */
 bool sc_encode_quic(struct sc_buf *b, uint64_t id, const uint32_t *px,
-		    uint32_t w, uint32_t h);
+		    size_t stride, uint32_t w, uint32_t h);
 bool sc_encode_lz(struct sc_buf *b, uint64_t id, const uint32_t *px,
-		  uint32_t w, uint32_t h);
+		  size_t stride, uint32_t w, uint32_t h);
 
 #endif

@@ -276,7 +276,7 @@ void spice_core_display_snapshot(SpiceCoreDisplay *d,
 		out->format = d->format;
 		out->pixels = g_new(uint32_t, (size_t)d->width * d->height);
 		sc_fetch_rect(d->top, d->stride, d->format, 0, 0, d->width,
-			      d->height, out->pixels);
+			      d->height, out->pixels, d->width);
 	}
 	if (d->cursor) {
 		out->cursor = g_memdup2(d->cursor, (size_t)d->cw * d->ch * 4);
