@@ -285,3 +285,15 @@ int g_push_cmd(struct guest *g, uint32_t type, qxl_phys data)
 	run_deferred_once(g);
 	return r;
 }
+
+struct qxl_drawable *g_fill(struct guest *g, uint32_t surface_id, int l,
+			    int t, int r, int b, uint32_t color)
+{
+	struct qxl_drawable *d = g_drawable(g, QXL_DRAW_FILL, surface_id,
+					    l, t, r, b);
+
+	d->u.fill.brush.type = QXL_BRUSH_TYPE_SOLID;
+	d->u.fill.brush.u.color = color;
+	d->u.fill.rop_descriptor = QXL_ROPD_OP_PUT;
+	return d;
+}

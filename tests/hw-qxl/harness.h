@@ -79,6 +79,9 @@ int g_spice_check(struct guest *g);
 void g_io(struct guest *g, unsigned int port, uint8_t val);
 /* qxl_sim_push_cmd, then the same: a kicked command is done on return. */
 int g_push_cmd(struct guest *g, uint32_t type, qxl_phys data);
+/* A solid DRAW_FILL of color over (l, t)-(r, b) on surface_id. */
+struct qxl_drawable *g_fill(struct guest *g, uint32_t surface_id, int l,
+			    int t, int r, int b, uint32_t color);
 
 /* The simulator's guest side, on the test's guest (qxl_sim.h says what
  * each does; allocations that do not fit bail out). */

@@ -11,18 +11,6 @@
 
 #define MAX_IDS 64
 
-static struct qxl_drawable *fill(struct guest *g, uint32_t surface_id,
-				 int l, int t, int r, int b, uint32_t color)
-{
-	struct qxl_drawable *d = g_drawable(g, QXL_DRAW_FILL, surface_id,
-					    l, t, r, b);
-
-	d->u.fill.brush.type = QXL_BRUSH_TYPE_SOLID;
-	d->u.fill.brush.u.color = color;
-	d->u.fill.rop_descriptor = QXL_ROPD_OP_PUT;
-	return d;
-}
-
 static struct qxl_cursor_cmd *cursor_set(struct guest *g)
 {
 	struct qxl_cursor *cur = g_cursor(g, QXL_CURSOR_TYPE_ALPHA, 4, 4, 64);
@@ -91,12 +79,12 @@ static struct qxl_surface_cmd *draw_scene(struct guest *g, int32_t stride)
 	struct qxl_surface_cmd *create;
 
 	g_create_primary(g, 64, 48, stride, QXL_SURFACE_FMT_32_xRGB);
-	g_submit(g, QXL_CMD_DRAW, fill(g, 0, 0, 0, 64, 48, 0x203040));
-	g_submit(g, QXL_CMD_DRAW, fill(g, 0, 8, 4, 40, 30, 0xc08010));
+	g_submit(g, QXL_CMD_DRAW, g_fill(g, 0, 0, 0, 64, 48, 0x203040));
+	g_submit(g, QXL_CMD_DRAW, g_fill(g, 0, 8, 4, 40, 30, 0xc08010));
 	create = g_surface_cmd(g, NULL, 3, QXL_SURFACE_CMD_CREATE, 8, 8,
 			       g_valloc(g, 8 * 32));
 	g_submit(g, QXL_CMD_SURFACE, create);
-	g_submit(g, QXL_CMD_DRAW, fill(g, 3, 0, 0, 8, 8, 0x0a0b0c));
+	g_submit(g, QXL_CMD_DRAW, g_fill(g, 3, 0, 0, 8, 8, 0x0a0b0c));
 	g_submit_cursor(g, cursor_set(g));
 	g_deferred(g);
 	return create;
@@ -140,7 +128,7 @@ static void round_trip(int32_t stride)
 	check_restored(&a, &b);
 
 	/* The copy keeps working: a draw through the migrated ring... */
-	g_submit(&b, QXL_CMD_DRAW, fill(&b, 0, 50, 40, 60, 46, 0x00ff00));
+	g_submit(&b, QXL_CMD_DRAW, g_fill(&b, 0, 50, 40, 60, 46, 0x00ff00));
 	CHECK_EQ(g_px(&b, 55, 42), 0x00ff00);
 	/*
 	 * ...and surface 3's held CREATE (at a's address: the same guest

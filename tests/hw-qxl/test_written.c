@@ -126,18 +126,6 @@ static uint64_t unreported(struct guest *g, uint64_t *by_write)
 	return missed;
 }
 
-static struct qxl_drawable *fill(struct guest *g, uint32_t surface_id,
-				 int l, int t, int r, int b, uint32_t color)
-{
-	struct qxl_drawable *d = g_drawable(g, QXL_DRAW_FILL, surface_id,
-					    l, t, r, b);
-
-	d->u.fill.brush.type = QXL_BRUSH_TYPE_SOLID;
-	d->u.fill.brush.u.color = color;
-	d->u.fill.rop_descriptor = QXL_ROPD_OP_PUT;
-	return d;
-}
-
 static struct qxl_drawable *copy_bits(struct guest *g, int l, int t, int r,
 				      int b, int sx, int sy)
 {
@@ -178,7 +166,7 @@ static void setup(struct guest *g)
 	g_init(g);
 	g_create_primary(g, 64, 32, 256, QXL_SURFACE_FMT_32_xRGB);
 	g_submit(g, QXL_CMD_SURFACE, surface(g, 2, QXL_SURFACE_CMD_CREATE));
-	g_submit(g, QXL_CMD_DRAW, fill(g, 2, 0, 0, 16, 16, 0x445566));
+	g_submit(g, QXL_CMD_DRAW, g_fill(g, 2, 0, 0, 16, 16, 0x445566));
 }
 
 /*
@@ -195,7 +183,7 @@ static void device_work(struct guest *g)
 	move->u.position.y = 6;
 	queue(g, QXL_CMD_SURFACE, surface(g, 1, QXL_SURFACE_CMD_CREATE));
 	for (i = 0; i < 12; i++)
-		queue(g, QXL_CMD_DRAW, fill(g, i % 2, i, i, i + 9, i + 7,
+		queue(g, QXL_CMD_DRAW, g_fill(g, i % 2, i, i, i + 9, i + 7,
 					    0x010203u * (uint32_t)(i + 1)));
 	queue(g, QXL_CMD_DRAW, copy_bits(g, 20, 2, 60, 30, 10, 0));
 	queue(g, QXL_CMD_SURFACE, surface(g, 2, QXL_SURFACE_CMD_DESTROY));
