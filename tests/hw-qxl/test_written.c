@@ -183,8 +183,9 @@ static void device_work(struct guest *g)
 	move->u.position.y = 6;
 	queue(g, QXL_CMD_SURFACE, surface(g, 1, QXL_SURFACE_CMD_CREATE));
 	for (i = 0; i < 12; i++)
-		queue(g, QXL_CMD_DRAW, g_fill(g, i % 2, i, i, i + 9, i + 7,
-					    0x010203u * (uint32_t)(i + 1)));
+		queue(g, QXL_CMD_DRAW,
+		      g_fill(g, i % 2, i, i, i + 9, i + 7,
+			     0x010203u * (uint32_t)(i + 1)));
 	queue(g, QXL_CMD_DRAW, copy_bits(g, 20, 2, 60, 30, 10, 0));
 	queue(g, QXL_CMD_SURFACE, surface(g, 2, QXL_SURFACE_CMD_DESTROY));
 	CHECK(qxl_sim_queue_cursor(&g->sim, QXL_CMD_CURSOR,
