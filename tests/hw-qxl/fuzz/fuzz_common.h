@@ -22,7 +22,11 @@ struct fuzz_host {
 	uint8_t *ram;
 	struct qxl_ram_header *ramh;
 	uint8_t *data;		/* fuzz data area, slot 3 offset 0 */
+	uint64_t data_offset;	/* its offset in BAR0 */
 	int scheduled;
+	/* Bytes of the data area and VRAM the device said it wrote
+	 * (mem_written, qxl_device_host_areas); NULL: not watched. */
+	uint8_t *told_data, *told_vram;
 };
 
 static void f_irq(void *o, int l) { (void)o; (void)l; }
@@ -32,8 +36,31 @@ static void f_log(void *o, enum qxl_log_level l, const char *m)
 	(void)o; (void)l; (void)m;
 }
 
+#define F_VRAM_SIZE	(64u << 10)
+
+/* Mark [offset, offset + size) of a BAR in the watched copies. */
+static void f_told(void *o, unsigned int bar, uint64_t offset,
+		   uint64_t size)
+{
+	struct fuzz_host *h = o;
+	uint64_t end = offset + size, lo, hi;
+
+	if (bar == QXL_VRAM_RANGE_INDEX && h->told_vram) {
+		if (offset < F_VRAM_SIZE)
+			memset(h->told_vram + offset, 1,
+			       (end < F_VRAM_SIZE ? end : F_VRAM_SIZE) - offset);
+	} else if (bar == QXL_RAM_RANGE_INDEX && h->told_data) {
+		lo = offset > h->data_offset ? offset : h->data_offset;
+		hi = end < h->data_offset + F_DATA_SIZE ? end :
+		     h->data_offset + F_DATA_SIZE;
+		if (lo < hi)
+			memset(h->told_data + (lo - h->data_offset), 1, hi - lo);
+	}
+}
+
 static const struct qxl_host_ops f_ops = {
 	.set_irq = f_irq, .schedule = f_sched, .log = f_log,
+	.mem_written = f_told,
 };
 
 static void f_slot(struct fuzz_host *h, unsigned int id, uint64_t s,
@@ -53,7 +80,7 @@ static int f_init(struct fuzz_host *h)
 	qxl_device_config_init(&cfg);
 	cfg.vgamem_size = 8u << 20;
 	cfg.ram_size = 16u << 20;
-	cfg.vram_size = 64u << 10;
+	cfg.vram_size = F_VRAM_SIZE;
 	cfg.n_surfaces = 16;
 	memset(h, 0, sizeof(*h));
 	h->dev = qxl_device_new(&cfg, &f_ops, h);
@@ -66,8 +93,9 @@ static int f_init(struct fuzz_host *h)
 	rom = (const struct qxl_rom *)qxl_device_bar_ptr(h->dev, 2);
 	h->ramh = (struct qxl_ram_header *)(h->ram + rom->ram_header_offset);
 	h->data = h->ram + rom->pages_offset;
+	h->data_offset = rom->pages_offset;
 	f_slot(h, 1, F_RAM_GPA, F_RAM_GPA + ram_size);
-	f_slot(h, 2, F_VRAM_GPA, F_VRAM_GPA + (64u << 10));
+	f_slot(h, 2, F_VRAM_GPA, F_VRAM_GPA + F_VRAM_SIZE);
 	f_slot(h, 3, F_RAM_GPA + rom->pages_offset,
 	       F_RAM_GPA + rom->pages_offset + F_DATA_SIZE);
 	return 0;
