@@ -376,24 +376,6 @@ static void onscreen_note(struct sc_display *dc, uint64_t hash,
 	g_hash_table_replace(dc->onscreen, at, at);
 }
 
-/* LZ4 takes packed rows: px is packed into a copy when it is not. */
-static bool encode_lz4(struct sc_buf *b, uint64_t id, const uint32_t *px,
-		       size_t stride, uint32_t w, uint32_t h)
-{
-	uint32_t *packed, row;
-	bool done;
-
-	if (stride == w)
-		return sc_encode_lz4(b, id, px, w, h);
-	packed = g_new(uint32_t, (size_t)w * h);
-	for (row = 0; row < h; row++)
-		memcpy(packed + (size_t)row * w, px + (size_t)row * stride,
-		       (size_t)w * 4);
-	done = sc_encode_lz4(b, id, packed, w, h);
-	g_free(packed);
-	return done;
-}
-
 /* send_image's codec when it is chosen only if the image is encoded. */
 #define CODEC_LATER	(-1)
 
@@ -466,7 +448,7 @@ static void send_image(struct sc_conn *c, const pixman_box32_t *r,
 		(enum sc_codec)codec_or_later;
 	switch (codec) {
 	case SC_CODEC_LZ4:
-		done = encode_lz4(b, id, px, stride, w, h);
+		done = sc_encode_lz4(b, id, px, stride, w, h);
 		break;
 	case SC_CODEC_QUIC:
 		done = sc_encode_quic(b, id, px, stride, w, h);
@@ -884,13 +866,14 @@ static int send_rect_in_place(struct sc_conn *c, const pixman_box32_t *r)
 		 * each of which may be found on screen in another's place.
 		 */
 		const pixman_box32_t *q = &p.rest[0];
+		uint32_t *dst = dc->shadow + (size_t)q->y1 * dc->sw +
+				(size_t)q->x1;
 
-		at[0] = dc->shadow + (size_t)q->y1 * dc->sw + (size_t)q->x1;
-		strides[0] = dc->sw;
 		sc_fetch_rect(d->top, d->stride, d->format, (uint32_t)q->x1,
 			      (uint32_t)q->y1, (uint32_t)(q->x2 - q->x1),
-			      (uint32_t)(q->y2 - q->y1), (uint32_t *)at[0],
-			      dc->sw);
+			      (uint32_t)(q->y2 - q->y1), dst, dc->sw);
+		at[0] = dst;
+		strides[0] = dc->sw;
 		g_mutex_unlock(&model->lock);
 		rect_send(c, r, &p, lossy, at, strides);
 		return 1;

@@ -267,6 +267,10 @@ void sc_encode_raw(struct sc_buf *b, uint64_t id, const uint32_t *px,
 	sc_buf_u32(b, h);
 	sc_buf_u32(b, w * 4);		/* stride */
 	sc_buf_u32(b, 0);		/* no palette */
+	if (stride == w) {
+		sc_buf_put(b, px, (size_t)w * h * 4);
+		return;
+	}
 	for (row = 0; row < h; row++)
 		sc_buf_put(b, px + (size_t)row * stride, (size_t)w * 4);
 }
@@ -319,8 +323,9 @@ bool sc_lz4_available(void)
 	return true;
 }
 
-bool sc_encode_lz4(struct sc_buf *b, uint64_t id, const uint32_t *px,
-		   uint32_t w, uint32_t h)
+/* sc_encode_lz4 of packed rows: the stream runs over them unbroken. */
+static bool lz4_packed(struct sc_buf *b, uint64_t id, const uint32_t *px,
+		       uint32_t w, uint32_t h)
 {
 	size_t total = (size_t)w * h * 4, start = b->len, size_at, off = 0;
 	/* Blocks of whole rows, at most 1 MiB each, one LZ4 stream. */
@@ -363,6 +368,23 @@ bool sc_encode_lz4(struct sc_buf *b, uint64_t id, const uint32_t *px,
 	sc_put_u32(b->data + size_at, (uint32_t)(b->len - size_at - 4));
 	return true;
 }
+
+bool sc_encode_lz4(struct sc_buf *b, uint64_t id, const uint32_t *px,
+		   size_t stride, uint32_t w, uint32_t h)
+{
+	uint32_t *packed, row;
+	bool done;
+
+	if (stride == w)
+		return lz4_packed(b, id, px, w, h);
+	packed = g_new(uint32_t, (size_t)w * h);
+	for (row = 0; row < h; row++)
+		memcpy(packed + (size_t)row * w, px + (size_t)row * stride,
+		       (size_t)w * 4);
+	done = lz4_packed(b, id, packed, w, h);
+	g_free(packed);
+	return done;
+}
 #else
 bool sc_lz4_available(void)
 {
@@ -370,9 +392,9 @@ bool sc_lz4_available(void)
 }
 
 bool sc_encode_lz4(struct sc_buf *b, uint64_t id, const uint32_t *px,
-		   uint32_t w, uint32_t h)
+		   size_t stride, uint32_t w, uint32_t h)
 {
-	(void)b; (void)id; (void)px; (void)w; (void)h;
+	(void)b; (void)id; (void)px; (void)stride; (void)w; (void)h;
 	return false;
 }
 #endif

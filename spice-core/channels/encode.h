@@ -76,15 +76,15 @@ bool sc_pixels_solid(const uint32_t *px, size_t n, uint32_t *color);
 /* The same for w x h pixels, stride pixels between rows. */
 bool sc_rect_solid(const uint32_t *px, size_t stride, uint32_t w,
 		   uint32_t h, uint32_t *color);
-/* The encoders read w x h pixels px, stride pixels between rows, except
- * LZ4, which takes packed rows (stride w). */
+/* The encoders read w x h pixels px, stride pixels between rows (LZ4
+ * packs them into a copy first when stride is not w). */
 /* SpiceImage (descriptor + BitmapData + pixels), raw 32-bit top-down. */
 void sc_encode_raw(struct sc_buf *b, uint64_t id, const uint32_t *px,
 		   size_t stride, uint32_t w, uint32_t h);
 /* SpiceImage of type LZ4; false if LZ4 is not built in or fails (the
  * buffer is then unchanged). */
 bool sc_encode_lz4(struct sc_buf *b, uint64_t id, const uint32_t *px,
-		   uint32_t w, uint32_t h);
+		   size_t stride, uint32_t w, uint32_t h);
 bool sc_lz4_available(void);
 /* SpiceImage of type QUIC (RGB32) or LZ_RGB (RGB32, top-down); false if
  * the encoder gives up (the buffer is then unchanged). */
