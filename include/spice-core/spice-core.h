@@ -169,7 +169,7 @@ struct spice_core_ops {
 			    size_t bytes);
 	/* Seamless migration at the target: is the VM's state still being
 	 * loaded (the displays not yet what the guest shows)?  A channel's
-	 * migration data waits while it is (asked again every 100 ms);
+	 * migration data waits while it is (asked again every 10 ms);
 	 * NULL: never. */
 	bool (*migration_loading)(void *opaque);
 };

@@ -180,6 +180,11 @@ static void mig_start(struct sc_conn *c, const struct sc_mig_data *d)
 	c->mig = NULL;
 }
 
+/* How often parked migration data asks whether the VM's state has loaded.
+ * The client's channels (display, inputs) stay still until then; asking
+ * is only a read of the run state, so ask often. */
+#define MIG_PARKED_POLL_MS 10
+
 /* Parked migration data, while the VM's state loads: the channels start
  * once it is loaded (a display would otherwise be judged by the picture
  * the target had before). */
@@ -229,7 +234,8 @@ static bool held_input(struct sc_conn *c)
 	if (vm_loading(c->chs)) {
 		c->mig_parked = g_memdup2(&d, sizeof(d));
 		if (!c->chs->mig_timer)
-			c->chs->mig_timer = sc_timer_new(c->chs->ctx, 100,
+			c->chs->mig_timer = sc_timer_new(c->chs->ctx,
+							 MIG_PARKED_POLL_MS,
 							 mig_parked_tick,
 							 c->chs);
 		g_message("session %08x: %s channel %u: migration data "
