@@ -292,6 +292,8 @@ struct drm_framebuffer *qxlng_fb_create(struct drm_device *dev,
 int qxlng_vblank_init(struct qxlng_device *qdev);
 int qxlng_vblank_enable(struct drm_crtc *crtc);
 void qxlng_vblank_disable(struct drm_crtc *crtc);
+bool qxlng_vblank_timestamp(struct drm_crtc *crtc, int *max_error,
+			    ktime_t *vblank_time, bool in_vblank_irq);
 void qxlng_vblank_crtc_on(struct drm_crtc *crtc,
 			  const struct drm_display_mode *mode);
 void qxlng_vblank_crtc_off(struct drm_crtc *crtc,

@@ -550,6 +550,7 @@ static const struct drm_crtc_funcs qxlng_crtc_funcs = {
 	.atomic_destroy_state = drm_atomic_helper_crtc_destroy_state,
 	.enable_vblank = qxlng_vblank_enable,
 	.disable_vblank = qxlng_vblank_disable,
+	.get_vblank_timestamp = qxlng_vblank_timestamp,
 };
 
 /* ---------------------------------------------------------------- */

@@ -9,7 +9,8 @@
  * rate while the CRTC is on and someone holds a vblank reference.  A
  * commit's event goes out at the next tick, so a compositor or modetest
  * -v flips at the refresh rate instead of as fast as the guest CPU can
- * copy frames.
+ * copy frames.  Each vblank's timestamp is when its tick was due, so
+ * the times userspace gets are whole frames apart.
  *
  * With fake_vblank=1 every event goes out at the end of its commit, as
  * stock qxl.ko does (unpaced page flips, for benchmarks).
@@ -88,6 +89,31 @@ void qxlng_vblank_disable(struct drm_crtc *crtc)
 	out->vblank_on = false;
 	hrtimer_try_to_cancel(&out->vblank_timer);
 	spin_unlock_irqrestore(&out->vblank_lock, flags);
+}
+
+/*
+ * drm_crtc_funcs.get_vblank_timestamp: a vblank happened when its tick
+ * was due, not when the tick ran (late on a busy host).  The tick moves
+ * the timer on by whole periods before it reports, so the vblank being
+ * reported was due one period before the timer's next expiry.  The
+ * vblank core also counts the vblanks between two reports from these
+ * times, so a tick that ran late after missing some counts them all.
+ * While the ticks are off: now.
+ */
+bool qxlng_vblank_timestamp(struct drm_crtc *crtc, int *max_error,
+			    ktime_t *vblank_time, bool in_vblank_irq)
+{
+	struct qxlng_output *out = qxlng_vblank_output(crtc);
+	unsigned long flags;
+
+	spin_lock_irqsave(&out->vblank_lock, flags);
+	if (out->vblank_on)
+		*vblank_time = ktime_sub(hrtimer_get_expires(&out->vblank_timer),
+					 out->vblank_period);
+	else
+		*vblank_time = ktime_get();
+	spin_unlock_irqrestore(&out->vblank_lock, flags);
+	return true;
 }
 
 /* From the CRTC's atomic_enable: tick at the new mode's rate. */

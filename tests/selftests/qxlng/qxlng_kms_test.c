@@ -335,6 +335,7 @@ static int wait_vblank(unsigned int seq, bool absolute, unsigned int *got)
 struct flip_wait {
 	bool done;
 	unsigned int seq;
+	double ms;		/* the event's vblank time */
 };
 
 static void flip_done(int fd_, unsigned int seq, unsigned int sec,
@@ -343,14 +344,30 @@ static void flip_done(int fd_, unsigned int seq, unsigned int sec,
 	struct flip_wait *w = data;
 
 	(void)fd_;
-	(void)sec;
-	(void)usec;
 	w->done = true;
 	w->seq = seq;
+	w->ms = sec * 1e3 + usec / 1e3;
 }
 
 #define VBLANK_COUNT	30
 #define FLIP_COUNT	30
+
+static const char *const vblank_tests[] = {
+	"vblank_wait_at_the_modes_rate",
+	"page_flips_one_per_vblank",
+	"vblank_timestamps_whole_frames_apart",
+};
+
+#define VBLANK_TESTS	(sizeof(vblank_tests) / sizeof(vblank_tests[0]))
+
+/* Each vblank test fails, with why: the plan counts them all. */
+static void vblank_not_set_up(const char *why)
+{
+	unsigned int j;
+
+	for (j = 0; j < VBLANK_TESTS; j++)
+		result(false, "%s: not set up: %s", vblank_tests[j], why);
+}
 
 /*
  * qxlng sends vblank events at the mode's refresh rate: a wait for the
@@ -358,28 +375,31 @@ static void flip_done(int fd_, unsigned int seq, unsigned int sec,
  * a later one), no sooner than that many frames of the mode later, and page
  * flips, each waiting for its event, each land on a later vblank.
  * Neither can be faster than the mode (a loaded host can make them
- * slower, so that is not checked).  Stock qxl has no vblank: skipped.
+ * slower, so that is not checked).  The flip events' times are when the
+ * vblanks were due: as many whole frames apart as their sequences, to
+ * the microsecond the event carries, however late the guest ran the
+ * tick.  Stock qxl has no vblank: skipped.
  */
 static void test_vblank(void)
 {
 	drmModeModeInfo *m = find_mode(conn, 1024, 768);
 	drmEventContext ev = { .version = 2, .page_flip_handler = flip_done };
-	unsigned int seq0 = 0, seq1 = 0, last = 0, i, late = 0;
+	unsigned int seq0 = 0, seq1 = 0, last = 0, i, j, late = 0;
 	struct dumb d[2];
-	double t0, ms, frame;
+	double t0, ms, frame, last_ms = 0, off, worst = 0;
 	bool ok;
 
 	if (strcmp(driver, "qxlng")) {
-		skip("vblank_wait_at_the_modes_rate", "not qxlng");
-		skip("page_flips_one_per_vblank", "not qxlng");
+		for (j = 0; j < VBLANK_TESTS; j++)
+			skip(vblank_tests[j], "not qxlng");
 		return;
 	}
 	if (!m || dumb_create(fd, &d[0], 1024, 768, NULL)) {
-		result(false, "vblank_setup");
+		vblank_not_set_up(m ? "no dumb buffer" : "no 1024x768 mode");
 		return;
 	}
 	if (dumb_create(fd, &d[1], 1024, 768, NULL)) {
-		result(false, "vblank_setup");
+		vblank_not_set_up("no second dumb buffer");
 		dumb_destroy(fd, &d[0]);
 		return;
 	}
@@ -387,8 +407,7 @@ static void test_vblank(void)
 	dumb_fill(&d[1], pattern_b, NULL);
 	frame = frame_ms(m);
 	if (set_mode(&d[0], m) || wait_vblank(1, false, &seq0)) {
-		result(false, "vblank_wait_at_the_modes_rate: %s",
-		       strerror(errno));
+		vblank_not_set_up(strerror(errno));
 		goto out;
 	}
 	t0 = now_ms();
@@ -404,7 +423,7 @@ static void test_vblank(void)
 
 	t0 = now_ms();
 	for (i = 0; i < FLIP_COUNT; i++) {
-		struct flip_wait w = { false, 0 };
+		struct flip_wait w = { false, 0, 0 };
 
 		if (drmModePageFlip(fd, crtc_id, d[(i + 1) % 2].fb,
 				    DRM_MODE_PAGE_FLIP_EVENT, &w)) {
@@ -418,7 +437,13 @@ static void test_vblank(void)
 			break;
 		if (i && w.seq <= last)
 			late++;
+		/* Whole frames apart: how far off, in ms. */
+		off = i ? w.ms - last_ms - (int)(w.seq - last) * frame : 0;
+		off = off < 0 ? -off : off;
+		if (off > worst)
+			worst = off;
 		last = w.seq;
+		last_ms = w.ms;
 	}
 	ms = now_ms() - t0;
 	diag("%u flips in %.1f ms, %u on no later vblank than the one before",
@@ -427,6 +452,10 @@ static void test_vblank(void)
 	       ms >= 0.95 * (FLIP_COUNT - 1) * frame,
 	       "page_flips_one_per_vblank (%.2f flips/s)",
 	       i * 1000.0 / ms);
+	/* 2 us: the event's microseconds, rounded at each end. */
+	result(i == FLIP_COUNT && worst <= 0.002,
+	       "vblank_timestamps_whole_frames_apart (at most %.3f ms off)",
+	       worst);
 out:
 	dumb_destroy(fd, &d[0]);
 	dumb_destroy(fd, &d[1]);
@@ -453,7 +482,7 @@ int main(int argc, char **argv)
 	}
 	diag("driver %s, connector %u, crtc %u, %d modes", driver, conn_id,
 	     crtc_id, conn->count_modes);
-	printf("1..11\n");
+	printf("1..12\n");
 	test_preferred_mode();
 	test_mode_set_every_mode();
 	test_pattern_and_damage();
